@@ -1,0 +1,26 @@
+//! Accord's negotiation model.
+//!
+//! Issues and their values ([`Issue`]), the space of outcomes as a mixed-radix index
+//! ([`OutcomeSpace`], [`Outcome`]), what parties want ([`Preferences`]), the rules they will not
+//! cross ([`RedLine`], [`Rule`]), the seats ([`Party`], [`Role`]) and a whole [`Scenario`].
+//!
+//! This crate does no I/O, reads no clock and holds no global state: everything is a value built
+//! and validated by its constructor. File formats live in `accord-formats`.
+
+#![warn(missing_docs)]
+
+mod error;
+mod issue;
+mod party;
+mod preferences;
+mod rule;
+mod scenario;
+mod space;
+
+pub use error::{path_string, ModelError, PathSegment};
+pub use issue::{real_grid_size, Issue, IssueKind, IssueOption, Value, MAX_ISSUE_VALUES};
+pub use party::{Party, RedLine, Role};
+pub use preferences::{Preferences, Term, ValueFunction};
+pub use rule::{Rule, RuleError};
+pub use scenario::Scenario;
+pub use space::{Outcome, OutcomeSpace};
