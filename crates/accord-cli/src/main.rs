@@ -1,1 +1,145 @@
-fn main() {}
+//! `accord`: the command-line front of Accord. Parses arguments, reads files through
+//! `accord-formats`, runs `accord-analysis`, prints. No analysis logic lives here.
+
+mod json;
+mod text;
+
+use accord_analysis::{analyze, Options};
+use accord_formats::{draft_from_doc, read_scenario, Scalar};
+use accord_model::{Role, Scenario};
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "accord", version, about = "Mediated negotiation: analysis of scenarios", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse a scenario: agreement zone, blocking red lines, what would have to give,
+    /// Pareto frontier, Nash and other solutions, improvements on the draft.
+    Analyze {
+        /// Scenario file (`.toml`, or `.json` for the same schema in JSON).
+        file: PathBuf,
+        /// Print machine-readable JSON (see docs/analysis-json.md) instead of the report.
+        #[arg(long)]
+        json: bool,
+        /// Analyse this draft instead of the scenario's: `issue=value,issue=value,...`.
+        #[arg(long)]
+        draft: Option<String>,
+        /// Outcomes listed per frontier point when several give the same utilities.
+        #[arg(long, default_value_t = 8)]
+        ties: usize,
+        /// Improvements on the draft listed.
+        #[arg(long, default_value_t = 10)]
+        improvements: usize,
+    },
+    /// Validate a scenario file and summarise it.
+    Check {
+        /// Scenario file.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Analyze {
+            file,
+            json,
+            draft,
+            ties,
+            improvements,
+        } => {
+            let scenario = read_scenario(&file)?;
+            let draft = draft
+                .map(|d| parse_draft(&scenario, &d))
+                .transpose()
+                .context("--draft")?;
+            let opts = Options {
+                tied_outcomes: ties,
+                improvements,
+                draft,
+                ..Options::default()
+            };
+            let report = analyze(&scenario, &opts)?;
+            if json {
+                let value = json::report(&scenario, &report);
+                println!("{}", serde_json::to_string_pretty(&value)?);
+            } else {
+                print!("{}", text::report(&scenario, &report));
+            }
+        }
+        Command::Check { file } => {
+            let scenario = read_scenario(&file)?;
+            print!("{}", check_summary(&file, &scenario));
+        }
+    }
+    Ok(())
+}
+
+fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {
+    let mut map = BTreeMap::new();
+    for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
+        let Some((k, v)) = pair.split_once('=') else {
+            bail!("expected `issue=value`, found `{pair}`");
+        };
+        map.insert(k.trim().to_string(), Scalar::Text(v.trim().to_string()));
+    }
+    draft_from_doc(&map, &scenario.space).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn check_summary(file: &std::path::Path, s: &Scenario) -> String {
+    let mut out = format!(
+        "{}: ok: scenario `{}`, {} issues, {} outcomes\n",
+        file.display(),
+        s.name,
+        s.space.issues().len(),
+        s.space.size()
+    );
+    for p in &s.parties {
+        let mut line = format!("  {} ({})", p.name, p.role);
+        if !p.red_lines.is_empty() {
+            line.push_str(&format!(", {} red line(s)", p.red_lines.len()));
+        }
+        if let Some(r) = p.reservation {
+            line.push_str(&format!(", reservation {r}"));
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if s.draft.is_some() {
+        out.push_str("  draft on the table: yes\n");
+    }
+    for p in &s.parties {
+        if let Some(prefs) = &p.preferences {
+            let sum: f64 = prefs.weights.iter().sum();
+            if (sum - 1.0).abs() > 1e-6 {
+                out.push_str(&format!(
+                    "warning: weights of `{}` sum to {sum:.6}, not 1; utilities are used as written\n",
+                    p.name
+                ));
+            }
+        }
+    }
+    if !s.parties.iter().any(|p| p.role == Role::Party) {
+        out.push_str("warning: no seat has role \"party\"; there is nothing to analyse\n");
+    }
+    out
+}

@@ -768,7 +768,8 @@ fn value_function(
     Ok(ValueFunction::Table(t))
 }
 
-fn draft_from_doc(
+/// An outcome from `issue -> value` pairs (a draft), naming the offending entry on error.
+pub fn draft_from_doc(
     map: &BTreeMap<String, Scalar>,
     space: &OutcomeSpace,
 ) -> Result<Outcome, ModelError> {

@@ -1,0 +1,284 @@
+//! The numbers analysis works on, built once per scenario: per-issue utility tables for each
+//! negotiating party, nonlinear terms and red lines sorted by the depth at which they are decided,
+//! and bounds on what the remaining issues can still add.
+
+use crate::AnalysisError;
+use accord_model::{Outcome, Role, Rule, Scenario};
+
+/// Most red lines analysis tracks (they are bits of a mask).
+pub const MAX_RED_LINES: usize = 48;
+
+/// A red line held by negotiating party `party` (index among negotiators).
+#[derive(Debug)]
+pub struct Constraint<'a> {
+    /// Index among the negotiators.
+    pub party: usize,
+    /// The rule that must hold.
+    pub rule: &'a Rule,
+}
+
+/// A nonlinear term of negotiator `party`.
+#[derive(Debug)]
+pub struct TermRef<'a> {
+    /// Index among the negotiators.
+    pub party: usize,
+    /// When it applies.
+    pub rule: &'a Rule,
+    /// What it adds.
+    pub value: f64,
+}
+
+/// Analysis view of a scenario.
+#[derive(Debug)]
+pub struct Model<'a> {
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// Indices of the negotiating parties in `scenario.parties`.
+    pub parties: Vec<usize>,
+    /// Number of negotiators.
+    pub k: usize,
+    /// Number of issues.
+    pub n: usize,
+    /// Values per issue.
+    pub radices: Vec<u32>,
+    /// Per issue, value-major: `tab[i][v * k + p]` = party p's weighted score of value v.
+    pub tab: Vec<Vec<f64>>,
+    /// Terms, and for each depth d the terms decided once issue d has a value.
+    pub terms: Vec<TermRef<'a>>,
+    /// `terms_at[d]`: indices into `terms`.
+    pub terms_at: Vec<Vec<usize>>,
+    /// Per party, the sum of terms that mention no issue.
+    pub constant: Vec<f64>,
+    /// Red lines of the negotiators (bit `c` of a violation mask).
+    pub constraints: Vec<Constraint<'a>>,
+    /// `constraints_at[d]`: red lines decided once issue d has a value.
+    pub constraints_at: Vec<Vec<usize>>,
+    /// `max_rest[d * k + p]`: most that issues d.. (and undecided terms) can add for party p.
+    pub max_rest: Vec<f64>,
+    /// `min_rest[d * k + p]`: least that issues d.. (and undecided terms) can add.
+    pub min_rest: Vec<f64>,
+    /// Disagreement point: reservation value, 0 when none.
+    pub d: Vec<f64>,
+}
+
+impl<'a> Model<'a> {
+    /// Builds the tables. Fails when there is no negotiating party or too many red lines.
+    pub fn new(scenario: &'a Scenario) -> Result<Self, AnalysisError> {
+        let space = &scenario.space;
+        let parties: Vec<usize> = scenario.negotiators();
+        if parties.is_empty() {
+            return Err(AnalysisError::NoParties);
+        }
+        let k = parties.len();
+        let n = space.issues().len();
+        let radices = space.radices().to_vec();
+        let mut tab: Vec<Vec<f64>> = radices.iter().map(|&r| vec![0.0; r as usize * k]).collect();
+        let mut terms = Vec::new();
+        let mut constant = vec![0.0; k];
+        let mut constraints = Vec::new();
+        for (p, &pi) in parties.iter().enumerate() {
+            let party = &scenario.parties[pi];
+            let prefs = party
+                .preferences
+                .as_ref()
+                .ok_or_else(|| AnalysisError::NoPreferences(party.name.clone()))?;
+            for (i, t) in tab.iter_mut().enumerate() {
+                for (v, x) in prefs.issue_table(space, i).into_iter().enumerate() {
+                    t[v * k + p] = x;
+                }
+            }
+            for term in &prefs.terms {
+                if term.rule.last_issue().is_none() {
+                    if term.rule.holds(&[]) {
+                        constant[p] += term.value;
+                    }
+                } else {
+                    terms.push(TermRef {
+                        party: p,
+                        rule: &term.rule,
+                        value: term.value,
+                    });
+                }
+            }
+            for rl in &party.red_lines {
+                constraints.push(Constraint {
+                    party: p,
+                    rule: &rl.rule,
+                });
+            }
+        }
+        if constraints.len() > MAX_RED_LINES {
+            return Err(AnalysisError::TooManyRedLines(constraints.len()));
+        }
+        let mut terms_at = vec![Vec::new(); n];
+        for (t, term) in terms.iter().enumerate() {
+            terms_at[term.rule.last_issue().unwrap_or(0)].push(t);
+        }
+        let mut constraints_at = vec![Vec::new(); n];
+        let mut always_false = Vec::new();
+        for (c, con) in constraints.iter().enumerate() {
+            match con.rule.last_issue() {
+                Some(l) => constraints_at[l].push(c),
+                None => always_false.push(c),
+            }
+        }
+        // A rule that mentions no issue is constant: decide it at the first issue.
+        for c in always_false {
+            constraints_at[0].push(c);
+        }
+        let mut max_rest = vec![0.0; (n + 1) * k];
+        let mut min_rest = vec![0.0; (n + 1) * k];
+        for d in (0..n).rev() {
+            for p in 0..k {
+                let column = tab[d].iter().skip(p).step_by(k);
+                let hi = column.clone().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+                let lo = column.fold(f64::INFINITY, |a, &b| a.min(b));
+                let (mut t_hi, mut t_lo) = (0.0, 0.0);
+                for &t in &terms_at[d] {
+                    if terms[t].party == p {
+                        t_hi += terms[t].value.max(0.0);
+                        t_lo += terms[t].value.min(0.0);
+                    }
+                }
+                max_rest[d * k + p] = max_rest[(d + 1) * k + p] + hi + t_hi;
+                min_rest[d * k + p] = min_rest[(d + 1) * k + p] + lo + t_lo;
+            }
+        }
+        let d = parties
+            .iter()
+            .map(|&pi| scenario.parties[pi].disagreement())
+            .collect();
+        Ok(Model {
+            scenario,
+            parties,
+            k,
+            n,
+            radices,
+            tab,
+            terms,
+            terms_at,
+            constant,
+            constraints,
+            constraints_at,
+            max_rest,
+            min_rest,
+            d,
+        })
+    }
+
+    /// True when every negotiator's preferences are additive (no nonlinear terms).
+    pub fn is_additive(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Names of the negotiators, in order.
+    pub fn party_names(&self) -> Vec<String> {
+        self.parties
+            .iter()
+            .map(|&i| self.scenario.parties[i].name.clone())
+            .collect()
+    }
+
+    /// Reservation values of the negotiators (`None` where not given).
+    pub fn reservations(&self) -> Vec<Option<f64>> {
+        self.parties
+            .iter()
+            .map(|&i| self.scenario.parties[i].reservation)
+            .collect()
+    }
+
+    /// Every negotiator's utility of an outcome.
+    pub fn utilities(&self, values: &[u32]) -> Vec<f64> {
+        let mut u = self.constant.clone();
+        for (i, &v) in values.iter().enumerate() {
+            for (p, x) in u.iter_mut().enumerate() {
+                *x += self.tab[i][v as usize * self.k + p];
+            }
+        }
+        for t in &self.terms {
+            if t.rule.holds(values) {
+                u[t.party] += t.value;
+            }
+        }
+        u
+    }
+
+    /// Mask of the red lines an outcome crosses (bit c = `constraints[c]`).
+    pub fn violations(&self, values: &[u32]) -> u64 {
+        let mut m = 0;
+        for (c, con) in self.constraints.iter().enumerate() {
+            if !con.rule.holds(values) {
+                m |= 1 << c;
+            }
+        }
+        m
+    }
+
+    /// Mask of the red lines of negotiator `p`.
+    pub fn party_mask(&self, p: usize) -> u64 {
+        let mut m = 0;
+        for (c, con) in self.constraints.iter().enumerate() {
+            if con.party == p {
+                m |= 1 << c;
+            }
+        }
+        m
+    }
+
+    /// Whether the outcome is in the agreement zone: no red line crossed and every negotiator at
+    /// or above its reservation value.
+    pub fn in_zone(&self, values: &[u32]) -> bool {
+        self.violations(values) == 0 && self.rational(&self.utilities(values))
+    }
+
+    /// Whether utilities give every party at least its reservation value.
+    pub fn rational(&self, u: &[f64]) -> bool {
+        u.iter().zip(&self.d).all(|(x, d)| *x >= d - crate::EPS)
+    }
+
+    /// Highest utility each negotiator can reach anywhere (an upper bound when there are terms).
+    pub fn upper_bounds(&self) -> Vec<f64> {
+        (0..self.k)
+            .map(|p| self.max_rest[p] + self.constant[p])
+            .collect()
+    }
+
+    /// Lowest utility bound per negotiator.
+    pub fn lower_bounds(&self) -> Vec<f64> {
+        (0..self.k)
+            .map(|p| self.min_rest[p] + self.constant[p])
+            .collect()
+    }
+
+    /// `completions()[d]`: number of outcomes below a node of depth d (issues d.. free).
+    pub fn completions(&self) -> Vec<u128> {
+        let mut suffix = vec![1u128; self.n + 1];
+        for d in (0..self.n).rev() {
+            suffix[d] = suffix[d + 1] * self.radices[d] as u128;
+        }
+        suffix
+    }
+
+    /// `undecided_masks()[d]`: the red lines not yet decided at a node of depth d.
+    pub fn undecided_masks(&self) -> Vec<u64> {
+        let mut undecided = vec![0u64; self.n + 1];
+        for d in (0..self.n).rev() {
+            let mut mask = undecided[d + 1];
+            for &c in &self.constraints_at[d] {
+                mask |= 1 << c;
+            }
+            undecided[d] = mask;
+        }
+        undecided
+    }
+
+    /// The role of a seat, by scenario index.
+    pub fn role(&self, i: usize) -> Role {
+        self.scenario.parties[i].role
+    }
+
+    /// An outcome from value indices.
+    pub fn outcome(values: &[u32]) -> Outcome {
+        Outcome(values.to_vec())
+    }
+}

@@ -1,0 +1,165 @@
+//! Random scenarios for tests and benchmarks, and a brute-force reference to check against.
+//! Deterministic from a seed (a small splitmix64 generator, so no dependency is needed).
+
+use crate::model::Model;
+use crate::pareto::{dominates, same, FrontierPoint};
+use accord_model::{
+    Issue, IssueKind, IssueOption, Outcome, OutcomeSpace, Party, Preferences, RedLine, Role, Rule,
+    Scenario, Term, ValueFunction,
+};
+
+/// splitmix64: tiny, fast, good enough for test data.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in 0..n.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+}
+
+/// Discrete issues `i0, i1, ...` with options `v0, v1, ...`.
+pub fn issues(sizes: &[usize]) -> Vec<Issue> {
+    sizes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| Issue {
+            name: format!("i{i}"),
+            description: None,
+            kind: IssueKind::Discrete {
+                options: (0..n)
+                    .map(|k| IssueOption {
+                        name: format!("v{k}"),
+                        wording: None,
+                    })
+                    .collect(),
+            },
+        })
+        .collect()
+}
+
+/// Random additive preferences: weights U(0,1) normalised to sum 1, scores U(0,1) — the
+/// NegMAS baseline's domains.
+pub fn additive(rng: &mut Rng, sizes: &[usize]) -> Preferences {
+    let raw: Vec<f64> = sizes.iter().map(|_| rng.unit()).collect();
+    let total: f64 = raw.iter().sum::<f64>().max(1e-9);
+    Preferences {
+        weights: raw.iter().map(|w| w / total).collect(),
+        functions: sizes
+            .iter()
+            .map(|&n| ValueFunction::Table((0..n).map(|_| rng.unit()).collect()))
+            .collect(),
+        terms: Vec::new(),
+    }
+}
+
+fn party(name: String, prefs: Preferences, reservation: Option<f64>) -> Party {
+    Party {
+        name,
+        role: Role::Party,
+        preferences: Some(prefs),
+        red_lines: Vec::new(),
+        reservation,
+        discount: None,
+        description: None,
+    }
+}
+
+/// A random additive scenario with `parties` negotiators and the given issue sizes.
+pub fn random_additive(parties: usize, sizes: &[usize], seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let space = OutcomeSpace::new(issues(sizes)).expect("valid test space");
+    let ps = (0..parties)
+        .map(|p| party(format!("p{p}"), additive(&mut rng, sizes), None))
+        .collect();
+    Scenario::new(format!("random-{seed}"), None, space, ps, None).expect("valid test scenario")
+}
+
+/// Like [`random_additive`], with reservation values, a random red line per party
+/// (`iA = vX => iB != vY`) and, if `terms`, a random bonus term per party.
+pub fn random_constrained(parties: usize, sizes: &[usize], seed: u64, terms: bool) -> Scenario {
+    let mut s = random_additive(parties, sizes, seed);
+    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    let n = sizes.len() as u64;
+    for p in &mut s.parties {
+        let a = rng.below(n) as usize;
+        let b = rng.below(n) as usize;
+        let text = format!(
+            "i{a} = v{} => i{b} != v{}",
+            rng.below(sizes[a] as u64),
+            rng.below(sizes[b] as u64)
+        );
+        let rule = Rule::parse(&text, s.space.issues()).expect("valid test rule");
+        p.red_lines.push(RedLine { rule, source: None });
+        p.reservation = Some(0.2 + 0.3 * rng.unit());
+        if terms {
+            let c = rng.below(n) as usize;
+            let text = format!(
+                "i{a} = v{} and i{c} != v{}",
+                rng.below(sizes[a] as u64),
+                rng.below(sizes[c] as u64)
+            );
+            let rule = Rule::parse(&text, s.space.issues()).expect("valid test rule");
+            let value = rng.unit() * 0.4 - 0.2;
+            if let Some(prefs) = p.preferences.as_mut() {
+                prefs.terms.push(Term { rule, value });
+            }
+        }
+    }
+    s
+}
+
+/// Every outcome with its utilities and crossed red lines, by plain enumeration (tests only).
+pub fn all_outcomes(m: &Model) -> Vec<(Outcome, Vec<f64>, u64)> {
+    let space = &m.scenario.space;
+    (0..space.size() as u64)
+        .map(|i| {
+            let o = space.outcome(i).expect("index in range");
+            let u = m.utilities(&o.0);
+            let v = m.violations(&o.0);
+            (o, u, v)
+        })
+        .collect()
+}
+
+/// The frontier of a list of utility vectors by pairwise comparison, O(n^2) (tests only):
+/// each distinct nondominated vector once, with its count.
+pub fn brute_force_frontier(points: &[Vec<f64>]) -> Vec<FrontierPoint> {
+    let mut out: Vec<FrontierPoint> = Vec::new();
+    for u in points {
+        if points.iter().any(|q| dominates(q, u)) {
+            continue;
+        }
+        if let Some(p) = out.iter_mut().find(|p| same(&p.utilities, u)) {
+            p.count += 1;
+        } else {
+            out.push(FrontierPoint {
+                utilities: u.clone(),
+                outcomes: Vec::new(),
+                count: 1,
+            });
+        }
+    }
+    crate::pareto::sort_points(&mut out);
+    out
+}

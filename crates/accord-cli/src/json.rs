@@ -1,0 +1,157 @@
+//! `accord analyze --json`: the report as JSON. The field names are a contract documented in
+//! `docs/analysis-json.md`; add fields, never rename them.
+
+use accord_analysis::{FrontierPoint, Report, Solution, Solutions, DEFINITIONS};
+use accord_model::{Outcome, Scenario, Value};
+use serde_json::{json, Map, Value as Json};
+
+fn value(v: &Value) -> Json {
+    match v {
+        Value::Option(s) => json!(s),
+        Value::Integer(i) => json!(i),
+        Value::Real(x) => json!(x),
+    }
+}
+
+/// `{issue: value}` for an outcome.
+pub fn outcome(s: &Scenario, o: &Outcome) -> Json {
+    let mut m = Map::new();
+    for (name, v) in s.space.describe(o) {
+        m.insert(name, value(&v));
+    }
+    Json::Object(m)
+}
+
+/// Large counts stay exact: numbers up to 2^53, strings beyond.
+fn count(c: u128) -> Json {
+    if c <= (1u128 << 53) {
+        json!(c as u64)
+    } else {
+        json!(c.to_string())
+    }
+}
+
+fn frontier(s: &Scenario, pts: &[FrontierPoint]) -> Json {
+    Json::Array(
+        pts.iter()
+            .map(|p| {
+                json!({
+                    "outcome": outcome(s, &p.outcomes[0]),
+                    "utilities": p.utilities,
+                    "ties": count(p.count),
+                    "tied_outcomes": p.outcomes[1..].iter().map(|o| outcome(s, o)).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn solution(s: &Scenario, pts: &[FrontierPoint], sol: &Option<Solution>, negate: bool) -> Json {
+    match sol {
+        None => Json::Null,
+        Some(x) => json!({
+            "outcome": outcome(s, &pts[x.point].outcomes[0]),
+            "utilities": pts[x.point].utilities,
+            "value": if negate { -x.value } else { x.value },
+            "ties": x.ties,
+        }),
+    }
+}
+
+fn solutions(s: &Scenario, pts: &[FrontierPoint], sol: &Solutions) -> Json {
+    json!({
+        "nash": solution(s, pts, &sol.nash, false),
+        "kalai_smorodinsky": solution(s, pts, &sol.kalai_smorodinsky, false),
+        "egalitarian": solution(s, pts, &sol.egalitarian, false),
+        "max_welfare": solution(s, pts, &sol.max_welfare, false),
+        "equal_utility": solution(s, pts, &sol.equal_utility, true),
+    })
+}
+
+/// The whole report.
+pub fn report(s: &Scenario, r: &Report) -> Json {
+    let red_lines: Vec<Json> = r
+        .red_lines
+        .iter()
+        .enumerate()
+        .map(|(i, rl)| {
+            json!({
+                "id": i + 1,
+                "party": r.parties[rl.party],
+                "rule": rl.rule,
+                "source": rl.source,
+            })
+        })
+        .collect();
+    let blocking: Vec<Json> = r
+        .blocking
+        .iter()
+        .map(|b| {
+            json!({
+                "red_lines": b.red_lines.iter().map(|&c| json!({
+                    "id": c + 1,
+                    "party": r.parties[r.red_lines[c].party],
+                    "rule": r.red_lines[c].rule,
+                })).collect::<Vec<_>>(),
+                "reservations": b.reservations.iter().map(|&p| json!({
+                    "party": r.parties[p],
+                    "reservation": r.disagreement[p],
+                    "shortfall": (r.disagreement[p] - b.utilities[p]).max(0.0),
+                })).collect::<Vec<_>>(),
+                "best_deal": {
+                    "outcome": outcome(s, &Outcome(b.outcome.clone())),
+                    "utilities": b.utilities,
+                },
+            })
+        })
+        .collect();
+    let draft = r.draft.as_ref().map(|d| {
+        let imp = &d.improvements;
+        json!({
+            "outcome": outcome(s, &d.outcome),
+            "utilities": imp.draft_utilities,
+            "respects_red_lines": imp.draft_respects,
+            "crossed_red_lines": d.crossed.iter().map(|c| c + 1).collect::<Vec<_>>(),
+            "improvements": {
+                "count": imp.count.map(count),
+                "best": imp.best.iter().map(|i| json!({
+                    "outcome": outcome(s, &Outcome(i.outcome.clone())),
+                    "utilities": i.utilities,
+                    "nash_product": i.nash_product,
+                })).collect::<Vec<_>>(),
+            },
+        })
+    });
+    let definitions: Map<String, Json> = DEFINITIONS
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    json!({
+        "scenario": s.name,
+        "parties": r.parties,
+        "outcome_count": count(r.outcome_count),
+        "reservations": r.reservations,
+        "disagreement": r.disagreement,
+        "ideal": r.ideal,
+        "worst": r.worst,
+        "pareto_frontier": frontier(s, &r.pareto_frontier),
+        "solutions": solutions(s, &r.pareto_frontier, &r.solutions),
+        "opposition": r.opposition,
+        "agreement_zone": {
+            "count": r.zone.count.map(count),
+            "empty": r.zone.is_empty(),
+            "pareto_frontier": frontier(s, &r.zone.pareto_frontier),
+            "solutions": solutions(s, &r.zone.pareto_frontier, &r.zone.solutions),
+            "ideal": r.zone.ideal,
+        },
+        "red_lines": red_lines,
+        "blocking": blocking,
+        "draft": draft,
+        "methods": {
+            "pareto_frontier": r.frontier_method.id(),
+            "agreement_zone": r.zone.method.id(),
+            "agreement_zone_count": r.zone.count_method.id(),
+        },
+        "definitions": definitions,
+    })
+}
