@@ -5,8 +5,9 @@
 //! falls short of. Relaxing a set S opens the zone exactly when some outcome's violation set lies
 //! inside S, so the minimal relaxations are the inclusion-minimal violation sets over all
 //! outcomes. One search finds them, skipping a subtree when everything in it already violates a
-//! strict superset of a known minimal set. For each minimal set it keeps the best deal it allows
-//! (highest Nash product, measuring a relaxed reservation from the party's worst utility).
+//! strict superset of a known minimal set. For each minimal set it keeps the best deal it allows:
+//! the smallest total shortfall below the relaxed reservation values, then the highest Nash
+//! product of the parties whose reservation holds.
 
 use crate::model::Model;
 use crate::pareto::EPS;
@@ -30,10 +31,13 @@ struct BlockingVisitor<'m, 'a> {
     /// Bit position of party p's reservation in a violation set.
     res_bit: usize,
     /// Minimal sets found so far, with their best deal: (set, score, values, utilities).
-    minimal: Vec<(u64, f64, Vec<u32>, Vec<f64>)>,
-    /// Lowest possible utility per party (the reference for a relaxed reservation).
-    worst: Vec<f64>,
+    minimal: Vec<(u64, Score, Vec<u32>, Vec<f64>)>,
 }
+
+/// How good a deal is under a relaxation: (minus the total shortfall below relaxed reservation
+/// values, Nash product of the other parties). Compared lexicographically.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+struct Score(f64, f64);
 
 impl BlockingVisitor<'_, '_> {
     fn reservation_mask(&self, u: &[f64]) -> u64 {
@@ -46,15 +50,17 @@ impl BlockingVisitor<'_, '_> {
         mask
     }
 
-    fn score(&self, mask: u64, u: &[f64]) -> f64 {
-        u.iter()
-            .enumerate()
-            .map(|(p, x)| {
-                let relaxed = mask >> (self.res_bit + p) & 1 == 1;
-                let base = if relaxed { self.worst[p] } else { self.m.d[p] };
-                (x - base).max(0.0)
-            })
-            .product()
+    fn score(&self, mask: u64, u: &[f64]) -> Score {
+        let mut shortfall = 0.0;
+        let mut nash = 1.0;
+        for (p, (x, d)) in u.iter().zip(&self.m.d).enumerate() {
+            if mask >> (self.res_bit + p) & 1 == 1 {
+                shortfall += (d - x).max(0.0);
+            } else {
+                nash *= (x - d).max(0.0);
+            }
+        }
+        Score(-shortfall, nash)
     }
 }
 
@@ -96,19 +102,19 @@ impl Visitor for BlockingVisitor<'_, '_> {
                 i += 1;
             }
         }
-        self.minimal.push((mask, score, values.to_vec(), u.to_vec()));
+        self.minimal
+            .push((mask, score, values.to_vec(), u.to_vec()));
     }
 }
 
 /// The minimal relaxations, smallest first. Empty when the zone is not empty (the empty set
 /// is then the only minimal one).
-pub fn relaxations(m: &Model, worst: &[f64]) -> Vec<Relaxation> {
+pub fn relaxations(m: &Model) -> Vec<Relaxation> {
     let res_bit = m.constraints.len();
     let mut v = BlockingVisitor {
         m,
         res_bit,
         minimal: Vec::new(),
-        worst: worst.to_vec(),
     };
     search(m, &mut v, None);
     let mut out: Vec<Relaxation> = v
@@ -122,6 +128,14 @@ pub fn relaxations(m: &Model, worst: &[f64]) -> Vec<Relaxation> {
             utilities,
         })
         .collect();
-    out.sort_by_key(|r| (r.red_lines.len() + r.reservations.len(), r.red_lines.clone(), r.reservations.clone()));
+    // Smallest sets first; among equals, red lines before reservation values.
+    out.sort_by_key(|r| {
+        (
+            r.red_lines.len() + r.reservations.len(),
+            r.red_lines.is_empty(),
+            r.red_lines.clone(),
+            r.reservations.clone(),
+        )
+    });
     out
 }

@@ -77,7 +77,10 @@ impl Ctx<'_, '_> {
     }
 
     fn nash(&self, u: &[f64]) -> f64 {
-        u.iter().zip(&self.m.d).map(|(x, d)| (x - d).max(0.0)).product()
+        u.iter()
+            .zip(&self.m.d)
+            .map(|(x, d)| (x - d).max(0.0))
+            .product()
     }
 }
 
@@ -146,7 +149,14 @@ struct Count<'c, 'm, 'a> {
 }
 
 impl Visitor for Count<'_, '_, '_> {
-    fn enter(&mut self, depth: usize, values: &[u32], upper: &[f64], lower: &[f64], violated: u64) -> bool {
+    fn enter(
+        &mut self,
+        depth: usize,
+        values: &[u32],
+        upper: &[f64],
+        lower: &[f64],
+        violated: u64,
+    ) -> bool {
         if !self.c.possible(upper, violated) {
             return false;
         }

@@ -75,7 +75,9 @@ impl Method {
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Method::Decomposition => "additive decomposition (issue-by-issue frontier merging, no enumeration)",
+            Method::Decomposition => {
+                "additive decomposition (issue-by-issue frontier merging, no enumeration)"
+            }
             Method::Enumeration => "streaming enumeration with branch-and-bound pruning",
             Method::FromFrontier => "rational points of the full frontier (no red lines, so exact)",
             Method::Bounds => "utility bounds (every outcome qualifies)",
@@ -204,7 +206,9 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
     let worst: Vec<f64> = if m.is_additive() {
         m.lower_bounds()
     } else {
-        (0..m.k).map(|p| visitors::extreme(&m, p, false).0).collect()
+        (0..m.k)
+            .map(|p| visitors::extreme(&m, p, false).0)
+            .collect()
     };
     let opposition = if ideal.iter().all(|x| *x <= 1.0 + EPS) {
         // Every outcome lies below (1, ..., 1), so a dominated one is never closer.
@@ -231,14 +235,17 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
             Method::Enumeration,
         )
     };
-    let (count, count_method) = if no_red_lines && worst.iter().zip(&m.d).all(|(w, d)| *w >= d - EPS)
-    {
-        (Some(scenario.space.size()), Method::Bounds)
-    } else if zone_frontier.is_empty() {
-        (Some(0), Method::FromFrontier)
-    } else {
-        (visitors::zone_count(&m, Some(opts.count_budget)), Method::Enumeration)
-    };
+    let (count, count_method) =
+        if no_red_lines && worst.iter().zip(&m.d).all(|(w, d)| *w >= d - EPS) {
+            (Some(scenario.space.size()), Method::Bounds)
+        } else if zone_frontier.is_empty() {
+            (Some(0), zone_method)
+        } else {
+            (
+                visitors::zone_count(&m, Some(opts.count_budget)),
+                Method::Enumeration,
+            )
+        };
     let zone_ideal = column_max(&zone_frontier, m.k);
     let zone_solutions = solutions::solve(&zone_frontier, &m.d, &zone_ideal);
     let zone = Zone {
@@ -250,7 +257,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
         ideal: zone_ideal,
     };
     let blocking = if zone.is_empty() {
-        blocking::relaxations(&m, &worst)
+        blocking::relaxations(&m)
     } else {
         Vec::new()
     };
@@ -263,12 +270,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
             let violated = m.violations(&d.0);
             Some(DraftReport {
                 outcome: d.clone(),
-                improvements: improve::improvements(
-                    &m,
-                    &d.0,
-                    opts.improvements,
-                    opts.count_budget,
-                ),
+                improvements: improve::improvements(&m, &d.0, opts.improvements, opts.count_budget),
                 crossed: (0..m.constraints.len())
                     .filter(|c| violated >> c & 1 == 1)
                     .collect(),

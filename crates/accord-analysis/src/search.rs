@@ -5,6 +5,9 @@
 //! utility any completion can reach and the red lines already crossed, and may skip the subtree.
 //! Nothing is stored per outcome: memory is independent of the size of the space.
 
+// Indexing several per-party slices in step reads better than zipped iterators here.
+#![allow(clippy::needless_range_loop)]
+
 use crate::model::Model;
 
 /// What a search reports to, and is steered by.

@@ -41,16 +41,31 @@ pub const DEFINITIONS: [(&str, &str); 7] = [
 ];
 
 /// Picks the index maximising `score`, counting ties within EPS (relative to the scale).
-fn best_by(points: &[FrontierPoint], mut score: impl FnMut(&[f64]) -> Option<f64>) -> Option<Solution> {
+fn best_by(
+    points: &[FrontierPoint],
+    mut score: impl FnMut(&[f64]) -> Option<f64>,
+) -> Option<Solution> {
     let mut best: Option<Solution> = None;
     for (i, p) in points.iter().enumerate() {
-        let Some(s) = score(&p.utilities) else { continue };
+        let Some(s) = score(&p.utilities) else {
+            continue;
+        };
         match &mut best {
-            None => best = Some(Solution { point: i, ties: 1, value: s }),
+            None => {
+                best = Some(Solution {
+                    point: i,
+                    ties: 1,
+                    value: s,
+                })
+            }
             Some(b) => {
                 let tol = EPS * b.value.abs().max(1.0) * 10.0;
                 if s > b.value + tol {
-                    *b = Solution { point: i, ties: 1, value: s };
+                    *b = Solution {
+                        point: i,
+                        ties: 1,
+                        value: s,
+                    };
                 } else if (s - b.value).abs() <= tol {
                     b.ties += 1;
                 }
@@ -84,7 +99,12 @@ pub fn solve(points: &[FrontierPoint], d: &[f64], ideal: &[f64]) -> Solutions {
             })
         }),
         egalitarian: best_by(points, |u| {
-            Some(u.iter().zip(d).map(|(x, di)| x - di).fold(f64::INFINITY, f64::min))
+            Some(
+                u.iter()
+                    .zip(d)
+                    .map(|(x, di)| x - di)
+                    .fold(f64::INFINITY, f64::min),
+            )
         }),
         max_welfare: best_by(points, |u| Some(u.iter().sum())),
         equal_utility: best_by(points, |u| {

@@ -63,7 +63,14 @@ struct CountVisitor<'m, 'a> {
 
 impl Visitor for CountVisitor<'_, '_> {
     #[inline]
-    fn enter(&mut self, depth: usize, _: &[u32], upper: &[f64], lower: &[f64], violated: u64) -> bool {
+    fn enter(
+        &mut self,
+        depth: usize,
+        _: &[u32],
+        upper: &[f64],
+        lower: &[f64],
+        violated: u64,
+    ) -> bool {
         let d = &self.m.d;
         if violated != 0 || upper.iter().zip(d).any(|(u, d)| *u < d - EPS) {
             return false;

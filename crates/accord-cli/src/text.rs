@@ -25,7 +25,9 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
         s.trim_end().to_string() + "\n"
     };
     let mut out = line(header);
-    out.push_str(&line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>()));
+    out.push_str(&line(
+        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+    ));
     for r in rows {
         out.push_str(&line(r));
     }
@@ -157,16 +159,21 @@ pub fn report(s: &Scenario, r: &Report) -> String {
     if zone.is_empty() {
         let _ = writeln!(o, "AGREEMENT ZONE: EMPTY. No outcome respects every red line and gives every party at least its reservation value.");
     } else {
-        let count = zone
-            .count
-            .map_or("more than can be counted within the budget".to_string(), |c| c.to_string());
+        let count = zone.count.map_or(
+            "more than can be counted within the budget".to_string(),
+            |c| c.to_string(),
+        );
         let _ = writeln!(
             o,
             "AGREEMENT ZONE: {count} of {} outcomes respect every red line and give every party at least its reservation value.",
             r.outcome_count
         );
     }
-    let _ = writeln!(o, "  (zone frontier: {}; count: {})", zone.method, zone.count_method);
+    let _ = writeln!(
+        o,
+        "  (zone frontier: {}; count: {})",
+        zone.method, zone.count_method
+    );
     o.push('\n');
 
     if !r.red_lines.is_empty() {
@@ -194,7 +201,10 @@ pub fn report(s: &Scenario, r: &Report) -> String {
     // 2. What blocks it and what would have to give.
     if zone.is_empty() {
         if r.blocking.is_empty() {
-            let _ = writeln!(o, "No relaxation of red lines or reservation values opens the zone.\n");
+            let _ = writeln!(
+                o,
+                "No relaxation of red lines or reservation values opens the zone.\n"
+            );
         } else {
             let _ = writeln!(
                 o,
@@ -233,11 +243,18 @@ pub fn report(s: &Scenario, r: &Report) -> String {
                     shown.join(", ")
                 );
             }
-            let blockers: std::collections::BTreeSet<usize> =
-                r.blocking.iter().flat_map(|b| b.red_lines.iter().copied()).collect();
+            let blockers: std::collections::BTreeSet<usize> = r
+                .blocking
+                .iter()
+                .flat_map(|b| b.red_lines.iter().copied())
+                .collect();
             if !blockers.is_empty() {
                 let names: Vec<String> = blockers.iter().map(|c| format!("R{}", c + 1)).collect();
-                let _ = writeln!(o, "  Red lines involved in the impasse: {}", names.join(", "));
+                let _ = writeln!(
+                    o,
+                    "  Red lines involved in the impasse: {}",
+                    names.join(", ")
+                );
             }
             o.push('\n');
         }
@@ -315,7 +332,12 @@ pub fn report(s: &Scenario, r: &Report) -> String {
     // 4. Solutions and frontiers.
     if !zone.is_empty() {
         let _ = writeln!(o, "Solutions within the agreement zone");
-        o.push_str(&solutions_table(s, r, &zone.pareto_frontier, &zone.solutions));
+        o.push_str(&solutions_table(
+            s,
+            r,
+            &zone.pareto_frontier,
+            &zone.solutions,
+        ));
         o.push('\n');
         let _ = writeln!(
             o,

@@ -309,7 +309,11 @@ impl ScenarioDoc {
                 d
             })
             .collect();
-        let parties = s.parties.iter().map(|p| party_to_doc(p, &s.space)).collect();
+        let parties = s
+            .parties
+            .iter()
+            .map(|p| party_to_doc(p, &s.space))
+            .collect();
         let draft = s.draft.as_ref().map(|d| {
             s.space
                 .describe(d)
@@ -419,8 +423,16 @@ fn issue_from_doc(doc: &IssueDoc, i: usize) -> Result<Issue, ModelError> {
     };
     let kind = match kind {
         IssueType::Discrete => {
-            forbid(doc.min.is_some(), "min", "a discrete issue has `options`, not `min`")?;
-            forbid(doc.max.is_some(), "max", "a discrete issue has `options`, not `max`")?;
+            forbid(
+                doc.min.is_some(),
+                "min",
+                "a discrete issue has `options`, not `min`",
+            )?;
+            forbid(
+                doc.max.is_some(),
+                "max",
+                "a discrete issue has `options`, not `max`",
+            )?;
             forbid(
                 doc.resolution.is_some(),
                 "resolution",
@@ -436,7 +448,25 @@ fn issue_from_doc(doc: &IssueDoc, i: usize) -> Result<Issue, ModelError> {
                 ));
             };
             if options.is_empty() {
-                return Err(ModelError::new(at("options"), "expected at least one option"));
+                return Err(ModelError::new(
+                    at("options"),
+                    "expected at least one option",
+                ));
+            }
+            let names: Vec<&str> = options
+                .iter()
+                .map(|o| match o {
+                    OptionDoc::Name(n) => n.as_str(),
+                    OptionDoc::Full(f) => f.name.as_str(),
+                })
+                .collect();
+            for (k, name) in names.iter().enumerate() {
+                if names[..k].contains(name) {
+                    return Err(ModelError::new(
+                        vec!["issues".into(), i.into(), "options".into(), k.into()],
+                        format!("option `{name}` of issue `{}` is named twice", doc.name),
+                    ));
+                }
             }
             IssueKind::Discrete {
                 options: options
@@ -460,12 +490,12 @@ fn issue_from_doc(doc: &IssueDoc, i: usize) -> Result<Issue, ModelError> {
                 "options",
                 "a numeric issue has `min` and `max`, not `options`",
             )?;
-            let min = doc
-                .min
-                .ok_or_else(|| ModelError::new(vec!["issues".into(), i.into()], "expected `min`"))?;
-            let max = doc
-                .max
-                .ok_or_else(|| ModelError::new(vec!["issues".into(), i.into()], "expected `max`"))?;
+            let min = doc.min.ok_or_else(|| {
+                ModelError::new(vec!["issues".into(), i.into()], "expected `min`")
+            })?;
+            let max = doc.max.ok_or_else(|| {
+                ModelError::new(vec!["issues".into(), i.into()], "expected `max`")
+            })?;
             if kind == IssueType::Integer {
                 forbid(
                     doc.resolution.is_some(),
@@ -474,7 +504,11 @@ fn issue_from_doc(doc: &IssueDoc, i: usize) -> Result<Issue, ModelError> {
                 )?;
                 let (Number::Int(min), Number::Int(max)) = (min, max) else {
                     return Err(ModelError::new(
-                        at(if matches!(min, Number::Int(_)) { "max" } else { "min" }),
+                        at(if matches!(min, Number::Int(_)) {
+                            "max"
+                        } else {
+                            "min"
+                        }),
                         "expected an integer bound",
                     ));
                 };
@@ -493,7 +527,7 @@ fn issue_from_doc(doc: &IssueDoc, i: usize) -> Result<Issue, ModelError> {
                     )
                 })?;
                 let (min, max) = (min.as_f64(), max.as_f64());
-                if !(min <= max) {
+                if !min.is_finite() || !max.is_finite() || max < min {
                     return Err(ModelError::new(
                         at("max"),
                         format!("max ({max}) is below min ({min})"),
@@ -643,7 +677,11 @@ fn preferences_from_doc(
     let mut terms = Vec::new();
     for (t, term) in doc.terms.iter().enumerate() {
         terms.push(Term {
-            rule: rule_at(&term.when, space, at(&["terms".into(), t.into(), "when".into()]))?,
+            rule: rule_at(
+                &term.when,
+                space,
+                at(&["terms".into(), t.into(), "when".into()]),
+            )?,
             value: term.value,
         });
     }
@@ -665,11 +703,20 @@ fn value_function(
         v
     };
     let score = |k: &str, s: &Scalar| -> Result<f64, ModelError> {
-        let x = s
-            .as_f64()
-            .ok_or_else(|| err(&key_at(k), format!("expected a score between 0 and 1, found \"{}\"", s.as_text())))?;
+        let x = s.as_f64().ok_or_else(|| {
+            err(
+                &key_at(k),
+                format!(
+                    "expected a score between 0 and 1, found \"{}\"",
+                    s.as_text()
+                ),
+            )
+        })?;
         if !(0.0..=1.0).contains(&x) {
-            return Err(err(&key_at(k), format!("expected a score between 0 and 1, found {x}")));
+            return Err(err(
+                &key_at(k),
+                format!("expected a score between 0 and 1, found {x}"),
+            ));
         }
         Ok(x)
     };
@@ -677,7 +724,9 @@ fn value_function(
     if let Some(kind) = table.get("type").filter(|_| numeric) {
         let allowed: &[&str] = match kind {
             Scalar::Text(t) if t == "linear" => &["type", "at_min", "at_max"],
-            Scalar::Text(t) if t == "triangular" => &["type", "peak", "at_min", "at_peak", "at_max"],
+            Scalar::Text(t) if t == "triangular" => {
+                &["type", "peak", "at_min", "at_peak", "at_max"]
+            }
             other => {
                 return Err(err(
                     &key_at("type"),
@@ -692,7 +741,10 @@ fn value_function(
             if !allowed.contains(&k.as_str()) {
                 return Err(err(
                     &key_at(k),
-                    format!("unknown key `{k}`, expected one of {}", allowed[1..].join(", ")),
+                    format!(
+                        "unknown key `{k}`, expected one of {}",
+                        allowed[1..].join(", ")
+                    ),
                 ));
             }
         }
@@ -747,7 +799,11 @@ fn value_function(
                 IssueKind::Discrete { options } => format!(
                     "issue `{}` has no option `{k}` (options: {})",
                     issue.name,
-                    options.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")
+                    options
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 _ => format!("`{k}` is not a value of issue `{}`", issue.name),
             };

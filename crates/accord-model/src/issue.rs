@@ -113,9 +113,10 @@ impl Issue {
     /// Index of the option called `name`, for discrete issues.
     pub fn option_index(&self, name: &str) -> Option<u32> {
         match &self.kind {
-            IssueKind::Discrete { options } => {
-                options.iter().position(|o| o.name == name).map(|i| i as u32)
-            }
+            IssueKind::Discrete { options } => options
+                .iter()
+                .position(|o| o.name == name)
+                .map(|i| i as u32),
             _ => None,
         }
     }
@@ -171,7 +172,12 @@ impl Issue {
 /// Number of grid points of a real range: `floor((max - min) / resolution) + 1`, plus one more
 /// when `max` is not itself on the grid (so both ends are always represented).
 pub fn real_grid_size(min: f64, max: f64, resolution: f64) -> u64 {
-    if !(resolution > 0.0) || !(max >= min) || !min.is_finite() || !max.is_finite() {
+    if !resolution.is_finite()
+        || resolution <= 0.0
+        || !min.is_finite()
+        || !max.is_finite()
+        || max < min
+    {
         return 0;
     }
     let steps = (max - min) / resolution;

@@ -182,11 +182,13 @@ impl Rule {
                 }
                 any
             }
-            Expr::Implies(a, b) => match (self.eval3(a, values, known), self.eval3(b, values, known)) {
-                (Some(false), _) | (_, Some(true)) => Some(true),
-                (Some(true), Some(false)) => Some(false),
-                _ => None,
-            },
+            Expr::Implies(a, b) => {
+                match (self.eval3(a, values, known), self.eval3(b, values, known)) {
+                    (Some(false), _) | (_, Some(true)) => Some(true),
+                    (Some(true), Some(false)) => Some(false),
+                    _ => None,
+                }
+            }
         }
     }
 }
@@ -428,10 +430,7 @@ impl Parser<'_> {
             let known: Vec<&str> = self.issues.iter().map(|i| i.name.as_str()).collect();
             return Err(RuleError {
                 offset: name_offset,
-                message: format!(
-                    "no issue is called `{name}` (issues: {})",
-                    known.join(", ")
-                ),
+                message: format!("no issue is called `{name}` (issues: {})", known.join(", ")),
             });
         };
         self.pos += 1;
@@ -596,7 +595,11 @@ mod tests {
         assert!(r.holds(&[0, 0, 1, 10]));
         assert!(!r.holds(&[0, 0, 0, 15]));
         assert!(!r.holds(&[0, 0, 2, 21]));
-        let r = Rule::parse("not (ceasefire in {pause, permanent}) or hostages != none", &is).unwrap();
+        let r = Rule::parse(
+            "not (ceasefire in {pause, permanent}) or hostages != none",
+            &is,
+        )
+        .unwrap();
         assert!(r.holds(&[0, 0, 0, 0]));
         assert!(!r.holds(&[0, 1, 0, 0]));
         let r = Rule::parse("ceasefire not in {permanent}", &is).unwrap();
@@ -614,7 +617,11 @@ mod tests {
         assert_eq!(e.offset, 0);
         assert!(e.message.contains("no issue is called `truce`"));
         let e = Rule::parse("hostages = all and", &is).unwrap_err();
-        assert!(e.message.contains("found the end of the rule"), "{}", e.message);
+        assert!(
+            e.message.contains("found the end of the rule"),
+            "{}",
+            e.message
+        );
         let e = Rule::parse("days = 61", &is).unwrap_err();
         assert!(e.message.contains("from 0 to 60"));
         let e = Rule::parse("hostages = all)", &is).unwrap_err();

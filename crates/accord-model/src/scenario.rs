@@ -45,7 +45,10 @@ impl Scenario {
                 p
             };
             if issue.name.trim().is_empty() {
-                return Err(ModelError::new(at(&["name".into()]), "an issue needs a name"));
+                return Err(ModelError::new(
+                    at(&["name".into()]),
+                    "an issue needs a name",
+                ));
             }
             if !issue_names.insert(issue.name.as_str()) {
                 return Err(ModelError::new(
@@ -110,7 +113,10 @@ impl Scenario {
                 v
             };
             if party.name.trim().is_empty() {
-                return Err(ModelError::new(at(&["name".into()]), "a party needs a name"));
+                return Err(ModelError::new(
+                    at(&["name".into()]),
+                    "a party needs a name",
+                ));
             }
             if !party_names.insert(party.name.as_str()) {
                 return Err(ModelError::new(

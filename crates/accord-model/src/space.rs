@@ -49,12 +49,15 @@ impl OutcomeSpace {
                     ),
                 ));
             }
-            size = size.checked_mul(n as u128).filter(|s| *s <= 1u128 << 64).ok_or_else(|| {
-                ModelError::new(
-                    ["issues".into(), i.into()],
-                    "the outcome space has more than 2^64 outcomes",
-                )
-            })?;
+            size = size
+                .checked_mul(n as u128)
+                .filter(|s| *s <= 1u128 << 64)
+                .ok_or_else(|| {
+                    ModelError::new(
+                        ["issues".into(), i.into()],
+                        "the outcome space has more than 2^64 outcomes",
+                    )
+                })?;
             radices.push(n as u32);
         }
         Ok(Self {

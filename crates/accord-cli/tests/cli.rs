@@ -1,0 +1,199 @@
+//! End-to-end runs of the `accord` binary on the shipped scenarios and on broken files.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn accord(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("accord runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn analyze_json(file: &str) -> Value {
+    let (code, out, err) = accord(&["analyze", file, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("valid JSON")
+}
+
+fn close(a: &Value, b: f64) -> bool {
+    (a.as_f64().expect("a number") - b).abs() < 1e-9
+}
+
+#[test]
+fn ceasefire_shows_the_impasse_and_what_would_have_to_give() {
+    let r = analyze_json("scenarios/ceasefire.toml");
+    assert_eq!(r["parties"], serde_json::json!(["israel", "hamas"]));
+    assert_eq!(r["outcome_count"], 144);
+    assert_eq!(r["agreement_zone"]["count"], 0);
+    assert_eq!(r["agreement_zone"]["empty"], true);
+    // The two red lines of the article are named, with their sources.
+    let rl = r["red_lines"].as_array().unwrap();
+    assert_eq!(rl.len(), 2);
+    assert_eq!(rl[0]["rule"], "ceasefire != permanent");
+    assert_eq!(rl[1]["party"], "hamas");
+    // Three single concessions open the zone: either red line, or Israel's reservation value.
+    let b = r["blocking"].as_array().unwrap();
+    assert_eq!(b.len(), 3, "{b:#?}");
+    let sets: Vec<(Vec<String>, Vec<String>)> = b
+        .iter()
+        .map(|x| {
+            let names = |k: &str, f: &str| {
+                x[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v[f].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            };
+            (names("red_lines", "rule"), names("reservations", "party"))
+        })
+        .collect();
+    assert!(sets.contains(&(vec!["ceasefire != permanent".into()], vec![])));
+    assert!(sets.contains(&(
+        vec!["hostages = all => ceasefire = permanent and withdrawal = full".into()],
+        vec![]
+    )));
+    assert!(sets.contains(&(vec![], vec!["israel".into()])));
+    // Hand-computed: relaxing Israel's red line allows all hostages + permanent end + full
+    // withdrawal: israel .5 + .05 (possibility) + .2 (Rafah not addressed) = .75,
+    // hamas .35 + .30 = .65.
+    let relax_israel = b
+        .iter()
+        .find(|x| x["red_lines"][0]["rule"] == "ceasefire != permanent")
+        .unwrap();
+    assert!(close(&relax_israel["best_deal"]["utilities"][0], 0.75));
+    assert!(close(&relax_israel["best_deal"]["utilities"][1], 0.65));
+    assert_eq!(
+        relax_israel["best_deal"]["outcome"]["ceasefire"],
+        "permanent"
+    );
+    // Hand-computed Nash over all outcomes (red lines ignored): all, pause, full, guaranteed,
+    // Rafah not addressed: israel .5+.15+.2 = .85, hamas .07+.30+.15 = .52;
+    // (.85-.68)(.52-.30) = .0374 beats (.90,.37): .0154 and (.75,.65): .0245.
+    let nash = &r["solutions"]["nash"];
+    assert!(close(&nash["utilities"][0], 0.85) && close(&nash["utilities"][1], 0.52));
+    assert!(close(&nash["value"], 0.0374));
+    // The draft crosses Hamas's red line.
+    assert_eq!(r["draft"]["crossed_red_lines"], serde_json::json!([2]));
+    assert!(close(&r["draft"]["utilities"][0], 0.90));
+    // The humanitarian clause has no weight for either party: every frontier point ties 2 ways.
+    assert!(r["pareto_frontier"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["ties"] == 2));
+    assert_eq!(r["methods"]["pareto_frontier"], "additive-decomposition");
+    assert_eq!(r["methods"]["agreement_zone"], "enumeration");
+}
+
+/// Reference values computed independently by plain enumeration in Python (not by Accord).
+#[test]
+fn classic_scenarios_match_independent_enumeration() {
+    let r = analyze_json("scenarios/trade.toml");
+    assert_eq!(r["agreement_zone"]["count"], 939);
+    let nash = &r["agreement_zone"]["solutions"]["nash"];
+    assert!(close(&nash["utilities"][0], 0.6525) && close(&nash["utilities"][1], 0.6225));
+    assert!(close(&nash["value"], 0.04421025));
+    assert_eq!(nash["outcome"]["beef_quota"], 30);
+    assert_eq!(r["blocking"], serde_json::json!([]));
+
+    let r = analyze_json("scenarios/coalition.toml");
+    assert_eq!(r["parties"].as_array().unwrap().len(), 3);
+    assert_eq!(r["agreement_zone"]["count"], 78);
+    let nash = &r["agreement_zone"]["solutions"]["nash"];
+    assert!(close(&nash["utilities"][0], 0.52));
+    assert!(close(&nash["utilities"][1], 4.745 / 7.0));
+    assert!(close(&nash["utilities"][2], 0.61));
+    assert!((nash["value"].as_f64().unwrap() - 0.0217275929).abs() < 1e-9);
+}
+
+#[test]
+fn text_report_reads_like_a_mediators_brief() {
+    let (code, out, err) = accord(&["analyze", "scenarios/ceasefire.toml"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("ceasefire_report", out);
+}
+
+#[test]
+fn check_accepts_the_shipped_scenarios() {
+    for f in [
+        "scenarios/ceasefire.toml",
+        "scenarios/trade.toml",
+        "scenarios/coalition.toml",
+    ] {
+        let (code, out, err) = accord(&["check", f]);
+        assert_eq!(code, 0, "{f}: {err}");
+        assert!(out.contains(": ok: scenario"), "{out}");
+    }
+}
+
+#[test]
+fn draft_flag_overrides_the_scenario_draft() {
+    let (code, out, err) = accord(&[
+        "analyze",
+        "scenarios/ceasefire.toml",
+        "--json",
+        "--draft",
+        "hostages=some,ceasefire=pause,withdrawal=partial,withdrawal_language=possibility,rafah=no_offensive,humanitarian=current",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    // israel .15+.15+.05+.05 = .40; hamas .07+.12+.2 = .39
+    assert!(close(&r["draft"]["utilities"][0], 0.40));
+    assert!(close(&r["draft"]["utilities"][1], 0.39));
+    assert!(r["draft"]["improvements"]["count"].as_u64().unwrap() > 0);
+
+    let (code, _, err) = accord(&[
+        "analyze",
+        "scenarios/ceasefire.toml",
+        "--draft",
+        "hostages=most",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`most` is not a value of issue `hostages`"),
+        "{err}"
+    );
+}
+
+/// Every broken file gets one line: file, line, column, what was expected. No panic.
+#[test]
+fn errors_name_file_line_column_and_what_was_expected() {
+    let cases = [
+        ("negative-weight.toml", "negative-weight.toml:10:9: parties[0].weights.price: expected a weight >= 0, found -0.5"),
+        ("duplicate-option.toml", "duplicate-option.toml:5:27: issues[0].options[2]: option `low` of issue `price` is named twice"),
+        ("missing-issue-in-rule.toml", "missing-issue-in-rule.toml:9:30: parties[0].red_lines[1]: no issue is called `delivery` (issues: price)"),
+        ("unknown-key.toml", "unknown-key.toml:6:1: unknown field `colour`, expected one of `name`, `description`, `type`, `options`, `min`, `max`, `resolution`"),
+        ("syntax.toml", "syntax.toml:3:10: unclosed array table, expected `]`"),
+        ("score-out-of-range.json", "score-out-of-range.json:5:78: parties[0].scores.price.low: expected a score between 0 and 1, found 1.5"),
+        ("trailing-comma.json", "trailing-comma.json:3:59: trailing comma"),
+    ];
+    for (file, expected) in cases {
+        let path = format!("crates/accord-cli/tests/fixtures/{file}");
+        for cmd in ["check", "analyze"] {
+            let (code, out, err) = accord(&[cmd, &path]);
+            assert_eq!(code, 1, "{file}: {out}");
+            assert_eq!(
+                err.trim(),
+                format!("error: crates/accord-cli/tests/fixtures/{expected}")
+            );
+        }
+    }
+    let (code, _, err) = accord(&["analyze", "no/such/file.toml"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no/such/file.toml: cannot read the file"),
+        "{err}"
+    );
+}
