@@ -11,7 +11,7 @@
 
 use crate::model::Model;
 use crate::pareto::EPS;
-use crate::search::{search, Visitor};
+use crate::search::{search, Node, Visitor};
 
 /// A minimal relaxation and the best deal it would allow.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,8 +66,9 @@ impl BlockingVisitor<'_, '_> {
 
 impl Visitor for BlockingVisitor<'_, '_> {
     #[inline]
-    fn enter(&mut self, _: usize, _: &[u32], upper: &[f64], _: &[f64], violated: u64) -> bool {
-        let certain = violated | self.reservation_mask(upper);
+    fn enter(&mut self, node: &Node) -> bool {
+        let upper = node.upper;
+        let certain = node.violated | self.reservation_mask(upper);
         let mut equal_best = None;
         for (set, best, _, _) in &self.minimal {
             if certain & set == *set {

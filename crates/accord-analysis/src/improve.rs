@@ -6,7 +6,7 @@
 
 use crate::model::Model;
 use crate::pareto::EPS;
-use crate::search::{search, Visitor};
+use crate::search::{search, Node, Visitor};
 use std::cmp::Ordering;
 
 /// An outcome that improves on the draft.
@@ -108,13 +108,13 @@ fn rank(a: &Improvement, b: &Improvement) -> Ordering {
 }
 
 impl Visitor for Best<'_, '_, '_> {
-    fn enter(&mut self, _: usize, _: &[u32], upper: &[f64], _: &[f64], violated: u64) -> bool {
-        if !self.c.possible(upper, violated) {
+    fn enter(&mut self, node: &Node) -> bool {
+        if !self.c.possible(node.upper, node.violated) {
             return false;
         }
         // Ties at the threshold are kept for welfare ordering, so prune only strictly below.
         self.threshold()
-            .is_none_or(|t| self.c.nash(upper) >= t - EPS)
+            .is_none_or(|t| self.c.nash(node.upper) >= t - EPS)
     }
 
     fn leaf(&mut self, values: &[u32], u: &[f64], violated: u64) {
@@ -143,36 +143,27 @@ impl Visitor for Best<'_, '_, '_> {
 struct Count<'c, 'm, 'a> {
     c: &'c Ctx<'m, 'a>,
     count: u128,
-    suffix: Vec<u128>,
-    undecided: Vec<u64>,
-    draft: Vec<u32>,
+    completions: Vec<u128>,
 }
 
 impl Visitor for Count<'_, '_, '_> {
-    fn enter(
-        &mut self,
-        depth: usize,
-        values: &[u32],
-        upper: &[f64],
-        lower: &[f64],
-        violated: u64,
-    ) -> bool {
-        if !self.c.possible(upper, violated) {
+    fn enter(&mut self, node: &Node) -> bool {
+        if !self.c.possible(node.upper, node.violated) {
             return false;
         }
         // Certainly an improvement for every completion: all red lines decided, every party
-        // weakly better by its lower bound, and one strictly.
-        if self.undecided[depth] == 0 && values[..depth] != self.draft[..depth] {
+        // weakly better by its lower bound, and one strictly (so the draft is not below).
+        if node.open == 0 {
             let mut strict = false;
-            for (p, &lo) in lower.iter().enumerate() {
-                match self.c.cmp(p, lo, violated) {
+            for (p, &lo) in node.lower.iter().enumerate() {
+                match self.c.cmp(p, lo, node.violated) {
                     Ordering::Less => return true,
                     Ordering::Greater => strict = true,
                     Ordering::Equal => {}
                 }
             }
             if strict {
-                self.count += self.suffix[depth];
+                self.count += self.completions[node.depth];
                 return false;
             }
         }
@@ -214,9 +205,7 @@ pub fn improvements(m: &Model, draft: &[u32], limit: usize, count_budget: u64) -
     let mut count = Count {
         c: &c,
         count: 0,
-        suffix: m.completions(),
-        undecided: m.undecided_masks(),
-        draft: draft.to_vec(),
+        completions: m.completions(),
     };
     let complete = search(m, &mut count, Some(count_budget));
     let mut list = best.best;

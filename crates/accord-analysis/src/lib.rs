@@ -103,7 +103,7 @@ impl Default for Options {
         Options {
             tied_outcomes: 8,
             improvements: 10,
-            count_budget: 2_000_000_000,
+            count_budget: 20_000_000,
             draft: None,
         }
     }

@@ -43,20 +43,34 @@ pub struct Model<'a> {
     pub radices: Vec<u32>,
     /// Per issue, value-major: `tab[i][v * k + p]` = party p's weighted score of value v.
     pub tab: Vec<Vec<f64>>,
-    /// Terms, and for each depth d the terms decided once issue d has a value.
+    /// Nonlinear terms that mention at least one issue.
     pub terms: Vec<TermRef<'a>>,
-    /// `terms_at[d]`: indices into `terms`.
-    pub terms_at: Vec<Vec<usize>>,
+    /// `terms_on[i]`: the terms that mention issue i (indices into `terms`).
+    pub terms_on: Vec<Vec<usize>>,
     /// Per party, the sum of terms that mention no issue.
     pub constant: Vec<f64>,
     /// Red lines of the negotiators (bit `c` of a violation mask).
     pub constraints: Vec<Constraint<'a>>,
-    /// `constraints_at[d]`: red lines decided once issue d has a value.
-    pub constraints_at: Vec<Vec<usize>>,
-    /// `max_rest[d * k + p]`: most that issues d.. (and undecided terms) can add for party p.
+    /// `constraints_on[i]`: the red lines that mention issue i.
+    pub constraints_on: Vec<Vec<usize>>,
+    /// Red lines that mention no issue and fail: crossed by every outcome.
+    pub always_crossed: u64,
+    /// `max_rest[d * k + p]`: most that the additive part of issues d.. can add for party p.
     pub max_rest: Vec<f64>,
-    /// `min_rest[d * k + p]`: least that issues d.. (and undecided terms) can add.
+    /// `min_rest[d * k + p]`: least that the additive part of issues d.. can add.
     pub min_rest: Vec<f64>,
+    /// Per party, the sum of its positive term values (what undecided terms may still add).
+    pub terms_pos: Vec<f64>,
+    /// `allows[i]`: for each positive term on issue i, (term, the values of i it allows, whether
+    /// the term is a plain conjunction), so that bounds can account for terms that exclude each
+    /// other on one issue, and for conjunctions that only one free issue still decides.
+    pub allows: Vec<Vec<(usize, Vec<u32>, bool)>>,
+    /// Number of issues each term mentions.
+    pub term_arity: Vec<u32>,
+    /// `issue_max[i * k + p]`: party p's best additive score on issue i.
+    pub issue_max: Vec<f64>,
+    /// Per party, the sum of its negative term values.
+    pub terms_neg: Vec<f64>,
     /// Disagreement point: reservation value, 0 when none.
     pub d: Vec<f64>,
 }
@@ -110,21 +124,55 @@ impl<'a> Model<'a> {
         if constraints.len() > MAX_RED_LINES {
             return Err(AnalysisError::TooManyRedLines(constraints.len()));
         }
-        let mut terms_at = vec![Vec::new(); n];
+        let mut terms_on = vec![Vec::new(); n];
+        let mut terms_pos = vec![0.0; k];
+        let mut terms_neg = vec![0.0; k];
         for (t, term) in terms.iter().enumerate() {
-            terms_at[term.rule.last_issue().unwrap_or(0)].push(t);
+            for i in term.rule.issues() {
+                terms_on[i].push(t);
+            }
+            terms_pos[term.party] += term.value.max(0.0);
+            terms_neg[term.party] += term.value.min(0.0);
         }
-        let mut constraints_at = vec![Vec::new(); n];
-        let mut always_false = Vec::new();
-        for (c, con) in constraints.iter().enumerate() {
-            match con.rule.last_issue() {
-                Some(l) => constraints_at[l].push(c),
-                None => always_false.push(c),
+        let mut allows = vec![Vec::new(); n];
+        for (t, term) in terms.iter().enumerate() {
+            if term.value <= 0.0 {
+                continue;
+            }
+            for i in term.rule.issues() {
+                let (values, conj): (Vec<u32>, bool) = match term.rule.conjunction_allows(i) {
+                    Some(bits) => (
+                        (0..radices[i])
+                            .filter(|v| bits[(v >> 6) as usize] >> (v & 63) & 1 == 1)
+                            .collect(),
+                        true,
+                    ),
+                    None => ((0..radices[i]).collect(), false),
+                };
+                allows[i].push((t, values, conj));
             }
         }
-        // A rule that mentions no issue is constant: decide it at the first issue.
-        for c in always_false {
-            constraints_at[0].push(c);
+        let term_arity = terms.iter().map(|t| t.rule.issues().len() as u32).collect();
+        let mut issue_max = vec![0.0; n * k];
+        for i in 0..n {
+            for p in 0..k {
+                issue_max[i * k + p] = tab[i]
+                    .iter()
+                    .skip(p)
+                    .step_by(k)
+                    .fold(f64::NEG_INFINITY, |a, &b| a.max(b));
+            }
+        }
+        let mut constraints_on = vec![Vec::new(); n];
+        let mut always_crossed = 0u64;
+        for (c, con) in constraints.iter().enumerate() {
+            let issues = con.rule.issues();
+            if issues.is_empty() && !con.rule.holds(&[]) {
+                always_crossed |= 1 << c;
+            }
+            for i in issues {
+                constraints_on[i].push(c);
+            }
         }
         let mut max_rest = vec![0.0; (n + 1) * k];
         let mut min_rest = vec![0.0; (n + 1) * k];
@@ -133,15 +181,8 @@ impl<'a> Model<'a> {
                 let column = tab[d].iter().skip(p).step_by(k);
                 let hi = column.clone().fold(f64::NEG_INFINITY, |a, &b| a.max(b));
                 let lo = column.fold(f64::INFINITY, |a, &b| a.min(b));
-                let (mut t_hi, mut t_lo) = (0.0, 0.0);
-                for &t in &terms_at[d] {
-                    if terms[t].party == p {
-                        t_hi += terms[t].value.max(0.0);
-                        t_lo += terms[t].value.min(0.0);
-                    }
-                }
-                max_rest[d * k + p] = max_rest[(d + 1) * k + p] + hi + t_hi;
-                min_rest[d * k + p] = min_rest[(d + 1) * k + p] + lo + t_lo;
+                max_rest[d * k + p] = max_rest[(d + 1) * k + p] + hi;
+                min_rest[d * k + p] = min_rest[(d + 1) * k + p] + lo;
             }
         }
         let d = parties
@@ -156,12 +197,18 @@ impl<'a> Model<'a> {
             radices,
             tab,
             terms,
-            terms_at,
+            terms_on,
             constant,
             constraints,
-            constraints_at,
+            constraints_on,
+            always_crossed,
             max_rest,
             min_rest,
+            terms_pos,
+            terms_neg,
+            allows,
+            term_arity,
+            issue_max,
             d,
         })
     }
@@ -239,14 +286,14 @@ impl<'a> Model<'a> {
     /// Highest utility each negotiator can reach anywhere (an upper bound when there are terms).
     pub fn upper_bounds(&self) -> Vec<f64> {
         (0..self.k)
-            .map(|p| self.max_rest[p] + self.constant[p])
+            .map(|p| self.max_rest[p] + self.constant[p] + self.terms_pos[p])
             .collect()
     }
 
     /// Lowest utility bound per negotiator.
     pub fn lower_bounds(&self) -> Vec<f64> {
         (0..self.k)
-            .map(|p| self.min_rest[p] + self.constant[p])
+            .map(|p| self.min_rest[p] + self.constant[p] + self.terms_neg[p])
             .collect()
     }
 
@@ -257,19 +304,6 @@ impl<'a> Model<'a> {
             suffix[d] = suffix[d + 1] * self.radices[d] as u128;
         }
         suffix
-    }
-
-    /// `undecided_masks()[d]`: the red lines not yet decided at a node of depth d.
-    pub fn undecided_masks(&self) -> Vec<u64> {
-        let mut undecided = vec![0u64; self.n + 1];
-        for d in (0..self.n).rev() {
-            let mut mask = undecided[d + 1];
-            for &c in &self.constraints_at[d] {
-                mask |= 1 << c;
-            }
-            undecided[d] = mask;
-        }
-        undecided
     }
 
     /// The role of a seat, by scenario index.

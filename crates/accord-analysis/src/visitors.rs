@@ -2,7 +2,7 @@
 
 use crate::model::Model;
 use crate::pareto::{FrontierPoint, ParetoSet, EPS};
-use crate::search::{search, Visitor};
+use crate::search::{search, Node, Visitor};
 use crate::solutions::distance_to_one;
 
 /// Which outcomes a frontier search keeps.
@@ -22,13 +22,17 @@ struct FrontierVisitor<'m, 'a> {
 
 impl Visitor for FrontierVisitor<'_, '_> {
     #[inline]
-    fn enter(&mut self, _: usize, _: &[u32], upper: &[f64], _: &[f64], violated: u64) -> bool {
+    fn enter(&mut self, node: &Node) -> bool {
         if self.filter == Filter::Zone
-            && (violated != 0 || upper.iter().zip(&self.m.d).any(|(u, d)| *u < d - EPS))
+            && (node.violated != 0 || node.upper.iter().zip(&self.m.d).any(|(u, d)| *u < d - EPS))
         {
             return false;
         }
-        !self.set.dominates(upper)
+        !self.set.dominates(node.upper)
+    }
+
+    fn uses_lower(&self) -> bool {
+        false
     }
 
     #[inline]
@@ -55,28 +59,19 @@ pub fn frontier(m: &Model, filter: Filter, cap: usize) -> Vec<FrontierPoint> {
 struct CountVisitor<'m, 'a> {
     m: &'m Model<'a>,
     count: u128,
-    /// suffix[d] = number of completions of a node at depth d.
-    suffix: Vec<u128>,
-    /// For each depth, the red lines not yet decided there.
-    undecided: Vec<u64>,
+    /// completions[d] = number of outcomes below a node of depth d.
+    completions: Vec<u128>,
 }
 
 impl Visitor for CountVisitor<'_, '_> {
     #[inline]
-    fn enter(
-        &mut self,
-        depth: usize,
-        _: &[u32],
-        upper: &[f64],
-        lower: &[f64],
-        violated: u64,
-    ) -> bool {
+    fn enter(&mut self, node: &Node) -> bool {
         let d = &self.m.d;
-        if violated != 0 || upper.iter().zip(d).any(|(u, d)| *u < d - EPS) {
+        if node.violated != 0 || node.upper.iter().zip(d).any(|(u, d)| *u < d - EPS) {
             return false;
         }
-        if self.undecided[depth] == 0 && lower.iter().zip(d).all(|(l, d)| *l >= d - EPS) {
-            self.count += self.suffix[depth];
+        if node.open == 0 && node.lower.iter().zip(d).all(|(l, d)| *l >= d - EPS) {
+            self.count += self.completions[node.depth];
             return false;
         }
         true
@@ -96,8 +91,7 @@ pub fn zone_count(m: &Model, budget: Option<u64>) -> Option<u128> {
     let mut v = CountVisitor {
         m,
         count: 0,
-        suffix: m.completions(),
-        undecided: m.undecided_masks(),
+        completions: m.completions(),
     };
     search(m, &mut v, budget).then_some(v.count)
 }
@@ -111,13 +105,21 @@ struct ExtremeVisitor {
 
 impl Visitor for ExtremeVisitor {
     #[inline]
-    fn enter(&mut self, _: usize, _: &[u32], upper: &[f64], lower: &[f64], _: u64) -> bool {
+    fn enter(&mut self, node: &Node) -> bool {
         let bound = if self.sign > 0.0 {
+            node.upper[self.party]
+        } else {
+            -node.lower[self.party]
+        };
+        bound > self.best + EPS
+    }
+
+    fn priority(&self, upper: &[f64], lower: &[f64]) -> f64 {
+        if self.sign > 0.0 {
             upper[self.party]
         } else {
             -lower[self.party]
-        };
-        bound > self.best + EPS
+        }
     }
 
     #[inline]
@@ -150,10 +152,10 @@ struct OppositionVisitor {
 
 impl Visitor for OppositionVisitor {
     #[inline]
-    fn enter(&mut self, _: usize, _: &[u32], upper: &[f64], lower: &[f64], _: u64) -> bool {
+    fn enter(&mut self, node: &Node) -> bool {
         // Squared distance from (1, ..., 1) to the box [lower, upper].
         let mut s = 0.0;
-        for (lo, hi) in lower.iter().zip(upper) {
+        for (lo, hi) in node.lower.iter().zip(node.upper) {
             let gap = if 1.0 > *hi {
                 1.0 - hi
             } else if 1.0 < *lo {

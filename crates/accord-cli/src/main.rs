@@ -5,7 +5,7 @@ mod json;
 mod text;
 
 use accord_analysis::{analyze, Options};
-use accord_formats::{draft_from_doc, read_scenario, Scalar};
+use accord_formats::{draft_from_doc, load, ReadOptions, Scalar};
 use accord_model::{Role, Scenario};
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -25,8 +25,15 @@ enum Command {
     /// Analyse a scenario: agreement zone, blocking red lines, what would have to give,
     /// Pareto frontier, Nash and other solutions, improvements on the draft.
     Analyze {
-        /// Scenario file (`.toml`, or `.json` for the same schema in JSON).
-        file: PathBuf,
+        /// An Accord scenario (`.toml`, or `.json` in the same schema); or a folder holding a
+        /// GENIUS (XML) or GeniusWeb (JSON) domain and its profiles; or the domain file followed
+        /// by the profiles, in party order.
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Accept what GENIUS's own parser accepts (unescaped `&`, missing whitespace between
+        /// attributes, weights before issues, duplicate items), with a warning for each repair.
+        #[arg(long)]
+        lenient: bool,
         /// Print machine-readable JSON (see docs/analysis-json.md) instead of the report.
         #[arg(long)]
         json: bool,
@@ -42,8 +49,12 @@ enum Command {
     },
     /// Validate a scenario file and summarise it.
     Check {
-        /// Scenario file.
-        file: PathBuf,
+        /// Scenario file, or GENIUS / GeniusWeb folder or files (as for `analyze`).
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Accept what GENIUS accepts, with warnings.
+        #[arg(long)]
+        lenient: bool,
     },
 }
 
@@ -61,13 +72,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze {
-            file,
+            inputs,
+            lenient,
             json,
             draft,
             ties,
             improvements,
         } => {
-            let scenario = read_scenario(&file)?;
+            let scenario = load_inputs(&inputs, lenient)?;
             let draft = draft
                 .map(|d| parse_draft(&scenario, &d))
                 .transpose()
@@ -86,12 +98,21 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", text::report(&scenario, &report));
             }
         }
-        Command::Check { file } => {
-            let scenario = read_scenario(&file)?;
-            print!("{}", check_summary(&file, &scenario));
+        Command::Check { inputs, lenient } => {
+            let scenario = load_inputs(&inputs, lenient)?;
+            print!("{}", check_summary(&inputs[0], &scenario));
         }
     }
     Ok(())
+}
+
+/// Reads the inputs; lenient repairs go to stderr as warnings.
+fn load_inputs(inputs: &[PathBuf], lenient: bool) -> Result<Scenario> {
+    let loaded = load(inputs, ReadOptions { lenient })?;
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(loaded.scenario)
 }
 
 fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {

@@ -7,9 +7,14 @@
 
 #![warn(missing_docs)]
 
+pub mod genius;
+pub mod geniusweb;
+mod load;
 mod locate;
 mod schema;
 
+pub use genius::ReadOptions;
+pub use load::{load, Loaded};
 pub use locate::{line_column, locate_json, locate_toml};
 pub use schema::*;
 
@@ -54,6 +59,28 @@ impl fmt::Display for FormatError {
         match (self.line, self.column) {
             (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
             (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// Something a lenient reader repaired or a note about the input: where, and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// The file.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What was found and what was done.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
             _ => write!(f, "{}: {}", self.file, self.message),
         }
     }

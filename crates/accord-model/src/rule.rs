@@ -116,6 +116,38 @@ impl Rule {
         v
     }
 
+    /// When the rule is a conjunction of comparisons (a GENIUS hyper-rectangle, say), the values
+    /// of `issue` it allows, as a bitset (bit v of word v / 64); `None` when the rule has another
+    /// shape, or does not constrain `issue`.
+    pub fn conjunction_allows(&self, issue: usize) -> Option<Vec<u64>> {
+        let atoms: Vec<usize> = match &self.expr {
+            Expr::Atom(a) => vec![*a],
+            Expr::And(xs) => {
+                let mut v = Vec::with_capacity(xs.len());
+                for x in xs {
+                    match x {
+                        Expr::Atom(a) => v.push(*a),
+                        _ => return None,
+                    }
+                }
+                v
+            }
+            _ => return None,
+        };
+        let mut out: Option<Vec<u64>> = None;
+        for a in atoms {
+            let atom = &self.atoms[a];
+            if atom.issue != issue {
+                continue;
+            }
+            out = Some(match out {
+                None => atom.allowed.clone(),
+                Some(prev) => prev.iter().zip(&atom.allowed).map(|(x, y)| x & y).collect(),
+            });
+        }
+        out
+    }
+
     /// The highest issue index the rule mentions: once issues `0..=last_issue` are known, the
     /// rule is decided.
     pub fn last_issue(&self) -> Option<usize> {
