@@ -148,8 +148,12 @@ impl State<'_, '_> {
         let row = &m.tab[depth][v * k..v * k + k];
         for p in 0..k {
             self.prefix[next + p] = self.prefix[here + p] + row[p];
-            self.pos[next + p] = self.pos[here + p];
-            self.neg[next + p] = self.neg[here + p];
+        }
+        if !m.terms.is_empty() {
+            for p in 0..k {
+                self.pos[next + p] = self.pos[here + p];
+                self.neg[next + p] = self.neg[here + p];
+            }
         }
         for &t in &m.terms_on[depth] {
             self.free[t] -= 1;
@@ -216,45 +220,61 @@ impl State<'_, '_> {
             self.leaves(visitor, depth, violated, open);
             return true;
         }
+        if m.terms.is_empty() {
+            for v in 0..r {
+                if !self.child(visitor, depth, v, violated, open) {
+                    return false;
+                }
+            }
+            return true;
+        }
         // With terms, visit the most promising values first: good outcomes found early make
         // the dominance test prune more.
-        let nonlinear = !m.terms.is_empty();
         let mut order = std::mem::take(&mut self.order[depth]);
         order.clear();
-        if nonlinear {
-            for v in 0..r {
-                let mark = self.log.len();
-                self.assign(depth, v, violated, open);
-                self.bounds(depth + 1);
-                order.push((-visitor.priority(&self.upper, &self.lower), v as u32));
-                self.undo(depth, mark);
-            }
-            order.sort_by(|a, b| a.0.total_cmp(&b.0));
-        } else {
-            order.extend((0..r).map(|v| (0.0, v as u32)));
+        for v in 0..r {
+            let mark = self.log.len();
+            self.assign(depth, v, violated, open);
+            self.bounds(depth + 1);
+            order.push((-visitor.priority(&self.upper, &self.lower), v as u32));
+            self.undo(depth, mark);
         }
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut complete = true;
         for &(_, v) in &order {
-            let mark = self.log.len();
-            let (viol, op) = self.assign(depth, v as usize, violated, open);
-            self.bounds(depth + 1);
-            let node = Node {
-                depth: depth + 1,
-                values: &self.values,
-                upper: &self.upper,
-                lower: &self.lower,
-                violated: viol,
-                open: op,
-            };
-            if visitor.enter(&node) && !self.node(visitor, depth + 1, viol, op) {
-                self.undo(depth, mark);
+            if !self.child(visitor, depth, v as usize, violated, open) {
                 complete = false;
                 break;
             }
-            self.undo(depth, mark);
         }
         self.order[depth] = order;
         complete
+    }
+
+    /// Visits the subtree where issue `depth` has value `v`. False when the budget ran out.
+    #[inline]
+    fn child<V: Visitor>(
+        &mut self,
+        visitor: &mut V,
+        depth: usize,
+        v: usize,
+        violated: u64,
+        open: u64,
+    ) -> bool {
+        let mark = self.log.len();
+        let (viol, op) = self.assign(depth, v, violated, open);
+        self.bounds(depth + 1);
+        let node = Node {
+            depth: depth + 1,
+            values: &self.values,
+            upper: &self.upper,
+            lower: &self.lower,
+            violated: viol,
+            open: op,
+        };
+        let ok = !visitor.enter(&node) || self.node(visitor, depth + 1, viol, op);
+        self.undo(depth, mark);
+        ok
     }
 
     /// Fills `upper`/`lower` for the node at `depth` (issues `0..depth` assigned). With terms,
@@ -264,13 +284,18 @@ impl State<'_, '_> {
         let m = self.m;
         let k = m.k;
         let rest = depth * k;
+        if m.terms.is_empty() {
+            for p in 0..k {
+                let base = self.prefix[rest + p];
+                self.upper[p] = base + m.max_rest[rest + p];
+                self.lower[p] = base + m.min_rest[rest + p];
+            }
+            return;
+        }
         for p in 0..k {
             let base = self.prefix[rest + p];
             self.upper[p] = base + m.max_rest[rest + p] + self.pos[rest + p];
             self.lower[p] = base + m.min_rest[rest + p] + self.neg[rest + p];
-        }
-        if m.terms.is_empty() {
-            return;
         }
         for j in depth..m.n {
             let r = m.radices[j] as usize;
@@ -358,12 +383,30 @@ impl State<'_, '_> {
             }
             return;
         }
-        let at = (depth + 1) * k;
+        // Every rule still open is decided by this last value: evaluate it directly, with no
+        // bookkeeping for deeper levels.
+        let (head, tail) = self.prefix.split_at_mut((depth + 1) * k);
+        let base = &head[depth * k..];
+        let next = &mut tail[..k];
+        let tab = &m.tab[depth];
         for v in 0..r {
-            let mark = self.log.len();
-            let (viol, _) = self.assign(depth, v, violated, open);
-            visitor.leaf(&self.values, &self.prefix[at..at + k], viol);
-            self.undo(depth, mark);
+            self.values[depth] = v as u32;
+            let row = &tab[v * k..v * k + k];
+            for p in 0..k {
+                next[p] = base[p] + row[p];
+            }
+            for &t in &m.terms_on[depth] {
+                if !self.decided[t] && m.terms[t].rule.holds(&self.values) {
+                    next[m.terms[t].party] += m.terms[t].value;
+                }
+            }
+            let mut viol = violated;
+            for &c in &m.constraints_on[depth] {
+                if open >> c & 1 == 1 && !m.constraints[c].rule.holds(&self.values) {
+                    viol |= 1 << c;
+                }
+            }
+            visitor.leaf(&self.values, next, viol);
         }
     }
 }
