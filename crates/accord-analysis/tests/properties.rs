@@ -146,3 +146,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Best and worst utility per party and the opposition, by pruned search, match enumeration
+    /// (nonlinear terms included, whose bounds use the one-issue lookahead).
+    #[test]
+    fn extremes_and_opposition_match_enumeration(sizes in sizes(), k in 2usize..4, seed in any::<u64>()) {
+        let s = random_constrained(k, &sizes, seed, true);
+        let m = Model::new(&s).unwrap();
+        let all = all_outcomes(&m);
+        for p in 0..k {
+            let hi = all.iter().map(|(_, u, _)| u[p]).fold(f64::NEG_INFINITY, f64::max);
+            let lo = all.iter().map(|(_, u, _)| u[p]).fold(f64::INFINITY, f64::min);
+            prop_assert!((visitors::extreme(&m, p, true).0 - hi).abs() < 1e-9);
+            prop_assert!((visitors::extreme(&m, p, false).0 - lo).abs() < 1e-9);
+        }
+        let opp = all.iter().map(|(_, u, _)| u.iter().map(|x| (1.0 - x) * (1.0 - x)).sum::<f64>().sqrt()).fold(f64::INFINITY, f64::min);
+        prop_assert!((visitors::opposition(&m) - opp).abs() < 1e-9);
+    }
+}
