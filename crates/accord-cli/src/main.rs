@@ -47,6 +47,22 @@ enum Command {
         #[arg(long, default_value_t = 10)]
         improvements: usize,
     },
+    /// Convert a scenario (Accord, GENIUS or GeniusWeb input) to Accord TOML or JSON, or to
+    /// GENIUS XML (a folder with the domain and one profile per party).
+    Export {
+        /// Inputs, as for `analyze`.
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Accept what GENIUS accepts, with warnings.
+        #[arg(long)]
+        lenient: bool,
+        /// Target format.
+        #[arg(long, value_enum)]
+        to: Target,
+        /// Output file (TOML/JSON; standard output when absent) or folder (GENIUS, required).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Validate a scenario file and summarise it.
     Check {
         /// Scenario file, or GENIUS / GeniusWeb folder or files (as for `analyze`).
@@ -56,6 +72,17 @@ enum Command {
         #[arg(long)]
         lenient: bool,
     },
+}
+
+/// Formats `accord export` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Target {
+    /// Accord scenario TOML.
+    Toml,
+    /// Accord scenario JSON.
+    Json,
+    /// GENIUS XML: a domain file and one profile per negotiating party.
+    Genius,
 }
 
 fn main() -> ExitCode {
@@ -98,10 +125,47 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", text::report(&scenario, &report));
             }
         }
+        Command::Export {
+            inputs,
+            lenient,
+            to,
+            out,
+        } => {
+            let scenario = load_inputs(&inputs, lenient)?;
+            export(&scenario, to, out.as_deref())?;
+        }
         Command::Check { inputs, lenient } => {
             let scenario = load_inputs(&inputs, lenient)?;
             print!("{}", check_summary(&inputs[0], &scenario));
         }
+    }
+    Ok(())
+}
+
+fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Result<()> {
+    let text = match to {
+        Target::Toml => accord_formats::to_toml(scenario)?,
+        Target::Json => accord_formats::to_json(scenario),
+        Target::Genius => {
+            let Some(dir) = out else {
+                bail!("--to genius writes several files: give a folder with --out");
+            };
+            let files = accord_formats::to_genius(scenario)?;
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (name, text) in std::iter::once(&files.domain).chain(&files.profiles) {
+                let path = dir.join(name);
+                std::fs::write(&path, text)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                eprintln!("wrote {}", path.display());
+            }
+            return Ok(());
+        }
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => print!("{text}"),
     }
     Ok(())
 }

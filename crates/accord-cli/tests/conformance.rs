@@ -318,7 +318,7 @@ fn anl2023_specials() {
             &std::fs::read_to_string(d.join("specials.json")).expect("specials"),
         )
         .expect("json");
-        let (s, r) = analyse(&[d.clone()], false);
+        let (s, r) = analyse(std::slice::from_ref(&d), false);
         assert_eq!(
             s.space.size() as u64,
             sp["size"].as_u64().expect("size"),
@@ -378,7 +378,7 @@ fn anl2023_specials() {
 fn nonlinear_frontiers_match_pareto_xml() {
     for folder in ["Nonlinear-S-1NIKFRT-1", "ANAC2014-10issues"] {
         let dir = genius(folder);
-        let (s, r) = analyse(&[dir.clone()], true);
+        let (s, r) = analyse(std::slice::from_ref(&dir), true);
         assert_eq!(s.space.size(), 10_000_000_000, "{folder}");
         assert_eq!(r.frontier_method, accord_analysis::Method::Enumeration);
         let text = std::fs::read_to_string(dir.join("pareto.xml")).expect("pareto.xml");
@@ -437,7 +437,7 @@ fn multilateral_and_numeric_domains_load() {
 #[test]
 fn malformed_files_strict_and_lenient() {
     let dir = genius("SmartPhone-malformed");
-    let e = load(&[dir.clone()], ReadOptions { lenient: false })
+    let e = load(std::slice::from_ref(&dir), ReadOptions { lenient: false })
         .unwrap_err()
         .to_string();
     assert!(
@@ -455,7 +455,7 @@ fn malformed_files_strict_and_lenient() {
         .any(|i| i.option_index("AT & T Mobility").is_some()));
 
     let dir = genius("AMPOvsCity");
-    let e = load(&[dir.clone()], ReadOptions { lenient: false })
+    let e = load(std::slice::from_ref(&dir), ReadOptions { lenient: false })
         .unwrap_err()
         .to_string();
     assert!(

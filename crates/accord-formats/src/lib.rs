@@ -8,12 +8,14 @@
 #![warn(missing_docs)]
 
 pub mod genius;
+mod genius_write;
 pub mod geniusweb;
 mod load;
 mod locate;
 mod schema;
 
 pub use genius::ReadOptions;
+pub use genius_write::{to_genius, GeniusFiles};
 pub use load::{load, Loaded};
 pub use locate::{line_column, locate_json, locate_toml};
 pub use schema::*;

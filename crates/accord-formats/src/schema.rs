@@ -784,13 +784,7 @@ fn value_function(
             at_max: need("at_max")?,
         });
     }
-    if matches!(issue.kind, IssueKind::Real { .. }) {
-        return Err(err(
-            here,
-            "a real issue is scored by a function: `{ type = \"linear\", at_min, at_max }` or `{ type = \"triangular\", peak, at_min, at_peak, at_max }`",
-        ));
-    }
-    // A table: one score per value.
+    // A table: one score per value (options, integers, or the grid points of a real issue).
     let n = issue.size() as usize;
     let mut t = vec![f64::NAN; n];
     for (k, s) in table {

@@ -1,0 +1,119 @@
+//! Round trips that lose nothing: import -> export (GENIUS XML, Accord TOML) -> import gives the
+//! same utility, for every party, on every outcome (a fixed sample of 200,000 outcomes for the
+//! 10^10-outcome nonlinear domains).
+
+use accord_analysis::testing::Rng;
+use accord_formats::{load, parse_scenario, to_genius, to_toml, Format, ReadOptions};
+use accord_model::Scenario;
+use std::path::{Path, PathBuf};
+
+fn shared() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");
+    assert!(
+        p.join("domains").is_dir(),
+        "the shared domains are missing: expected {}",
+        p.display()
+    );
+    p
+}
+
+fn inputs() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for sub in ["domains/genius", "domains/anl2023"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(shared().join(sub))
+            .expect("folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        dirs.sort();
+        v.extend(dirs);
+    }
+    v
+}
+
+fn same_utilities(a: &Scenario, b: &Scenario, what: &str) {
+    assert_eq!(a.space.size(), b.space.size(), "{what}: outcome count");
+    let pa: Vec<_> = a
+        .parties
+        .iter()
+        .filter_map(|p| p.preferences.as_ref())
+        .collect();
+    let pb: Vec<_> = b
+        .parties
+        .iter()
+        .filter_map(|p| p.preferences.as_ref())
+        .collect();
+    assert_eq!(pa.len(), pb.len(), "{what}: parties");
+    for (x, y) in a.parties.iter().zip(&b.parties) {
+        assert_eq!(
+            x.reservation, y.reservation,
+            "{what}: reservation of {}",
+            x.name
+        );
+        assert_eq!(x.discount, y.discount, "{what}: discount of {}", x.name);
+    }
+    let size = a.space.size();
+    let mut rng = Rng::new(7);
+    let sample: Box<dyn Iterator<Item = u64>> = if size <= 2_000_000 {
+        Box::new(0..size as u64)
+    } else {
+        Box::new((0..200_000).map(move |_| rng.below(size as u64)))
+    };
+    for index in sample {
+        let oa = a.space.outcome(index).expect("in range");
+        let ob = b.space.outcome(index).expect("in range");
+        for (x, y) in pa.iter().zip(&pb) {
+            let (ux, uy) = (x.utility(&a.space, &oa), y.utility(&b.space, &ob));
+            assert!(
+                (ux - uy).abs() < 1e-12,
+                "{what}: outcome {index}: {ux} vs {uy}"
+            );
+        }
+    }
+}
+
+#[test]
+fn genius_and_toml_exports_lose_nothing() {
+    let tmp = std::env::temp_dir().join(format!("accord-roundtrip-{}", std::process::id()));
+    for input in inputs() {
+        let what = input.display().to_string();
+        let original = load(std::slice::from_ref(&input), ReadOptions { lenient: true })
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario;
+
+        let toml = to_toml(&original).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let back = parse_scenario(&toml, Format::Toml, "export.toml")
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(back, original, "{what}: TOML round trip");
+
+        let files = to_genius(&original).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let dir = tmp.join(input.file_name().expect("name"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mut paths = vec![dir.join(&files.domain.0)];
+        std::fs::write(&paths[0], &files.domain.1).expect("write");
+        for (name, text) in &files.profiles {
+            let p = dir.join(name);
+            std::fs::write(&p, text).expect("write");
+            paths.push(p);
+        }
+        // Strict mode: what Accord writes is well-formed.
+        let back = load(&paths, ReadOptions { lenient: false })
+            .unwrap_or_else(|e| panic!("{what}: {e}"))
+            .scenario;
+        same_utilities(&original, &back, &what);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[test]
+fn shipped_scenarios_without_red_lines_export_to_genius() {
+    // Red lines have no GENIUS form: the export says so instead of dropping them.
+    let s = accord_formats::read_scenario(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ceasefire.toml"),
+    )
+    .expect("scenario");
+    let e = to_genius(&s).unwrap_err().to_string();
+    assert!(
+        e.contains("GENIUS XML has no red lines: `ceasefire != permanent` of `israel`"),
+        "{e}"
+    );
+}
