@@ -1,5 +1,5 @@
 //! Random scenarios for tests and benchmarks, and a brute-force reference to check against.
-//! Deterministic from a seed (a small splitmix64 generator, so no dependency is needed).
+//! Deterministic from a seed ([`accord_model::Rng`]).
 
 use crate::model::Model;
 use crate::pareto::{dominates, same, FrontierPoint};
@@ -8,35 +8,7 @@ use accord_model::{
     Scenario, Term, ValueFunction,
 };
 
-/// splitmix64: tiny, fast, good enough for test data.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in 0..n.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-}
+pub use accord_model::Rng;
 
 /// Discrete issues `i0, i1, ...` with options `v0, v1, ...`.
 pub fn issues(sizes: &[usize]) -> Vec<Issue> {

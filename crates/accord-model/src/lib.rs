@@ -5,7 +5,7 @@
 //! cross ([`RedLine`], [`Rule`]), the seats ([`Party`], [`Role`]) and a whole [`Scenario`].
 //!
 //! This crate does no I/O, reads no clock and holds no global state: everything is a value built
-//! and validated by its constructor. File formats live in `accord-formats`.
+//! and validated by its constructor. Randomness comes only from an explicitly seeded [`Rng`]. File formats live in `accord-formats`.
 
 #![warn(missing_docs)]
 
@@ -13,6 +13,7 @@ mod error;
 mod issue;
 mod party;
 mod preferences;
+mod rng;
 mod rule;
 mod scenario;
 mod space;
@@ -21,6 +22,7 @@ pub use error::{path_string, ModelError, PathSegment};
 pub use issue::{real_grid_size, Issue, IssueKind, IssueOption, Value, MAX_ISSUE_VALUES};
 pub use party::{Party, RedLine, Role};
 pub use preferences::{Preferences, Term, ValueFunction};
+pub use rng::Rng;
 pub use rule::{Rule, RuleError};
 pub use scenario::Scenario;
 pub use space::{Outcome, OutcomeSpace};

@@ -1,0 +1,235 @@
+//! Negotiation strategies, pluggable through small traits (the BOA split of the field):
+//! [`Offering`] (what to offer), [`Acceptance`] (when to accept), [`OpponentModel`] (what the
+//! others seem to want), assembled into a [`BoaAgent`]; voters and mediators for the single
+//! negotiating text; and the [`UtilityIndex`] every agent looks offers up in.
+//!
+//! Strategies see only their own preferences and what others reveal (offers, ballots): a
+//! mediator never sees a party's utilities. All randomness comes from a passed-in [`Rng`].
+//!
+//! [`Rng`]: accord_model::Rng
+
+#![warn(missing_docs)]
+
+pub mod boa;
+pub mod index;
+pub mod session;
+pub mod text;
+
+pub use boa::{
+    AcceptWhen, Acceptance, BoaAgent, Context, FrequencyModel, Hardliner, Negotiator, Offering,
+    OpponentModel, RandomOffering, TimeDependent, TitForTat,
+};
+pub use index::UtilityIndex;
+pub use session::{run_sao, run_single_text, NoTrace, Seat, Sink, Step, Summary, TraceEvent};
+pub use text::{
+    Amending, FeedbackLearning, FixedOrderFlipping, HillClimber, Mediator, MediatorView,
+    RandomFlipping, VoteView, Voter,
+};
+
+use std::sync::Arc;
+
+/// A strategy that cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StrategyError {
+    /// Too many outcomes to index.
+    #[error("{0} outcomes are too many for a utility index (at most {max})", max = index::MAX_INDEXED)]
+    SpaceTooLarge(u128),
+    /// An unknown or malformed strategy name.
+    #[error("unknown {kind} `{spec}`; expected one of: {expected}")]
+    Unknown {
+        /// What was being parsed.
+        kind: &'static str,
+        /// The text given.
+        spec: String,
+        /// The valid choices.
+        expected: String,
+    },
+    /// A malformed parameter.
+    #[error("`{spec}`: {message}")]
+    BadParameter {
+        /// The text given.
+        spec: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Alternating-offers strategies by name, with what they do.
+pub const NEGOTIATORS: &[(&str, &str)] = &[
+    (
+        "boulware",
+        "time-dependent, e = 0.2: holds firm, concedes near the deadline",
+    ),
+    (
+        "linear",
+        "time-dependent, e = 1: concedes at a constant rate",
+    ),
+    ("conceder", "time-dependent, e = 2: concedes early"),
+    ("time:E", "time-dependent with any exponent E > 0"),
+    (
+        "tft",
+        "relative tit-for-tat: concedes as much as the opponent just did",
+    ),
+    ("hardliner", "always offers its best outcome"),
+    (
+        "random",
+        "random offers above its reservation value (baseline)",
+    ),
+];
+
+/// Single-text voters by name.
+pub const VOTERS: &[(&str, &str)] = &[
+    ("hill-climber", "accepts drafts at least as good as the standing text; proposes its best single-clause amendment when rejecting"),
+    ("annealer[:T]", "like hill-climber, but accepts a worse draft with probability exp(-loss/temperature), temperature T (default 0.1) falling to 0"),
+];
+
+/// Mediators by name.
+pub const MEDIATORS: &[(&str, &str)] = &[
+    (
+        "random-flipping",
+        "GENIUS baseline: random texts until one is accepted, then random single-clause flips",
+    ),
+    (
+        "fixed-order",
+        "GENIUS baseline: single-clause flips in a fixed order",
+    ),
+    (
+        "feedback",
+        "learns from ballots which clause values parties welcome and flips towards them",
+    ),
+    (
+        "amending",
+        "drafts the parties' amendments into the text, most supported first",
+    ),
+];
+
+fn unknown(kind: &'static str, spec: &str, list: &[(&str, &str)]) -> StrategyError {
+    StrategyError::Unknown {
+        kind,
+        spec: spec.to_string(),
+        expected: list.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn number(spec: &str, text: &str) -> Result<f64, StrategyError> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| StrategyError::BadParameter {
+            spec: spec.to_string(),
+            message: format!("expected a number, found `{text}`"),
+        })
+}
+
+fn acceptance(spec: &str, text: &str) -> Result<AcceptWhen, StrategyError> {
+    let mut any = Vec::new();
+    for part in text.split('|') {
+        let (name, param) = part
+            .split_once(':')
+            .map_or((part, None), |(a, b)| (a, Some(b)));
+        any.push(match (name, param) {
+            ("next", None) => AcceptWhen::Next,
+            ("const", Some(x)) => AcceptWhen::Const(number(spec, x)?),
+            ("time", Some(x)) => AcceptWhen::Time(number(spec, x)?),
+            _ => {
+                return Err(StrategyError::BadParameter {
+                    spec: spec.to_string(),
+                    message: format!(
+                        "unknown acceptance `{part}` (next, const:X, time:T, joined with |)"
+                    ),
+                })
+            }
+        });
+    }
+    Ok(if any.len() == 1 {
+        any.remove(0)
+    } else {
+        AcceptWhen::Any(any)
+    })
+}
+
+/// Builds an alternating-offers agent from a spec: `NAME[:PARAM][,freq][,ac=COND|COND...]`,
+/// e.g. `boulware`, `time:0.5,freq`, `conceder,ac=next|time:0.95`. The default acceptance is
+/// AC_next; `freq` adds a frequency opponent model.
+pub fn negotiator(
+    spec: &str,
+    index: Arc<UtilityIndex>,
+    reservation: f64,
+) -> Result<Box<dyn Negotiator>, StrategyError> {
+    let mut parts = spec.split(',');
+    let head = parts.next().unwrap_or("").trim();
+    let (name, param) = head
+        .split_once(':')
+        .map_or((head, None), |(a, b)| (a, Some(b)));
+    let offering: Box<dyn Offering> = match (name, param) {
+        ("boulware", None) => Box::new(TimeDependent { e: 0.2 }),
+        ("linear", None) => Box::new(TimeDependent { e: 1.0 }),
+        ("conceder", None) => Box::new(TimeDependent { e: 2.0 }),
+        ("time", Some(e)) => {
+            let e = number(spec, e)?;
+            if e <= 0.0 {
+                return Err(StrategyError::BadParameter {
+                    spec: spec.into(),
+                    message: "the exponent must be > 0".into(),
+                });
+            }
+            Box::new(TimeDependent { e })
+        }
+        ("tft", None) => Box::new(TitForTat::default()),
+        ("hardliner", None) => Box::new(Hardliner),
+        ("random", None) => Box::new(RandomOffering),
+        _ => return Err(unknown("strategy", spec, NEGOTIATORS)),
+    };
+    let mut accept = AcceptWhen::Next;
+    let mut model: Option<Box<dyn OpponentModel>> = None;
+    for opt in parts {
+        let opt = opt.trim();
+        if opt == "freq" {
+            model = Some(Box::new(FrequencyModel::new(index.radices())));
+        } else if let Some(cond) = opt.strip_prefix("ac=") {
+            accept = acceptance(spec, cond)?;
+        } else {
+            return Err(StrategyError::BadParameter {
+                spec: spec.into(),
+                message: format!("unknown option `{opt}` (freq, ac=...)"),
+            });
+        }
+    }
+    Ok(Box::new(BoaAgent::new(
+        index,
+        reservation,
+        offering,
+        accept,
+        model,
+    )))
+}
+
+/// Builds a single-text voter from a spec (`hill-climber`, `annealer[:T]`).
+pub fn voter(
+    spec: &str,
+    index: Arc<UtilityIndex>,
+    reservation: f64,
+) -> Result<Box<dyn Voter>, StrategyError> {
+    let (name, param) = spec
+        .split_once(':')
+        .map_or((spec, None), |(a, b)| (a, Some(b)));
+    match (name, param) {
+        ("hill-climber", None) => Ok(Box::new(HillClimber::new(index, reservation, 0.0))),
+        ("annealer", t) => {
+            let t = t.map(|x| number(spec, x)).transpose()?.unwrap_or(0.1);
+            Ok(Box::new(HillClimber::new(index, reservation, t)))
+        }
+        _ => Err(unknown("voter", spec, VOTERS)),
+    }
+}
+
+/// Builds a mediator from its name.
+pub fn mediator(spec: &str) -> Result<Box<dyn Mediator>, StrategyError> {
+    match spec {
+        "random-flipping" => Ok(Box::new(RandomFlipping)),
+        "fixed-order" => Ok(Box::new(FixedOrderFlipping::default())),
+        "feedback" => Ok(Box::new(FeedbackLearning::default())),
+        "amending" => Ok(Box::new(Amending::default())),
+        _ => Err(unknown("mediator", spec, MEDIATORS)),
+    }
+}

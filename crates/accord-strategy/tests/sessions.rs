@@ -1,0 +1,193 @@
+//! Whole negotiations: protocol rules as the runs show them, determinism, concession curves,
+//! and mediators reaching agreement where a zone of agreement exists.
+
+use accord_analysis::testing::random_additive;
+use accord_model::{Rng, Role, Scenario};
+use accord_protocol::{sao::Failure, Deadline, VoteMode};
+use accord_strategy::*;
+use std::sync::Arc;
+
+fn seats(s: &Scenario) -> Vec<Seat> {
+    s.parties
+        .iter()
+        .filter(|p| p.role == Role::Party)
+        .map(|p| Seat {
+            name: p.name.clone(),
+            index: Arc::new(
+                UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap()).unwrap(),
+            ),
+            reservation: p.reservation.unwrap_or(0.0),
+            discount: p.discount,
+        })
+        .collect()
+}
+
+fn sao(s: &Scenario, specs: &[&str], rounds: u32, seed: u64) -> (Summary, Vec<TraceEvent>) {
+    let seats = seats(s);
+    let mut agents: Vec<Box<dyn Negotiator>> = seats
+        .iter()
+        .zip(specs)
+        .map(|(seat, spec)| negotiator(spec, seat.index.clone(), seat.reservation).unwrap())
+        .collect();
+    let mut trace = Vec::new();
+    let summary = run_sao(
+        &seats,
+        &mut agents,
+        Deadline::rounds(rounds),
+        &mut Rng::new(seed),
+        &mut || 0.0,
+        &mut trace,
+    )
+    .unwrap();
+    (summary, trace)
+}
+
+fn scenario(path: &str) -> Scenario {
+    accord_formats::read_scenario(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(path),
+    )
+    .unwrap()
+}
+
+#[test]
+fn runs_are_deterministic_from_the_seed() {
+    let s = random_additive(2, &[10, 10, 10], 1);
+    let a = sao(&s, &["random", "random"], 50, 7);
+    let b = sao(&s, &["random", "random"], 50, 7);
+    assert_eq!(a, b);
+    let c = sao(&s, &["random", "random"], 50, 8);
+    assert_ne!(a.1, c.1);
+}
+
+#[test]
+fn agreement_comes_from_every_other_partys_acceptance() {
+    let s = random_additive(3, &[6, 6, 6], 3);
+    let (summary, trace) = sao(&s, &["conceder", "conceder", "conceder"], 100, 1);
+    let agreed = summary.agreement.expect("conceders agree");
+    // The last two steps are acceptances of the last offer, which is the agreement.
+    let n = trace.len();
+    assert!(matches!(trace[n - 1].step, Step::Accept { .. }));
+    assert!(matches!(trace[n - 2].step, Step::Accept { .. }));
+    assert!(matches!(trace[n - 3].step, Step::Offer { offer, .. } if offer == agreed));
+}
+
+#[test]
+fn deadlines_end_runs_without_agreement() {
+    let s = random_additive(2, &[5, 5], 2);
+    let (summary, trace) = sao(&s, &["hardliner", "hardliner"], 20, 1);
+    if summary.agreement.is_none() {
+        assert_eq!(summary.failure, Some(Failure::Deadline));
+        assert_eq!(summary.rounds, 20);
+        assert_eq!(trace.len(), 40);
+    }
+    // Utilities without agreement are the reservation values.
+    assert_eq!(summary.utilities.len(), 2);
+}
+
+#[test]
+fn concession_curves_follow_the_exponent() {
+    let s = random_additive(2, &[10, 10, 10], 4);
+    let seat = &seats(&s)[0];
+    let ctx = |t| Context {
+        index: &seat.index,
+        reservation: 0.0,
+        t,
+    };
+    for t in [0.1, 0.3, 0.5, 0.7, 0.9] {
+        let b = TimeDependent { e: 0.2 }.target(&ctx(t));
+        let l = TimeDependent { e: 1.0 }.target(&ctx(t));
+        let c = TimeDependent { e: 2.0 }.target(&ctx(t));
+        assert!(b > l && l > c, "t={t}: {b} {l} {c}");
+        // Linear: exactly proportional.
+        let (lo, hi) = (seat.index.min(), seat.index.max());
+        assert!((l - (hi - (hi - lo) * t)).abs() < 1e-12);
+    }
+    // A Boulware's offers never rise over time.
+    let (_, trace) = sao(&s, &["boulware", "hardliner"], 200, 1);
+    let mine: Vec<f64> = trace
+        .iter()
+        .filter_map(|e| match (&e.step, &e.utilities) {
+            (Step::Offer { party: 0, .. }, Some(u)) => Some(u[0]),
+            _ => None,
+        })
+        .collect();
+    assert!(mine.len() > 10);
+    assert!(mine.windows(2).all(|w| w[1] <= w[0] + 1e-12));
+    assert!(mine[0] > *mine.last().unwrap());
+}
+
+#[test]
+fn discounting_applies_on_normalised_time() {
+    let mut s = random_additive(2, &[8, 8], 5);
+    for p in &mut s.parties {
+        p.discount = Some(0.5);
+    }
+    let (summary, _) = sao(&s, &["linear", "linear"], 100, 1);
+    assert!(summary.agreement.is_some());
+    for (u, d) in summary.utilities.iter().zip(&summary.discounted) {
+        assert!((d - u * 0.5f64.powf(summary.t)).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn mediators_reach_agreement_where_a_zone_exists() {
+    for file in ["scenarios/trade.toml", "scenarios/coalition.toml"] {
+        let s = scenario(file);
+        let seats = seats(&s);
+        for m in ["random-flipping", "fixed-order", "feedback", "amending"] {
+            for (mode, voter_spec) in [
+                (VoteMode::AcceptReject, "hill-climber"),
+                (VoteMode::Feedback, "hill-climber"),
+                (VoteMode::AcceptReject, "annealer"),
+            ] {
+                let mut voters: Vec<Box<dyn Voter>> = seats
+                    .iter()
+                    .map(|x| voter(voter_spec, x.index.clone(), x.reservation).unwrap())
+                    .collect();
+                let mut med = mediator(m).unwrap();
+                let summary = run_single_text(
+                    &seats,
+                    &mut voters,
+                    med.as_mut(),
+                    Deadline::rounds(100),
+                    mode,
+                    &mut Rng::new(3),
+                    &mut || 0.0,
+                    &mut NoTrace,
+                )
+                .unwrap();
+                let agreed = summary
+                    .agreement
+                    .unwrap_or_else(|| panic!("{file} {m} {mode:?}: no agreement"));
+                // Accepted texts are acceptable to every voter: at or above reservation.
+                for (seat, u) in seats.iter().zip(&summary.utilities) {
+                    assert!(
+                        *u >= seat.reservation - 1e-12,
+                        "{file} {m}: {} below reservation",
+                        seat.name
+                    );
+                }
+                assert_eq!(seats[0].index.utility(agreed), summary.utilities[0]);
+            }
+        }
+    }
+}
+
+#[test]
+fn unknown_strategies_say_what_exists() {
+    let s = random_additive(2, &[3, 3], 1);
+    let ix = seats(&s)[0].index.clone();
+    let e = negotiator("boulwarre", ix.clone(), 0.0)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("unknown strategy `boulwarre`; expected one of: boulware, linear"),
+        "{e}"
+    );
+    assert!(negotiator("time:-1", ix.clone(), 0.0).is_err());
+    assert!(negotiator("conceder,freq,ac=next|time:0.9", ix, 0.0).is_ok());
+    assert!(mediator("nash-oracle").is_err());
+}
