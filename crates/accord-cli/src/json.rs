@@ -5,7 +5,8 @@ use accord_analysis::{FrontierPoint, Report, Solution, Solutions, DEFINITIONS};
 use accord_model::{Outcome, Scenario, Value};
 use serde_json::{json, Map, Value as Json};
 
-fn value(v: &Value) -> Json {
+/// A value as JSON: option name, integer or number.
+pub fn value(v: &Value) -> Json {
     match v {
         Value::Option(s) => json!(s),
         Value::Integer(i) => json!(i),

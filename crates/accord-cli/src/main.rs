@@ -1,7 +1,9 @@
 //! `accord`: the command-line front of Accord. Parses arguments, reads files through
 //! `accord-formats`, runs `accord-analysis`, prints. No analysis logic lives here.
 
+mod human;
 mod json;
+mod negotiate;
 mod text;
 
 use accord_analysis::{analyze, Options};
@@ -62,6 +64,54 @@ enum Command {
         /// Output file (TOML/JSON; standard output when absent) or folder (GENIUS, required).
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Run a negotiation: alternating offers between agents, or a mediator's single text voted
+    /// on by the parties; optionally one seat played by you at the terminal.
+    Negotiate {
+        /// Inputs, as for `analyze`.
+        #[arg(required = true, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Accept what GENIUS accepts, with warnings.
+        #[arg(long)]
+        lenient: bool,
+        /// The protocol.
+        #[arg(long, value_enum, default_value = "sao")]
+        protocol: negotiate::Protocol,
+        /// A party's strategy, `PARTY=SPEC` (repeatable). SAO specs: boulware, linear, conceder,
+        /// time:E, tft, hardliner, random, with options `,freq` and `,ac=next|const:X|time:T`.
+        /// Single text: the party's voter (hill-climber, annealer[:T]).
+        #[arg(long = "strategy", value_parser = party_spec)]
+        strategies: Vec<(String, String)>,
+        /// Strategy of every party not named by --strategy (SAO).
+        #[arg(long, default_value = "boulware")]
+        default_strategy: String,
+        /// The mediator (single text): random-flipping, fixed-order, feedback, amending.
+        #[arg(long, default_value = "amending")]
+        mediator: String,
+        /// Voter of every party not named by --strategy (single text).
+        #[arg(long, default_value = "hill-climber")]
+        voter: String,
+        /// How parties vote on drafts (single text).
+        #[arg(long, value_enum, default_value = "accept")]
+        votes: negotiate::Votes,
+        /// Deadline in rounds (default 100 when no deadline is given).
+        #[arg(long)]
+        rounds: Option<u32>,
+        /// Deadline in seconds of wall-clock time.
+        #[arg(long)]
+        seconds: Option<f64>,
+        /// Seed: the same seed gives the same run.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write the trace (JSON lines: every offer, vote and draft) to this file.
+        #[arg(long)]
+        trace: Option<PathBuf>,
+        /// Play this party yourself at the terminal.
+        #[arg(long)]
+        human: Option<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Validate a scenario file and summarise it.
     Check {
@@ -134,6 +184,41 @@ fn run(cli: Cli) -> Result<()> {
             let scenario = load_inputs(&inputs, lenient)?;
             export(&scenario, to, out.as_deref())?;
         }
+        Command::Negotiate {
+            inputs,
+            lenient,
+            protocol,
+            strategies,
+            default_strategy,
+            mediator,
+            voter,
+            votes,
+            rounds,
+            seconds,
+            seed,
+            trace,
+            human,
+            json,
+        } => {
+            let scenario = load_inputs(&inputs, lenient)?;
+            negotiate::run(
+                &scenario,
+                negotiate::Settings {
+                    protocol,
+                    strategies,
+                    default_strategy,
+                    mediator,
+                    voter,
+                    votes,
+                    rounds,
+                    seconds,
+                    seed,
+                    trace,
+                    human,
+                    json,
+                },
+            )?;
+        }
         Command::Check { inputs, lenient } => {
             let scenario = load_inputs(&inputs, lenient)?;
             print!("{}", check_summary(&inputs[0], &scenario));
@@ -168,6 +253,14 @@ fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Res
         None => print!("{text}"),
     }
     Ok(())
+}
+
+/// `PARTY=SPEC` for --strategy.
+fn party_spec(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| format!("expected PARTY=STRATEGY, found `{s}`"))
 }
 
 /// Reads the inputs; lenient repairs go to stderr as warnings.

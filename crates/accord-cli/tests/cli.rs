@@ -197,3 +197,96 @@ fn errors_name_file_line_column_and_what_was_expected() {
         "{err}"
     );
 }
+
+#[test]
+fn negotiate_runs_with_defaults_and_is_deterministic() {
+    let dir = std::env::temp_dir().join(format!("accord-negotiate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (a, b) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    for p in [&a, &b] {
+        let (code, _, err) = accord(&[
+            "negotiate",
+            "scenarios/trade.toml",
+            "--seed",
+            "5",
+            "--strategy",
+            "Avalon=random",
+            "--trace",
+            p.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let (ta, tb) = (
+        std::fs::read_to_string(&a).unwrap(),
+        std::fs::read_to_string(&b).unwrap(),
+    );
+    // Identical apart from the measured index-build time in the summary line.
+    let strip = |t: &str| {
+        t.lines()
+            .filter(|l| !l.contains("\"summary\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&ta), strip(&tb));
+    let first: Value = serde_json::from_str(ta.lines().next().unwrap()).unwrap();
+    assert_eq!(first["type"], "start");
+    let last: Value = serde_json::from_str(ta.lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "summary");
+    assert!(
+        ta.lines()
+            .filter(|l| l.contains("\"type\":\"offer\""))
+            .count()
+            > 1
+    );
+
+    // The single text runs with no other flag, and keeps every draft version in the trace.
+    let c = dir.join("c.jsonl");
+    let (code, out, err) = accord(&[
+        "negotiate",
+        "scenarios/coalition.toml",
+        "--protocol",
+        "single-text",
+        "--trace",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("AGREEMENT"), "{out}");
+    let tc = std::fs::read_to_string(&c).unwrap();
+    assert_eq!(
+        tc.lines()
+            .filter(|l| l.contains("\"type\":\"draft\""))
+            .count(),
+        100
+    );
+    assert!(tc.contains("\"version\":100"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn negotiating_the_ceasefire_reproduces_the_impasse() {
+    for protocol in ["sao", "single-text"] {
+        let (code, out, err) = accord(&[
+            "negotiate",
+            "scenarios/ceasefire.toml",
+            "--protocol",
+            protocol,
+            "--json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let r: Value = serde_json::from_str(&out).unwrap();
+        // Red lines are never crossed by an agent: with an empty zone, no agreement.
+        assert_eq!(r["agreement"], Value::Null, "{protocol}: {r}");
+        assert_eq!(r["failure"], "deadline");
+    }
+    let (code, _, err) = accord(&[
+        "negotiate",
+        "scenarios/ceasefire.toml",
+        "--strategy",
+        "egypt=boulware",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("`egypt`, which is not a negotiating party"),
+        "{err}"
+    );
+}

@@ -317,7 +317,9 @@ impl Negotiator for BoaAgent {
             reservation: self.reservation,
             t,
         };
-        offered >= self.reservation && self.acceptance.accept(&ctx, offered, next.0)
+        self.index.acceptable(offer)
+            && offered >= self.reservation
+            && self.acceptance.accept(&ctx, offered, next.0)
     }
 
     fn observe(&mut self, offer: Offer, t: f64) {

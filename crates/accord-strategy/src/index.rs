@@ -1,9 +1,10 @@
 //! The sorted utility index of one party on one domain: every outcome's utility, and the
-//! outcomes sorted by it. Built once, then shared read-only (`Arc`) by every negotiation on the
+//! outcomes that respect the party's red lines sorted by it (so a strategy never offers what
+//! its own red lines forbid). Built once, then shared read-only (`Arc`) by every negotiation on the
 //! domain, so that "the outcome closest to utility x" is a binary search, never a scan.
 
 use crate::StrategyError;
-use accord_model::{OutcomeSpace, Preferences};
+use accord_model::{OutcomeSpace, Preferences, RedLine};
 
 /// Largest outcome space an index is built for (24 bytes per outcome).
 pub const MAX_INDEXED: u128 = 50_000_000;
@@ -13,6 +14,8 @@ pub const MAX_INDEXED: u128 = 50_000_000;
 pub struct UtilityIndex {
     /// Utility by outcome index.
     by_outcome: Vec<f64>,
+    /// Outcomes crossing one of the party's red lines (bit per outcome); empty when none.
+    crossing: Vec<u64>,
     /// Utilities in ascending order.
     sorted: Vec<f64>,
     /// The outcome behind each entry of `sorted`.
@@ -22,8 +25,13 @@ pub struct UtilityIndex {
 }
 
 impl UtilityIndex {
-    /// Builds the index of `prefs` over `space`.
-    pub fn build(space: &OutcomeSpace, prefs: &Preferences) -> Result<Self, StrategyError> {
+    /// Builds the index of `prefs` over `space`, leaving out of the sorted list the outcomes
+    /// that cross one of `red_lines`.
+    pub fn build(
+        space: &OutcomeSpace,
+        prefs: &Preferences,
+        red_lines: &[RedLine],
+    ) -> Result<Self, StrategyError> {
         let size = space.size();
         if size > MAX_INDEXED {
             return Err(StrategyError::SpaceTooLarge(size));
@@ -60,7 +68,11 @@ impl UtilityIndex {
                 partial[j + 1] = partial[j] + tables[j][digits[j] as usize];
             }
         }
-        if !prefs.terms.is_empty() {
+        let mut crossing = Vec::new();
+        if !prefs.terms.is_empty() || !red_lines.is_empty() {
+            if !red_lines.is_empty() {
+                crossing = vec![0u64; by_outcome.len().div_ceil(64)];
+            }
             let mut values = vec![0u32; n];
             for (id, u) in by_outcome.iter_mut().enumerate() {
                 decode(id as u64, &radices, &mut values);
@@ -69,24 +81,32 @@ impl UtilityIndex {
                         *u += t.value;
                     }
                 }
+                if red_lines.iter().any(|r| !r.rule.holds(&values)) {
+                    crossing[id >> 6] |= 1 << (id & 63);
+                }
             }
         }
         let mut pairs: Vec<(f64, u64)> = by_outcome
             .iter()
             .enumerate()
+            .filter(|(i, _)| crossing.is_empty() || crossing[i >> 6] >> (i & 63) & 1 == 0)
             .map(|(i, &u)| (u, i as u64))
             .collect();
+        if pairs.is_empty() {
+            return Err(StrategyError::NothingAcceptable);
+        }
         pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (sorted, outcomes) = pairs.into_iter().unzip();
         Ok(UtilityIndex {
             by_outcome,
+            crossing,
             sorted,
             outcomes,
             radices,
         })
     }
 
-    /// Number of outcomes.
+    /// Number of outcomes that respect the party's red lines (the sorted list).
     pub fn len(&self) -> usize {
         self.sorted.len()
     }
@@ -100,6 +120,13 @@ impl UtilityIndex {
     #[inline]
     pub fn utility(&self, outcome: u64) -> f64 {
         self.by_outcome[outcome as usize]
+    }
+
+    /// Whether an outcome respects the party's red lines.
+    #[inline]
+    pub fn acceptable(&self, outcome: u64) -> bool {
+        self.crossing.is_empty()
+            || self.crossing[(outcome >> 6) as usize] >> (outcome & 63) & 1 == 0
     }
 
     /// Highest utility.
@@ -139,7 +166,10 @@ impl UtilityIndex {
 
     /// Memory held, in bytes.
     pub fn bytes(&self) -> usize {
-        self.by_outcome.capacity() * 8 + self.sorted.capacity() * 8 + self.outcomes.capacity() * 8
+        self.by_outcome.capacity() * 8
+            + self.crossing.capacity() * 8
+            + self.sorted.capacity() * 8
+            + self.outcomes.capacity() * 8
     }
 }
 
@@ -202,7 +232,7 @@ mod tests {
                     .collect(),
                 terms: Vec::new(),
             };
-            let ix = UtilityIndex::build(&s, &prefs).unwrap();
+            let ix = UtilityIndex::build(&s, &prefs, &[]).unwrap();
             assert_eq!(ix.len() as u128, s.size());
             for id in 0..s.size() as u64 {
                 let o: Outcome = s.outcome(id).unwrap();

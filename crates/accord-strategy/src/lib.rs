@@ -34,6 +34,9 @@ pub enum StrategyError {
     /// Too many outcomes to index.
     #[error("{0} outcomes are too many for a utility index (at most {max})", max = index::MAX_INDEXED)]
     SpaceTooLarge(u128),
+    /// The party's red lines exclude every outcome.
+    #[error("the party's red lines exclude every outcome")]
+    NothingAcceptable,
     /// An unknown or malformed strategy name.
     #[error("unknown {kind} `{spec}`; expected one of: {expected}")]
     Unknown {

@@ -64,8 +64,9 @@ impl HillClimber {
                     continue;
                 }
                 self.scratch[i] = v;
-                let u = self.index.utility(encode(&self.scratch, &radices));
-                if u > base && best.is_none_or(|b| u > b.0) {
+                let o = encode(&self.scratch, &radices);
+                let u = self.index.utility(o);
+                if self.index.acceptable(o) && u > base && best.is_none_or(|b| u > b.0) {
                     best = Some((u, i, v));
                 }
             }
@@ -91,7 +92,10 @@ impl Voter for HillClimber {
                 let reference = view.accepted.map_or(self.reservation, |a| {
                     self.index.utility(a).max(self.reservation)
                 });
-                if u >= self.reservation && self.takes(u - reference, view.t, rng) {
+                if self.index.acceptable(view.draft)
+                    && u >= self.reservation
+                    && self.takes(u - reference, view.t, rng)
+                {
                     (Ballot::Accept, None)
                 } else {
                     (Ballot::Reject, self.amendment(view.draft))
@@ -101,7 +105,10 @@ impl Voter for HillClimber {
                 let reference = view
                     .previous
                     .map_or(self.reservation, |p| self.index.utility(p));
-                let ballot = if u < self.reservation || u < reference - 1e-12 {
+                let ballot = if !self.index.acceptable(view.draft)
+                    || u < self.reservation
+                    || u < reference - 1e-12
+                {
                     Ballot::Worse
                 } else if u > reference + 1e-12 {
                     Ballot::Better

@@ -14,7 +14,8 @@ fn seats(s: &Scenario) -> Vec<Seat> {
         .map(|p| Seat {
             name: p.name.clone(),
             index: Arc::new(
-                UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap()).unwrap(),
+                UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &p.red_lines)
+                    .unwrap(),
             ),
             reservation: p.reservation.unwrap_or(0.0),
             discount: p.discount,

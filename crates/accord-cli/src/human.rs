@@ -1,0 +1,191 @@
+//! A person in one seat, at the terminal: shown the offer or draft on the table with what it
+//! means to them (their own utility only), asked for a decision.
+
+use accord_model::{Rng, Scenario};
+use accord_protocol::{Ballot, Offer, VoteMode};
+use accord_strategy::{Negotiator, Seat, VoteView, Voter};
+use std::io::{BufRead, Write};
+
+fn describe(s: &Scenario, offer: Offer) -> String {
+    let Some(o) = s.space.outcome(offer) else {
+        return "?".into();
+    };
+    s.space
+        .issues()
+        .iter()
+        .zip(&o.0)
+        .map(|(issue, &k)| match issue.wording(k) {
+            Some(w) => format!("  {} = {}: {w}", issue.name, issue.value(k)),
+            None => format!("  {} = {}", issue.name, issue.value(k)),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn ask(prompt: &str) -> String {
+    print!("{prompt}");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    // End of input reads as an empty answer (the caller's default).
+    let _ = std::io::stdin().lock().read_line(&mut line);
+    line.trim().to_string()
+}
+
+/// Parses `issue=value,...` into a full outcome, starting from `base`.
+fn parse_outcome(s: &Scenario, base: Offer, text: &str) -> Result<Offer, String> {
+    let mut values = s.space.outcome(base).ok_or("no base outcome")?.0;
+    for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .ok_or(format!("expected issue=value, found `{pair}`"))?;
+        let i = s
+            .space
+            .issue_index(k.trim())
+            .ok_or(format!("no issue `{}`", k.trim()))?;
+        values[i] = s.space.issues()[i].parse_value(v.trim()).ok_or(format!(
+            "`{}` is not a value of `{}`",
+            v.trim(),
+            k.trim()
+        ))?;
+    }
+    s.space
+        .index(&accord_model::Outcome(values))
+        .ok_or("not an outcome".into())
+}
+
+/// A person negotiating by alternating offers.
+pub struct HumanNegotiator {
+    scenario: Scenario,
+    seat: Seat,
+    last: Option<Offer>,
+}
+
+impl HumanNegotiator {
+    /// The person in `seat`.
+    pub fn new(scenario: &Scenario, seat: Seat, _names: Vec<String>) -> Self {
+        println!("You negotiate as `{}`. Your utility runs from {:.3} to {:.3}; your reservation value is {:.3}.", seat.name, seat.index.min(), seat.index.max(), seat.reservation);
+        HumanNegotiator {
+            scenario: scenario.clone(),
+            seat,
+            last: None,
+        }
+    }
+}
+
+impl Negotiator for HumanNegotiator {
+    fn propose(&mut self, t: f64, _: &mut Rng) -> Offer {
+        let best = self.seat.index.at(self.seat.index.len() - 1).1;
+        let base = self.last.unwrap_or(best);
+        loop {
+            println!(
+                "\n[t = {t:.2}] Your offer. Current proposal of yours (utility {:.3}):\n{}",
+                self.seat.index.utility(base),
+                describe(&self.scenario, base)
+            );
+            let answer = ask("Change clauses as issue=value,... (Enter keeps it; `best` for your best outcome): ");
+            let offer = match answer.as_str() {
+                "" => Ok(base),
+                "best" => Ok(best),
+                text => parse_outcome(&self.scenario, base, text),
+            };
+            match offer {
+                Ok(o) => {
+                    self.last = Some(o);
+                    return o;
+                }
+                Err(e) => println!("  {e}"),
+            }
+        }
+    }
+
+    fn respond(&mut self, offer: Offer, t: f64, _: &mut Rng) -> bool {
+        println!(
+            "\n[t = {t:.2}] Offer on the table (your utility {:.3}, reservation {:.3}):\n{}",
+            self.seat.index.utility(offer),
+            self.seat.reservation,
+            describe(&self.scenario, offer)
+        );
+        loop {
+            match ask("Accept? [y/n] ").to_ascii_lowercase().as_str() {
+                "y" | "yes" => return true,
+                "n" | "no" | "" => return false,
+                _ => println!("  answer y or n"),
+            }
+        }
+    }
+
+    fn observe(&mut self, _: Offer, _: f64) {}
+
+    fn utility(&self, offer: Offer) -> f64 {
+        self.seat.index.utility(offer)
+    }
+}
+
+/// A person voting on a mediator's drafts.
+pub struct HumanVoter {
+    scenario: Scenario,
+    seat: Seat,
+}
+
+impl HumanVoter {
+    /// The person in `seat`.
+    pub fn new(scenario: &Scenario, seat: Seat) -> Self {
+        println!("You vote as `{}`. Your utility runs from {:.3} to {:.3}; your reservation value is {:.3}.", seat.name, seat.index.min(), seat.index.max(), seat.reservation);
+        HumanVoter {
+            scenario: scenario.clone(),
+            seat,
+        }
+    }
+}
+
+impl Voter for HumanVoter {
+    fn vote(&mut self, view: &VoteView, _: &mut Rng) -> (Ballot, Option<(usize, u32)>) {
+        let standing = view
+            .accepted
+            .map(|a| format!("{:.3}", self.seat.index.utility(a)))
+            .unwrap_or_else(|| "none yet".into());
+        println!(
+            "\n[t = {:.2}] Draft (your utility {:.3}; standing text {standing}):\n{}",
+            view.t,
+            self.seat.index.utility(view.draft),
+            describe(&self.scenario, view.draft)
+        );
+        loop {
+            let prompt = match view.mode {
+                VoteMode::AcceptReject => "accept, reject, or amend issue=value: ",
+                VoteMode::Feedback => "better, worse or same (than the previous draft): ",
+            };
+            let a = ask(prompt);
+            match (view.mode, a.as_str()) {
+                (VoteMode::AcceptReject, "accept" | "a" | "y") => return (Ballot::Accept, None),
+                (VoteMode::AcceptReject, "reject" | "r" | "n" | "") => {
+                    return (Ballot::Reject, None)
+                }
+                (VoteMode::Feedback, "better" | "b") => return (Ballot::Better, None),
+                (VoteMode::Feedback, "worse" | "w") => return (Ballot::Worse, None),
+                (VoteMode::Feedback, "same" | "s" | "") => return (Ballot::Same, None),
+                (VoteMode::AcceptReject, text) if text.contains('=') => {
+                    let text = text.trim_start_matches("amend").trim();
+                    match parse_outcome(&self.scenario, view.draft, text)
+                        .ok()
+                        .zip(text.split_once('='))
+                    {
+                        Some((_, (k, v))) => {
+                            let i = self.scenario.space.issue_index(k.trim()).unwrap_or(0);
+                            let value = self.scenario.space.issues()[i]
+                                .parse_value(v.trim())
+                                .unwrap_or(0);
+                            return (Ballot::Reject, Some((i, value)));
+                        }
+                        None => println!("  not a clause of this scenario"),
+                    }
+                }
+                _ => println!("  not understood"),
+            }
+        }
+    }
+
+    fn utility(&self, offer: Offer) -> f64 {
+        self.seat.index.utility(offer)
+    }
+}

@@ -1,0 +1,397 @@
+//! `accord negotiate`: runs a negotiation on a scenario with agents (and optionally one person
+//! at the terminal), writes the trace as JSON lines and prints the summary.
+
+use crate::human::{HumanNegotiator, HumanVoter};
+use accord_analysis::{analyze, Options};
+use accord_model::{Outcome, Rng, Scenario};
+use accord_protocol::{sao::Failure, Ballot, Deadline, VoteMode};
+use accord_strategy::{
+    mediator, negotiator, run_sao, run_single_text, voter, Negotiator, Seat, Sink, Step, Summary,
+    TraceEvent, UtilityIndex, Voter,
+};
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The protocols `--protocol` accepts.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Protocol {
+    /// Stacked alternating offers (bilateral or multilateral).
+    Sao,
+    /// A mediator's single negotiating text, voted on by the parties.
+    SingleText,
+}
+
+/// How parties vote on a single text.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Votes {
+    /// Accept or reject each draft.
+    Accept,
+    /// Better, worse or same than the previous draft.
+    Feedback,
+}
+
+/// Everything `negotiate` needs besides the scenario.
+pub struct Settings {
+    pub protocol: Protocol,
+    pub strategies: Vec<(String, String)>,
+    pub default_strategy: String,
+    pub mediator: String,
+    pub voter: String,
+    pub votes: Votes,
+    pub rounds: Option<u32>,
+    pub seconds: Option<f64>,
+    pub seed: u64,
+    pub trace: Option<std::path::PathBuf>,
+    pub human: Option<String>,
+    pub json: bool,
+}
+
+struct JsonLines<'a> {
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    scenario: &'a Scenario,
+    names: Vec<String>,
+    error: Option<std::io::Error>,
+}
+
+impl JsonLines<'_> {
+    fn write(&mut self, v: &Value) {
+        if let Some(out) = self.out.as_mut() {
+            if let Err(e) = writeln!(out, "{v}") {
+                self.error.get_or_insert(e);
+            }
+        }
+    }
+}
+
+fn outcome_json(s: &Scenario, offer: u64) -> Value {
+    match s.space.outcome(offer) {
+        Some(o) => crate::json::outcome(s, &o),
+        None => Value::Null,
+    }
+}
+
+impl Sink for JsonLines<'_> {
+    fn event(&mut self, e: TraceEvent) {
+        let utilities = e.utilities.as_ref().map(|u| {
+            self.names
+                .iter()
+                .zip(u)
+                .map(|(n, x)| (n.clone(), json!(x)))
+                .collect::<serde_json::Map<_, _>>()
+        });
+        let v = match e.step {
+            Step::Offer { party, offer } => {
+                json!({"type": "offer", "t": e.t, "round": e.round, "party": self.names[party], "outcome": outcome_json(self.scenario, offer), "utilities": utilities})
+            }
+            Step::Accept { party } => {
+                json!({"type": "accept", "t": e.t, "round": e.round, "party": self.names[party]})
+            }
+            Step::End { party } => {
+                json!({"type": "end", "t": e.t, "round": e.round, "party": self.names[party]})
+            }
+            Step::Draft { version, text } => {
+                json!({"type": "draft", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "utilities": utilities})
+            }
+            Step::Vote {
+                party,
+                ballot,
+                amendment,
+            } => json!({
+                "type": "vote", "t": e.t, "round": e.round, "party": self.names[party], "ballot": ballot_name(ballot),
+                "amendment": amendment.map(|(i, v)| {
+                    let issue = &self.scenario.space.issues()[i];
+                    json!({"issue": issue.name, "value": crate::json::value(&issue.value(v))})
+                }),
+            }),
+            Step::Resolved { version, accepted } => {
+                json!({"type": "resolved", "t": e.t, "round": e.round, "version": version, "accepted": accepted})
+            }
+        };
+        self.write(&v);
+    }
+}
+
+fn ballot_name(b: Ballot) -> &'static str {
+    match b {
+        Ballot::Accept => "accept",
+        Ballot::Reject => "reject",
+        Ballot::Better => "better",
+        Ballot::Worse => "worse",
+        Ballot::Same => "same",
+    }
+}
+
+/// Runs the negotiation and prints its summary.
+pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
+    let parties: Vec<usize> = scenario.negotiators();
+    if parties.len() < 2 {
+        bail!("a negotiation needs at least two seats with role \"party\"");
+    }
+    let names: Vec<String> = parties
+        .iter()
+        .map(|&i| scenario.parties[i].name.clone())
+        .collect();
+    for (name, _) in &set.strategies {
+        if !names.contains(name) {
+            bail!(
+                "--strategy names `{name}`, which is not a negotiating party (parties: {})",
+                names.join(", ")
+            );
+        }
+    }
+    if let Some(h) = &set.human {
+        if !names.contains(h) {
+            bail!(
+                "--human names `{h}`, which is not a negotiating party (parties: {})",
+                names.join(", ")
+            );
+        }
+    }
+    let built = Instant::now();
+    let mut seats = Vec::new();
+    for &i in &parties {
+        let p = &scenario.parties[i];
+        let prefs = p
+            .preferences
+            .as_ref()
+            .context("a negotiating party without preferences")?;
+        seats.push(Seat {
+            name: p.name.clone(),
+            index: Arc::new(
+                UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
+                    .with_context(|| format!("party `{}`", p.name))?,
+            ),
+            reservation: p.reservation.unwrap_or(0.0),
+            discount: p.discount,
+        });
+    }
+    let index_time = built.elapsed();
+    let deadline = match (set.rounds, set.seconds) {
+        (None, None) => Deadline::rounds(100),
+        (r, s) => Deadline {
+            rounds: r,
+            seconds: s,
+        },
+    };
+    let start = Instant::now();
+    let mut clock = || start.elapsed().as_secs_f64();
+    let mut rng = Rng::new(set.seed);
+    let out = match &set.trace {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let mut sink = JsonLines {
+        out,
+        scenario,
+        names: names.clone(),
+        error: None,
+    };
+    let protocol_name = match set.protocol {
+        Protocol::Sao => "sao",
+        Protocol::SingleText => "single-text",
+    };
+    let strategy_of = |name: &str| -> String {
+        set.strategies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s.clone())
+            .unwrap_or_else(|| set.default_strategy.clone())
+    };
+    let mut roles = serde_json::Map::new();
+    let summary: Summary = match set.protocol {
+        Protocol::Sao => {
+            let mut agents: Vec<Box<dyn Negotiator>> = Vec::new();
+            for seat in &seats {
+                if set.human.as_deref() == Some(seat.name.as_str()) {
+                    roles.insert(seat.name.clone(), json!("human"));
+                    agents.push(Box::new(HumanNegotiator::new(
+                        scenario,
+                        seat.clone(),
+                        names.clone(),
+                    )));
+                } else {
+                    let spec = strategy_of(&seat.name);
+                    roles.insert(seat.name.clone(), json!(spec));
+                    agents.push(
+                        negotiator(&spec, seat.index.clone(), seat.reservation)
+                            .with_context(|| format!("strategy of `{}`", seat.name))?,
+                    );
+                }
+            }
+            sink.write(&json!({"type": "start", "protocol": protocol_name, "seed": set.seed, "parties": names, "strategies": roles, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
+            run_sao(
+                &seats,
+                &mut agents,
+                deadline,
+                &mut rng,
+                &mut clock,
+                &mut sink,
+            )?
+        }
+        Protocol::SingleText => {
+            let mode = match set.votes {
+                Votes::Accept => VoteMode::AcceptReject,
+                Votes::Feedback => VoteMode::Feedback,
+            };
+            let mut voters: Vec<Box<dyn Voter>> = Vec::new();
+            for seat in &seats {
+                if set.human.as_deref() == Some(seat.name.as_str()) {
+                    roles.insert(seat.name.clone(), json!("human"));
+                    voters.push(Box::new(HumanVoter::new(scenario, seat.clone())));
+                } else {
+                    let spec = set
+                        .strategies
+                        .iter()
+                        .find(|(n, _)| *n == seat.name)
+                        .map(|(_, s)| s.clone())
+                        .unwrap_or_else(|| set.voter.clone());
+                    roles.insert(seat.name.clone(), json!(spec));
+                    voters.push(
+                        voter(&spec, seat.index.clone(), seat.reservation)
+                            .with_context(|| format!("voter of `{}`", seat.name))?,
+                    );
+                }
+            }
+            let mut med = mediator(&set.mediator)?;
+            sink.write(&json!({"type": "start", "protocol": protocol_name, "seed": set.seed, "parties": names, "voters": roles, "mediator": set.mediator, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
+            run_single_text(
+                &seats,
+                &mut voters,
+                med.as_mut(),
+                deadline,
+                mode,
+                &mut rng,
+                &mut clock,
+                &mut sink,
+            )?
+        }
+    };
+
+    // Where the result stands against the analysis.
+    let report = analyze(scenario, &Options::default())?;
+    let frontier_distance = summary.agreement.map(|_| {
+        report
+            .pareto_frontier
+            .iter()
+            .map(|p| dist(&p.utilities, &summary.utilities))
+            .fold(f64::INFINITY, f64::min)
+    });
+    let (nash_pts, nash_sol) = if report.zone.is_empty() {
+        (&report.pareto_frontier, &report.solutions.nash)
+    } else {
+        (&report.zone.pareto_frontier, &report.zone.solutions.nash)
+    };
+    let nash = nash_sol
+        .as_ref()
+        .map(|n| nash_pts[n.point].utilities.clone());
+    let nash_distance = match (&nash, summary.agreement) {
+        (Some(n), Some(_)) => Some(dist(n, &summary.utilities)),
+        _ => None,
+    };
+    let in_zone = summary.agreement.map(|a| {
+        let o = Outcome(scenario.space.outcome(a).map(|o| o.0).unwrap_or_default());
+        accord_analysis::Model::new(scenario)
+            .map(|m| m.in_zone(&o.0))
+            .unwrap_or(false)
+    });
+    let end = json!({
+        "type": "summary",
+        "protocol": protocol_name,
+        "seed": set.seed,
+        "parties": names,
+        "agreement": summary.agreement.map(|a| outcome_json(scenario, a)),
+        "utilities": summary.utilities,
+        "discounted_utilities": summary.discounted,
+        "rounds": summary.rounds,
+        "t": summary.t,
+        "failure": summary.failure.map(|f| match f {
+            Failure::Deadline => "deadline".to_string(),
+            Failure::EndedBy(p) if p < names.len() => format!("ended by {}", names[p]),
+            Failure::EndedBy(_) => "ended by the mediator".to_string(),
+        }),
+        "in_agreement_zone": in_zone,
+        "distance_to_frontier": frontier_distance,
+        "nash": nash,
+        "distance_to_nash": nash_distance,
+        "index_build_seconds": index_time.as_secs_f64(),
+    });
+    sink.write(&end);
+    if let Some(out) = sink.out.as_mut() {
+        out.flush()?;
+    }
+    if let Some(e) = sink.error {
+        return Err(e).context("writing the trace");
+    }
+    if set.json {
+        println!("{}", serde_json::to_string_pretty(&end)?);
+        return Ok(());
+    }
+    println!(
+        "Negotiation on `{}`: {} protocol, seed {}",
+        scenario.name, protocol_name, set.seed
+    );
+    for (name, role) in &roles {
+        println!("  {name}: {}", role.as_str().unwrap_or(""));
+    }
+    if set.protocol == Protocol::SingleText {
+        println!("  mediator: {}", set.mediator);
+    }
+    match summary.agreement {
+        Some(a) => {
+            let o = scenario
+                .space
+                .outcome(a)
+                .context("agreement out of range")?;
+            println!(
+                "\nAGREEMENT after {} round(s) (t = {:.3}):",
+                summary.rounds, summary.t
+            );
+            for (issue, v) in scenario.space.describe(&o) {
+                println!("  {issue} = {v}");
+            }
+        }
+        None => println!(
+            "\nNO AGREEMENT after {} round(s): {}",
+            summary.rounds,
+            end["failure"].as_str().unwrap_or("deadline")
+        ),
+    }
+    println!("\n  party          utility  discounted");
+    for ((n, u), d) in names
+        .iter()
+        .zip(&summary.utilities)
+        .zip(&summary.discounted)
+    {
+        println!("  {n:<14} {u:.4}   {d:.4}");
+    }
+    if let Some(d) = frontier_distance {
+        println!("\nDistance to the Pareto frontier: {d:.4}");
+    }
+    if let (Some(n), Some(d)) = (&nash, nash_distance) {
+        let shown: Vec<String> = n.iter().map(|x| format!("{x:.4}")).collect();
+        println!(
+            "Distance to the Nash solution ({}): {d:.4}",
+            shown.join(", ")
+        );
+    }
+    if let Some(z) = in_zone {
+        println!("In the agreement zone: {}", if z { "yes" } else { "no" });
+    }
+    if let Some(p) = &set.trace {
+        println!("Trace: {}", p.display());
+    }
+    Ok(())
+}
+
+fn dist(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
