@@ -59,21 +59,52 @@ pub trait OpponentModel: Send {
 pub struct TimeDependent {
     /// The concession exponent.
     pub e: f64,
+    /// Where the last target was found in the index (the next is usually next to it).
+    hint: usize,
 }
 
 impl TimeDependent {
+    /// A time-dependent strategy with exponent `e` (> 0).
+    pub fn new(e: f64) -> Self {
+        TimeDependent {
+            e,
+            hint: usize::MAX,
+        }
+    }
+
     /// The utility aimed at, at time t.
     pub fn target(&self, ctx: &Context) -> f64 {
         let (lo, hi) = (ctx.floor(), ctx.index.max());
-        lo + (hi - lo) * (1.0 - ctx.t.powf(1.0 / self.e))
+        let k = 1.0 / self.e;
+        // The classic exponents have cheap exact forms (t^5, t, sqrt t).
+        let f = if k.fract() == 0.0 && k <= 16.0 {
+            ctx.t.powi(k as i32)
+        } else if k == 0.5 {
+            ctx.t.sqrt()
+        } else {
+            ctx.t.powf(k)
+        };
+        lo + (hi - lo) * (1.0 - f)
     }
 }
 
 /// With an opponent model, among the outcomes just above the target, the one the opponent
-/// likes most; otherwise the one closest above the target.
-fn pick(ctx: &Context, target: f64, model: Option<&dyn OpponentModel>) -> (f64, Offer) {
+/// likes most; otherwise the one closest above the target. `hint` is where the previous
+/// target was found.
+fn pick(
+    ctx: &Context,
+    target: f64,
+    model: Option<&dyn OpponentModel>,
+    hint: &mut usize,
+) -> (f64, Offer) {
     let ix = ctx.index;
-    let start = ix.first_at_least(target).min(ix.len() - 1);
+    let found = if *hint == usize::MAX {
+        ix.first_at_least(target)
+    } else {
+        ix.first_at_least_near(target, *hint)
+    };
+    *hint = found;
+    let start = found.min(ix.len() - 1);
     let Some(model) = model else {
         return ix.at(start);
     };
@@ -101,16 +132,28 @@ impl Offering for TimeDependent {
         model: Option<&dyn OpponentModel>,
         _: &mut Rng,
     ) -> (f64, Offer) {
-        pick(ctx, self.target(ctx), model)
+        let target = self.target(ctx);
+        pick(ctx, target, model, &mut self.hint)
     }
 }
 
 /// Mirrors the opponent: concedes, in its own utility, as much as the opponent's last offer
 /// conceded to it (relative tit-for-tat); starts at its best outcome.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TitForTat {
     target: Option<f64>,
     last_seen: Option<f64>,
+    hint: usize,
+}
+
+impl Default for TitForTat {
+    fn default() -> Self {
+        TitForTat {
+            target: None,
+            last_seen: None,
+            hint: usize::MAX,
+        }
+    }
 }
 
 impl Offering for TitForTat {
@@ -121,7 +164,7 @@ impl Offering for TitForTat {
         _: &mut Rng,
     ) -> (f64, Offer) {
         let target = *self.target.get_or_insert(ctx.index.max());
-        pick(ctx, target.max(ctx.floor()), model)
+        pick(ctx, target.max(ctx.floor()), model, &mut self.hint)
     }
 
     fn observe(&mut self, ctx: &Context, utility: f64) {

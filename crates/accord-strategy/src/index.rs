@@ -146,6 +146,32 @@ impl UtilityIndex {
         self.sorted.partition_point(|x| *x < u)
     }
 
+    /// Like [`UtilityIndex::first_at_least`], searching outward from `hint` (a previous answer):
+    /// strategies whose target moves a little each step find it in a few comparisons.
+    #[inline]
+    pub fn first_at_least_near(&self, u: f64, hint: usize) -> usize {
+        let n = self.sorted.len();
+        let mut p = hint.min(n);
+        // Move down while the previous entry still reaches u.
+        let mut steps = 0;
+        while p > 0 && self.sorted[p - 1] >= u {
+            p -= 1;
+            steps += 1;
+            if steps > 8 {
+                return self.first_at_least(u);
+            }
+        }
+        // Move up while this entry is below u.
+        while p < n && self.sorted[p] < u {
+            p += 1;
+            steps += 1;
+            if steps > 8 {
+                return self.first_at_least(u);
+            }
+        }
+        p
+    }
+
     /// The entry at a sorted position: (utility, outcome).
     #[inline]
     pub fn at(&self, position: usize) -> (f64, u64) {

@@ -165,9 +165,9 @@ pub fn negotiator(
         .split_once(':')
         .map_or((head, None), |(a, b)| (a, Some(b)));
     let offering: Box<dyn Offering> = match (name, param) {
-        ("boulware", None) => Box::new(TimeDependent { e: 0.2 }),
-        ("linear", None) => Box::new(TimeDependent { e: 1.0 }),
-        ("conceder", None) => Box::new(TimeDependent { e: 2.0 }),
+        ("boulware", None) => Box::new(TimeDependent::new(0.2)),
+        ("linear", None) => Box::new(TimeDependent::new(1.0)),
+        ("conceder", None) => Box::new(TimeDependent::new(2.0)),
         ("time", Some(e)) => {
             let e = number(spec, e)?;
             if e <= 0.0 {
@@ -176,7 +176,7 @@ pub fn negotiator(
                     message: "the exponent must be > 0".into(),
                 });
             }
-            Box::new(TimeDependent { e })
+            Box::new(TimeDependent::new(e))
         }
         ("tft", None) => Box::new(TitForTat::default()),
         ("hardliner", None) => Box::new(Hardliner),

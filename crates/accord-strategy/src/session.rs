@@ -88,6 +88,11 @@ pub struct TraceEvent {
 pub trait Sink {
     /// One event.
     fn event(&mut self, e: TraceEvent);
+
+    /// Whether events are wanted at all (when not, the runner does not build them).
+    fn enabled(&self) -> bool {
+        true
+    }
 }
 
 /// Discards the trace (benchmarks, tournaments).
@@ -95,6 +100,10 @@ pub struct NoTrace;
 
 impl Sink for NoTrace {
     fn event(&mut self, _: TraceEvent) {}
+
+    fn enabled(&self) -> bool {
+        false
+    }
 }
 
 impl Sink for Vec<TraceEvent> {
@@ -160,11 +169,11 @@ pub fn run_sao(
     sink: &mut dyn Sink,
 ) -> Result<Summary, ProtocolError> {
     let mut sao = Sao::new(agents.len(), deadline)?;
+    let tracing = sink.enabled();
     loop {
         let now = clock();
         let Some(party) = sao.turn() else { break };
         let t = sao.relative_time(now);
-        let round = sao.round();
         let action = match sao.table() {
             Some((offer, proposer)) if proposer != party => {
                 if agents[party].respond(offer, t, rng) {
@@ -176,21 +185,24 @@ pub fn run_sao(
             _ => SaoAction::Offer(agents[party].propose(t, rng)),
         };
         let event = sao.act(party, action, now)?;
-        let step = match action {
-            SaoAction::Offer(offer) => Step::Offer { party, offer },
-            SaoAction::Accept => Step::Accept { party },
-            SaoAction::End => Step::End { party },
-        };
-        let utilities = match action {
-            SaoAction::Offer(offer) => Some(utilities_of(seats, offer)),
-            _ => None,
-        };
-        sink.event(TraceEvent {
-            t,
-            round,
-            step,
-            utilities,
-        });
+        if tracing {
+            let round = sao.steps().saturating_sub(1) as u32 / sao.parties() as u32;
+            let step = match action {
+                SaoAction::Offer(offer) => Step::Offer { party, offer },
+                SaoAction::Accept => Step::Accept { party },
+                SaoAction::End => Step::End { party },
+            };
+            let utilities = match action {
+                SaoAction::Offer(offer) => Some(utilities_of(seats, offer)),
+                _ => None,
+            };
+            sink.event(TraceEvent {
+                t,
+                round,
+                step,
+                utilities,
+            });
+        }
         if let SaoAction::Offer(offer) = action {
             for (i, a) in agents.iter_mut().enumerate() {
                 if i != party {

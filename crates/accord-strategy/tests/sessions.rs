@@ -97,9 +97,9 @@ fn concession_curves_follow_the_exponent() {
         t,
     };
     for t in [0.1, 0.3, 0.5, 0.7, 0.9] {
-        let b = TimeDependent { e: 0.2 }.target(&ctx(t));
-        let l = TimeDependent { e: 1.0 }.target(&ctx(t));
-        let c = TimeDependent { e: 2.0 }.target(&ctx(t));
+        let b = TimeDependent::new(0.2).target(&ctx(t));
+        let l = TimeDependent::new(1.0).target(&ctx(t));
+        let c = TimeDependent::new(2.0).target(&ctx(t));
         assert!(b > l && l > c, "t={t}: {b} {l} {c}");
         // Linear: exactly proportional.
         let (lo, hi) = (seat.index.min(), seat.index.max());
