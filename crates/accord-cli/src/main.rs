@@ -112,6 +112,9 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Draw the run: utility space and utility over time, written as PATH.svg and PATH.png.
+        #[arg(long)]
+        plot: Option<PathBuf>,
     },
     /// Validate a scenario file and summarise it.
     Check {
@@ -199,6 +202,7 @@ fn run(cli: Cli) -> Result<()> {
             trace,
             human,
             json,
+            plot,
         } => {
             let scenario = load_inputs(&inputs, lenient)?;
             negotiate::run(
@@ -216,6 +220,7 @@ fn run(cli: Cli) -> Result<()> {
                     trace,
                     human,
                     json,
+                    plot,
                 },
             )?;
         }

@@ -47,6 +47,7 @@ pub struct Settings {
     pub trace: Option<std::path::PathBuf>,
     pub human: Option<String>,
     pub json: bool,
+    pub plot: Option<std::path::PathBuf>,
 }
 
 struct JsonLines<'a> {
@@ -54,6 +55,8 @@ struct JsonLines<'a> {
     scenario: &'a Scenario,
     names: Vec<String>,
     error: Option<std::io::Error>,
+    /// Kept for the plot, when one is asked for.
+    kept: Option<Vec<TraceEvent>>,
 }
 
 impl JsonLines<'_> {
@@ -74,7 +77,14 @@ fn outcome_json(s: &Scenario, offer: u64) -> Value {
 }
 
 impl Sink for JsonLines<'_> {
+    fn enabled(&self) -> bool {
+        self.out.is_some() || self.kept.is_some()
+    }
+
     fn event(&mut self, e: TraceEvent) {
+        if let Some(k) = self.kept.as_mut() {
+            k.push(e.clone());
+        }
         let utilities = e.utilities.as_ref().map(|u| {
             self.names
                 .iter()
@@ -190,6 +200,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         scenario,
         names: names.clone(),
         error: None,
+        kept: set.plot.as_ref().map(|_| Vec::new()),
     };
     let protocol_name = match set.protocol {
         Protocol::Sao => "sao",
@@ -327,6 +338,23 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     if let Some(e) = sink.error {
         return Err(e).context("writing the trace");
     }
+    if let Some(path) = &set.plot {
+        let picture = picture(
+            scenario,
+            &seats,
+            &report,
+            &summary,
+            sink.kept.as_deref().unwrap_or(&[]),
+            set.seed,
+        );
+        let svg = accord_plot::svg(&picture)?;
+        let (svg_path, png_path) = (path.with_extension("svg"), path.with_extension("png"));
+        std::fs::write(&svg_path, &svg)
+            .with_context(|| format!("writing {}", svg_path.display()))?;
+        std::fs::write(&png_path, accord_plot::png(&svg)?)
+            .with_context(|| format!("writing {}", png_path.display()))?;
+        eprintln!("plot: {} and {}", svg_path.display(), png_path.display());
+    }
     if set.json {
         println!("{}", serde_json::to_string_pretty(&end)?);
         return Ok(());
@@ -386,6 +414,112 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         println!("Trace: {}", p.display());
     }
     Ok(())
+}
+
+/// The picture of a run: the first two parties' utility space and everyone's utility over time.
+fn picture(
+    scenario: &Scenario,
+    seats: &[Seat],
+    report: &accord_analysis::Report,
+    summary: &Summary,
+    trace: &[TraceEvent],
+    seed: u64,
+) -> accord_plot::Picture {
+    let two = |u: &[f64]| (u[0], u[1]);
+    let size = scenario.space.size() as u64;
+    // Every outcome when few, otherwise a fixed sample.
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    let ids: Vec<u64> = if size <= 4000 {
+        (0..size).collect()
+    } else {
+        (0..4000).map(|_| rng.below(size)).collect()
+    };
+    let outcomes = ids
+        .iter()
+        .map(|&o| (seats[0].index.utility(o), seats[1].index.utility(o)))
+        .collect();
+    let (pts, sols) = if report.zone.is_empty() {
+        (&report.pareto_frontier, &report.solutions)
+    } else {
+        (&report.zone.pareto_frontier, &report.zone.solutions)
+    };
+    let pick =
+        |s: &Option<accord_analysis::Solution>| s.as_ref().map(|x| two(&pts[x.point].utilities));
+    let names: Vec<String> = seats.iter().map(|s| s.name.clone()).collect();
+    let mut offers: Vec<(String, Vec<(f64, f64)>)> = names
+        .iter()
+        .map(|n| (format!("offers of {n}"), Vec::new()))
+        .collect();
+    let mut drafts = Vec::new();
+    let mut own: Vec<Vec<(f64, f64)>> = vec![Vec::new(); seats.len()];
+    let mut received: Vec<Vec<(f64, f64)>> = vec![Vec::new(); seats.len()];
+    for e in trace {
+        let Some(u) = &e.utilities else { continue };
+        match e.step {
+            Step::Offer { party, .. } => {
+                offers[party].1.push(two(u));
+                for (i, x) in u.iter().enumerate() {
+                    if i == party {
+                        own[i].push((e.t, *x));
+                    } else {
+                        received[i].push((e.t, *x));
+                    }
+                }
+            }
+            Step::Draft { .. } => {
+                drafts.push(two(u));
+                for (i, x) in u.iter().enumerate() {
+                    own[i].push((e.t, *x));
+                }
+            }
+            _ => {}
+        }
+    }
+    let single_text = !drafts.is_empty();
+    if single_text {
+        offers = vec![("drafts of the mediator".to_string(), drafts)];
+    }
+    let over_time = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (
+                n.clone(),
+                std::mem::take(&mut own[i]),
+                std::mem::take(&mut received[i]),
+            )
+        })
+        .collect();
+    let more = if seats.len() > 2 {
+        format!(
+            " (utility space of the first two of {} parties)",
+            seats.len()
+        )
+    } else {
+        String::new()
+    };
+    accord_plot::Picture {
+        title: format!("{}{more}", scenario.name),
+        axes: (names[0].clone(), names[1].clone()),
+        outcomes,
+        frontier: report
+            .pareto_frontier
+            .iter()
+            .map(|p| two(&p.utilities))
+            .collect(),
+        frontier_is_curve: seats.len() == 2,
+        time_labels: if single_text {
+            ("utility of each draft".into(), String::new())
+        } else {
+            ("own offers".into(), "offers received".into())
+        },
+        nash: pick(&sols.nash),
+        kalai_smorodinsky: pick(&sols.kalai_smorodinsky),
+        reservations: (Some(seats[0].reservation), Some(seats[1].reservation)),
+        offers,
+        agreement: summary.agreement.map(|_| two(&summary.utilities)),
+        over_time,
+    }
 }
 
 fn dist(a: &[f64], b: &[f64]) -> f64 {

@@ -281,33 +281,57 @@ impl Mediator for FeedbackLearning {
 }
 
 /// Takes the parties' amendments into the text: each round it drafts the accepted text with one
-/// proposed amendment (the one most parties asked for, then the oldest); with none pending, it
-/// flips a clause at random. Amendments are a party's best single change, so each draft tests
-/// a concession-free improvement for someone.
+/// proposed amendment (the one most parties asked for, then the oldest), never one already
+/// rejected from the same text; with none left, it flips a clause at random. Amendments are a
+/// party's best single change, so each draft tests an improvement someone asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Amending {
     flip: RandomFlipping,
+    /// (standing text, issue, value) drafts that were rejected.
+    rejected: std::collections::HashSet<(Offer, usize, u32)>,
+    /// Amendments not yet tried, kept across rounds.
+    pending: Vec<Amendment>,
+    /// The last draft: (standing text, issue, value) when it was an amendment.
+    last: Option<(Offer, usize, u32)>,
 }
 
 impl Mediator for Amending {
     fn propose(&mut self, view: &MediatorView, rng: &mut Rng) -> Offer {
+        self.pending.extend_from_slice(view.amendments);
+        self.last = None;
         let Some(text) = view.accepted else {
             return self.flip.propose(view, rng);
         };
-        let mut best: Option<(usize, &Amendment)> = None;
-        for a in view.amendments {
-            let support = view
-                .amendments
+        let mut values = vec![0u32; view.radices.len()];
+        decode(text, view.radices, &mut values);
+        // Drop what is already in the text or already failed from it.
+        self.pending.retain(|a| {
+            values[a.issue] != a.value && !self.rejected.contains(&(text, a.issue, a.value))
+        });
+        let mut best: Option<(usize, usize)> = None;
+        for (k, a) in self.pending.iter().enumerate() {
+            let support = self
+                .pending
                 .iter()
                 .filter(|b| b.issue == a.issue && b.value == a.value)
                 .count();
             if best.is_none_or(|(s, _)| support > s) {
-                best = Some((support, a));
+                best = Some((support, k));
             }
         }
         match best {
-            Some((_, a)) => with_clause(text, view.radices, a.issue, a.value),
+            Some((_, k)) => {
+                let a = self.pending.remove(k);
+                self.last = Some((text, a.issue, a.value));
+                with_clause(text, view.radices, a.issue, a.value)
+            }
             None => self.flip.propose(view, rng),
+        }
+    }
+
+    fn observe(&mut self, _: Offer, _: &[Ballot], accepted: bool) {
+        if let (Some(key), false) = (self.last, accepted) {
+            self.rejected.insert(key);
         }
     }
 }
