@@ -12,6 +12,29 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::model::Model;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes the u64 keys of the leaf tables with one multiply (they are small bitmasks; SipHash
+/// would cost more than the lookup saves).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01B3);
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
 
 /// A subtree, as a visitor sees it before descending.
 #[derive(Debug)]
@@ -74,6 +97,9 @@ pub fn search<V: Visitor>(m: &Model, visitor: &mut V, budget: Option<u64>) -> bo
         lower: vec![0.0; k],
         decided: vec![false; m.terms.len()],
         free: m.term_arity.clone(),
+        leaf_tables: vec![HashMap::default(); m.constraints.len() + m.terms.len()],
+        leaf_rows: Vec::new(),
+        leaf_rules: Vec::new(),
         log: Vec::new(),
         scratch: vec![0.0; 2 * m.radices.iter().map(|&r| r as usize).max().unwrap_or(0) * k],
         order: vec![Vec::new(); m.n],
@@ -123,6 +149,13 @@ struct State<'m, 'a> {
     decided: Vec<bool>,
     /// Number of issues each term mentions that have no value yet.
     free: Vec<u32>,
+    /// Per red line (then per term): truth over the last issue's values (a bitset), by the key
+    /// of the rule's other comparisons.
+    leaf_tables: Vec<HashMap<u64, u64, BuildHasherDefault<KeyHasher>>>,
+    /// At the current leaf node: the terms' bonus per value of the last issue and party.
+    leaf_rows: Vec<f64>,
+    /// At the current leaf node: the red lines crossed per value of the last issue.
+    leaf_rules: Vec<u64>,
     /// Terms decided on the current path, in order (undone on backtracking).
     log: Vec<usize>,
     /// Per-value bound sums for the one-issue lookahead.
@@ -383,30 +416,94 @@ impl State<'_, '_> {
             }
             return;
         }
-        // Every rule still open is decided by this last value: evaluate it directly, with no
-        // bookkeeping for deeper levels.
-        let (head, tail) = self.prefix.split_at_mut((depth + 1) * k);
+        // Every rule still open is decided by this last value. Its truth as a function of the
+        // last value depends on the prefix only through its other comparisons: tabulate it once
+        // per combination of those (cached across nodes), then one lookup per outcome.
+        let State {
+            values,
+            prefix,
+            decided,
+            leaf_tables,
+            leaf_rows,
+            leaf_rules,
+            ..
+        } = self;
+        // Per value of the last issue: the red lines crossed and the terms' bonus per party.
+        leaf_rules.clear();
+        leaf_rules.resize(r, 0);
+        leaf_rows.clear();
+        let has_terms = m.terms_on[depth].iter().any(|&t| !decided[t]);
+        if has_terms {
+            leaf_rows.resize(r * k, 0.0);
+        }
+        let rules = m.constraints_on[depth]
+            .iter()
+            .filter(|&&c| open >> c & 1 == 1)
+            .map(|&c| (c, m.constraints[c].rule))
+            .chain(
+                m.terms_on[depth]
+                    .iter()
+                    .filter(|&&t| !decided[t])
+                    .map(|&t| (m.constraints.len() + t, m.terms[t].rule)),
+            );
+        fn tabulate(rule: &accord_model::Rule, values: &mut [u32], depth: usize, r: usize) -> u64 {
+            let mut bits = 0u64;
+            for v in 0..r {
+                values[depth] = v as u32;
+                if rule.holds(values) {
+                    bits |= 1 << v;
+                }
+            }
+            bits
+        }
+        for (slot, rule) in rules {
+            // Tabulated truth over the last values (up to 64 of them), cached by the key.
+            let key = rule.key_without(values, depth).filter(|_| r <= 64);
+            let bits = match key {
+                Some(key) => match leaf_tables[slot].get(&key) {
+                    Some(b) => *b,
+                    None => {
+                        let b = tabulate(rule, values, depth, r);
+                        leaf_tables[slot].insert(key, b);
+                        b
+                    }
+                },
+                None if r <= 64 => tabulate(rule, values, depth, r),
+                None => u64::MAX, // Too many values to tabulate: evaluated below.
+            };
+            for v in 0..r {
+                let holds = if r <= 64 {
+                    bits >> v & 1 == 1
+                } else {
+                    values[depth] = v as u32;
+                    rule.holds(values)
+                };
+                if slot < m.constraints.len() {
+                    if !holds {
+                        leaf_rules[v] |= 1 << slot;
+                    }
+                } else if holds {
+                    let term = &m.terms[slot - m.constraints.len()];
+                    leaf_rows[v * k + term.party] += term.value;
+                }
+            }
+        }
+        let (head, tail) = prefix.split_at_mut((depth + 1) * k);
         let base = &head[depth * k..];
         let next = &mut tail[..k];
         let tab = &m.tab[depth];
         for v in 0..r {
-            self.values[depth] = v as u32;
+            values[depth] = v as u32;
             let row = &tab[v * k..v * k + k];
             for p in 0..k {
                 next[p] = base[p] + row[p];
             }
-            for &t in &m.terms_on[depth] {
-                if !self.decided[t] && m.terms[t].rule.holds(&self.values) {
-                    next[m.terms[t].party] += m.terms[t].value;
+            if has_terms {
+                for p in 0..k {
+                    next[p] += leaf_rows[v * k + p];
                 }
             }
-            let mut viol = violated;
-            for &c in &m.constraints_on[depth] {
-                if open >> c & 1 == 1 && !m.constraints[c].rule.holds(&self.values) {
-                    viol |= 1 << c;
-                }
-            }
-            visitor.leaf(&self.values, next, viol);
+            visitor.leaf(values, next, violated | leaf_rules[v]);
         }
     }
 }

@@ -148,6 +148,28 @@ impl Rule {
         out
     }
 
+    /// The truth values of the rule's comparisons on issues other than `issue`, as bits: two
+    /// outcomes with the same key have the same truth value for every value of `issue`, so the
+    /// rule's dependence on `issue` can be tabulated once per key. `None` with more than 64
+    /// such comparisons.
+    pub fn key_without(&self, values: &[u32], issue: usize) -> Option<u64> {
+        let mut key = 0u64;
+        let mut bit = 0;
+        for a in &self.atoms {
+            if a.issue == issue {
+                continue;
+            }
+            if bit == 64 {
+                return None;
+            }
+            if a.allows(values[a.issue]) {
+                key |= 1 << bit;
+            }
+            bit += 1;
+        }
+        Some(key)
+    }
+
     /// The highest issue index the rule mentions: once issues `0..=last_issue` are known, the
     /// rule is decided.
     pub fn last_issue(&self) -> Option<usize> {

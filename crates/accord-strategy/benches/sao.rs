@@ -58,6 +58,27 @@ fn boulware_vs_conceder(c: &mut Criterion) {
             negotiate(black_box(&seats), ["boulware", "conceder"], 100, seed)
         })
     });
+    // The same negotiation, building both parties' indexes inside the timed loop (NegMAS builds
+    // its inverse utility functions in every negotiation; Accord shares them per domain).
+    let prefs: Vec<_> = s
+        .parties
+        .iter()
+        .map(|p| p.preferences.clone().expect("prefs"))
+        .collect();
+    g.bench_function("boulware_vs_conceder_1e3_100rounds_index_included", |b| {
+        b.iter(|| {
+            seed += 1;
+            let fresh: Vec<Seat> = prefs
+                .iter()
+                .zip(&seats)
+                .map(|(p, seat)| Seat {
+                    index: Arc::new(UtilityIndex::build(&s.space, p, &[]).expect("index")),
+                    ..seat.clone()
+                })
+                .collect();
+            negotiate(black_box(&fresh), ["boulware", "conceder"], 100, seed)
+        })
+    });
     g.finish();
 }
 
