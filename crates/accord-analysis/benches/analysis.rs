@@ -64,13 +64,20 @@ fn enumeration_rate(c: &mut Criterion) {
     // One red line per party; where it sits matters: a rule on the last issue is decided per
     // outcome (from a cached table), one on earlier issues once per subtree.
     for (name, rules) in [
-        ("1e7_outcomes_2p_red_lines_early", ["i0 = v1 => i1 != v2", "i2 = v3 => i3 != v4"]),
-        ("1e7_outcomes_2p_red_lines_on_last_issue", ["i0 = v1 => i6 != v2", "i2 = v3 => i6 != v4"]),
+        (
+            "1e7_outcomes_2p_red_lines_early",
+            ["i0 = v1 => i1 != v2", "i2 = v3 => i3 != v4"],
+        ),
+        (
+            "1e7_outcomes_2p_red_lines_on_last_issue",
+            ["i0 = v1 => i6 != v2", "i2 = v3 => i6 != v4"],
+        ),
     ] {
         let mut s = random_additive(2, &[10; 7], 1000);
         for (p, text) in s.parties.iter_mut().zip(rules) {
             let rule = accord_model::Rule::parse(text, s.space.issues()).expect("rule");
-            p.red_lines.push(accord_model::RedLine { rule, source: None });
+            p.red_lines
+                .push(accord_model::RedLine { rule, source: None });
         }
         let m = Model::new(&s).expect("model");
         g.bench_function(name, |b| {
