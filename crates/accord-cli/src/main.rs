@@ -22,20 +22,43 @@ struct Cli {
     command: Command,
 }
 
+/// The inputs every command reads.
+#[derive(clap::Args)]
+struct Input {
+    /// An Accord scenario (`.toml`, or `.json` in the same schema); or a folder holding a
+    /// GENIUS (XML) or GeniusWeb (JSON) domain and its profiles; or the domain file followed
+    /// by the profiles, in party order.
+    #[arg(required = true, num_args = 1..)]
+    inputs: Vec<PathBuf>,
+    /// Accept what GENIUS's own parser accepts (unescaped `&`, missing whitespace between
+    /// attributes, issues without type, duplicate items), with a warning for each repair.
+    #[arg(long)]
+    lenient: bool,
+}
+
+impl Input {
+    /// Reads the inputs; lenient repairs go to stderr as warnings.
+    fn load(&self) -> Result<Scenario> {
+        let loaded = load(
+            &self.inputs,
+            ReadOptions {
+                lenient: self.lenient,
+            },
+        )?;
+        for w in &loaded.warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(loaded.scenario)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse a scenario: agreement zone, blocking red lines, what would have to give,
     /// Pareto frontier, Nash and other solutions, improvements on the draft.
     Analyze {
-        /// An Accord scenario (`.toml`, or `.json` in the same schema); or a folder holding a
-        /// GENIUS (XML) or GeniusWeb (JSON) domain and its profiles; or the domain file followed
-        /// by the profiles, in party order.
-        #[arg(required = true, num_args = 1..)]
-        inputs: Vec<PathBuf>,
-        /// Accept what GENIUS's own parser accepts (unescaped `&`, missing whitespace between
-        /// attributes, weights before issues, duplicate items), with a warning for each repair.
-        #[arg(long)]
-        lenient: bool,
+        #[command(flatten)]
+        input: Input,
         /// Print machine-readable JSON (see docs/analysis-json.md) instead of the report.
         #[arg(long)]
         json: bool,
@@ -52,12 +75,8 @@ enum Command {
     /// Convert a scenario (Accord, GENIUS or GeniusWeb input) to Accord TOML or JSON, or to
     /// GENIUS XML (a folder with the domain and one profile per party).
     Export {
-        /// Inputs, as for `analyze`.
-        #[arg(required = true, num_args = 1..)]
-        inputs: Vec<PathBuf>,
-        /// Accept what GENIUS accepts, with warnings.
-        #[arg(long)]
-        lenient: bool,
+        #[command(flatten)]
+        input: Input,
         /// Target format.
         #[arg(long, value_enum)]
         to: Target,
@@ -68,12 +87,8 @@ enum Command {
     /// Run a negotiation: alternating offers between agents, or a mediator's single text voted
     /// on by the parties; optionally one seat played by you at the terminal.
     Negotiate {
-        /// Inputs, as for `analyze`.
-        #[arg(required = true, num_args = 1..)]
-        inputs: Vec<PathBuf>,
-        /// Accept what GENIUS accepts, with warnings.
-        #[arg(long)]
-        lenient: bool,
+        #[command(flatten)]
+        input: Input,
         /// The protocol.
         #[arg(long, value_enum, default_value = "sao")]
         protocol: negotiate::Protocol,
@@ -118,12 +133,8 @@ enum Command {
     },
     /// Validate a scenario file and summarise it.
     Check {
-        /// Scenario file, or GENIUS / GeniusWeb folder or files (as for `analyze`).
-        #[arg(required = true, num_args = 1..)]
-        inputs: Vec<PathBuf>,
-        /// Accept what GENIUS accepts, with warnings.
-        #[arg(long)]
-        lenient: bool,
+        #[command(flatten)]
+        input: Input,
     },
 }
 
@@ -152,14 +163,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze {
-            inputs,
-            lenient,
+            input,
             json,
             draft,
             ties,
             improvements,
         } => {
-            let scenario = load_inputs(&inputs, lenient)?;
+            let scenario = input.load()?;
             let draft = draft
                 .map(|d| parse_draft(&scenario, &d))
                 .transpose()
@@ -178,18 +188,12 @@ fn run(cli: Cli) -> Result<()> {
                 print!("{}", text::report(&scenario, &report));
             }
         }
-        Command::Export {
-            inputs,
-            lenient,
-            to,
-            out,
-        } => {
-            let scenario = load_inputs(&inputs, lenient)?;
+        Command::Export { input, to, out } => {
+            let scenario = input.load()?;
             export(&scenario, to, out.as_deref())?;
         }
         Command::Negotiate {
-            inputs,
-            lenient,
+            input,
             protocol,
             strategies,
             default_strategy,
@@ -204,7 +208,7 @@ fn run(cli: Cli) -> Result<()> {
             json,
             plot,
         } => {
-            let scenario = load_inputs(&inputs, lenient)?;
+            let scenario = input.load()?;
             negotiate::run(
                 &scenario,
                 negotiate::Settings {
@@ -224,9 +228,9 @@ fn run(cli: Cli) -> Result<()> {
                 },
             )?;
         }
-        Command::Check { inputs, lenient } => {
-            let scenario = load_inputs(&inputs, lenient)?;
-            print!("{}", check_summary(&inputs[0], &scenario));
+        Command::Check { input } => {
+            let scenario = input.load()?;
+            print!("{}", check_summary(&input.inputs[0], &scenario));
         }
     }
     Ok(())
@@ -266,15 +270,6 @@ fn party_spec(s: &str) -> Result<(String, String), String> {
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
         .ok_or_else(|| format!("expected PARTY=STRATEGY, found `{s}`"))
-}
-
-/// Reads the inputs; lenient repairs go to stderr as warnings.
-fn load_inputs(inputs: &[PathBuf], lenient: bool) -> Result<Scenario> {
-    let loaded = load(inputs, ReadOptions { lenient })?;
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
-    Ok(loaded.scenario)
 }
 
 fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {

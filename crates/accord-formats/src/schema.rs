@@ -789,18 +789,7 @@ fn value_function(
     let mut t = vec![f64::NAN; n];
     for (k, s) in table {
         let Some(v) = issue.parse_value(k) else {
-            let what = match &issue.kind {
-                IssueKind::Discrete { options } => format!(
-                    "issue `{}` has no option `{k}` (options: {})",
-                    issue.name,
-                    options
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                _ => format!("`{k}` is not a value of issue `{}`", issue.name),
-            };
+            let what = issue.not_a_value(k);
             return Err(err(&key_at(k), what));
         };
         t[v as usize] = score(k, s)?;

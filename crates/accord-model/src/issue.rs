@@ -160,6 +160,29 @@ impl Issue {
         }
     }
 
+    /// The message for `text` that names no value of this issue, listing what it takes.
+    pub fn not_a_value(&self, text: &str) -> String {
+        match &self.kind {
+            IssueKind::Discrete { options } => format!(
+                "issue `{}` has no option `{text}` (options: {})",
+                self.name,
+                options
+                    .iter()
+                    .map(|o| o.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            IssueKind::Integer { min, max } => format!(
+                "issue `{}` takes integers from {min} to {max}, found `{text}`",
+                self.name
+            ),
+            IssueKind::Real { min, max, .. } => format!(
+                "issue `{}` takes numbers from {min} to {max}, found `{text}`",
+                self.name
+            ),
+        }
+    }
+
     /// The clause wording of value `k`, when the issue is discrete and the option has one.
     pub fn wording(&self, k: u32) -> Option<&str> {
         match &self.kind {

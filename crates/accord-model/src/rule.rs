@@ -20,7 +20,7 @@
 //! strongest. A rule is compiled once against the outcome space: each comparison becomes the set of
 //! value indices it allows, so evaluating a rule never touches strings.
 
-use crate::issue::{Issue, IssueKind};
+use crate::issue::Issue;
 use std::fmt;
 
 /// A rule that cannot be compiled: where in the text (byte offset) and what was expected.
@@ -569,25 +569,7 @@ impl Parser<'_> {
         };
         let found = issue.parse_value(&text);
         let Some(k) = found else {
-            let message = match &issue.kind {
-                IssueKind::Discrete { options } => format!(
-                    "issue `{}` has no option `{text}` (options: {})",
-                    issue.name,
-                    options
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                IssueKind::Integer { min, max } => format!(
-                    "issue `{}` takes integers from {min} to {max}, found `{text}`",
-                    issue.name
-                ),
-                IssueKind::Real { min, max, .. } => format!(
-                    "issue `{}` takes numbers from {min} to {max}, found `{text}`",
-                    issue.name
-                ),
-            };
+            let message = issue.not_a_value(&text);
             return Err(RuleError { offset, message });
         };
         self.pos += 1;
@@ -598,7 +580,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue::IssueOption;
+    use crate::issue::{IssueKind, IssueOption};
 
     fn issues() -> Vec<Issue> {
         let d = |name: &str, opts: &[&str]| Issue {

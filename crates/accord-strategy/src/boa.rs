@@ -333,12 +333,21 @@ impl BoaAgent {
         }
     }
 
+    fn context(&self, t: f64) -> Context<'_> {
+        Context {
+            index: &self.index,
+            reservation: self.reservation,
+            t,
+        }
+    }
+
     fn plan(&mut self, t: f64, rng: &mut Rng) -> (f64, Offer) {
         let ctx = Context {
             index: &self.index,
             reservation: self.reservation,
             t,
         };
+        // (Not `self.context(t)`: the offering is borrowed mutably alongside.)
         self.offering.next(&ctx, self.model.as_deref(), rng)
     }
 }
@@ -355,11 +364,7 @@ impl Negotiator for BoaAgent {
         let offered = self.index.utility(offer);
         let next = self.plan(t, rng);
         self.planned = Some(next);
-        let ctx = Context {
-            index: &self.index,
-            reservation: self.reservation,
-            t,
-        };
+        let ctx = self.context(t);
         self.index.acceptable(offer)
             && offered >= self.reservation
             && self.acceptance.accept(&ctx, offered, next.0)
