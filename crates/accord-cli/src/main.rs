@@ -89,47 +89,8 @@ enum Command {
     Negotiate {
         #[command(flatten)]
         input: Input,
-        /// The protocol.
-        #[arg(long, value_enum, default_value = "sao")]
-        protocol: negotiate::Protocol,
-        /// A party's strategy, `PARTY=SPEC` (repeatable). SAO specs: boulware, linear, conceder,
-        /// time:E, tft, hardliner, random, with options `,freq` and `,ac=next|const:X|time:T`.
-        /// Single text: the party's voter (hill-climber, annealer[:T]).
-        #[arg(long = "strategy", value_parser = party_spec)]
-        strategies: Vec<(String, String)>,
-        /// Strategy of every party not named by --strategy (SAO).
-        #[arg(long, default_value = "boulware")]
-        default_strategy: String,
-        /// The mediator (single text): random-flipping, fixed-order, feedback, amending.
-        #[arg(long, default_value = "amending")]
-        mediator: String,
-        /// Voter of every party not named by --strategy (single text).
-        #[arg(long, default_value = "hill-climber")]
-        voter: String,
-        /// How parties vote on drafts (single text).
-        #[arg(long, value_enum, default_value = "accept")]
-        votes: negotiate::Votes,
-        /// Deadline in rounds (default 100 when no deadline is given).
-        #[arg(long)]
-        rounds: Option<u32>,
-        /// Deadline in seconds of wall-clock time.
-        #[arg(long)]
-        seconds: Option<f64>,
-        /// Seed: the same seed gives the same run.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Write the trace (JSON lines: every offer, vote and draft) to this file.
-        #[arg(long)]
-        trace: Option<PathBuf>,
-        /// Play this party yourself at the terminal.
-        #[arg(long)]
-        human: Option<String>,
-        /// Print the summary as JSON.
-        #[arg(long)]
-        json: bool,
-        /// Draw the run: utility space and utility over time, written as PATH.svg and PATH.png.
-        #[arg(long)]
-        plot: Option<PathBuf>,
+        #[command(flatten)]
+        settings: negotiate::Settings,
     },
     /// Validate a scenario file and summarise it.
     Check {
@@ -192,41 +153,8 @@ fn run(cli: Cli) -> Result<()> {
             let scenario = input.load()?;
             export(&scenario, to, out.as_deref())?;
         }
-        Command::Negotiate {
-            input,
-            protocol,
-            strategies,
-            default_strategy,
-            mediator,
-            voter,
-            votes,
-            rounds,
-            seconds,
-            seed,
-            trace,
-            human,
-            json,
-            plot,
-        } => {
-            let scenario = input.load()?;
-            negotiate::run(
-                &scenario,
-                negotiate::Settings {
-                    protocol,
-                    strategies,
-                    default_strategy,
-                    mediator,
-                    voter,
-                    votes,
-                    rounds,
-                    seconds,
-                    seed,
-                    trace,
-                    human,
-                    json,
-                    plot,
-                },
-            )?;
+        Command::Negotiate { input, settings } => {
+            negotiate::run(&input.load()?, settings)?;
         }
         Command::Check { input } => {
             let scenario = input.load()?;
@@ -262,14 +190,6 @@ fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Res
         None => print!("{text}"),
     }
     Ok(())
-}
-
-/// `PARTY=SPEC` for --strategy.
-fn party_spec(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .ok_or_else(|| format!("expected PARTY=STRATEGY, found `{s}`"))
 }
 
 fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {

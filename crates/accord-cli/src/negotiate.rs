@@ -33,21 +33,58 @@ pub enum Votes {
     Feedback,
 }
 
-/// Everything `negotiate` needs besides the scenario.
+/// Everything `negotiate` needs besides the scenario (its command-line options).
+#[derive(clap::Args)]
 pub struct Settings {
+    /// The protocol.
+    #[arg(long, value_enum, default_value = "sao")]
     pub protocol: Protocol,
+    /// A party's strategy, `PARTY=SPEC` (repeatable). SAO specs: boulware, linear, conceder,
+    /// time:E, tft, hardliner, random, with options `,freq` and `,ac=next|const:X|time:T`.
+    /// Single text: the party's voter (hill-climber, annealer[:T]).
+    #[arg(long = "strategy", value_parser = party_spec)]
     pub strategies: Vec<(String, String)>,
+    /// Strategy of every party not named by --strategy (SAO).
+    #[arg(long, default_value = "boulware")]
     pub default_strategy: String,
+    /// The mediator (single text): random-flipping, fixed-order, feedback, amending.
+    #[arg(long, default_value = "amending")]
     pub mediator: String,
+    /// Voter of every party not named by --strategy (single text).
+    #[arg(long, default_value = "hill-climber")]
     pub voter: String,
+    /// How parties vote on drafts (single text).
+    #[arg(long, value_enum, default_value = "accept")]
     pub votes: Votes,
+    /// Deadline in rounds (default 100 when no deadline is given).
+    #[arg(long)]
     pub rounds: Option<u32>,
+    /// Deadline in seconds of wall-clock time.
+    #[arg(long)]
     pub seconds: Option<f64>,
+    /// Seed: the same seed gives the same run.
+    #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Write the trace (JSON lines: every offer, vote and draft) to this file.
+    #[arg(long)]
     pub trace: Option<std::path::PathBuf>,
+    /// Play this party yourself at the terminal.
+    #[arg(long)]
     pub human: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
     pub json: bool,
+    /// Draw the run: utility space and utility over time, written as PATH.svg and PATH.png.
+    #[arg(long)]
     pub plot: Option<std::path::PathBuf>,
+}
+
+/// `PARTY=SPEC` for --strategy.
+pub fn party_spec(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+        .ok_or_else(|| format!("expected PARTY=STRATEGY, found `{s}`"))
 }
 
 struct JsonLines<'a> {

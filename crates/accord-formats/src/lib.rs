@@ -13,6 +13,8 @@ pub mod geniusweb;
 mod load;
 mod locate;
 mod schema;
+mod schema_write;
+mod xml_repair;
 
 pub use genius::ReadOptions;
 pub use genius_write::{to_genius, GeniusFiles};
