@@ -22,6 +22,22 @@ fn describe(s: &Scenario, offer: Offer) -> String {
         .join("\n")
 }
 
+/// Warnings about an outcome for this party only: its own red lines and reservation value.
+fn warnings(s: &Scenario, seat: &Seat, offer: Offer) -> String {
+    let mut out = String::new();
+    if let (Some(o), Some(party)) = (s.space.outcome(offer), s.party(&seat.name)) {
+        for r in &party.red_lines {
+            if !r.rule.holds(&o.0) {
+                out.push_str(&format!("  ! crosses your red line `{}`\n", r.rule));
+            }
+        }
+    }
+    if seat.index.utility(offer) < seat.reservation {
+        out.push_str("  ! worth less to you than no agreement (your reservation value)\n");
+    }
+    out
+}
+
 fn ask(prompt: &str) -> String {
     print!("{prompt}");
     let _ = std::io::stdout().flush();
@@ -63,7 +79,13 @@ pub struct HumanNegotiator {
 impl HumanNegotiator {
     /// The person in `seat`.
     pub fn new(scenario: &Scenario, seat: Seat, _names: Vec<String>) -> Self {
-        println!("You negotiate as `{}`. Your utility runs from {:.3} to {:.3}; your reservation value is {:.3}.", seat.name, seat.index.min(), seat.index.max(), seat.reservation);
+        println!(
+            "You negotiate as `{}`. Outcomes within your red lines are worth {:.3} to {:.3} to you; your reservation value is {:.3}. You see only your own utilities.",
+            seat.name,
+            seat.index.min(),
+            seat.index.max(),
+            seat.reservation
+        );
         HumanNegotiator {
             scenario: scenario.clone(),
             seat,
@@ -100,10 +122,11 @@ impl Negotiator for HumanNegotiator {
 
     fn respond(&mut self, offer: Offer, t: f64, _: &mut Rng) -> bool {
         println!(
-            "\n[t = {t:.2}] Offer on the table (your utility {:.3}, reservation {:.3}):\n{}",
+            "\n[t = {t:.2}] Offer on the table (your utility {:.3}, reservation {:.3}):\n{}\n{}",
             self.seat.index.utility(offer),
             self.seat.reservation,
-            describe(&self.scenario, offer)
+            describe(&self.scenario, offer),
+            warnings(&self.scenario, &self.seat, offer)
         );
         loop {
             match ask("Accept? [y/n] ").to_ascii_lowercase().as_str() {
@@ -130,7 +153,13 @@ pub struct HumanVoter {
 impl HumanVoter {
     /// The person in `seat`.
     pub fn new(scenario: &Scenario, seat: Seat) -> Self {
-        println!("You vote as `{}`. Your utility runs from {:.3} to {:.3}; your reservation value is {:.3}.", seat.name, seat.index.min(), seat.index.max(), seat.reservation);
+        println!(
+            "You vote as `{}`. Outcomes within your red lines are worth {:.3} to {:.3} to you; your reservation value is {:.3}. You see only your own utilities.",
+            seat.name,
+            seat.index.min(),
+            seat.index.max(),
+            seat.reservation
+        );
         HumanVoter {
             scenario: scenario.clone(),
             seat,
@@ -145,10 +174,11 @@ impl Voter for HumanVoter {
             .map(|a| format!("{:.3}", self.seat.index.utility(a)))
             .unwrap_or_else(|| "none yet".into());
         println!(
-            "\n[t = {:.2}] Draft (your utility {:.3}; standing text {standing}):\n{}",
+            "\n[t = {:.2}] Draft (your utility {:.3}; standing text {standing}):\n{}\n{}",
             view.t,
             self.seat.index.utility(view.draft),
-            describe(&self.scenario, view.draft)
+            describe(&self.scenario, view.draft),
+            warnings(&self.scenario, &self.seat, view.draft)
         );
         loop {
             let prompt = match view.mode {

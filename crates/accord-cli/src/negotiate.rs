@@ -68,8 +68,9 @@ pub struct Settings {
     /// Write the trace (JSON lines: every offer, vote and draft) to this file.
     #[arg(long)]
     pub trace: Option<std::path::PathBuf>,
-    /// Play this party yourself at the terminal.
-    #[arg(long)]
+    /// Play this party yourself at the terminal. You then see only your own utilities: the
+    /// summary shows your result, and the trace, plot and JSON (which show everyone's) are off.
+    #[arg(long, conflicts_with_all = ["trace", "plot", "json"])]
     pub human: Option<String>,
     /// Print the summary as JSON.
     #[arg(long)]
@@ -425,6 +426,16 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             summary.rounds,
             end["failure"].as_str().unwrap_or("deadline")
         ),
+    }
+    if let Some(h) = &set.human {
+        // A party sees its own result only: others' utilities reveal their preferences.
+        if let Some(i) = names.iter().position(|n| n == h) {
+            println!(
+                "\nYour utility: {:.4} (discounted {:.4})",
+                summary.utilities[i], summary.discounted[i]
+            );
+        }
+        return Ok(());
     }
     println!("\n  party          utility  discounted");
     for ((n, u), d) in names

@@ -290,3 +290,55 @@ fn negotiating_the_ceasefire_reproduces_the_impasse() {
         "{err}"
     );
 }
+
+#[test]
+fn a_human_seat_sees_only_its_own_utilities() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args([
+            "negotiate",
+            "scenarios/trade.toml",
+            "--human",
+            "Borea",
+            "--strategy",
+            "Avalon=conceder",
+            "--rounds",
+            "10",
+        ])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("accord runs");
+    // Accept the first offer on the table.
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"y\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    // Avalon's opening offer (quota 40) is worth 0.09 to Borea and crosses its red line.
+    assert!(
+        text.contains("Offer on the table (your utility 0.090, reservation 0.402)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("! crosses your red line `beef_quota <= 30`"),
+        "{text}"
+    );
+    assert!(text.contains("Your utility: 0.0900"), "{text}");
+    // Nothing about Avalon's utilities: no summary table, no distances, no Nash point.
+    assert!(!text.contains("Avalon         "), "{text}");
+    assert!(!text.contains("Nash"), "{text}");
+    let (code, _, err) = accord(&[
+        "negotiate",
+        "scenarios/trade.toml",
+        "--human",
+        "Borea",
+        "--json",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
