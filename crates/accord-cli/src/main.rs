@@ -228,7 +228,9 @@ fn check_summary(file: &std::path::Path, s: &Scenario) -> String {
     for p in &s.parties {
         if let Some(prefs) = &p.preferences {
             let sum: f64 = prefs.weights.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
+            // Purely nonlinear preferences (GENIUS hyper-rectangles) have no weights to sum.
+            let nonlinear_only = sum == 0.0 && !prefs.terms.is_empty();
+            if (sum - 1.0).abs() > 1e-6 && !nonlinear_only {
                 out.push_str(&format!(
                     "warning: weights of `{}` sum to {sum:.6}, not 1; utilities are used as written\n",
                     p.name
