@@ -23,7 +23,7 @@ pub use index::UtilityIndex;
 pub use session::{run_sao, run_single_text, NoTrace, Seat, Sink, Step, Summary, TraceEvent};
 pub use text::{
     Amending, FeedbackLearning, FixedOrderFlipping, HillClimber, Mediator, MediatorView,
-    RandomFlipping, VoteView, Voter,
+    NashSeeking, RandomFlipping, VoteView, Voter,
 };
 
 use std::sync::Arc;
@@ -103,6 +103,10 @@ pub const MEDIATORS: &[(&str, &str)] = &[
     (
         "amending",
         "drafts the parties' amendments into the text, most supported first",
+    ),
+    (
+        "nash-seeking",
+        "learns each party's preferences from its ballots and amendments, and drafts the change every learned model accepts with the most balanced gains",
     ),
 ];
 
@@ -233,6 +237,7 @@ pub fn mediator(spec: &str) -> Result<Box<dyn Mediator>, StrategyError> {
         "fixed-order" => Ok(Box::new(FixedOrderFlipping::default())),
         "feedback" => Ok(Box::new(FeedbackLearning::default())),
         "amending" => Ok(Box::new(Amending::default())),
+        "nash-seeking" => Ok(Box::new(NashSeeking::default())),
         _ => Err(unknown("mediator", spec, MEDIATORS)),
     }
 }

@@ -335,3 +335,172 @@ impl Mediator for Amending {
         }
     }
 }
+
+/// Learns each party's preferences from what it reveals and steers the text with them: a
+/// perceptron per party over (issue, value) learns from every ballot (an acceptance says the
+/// draft is worth at least the standing text to that party, a rejection that it is worth less)
+/// and every amendment (the proposed value beats the draft's). Each round it drafts the change
+/// to the standing text (one or two clauses) that every learned model predicts acceptable and
+/// whose predicted gains are most balanced (largest sum of log gains, the Nash criterion), never
+/// one already rejected; before any text is accepted, random texts.
+#[derive(Debug, Clone, Default)]
+pub struct NashSeeking {
+    est: Vec<Vec<Vec<f64>>>,
+    rejected: std::collections::HashSet<(Offer, Offer)>,
+    last: Option<(Option<Offer>, Offer)>,
+    radices: Vec<u32>,
+}
+
+impl NashSeeking {
+    fn ensure(&mut self, parties: usize, radices: &[u32]) {
+        if self.est.len() != parties {
+            self.radices = radices.to_vec();
+            self.est = (0..parties)
+                .map(|_| radices.iter().map(|&r| vec![0.0; r as usize]).collect())
+                .collect();
+        }
+    }
+
+    /// Learned gain of party p from `from` to `to` (value indices).
+    fn gain(&self, p: usize, from: &[u32], to: &[u32]) -> f64 {
+        from.iter()
+            .zip(to)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| self.est[p][i][*b as usize] - self.est[p][i][*a as usize])
+            .sum()
+    }
+
+    fn learn(&mut self, p: usize, from: &[u32], to: &[u32], sign: f64) {
+        for (i, (a, b)) in from.iter().zip(to).enumerate() {
+            if a != b {
+                self.est[p][i][*b as usize] += sign;
+                self.est[p][i][*a as usize] -= sign;
+            }
+        }
+    }
+}
+
+impl Mediator for NashSeeking {
+    fn propose(&mut self, view: &MediatorView, rng: &mut Rng) -> Offer {
+        let radices = view.radices;
+        let n = radices.len();
+        if self.radices.is_empty() {
+            self.radices = radices.to_vec();
+        }
+        // Amendments: the proposed value beats the draft's, for the proposer.
+        if let Some((_, draft)) = self.last {
+            let mut d = vec![0u32; n];
+            decode(draft, radices, &mut d);
+            for a in view.amendments {
+                if a.party < self.est.len() {
+                    let mut to = d.clone();
+                    to[a.issue] = a.value;
+                    if self.gain(a.party, &d, &to) < 1.0 {
+                        self.learn(a.party, &d, &to, 1.0);
+                    }
+                }
+            }
+        }
+        let Some(standing) = view.accepted else {
+            let o = random_outcome(radices, rng);
+            self.last = Some((None, o));
+            return o;
+        };
+        if self.est.is_empty() {
+            let o = RandomFlipping.propose(view, rng);
+            self.last = Some((Some(standing), o));
+            return o;
+        }
+        let mut s = vec![0u32; n];
+        decode(standing, radices, &mut s);
+        let k = self.est.len();
+        // Scale of each party's model, so that log gains compare across parties.
+        let scale: Vec<f64> = (0..k)
+            .map(|p| {
+                self.est[p]
+                    .iter()
+                    .map(|t| {
+                        t.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+                            - t.iter().cloned().fold(f64::INFINITY, f64::min)
+                    })
+                    .sum::<f64>()
+                    .max(1e-9)
+            })
+            .collect();
+        let mut best: Option<(f64, Offer)> = None;
+        let mut fallback: Option<(f64, Offer)> = None;
+        let mut consider = |c: &[u32], me: &Self| {
+            let id = encode(c, radices);
+            if id == standing || me.rejected.contains(&(standing, id)) {
+                return;
+            }
+            let gains: Vec<f64> = (0..k).map(|p| me.gain(p, &s, c) / scale[p]).collect();
+            let worst = gains.iter().cloned().fold(f64::INFINITY, f64::min);
+            let noise = 1e-6 * rng.unit();
+            if worst >= 0.0 && gains.iter().any(|g| *g > 0.0) {
+                let score: f64 = gains.iter().map(|g| (1.0 + 10.0 * g).ln()).sum::<f64>() + noise;
+                if best.is_none_or(|b| score > b.0) {
+                    best = Some((score, id));
+                }
+            }
+            let explore = worst + noise;
+            if fallback.is_none_or(|b| explore > b.0) {
+                fallback = Some((explore, id));
+            }
+        };
+        let mut c = s.clone();
+        for i in 0..n {
+            for v in 0..radices[i] {
+                if v == s[i] {
+                    continue;
+                }
+                c[i] = v;
+                consider(&c, self);
+                for j in i + 1..n {
+                    for w in 0..radices[j] {
+                        if w == s[j] {
+                            continue;
+                        }
+                        c[j] = w;
+                        consider(&c, self);
+                    }
+                    c[j] = s[j];
+                }
+            }
+            c[i] = s[i];
+        }
+        let choice = best
+            .or(fallback)
+            .map(|b| b.1)
+            .unwrap_or_else(|| random_outcome(radices, rng));
+        self.last = Some((Some(standing), choice));
+        choice
+    }
+
+    fn observe(&mut self, draft: Offer, ballots: &[Ballot], accepted: bool) {
+        let Some((standing, _)) = self.last else {
+            return;
+        };
+        if self.radices.is_empty() {
+            return;
+        }
+        let radices = self.radices.clone();
+        self.ensure(ballots.len(), &radices);
+        let Some(standing) = standing else { return };
+        let n = radices.len();
+        let (mut from, mut to) = (vec![0u32; n], vec![0u32; n]);
+        decode(standing, &radices, &mut from);
+        decode(draft, &radices, &mut to);
+        for (p, b) in ballots.iter().enumerate() {
+            let wants = matches!(b, Ballot::Accept | Ballot::Better | Ballot::Same);
+            let predicted = self.gain(p, &from, &to) >= 0.0;
+            if wants != predicted {
+                self.learn(p, &from, &to, if wants { 1.0 } else { -1.0 });
+            }
+        }
+        if !accepted {
+            self.rejected.insert((standing, draft));
+        }
+    }
+}
