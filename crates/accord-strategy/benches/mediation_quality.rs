@@ -4,7 +4,8 @@
 //! 1 and its worst 0; reservation values U(0.2, 0.6)), each mediator runs a 100-round single text
 //! with hill-climbing voters. Reported: agreement rate, agreements in the zone, and the Nash
 //! product reached relative to the optimum N* = max over the zone of prod (u_i - rv_i)
-//! (0 for no agreement), as in the NegMAS baseline's section (e).
+//! (0 for no agreement), as in the NegMAS baseline's section (e). `MQ_ROUNDS=N` changes the
+//! deadline (default 100).
 
 use accord_analysis::testing::issues;
 use accord_analysis::{analyze, Options};
@@ -97,7 +98,12 @@ fn main() {
                 &seats,
                 &mut voters,
                 m.as_mut(),
-                Deadline::rounds(100),
+                Deadline::rounds(
+                    std::env::var("MQ_ROUNDS")
+                        .ok()
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(100),
+                ),
                 VoteMode::AcceptReject,
                 &mut Rng::new(i as u64),
                 &mut || 0.0,

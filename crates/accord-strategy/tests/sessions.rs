@@ -137,7 +137,13 @@ fn mediators_reach_agreement_where_a_zone_exists() {
     for file in ["scenarios/trade.toml", "scenarios/coalition.toml"] {
         let s = scenario(file);
         let seats = seats(&s);
-        for m in ["random-flipping", "fixed-order", "feedback", "amending", "nash-seeking"] {
+        for m in [
+            "random-flipping",
+            "fixed-order",
+            "feedback",
+            "amending",
+            "nash-seeking",
+        ] {
             for (mode, voter_spec) in [
                 (VoteMode::AcceptReject, "hill-climber"),
                 (VoteMode::Feedback, "hill-climber"),
