@@ -39,7 +39,7 @@ pub enum AnalysisError {
     #[error("party `{0}` has no preferences")]
     NoPreferences(String),
     /// More red lines than masks can hold.
-    #[error("{0} red lines; analysis handles at most {max}", max = model::MAX_RED_LINES)]
+    #[error("{0} red lines; analysis handles at most {max}, and at most 64 red lines and parties together", max = model::MAX_RED_LINES)]
     TooManyRedLines(usize),
     /// A draft that is not an outcome of the space.
     #[error("the draft is not an outcome of this scenario")]

@@ -121,7 +121,8 @@ impl<'a> Model<'a> {
                 });
             }
         }
-        if constraints.len() > MAX_RED_LINES {
+        // Violation masks hold one bit per red line and one per party's reservation value.
+        if constraints.len() > MAX_RED_LINES || constraints.len() + k > 64 {
             return Err(AnalysisError::TooManyRedLines(constraints.len()));
         }
         let mut terms_on = vec![Vec::new(); n];

@@ -69,6 +69,22 @@ fn parse_outcome(s: &Scenario, base: Offer, text: &str) -> Result<Offer, String>
         .ok_or("not an outcome".into())
 }
 
+/// Parses one amendment, `issue=value`.
+fn amendment(s: &Scenario, text: &str) -> Result<(usize, u32), String> {
+    let (k, v) = text
+        .split_once('=')
+        .filter(|(_, v)| !v.contains(',') && !v.contains('='))
+        .ok_or("an amendment changes one clause: issue=value")?;
+    let i = s
+        .space
+        .issue_index(k.trim())
+        .ok_or(format!("no issue `{}`", k.trim()))?;
+    let value = s.space.issues()[i]
+        .parse_value(v.trim())
+        .ok_or_else(|| s.space.issues()[i].not_a_value(v.trim()))?;
+    Ok((i, value))
+}
+
 /// A person negotiating by alternating offers.
 pub struct HumanNegotiator {
     scenario: Scenario,
@@ -195,19 +211,11 @@ impl Voter for HumanVoter {
                 (VoteMode::Feedback, "worse" | "w") => return (Ballot::Worse, None),
                 (VoteMode::Feedback, "same" | "s" | "") => return (Ballot::Same, None),
                 (VoteMode::AcceptReject, text) if text.contains('=') => {
+                    // One clause: `issue=value`.
                     let text = text.trim_start_matches("amend").trim();
-                    match parse_outcome(&self.scenario, view.draft, text)
-                        .ok()
-                        .zip(text.split_once('='))
-                    {
-                        Some((_, (k, v))) => {
-                            let i = self.scenario.space.issue_index(k.trim()).unwrap_or(0);
-                            let value = self.scenario.space.issues()[i]
-                                .parse_value(v.trim())
-                                .unwrap_or(0);
-                            return (Ballot::Reject, Some((i, value)));
-                        }
-                        None => println!("  not a clause of this scenario"),
+                    match amendment(&self.scenario, text) {
+                        Ok(a) => return (Ballot::Reject, Some(a)),
+                        Err(e) => println!("  {e}"),
                     }
                 }
                 _ => println!("  not understood"),

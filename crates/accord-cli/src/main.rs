@@ -144,9 +144,9 @@ fn run(cli: Cli) -> Result<()> {
             let report = analyze(&scenario, &opts)?;
             if json {
                 let value = json::report(&scenario, &report);
-                println!("{}", serde_json::to_string_pretty(&value)?);
+                emit(&(serde_json::to_string_pretty(&value)? + "\n"))?;
             } else {
-                print!("{}", text::report(&scenario, &report));
+                emit(&text::report(&scenario, &report))?;
             }
         }
         Command::Export { input, to, out } => {
@@ -158,7 +158,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Check { input } => {
             let scenario = input.load()?;
-            print!("{}", check_summary(&input.inputs[0], &scenario));
+            emit(&check_summary(&input.inputs[0], &scenario))?;
         }
     }
     Ok(())
@@ -187,9 +187,19 @@ fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Res
         Some(path) => {
             std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?
         }
-        None => print!("{text}"),
+        None => emit(&text)?,
     }
     Ok(())
+}
+
+/// Writes to standard output; a reader that stopped early (`| head`) is not an error.
+fn emit(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {

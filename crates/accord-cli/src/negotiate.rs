@@ -322,31 +322,42 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     };
 
     // Where the result stands against the analysis.
-    let report = analyze(scenario, &Options::default())?;
-    let frontier_distance = summary.agreement.map(|_| {
-        report
-            .pareto_frontier
-            .iter()
-            .map(|p| dist(&p.utilities, &summary.utilities))
-            .fold(f64::INFINITY, f64::min)
-    });
-    let (nash_pts, nash_sol) = if report.zone.is_empty() {
-        (&report.pareto_frontier, &report.solutions.nash)
-    } else {
-        (&report.zone.pareto_frontier, &report.zone.solutions.nash)
+    // The comparison with the analysis is extra: a run is never lost because it fails.
+    let report = match analyze(scenario, &Options::default()) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!("note: no comparison with the analysis: {e}");
+            None
+        }
     };
-    let nash = nash_sol
-        .as_ref()
-        .map(|n| nash_pts[n.point].utilities.clone());
+    let frontier_distance = report.as_ref().and_then(|report| {
+        summary.agreement.map(|_| {
+            report
+                .pareto_frontier
+                .iter()
+                .map(|p| dist(&p.utilities, &summary.utilities))
+                .fold(f64::INFINITY, f64::min)
+        })
+    });
+    let nash = report.as_ref().and_then(|report| {
+        let (nash_pts, nash_sol) = if report.zone.is_empty() {
+            (&report.pareto_frontier, &report.solutions.nash)
+        } else {
+            (&report.zone.pareto_frontier, &report.zone.solutions.nash)
+        };
+        nash_sol
+            .as_ref()
+            .map(|n| nash_pts[n.point].utilities.clone())
+    });
     let nash_distance = match (&nash, summary.agreement) {
         (Some(n), Some(_)) => Some(dist(n, &summary.utilities)),
         _ => None,
     };
-    let in_zone = summary.agreement.map(|a| {
+    let in_zone = summary.agreement.and_then(|a| {
         let o = Outcome(scenario.space.outcome(a).map(|o| o.0).unwrap_or_default());
         accord_analysis::Model::new(scenario)
+            .ok()
             .map(|m| m.in_zone(&o.0))
-            .unwrap_or(false)
     });
     let end = json!({
         "type": "summary",
@@ -376,11 +387,11 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     if let Some(e) = sink.error {
         return Err(e).context("writing the trace");
     }
-    if let Some(path) = &set.plot {
+    if let (Some(path), Some(report)) = (&set.plot, report.as_ref()) {
         let picture = picture(
             scenario,
             &seats,
-            &report,
+            report,
             &summary,
             sink.kept.as_deref().unwrap_or(&[]),
             set.seed,

@@ -159,15 +159,23 @@ pub fn report(s: &Scenario, r: &Report) -> String {
     if zone.is_empty() {
         let _ = writeln!(o, "AGREEMENT ZONE: EMPTY. No outcome respects every red line and gives every party at least its reservation value.");
     } else {
-        let count = zone.count.map_or(
-            "more than can be counted within the budget".to_string(),
-            |c| c.to_string(),
-        );
-        let _ = writeln!(
-            o,
-            "AGREEMENT ZONE: {count} of {} outcomes respect every red line and give every party at least its reservation value.",
-            r.outcome_count
-        );
+        match zone.count {
+            Some(c) => {
+                let _ = writeln!(
+                    o,
+                    "AGREEMENT ZONE: {c} of {} outcomes respect every red line and give every party at least its reservation value.",
+                    r.outcome_count
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    o,
+                    "AGREEMENT ZONE: not empty (its Pareto frontier has {} points); too many of the {} outcomes to count them all within the search budget.",
+                    zone.pareto_frontier.len(),
+                    r.outcome_count
+                );
+            }
+        }
     }
     let _ = writeln!(
         o,

@@ -39,7 +39,9 @@ fn err(path: &Path, message: impl Into<String>) -> FormatError {
     }
 }
 
-fn classify(path: &Path) -> Result<Kind, FormatError> {
+/// What a file is. `named`: the user named this file (rather than it being found in a folder),
+/// so an unknown extension is read as an Accord scenario (TOML) and its errors reported.
+fn classify(path: &Path, named: bool) -> Result<Kind, FormatError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -72,18 +74,20 @@ fn classify(path: &Path) -> Result<Kind, FormatError> {
                 Kind::WebDomain
             } else if geniusweb::is_profile(&v) {
                 Kind::WebProfile
-            } else if v.get("issues").is_some() || v.get("parties").is_some() {
+            } else if named || v.get("issues").is_some() || v.get("parties").is_some() {
                 Kind::Accord
             } else {
                 Kind::Other
             })
         }
+        _ if named => Ok(Kind::Accord),
         _ => Ok(Kind::Other),
     }
 }
 
 /// Reads whatever `paths` name. See the module documentation.
 pub fn load(paths: &[PathBuf], opts: ReadOptions) -> Result<Loaded, FormatError> {
+    let named = !matches!(paths, [one] if one.is_dir());
     let files: Vec<PathBuf> = match paths {
         [] => return Err(err(Path::new("."), "no input given")),
         [one] if one.is_dir() => {
@@ -99,7 +103,7 @@ pub fn load(paths: &[PathBuf], opts: ReadOptions) -> Result<Loaded, FormatError>
     };
     let mut kinds = Vec::with_capacity(files.len());
     for f in &files {
-        kinds.push((classify(f)?, f.as_path()));
+        kinds.push((classify(f, named)?, f.as_path()));
     }
     let of = |k: Kind| -> Vec<&Path> {
         kinds

@@ -83,6 +83,7 @@ impl Rule {
             issues,
             atoms: Vec::new(),
             end: text.len(),
+            depth: 0,
         };
         let expr = p.rule()?;
         if let Some(t) = p.tokens.get(p.pos) {
@@ -383,7 +384,12 @@ struct Parser<'a> {
     issues: &'a [Issue],
     atoms: Vec<Atom>,
     end: usize,
+    depth: usize,
 }
+
+/// Deepest nesting of `not`, parentheses and `=>` a rule may have (keeps parsing off the
+/// edge of the stack).
+const MAX_NESTING: usize = 200;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&TokenKind> {
@@ -414,6 +420,19 @@ impl Parser<'_> {
     }
 
     fn rule(&mut self) -> Result<Expr, RuleError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(RuleError {
+                offset: self.offset(),
+                message: format!("the rule nests more than {MAX_NESTING} levels deep"),
+            });
+        }
+        let result = self.rule_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn rule_inner(&mut self) -> Result<Expr, RuleError> {
         let left = self.or()?;
         if self.is_op("=>") {
             self.pos += 1;
@@ -452,7 +471,16 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, RuleError> {
         if self.is_word("not") {
             self.pos += 1;
-            return Ok(Expr::Not(Box::new(self.unary()?)));
+            self.depth += 1;
+            if self.depth > MAX_NESTING {
+                return Err(RuleError {
+                    offset: self.offset(),
+                    message: format!("the rule nests more than {MAX_NESTING} levels deep"),
+                });
+            }
+            let inner = self.unary();
+            self.depth -= 1;
+            return Ok(Expr::Not(Box::new(inner?)));
         }
         if self.is_op("(") {
             self.pos += 1;
@@ -662,6 +690,9 @@ mod tests {
         assert!(e.message.contains("from 0 to 60"));
         let e = Rule::parse("hostages = all)", &is).unwrap_err();
         assert_eq!(e.offset, 14);
+        let deep = format!("{}hostages = all", "not ".repeat(30_000));
+        let e = Rule::parse(&deep, &is).unwrap_err();
+        assert!(e.message.contains("nests more than"), "{}", e.message);
         let e = Rule::parse("hostages # all", &is).unwrap_err();
         assert!(e.message.contains("unexpected character `#`"));
     }

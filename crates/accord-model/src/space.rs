@@ -26,9 +26,16 @@ pub struct OutcomeSpace {
 }
 
 impl OutcomeSpace {
-    /// Builds the space, checking that every issue has at least one value, no more than
+    /// Builds the space, checking that there is at least one issue, that every issue has at
+    /// least one value and no more than
     /// [`MAX_ISSUE_VALUES`], and that the product of sizes does not exceed 2^64.
     pub fn new(issues: Vec<Issue>) -> Result<Self, ModelError> {
+        if issues.is_empty() {
+            return Err(ModelError::new(
+                ["issues".into()],
+                "a negotiation needs at least one issue",
+            ));
+        }
         let mut size: u128 = 1;
         let mut radices = Vec::with_capacity(issues.len());
         for (i, issue) in issues.iter().enumerate() {

@@ -300,6 +300,12 @@ pub trait Negotiator: Send {
     fn observe(&mut self, offer: Offer, t: f64);
     /// The agent's utility of an outcome (undiscounted).
     fn utility(&self, offer: Offer) -> f64;
+
+    /// Whether the agent ends the negotiation instead of acting: no outcome it may accept is
+    /// worth its reservation value, so no deal can serve it.
+    fn walks_away(&self) -> bool {
+        false
+    }
 }
 
 /// An agent assembled from a bidding strategy, an acceptance condition and an optional opponent
@@ -384,5 +390,9 @@ impl Negotiator for BoaAgent {
 
     fn utility(&self, offer: Offer) -> f64 {
         self.index.utility(offer)
+    }
+
+    fn walks_away(&self) -> bool {
+        self.index.max() < self.reservation
     }
 }

@@ -175,6 +175,7 @@ pub fn run_sao(
         let Some(party) = sao.turn() else { break };
         let t = sao.relative_time(now);
         let action = match sao.table() {
+            _ if agents[party].walks_away() => SaoAction::End,
             Some((offer, proposer)) if proposer != party => {
                 if agents[party].respond(offer, t, rng) {
                     SaoAction::Accept

@@ -198,3 +198,14 @@ fn unknown_strategies_say_what_exists() {
     assert!(negotiator("conceder,freq,ac=next|time:0.9", ix, 0.0).is_ok());
     assert!(mediator("nash-oracle").is_err());
 }
+
+#[test]
+fn a_party_no_outcome_can_serve_walks_away() {
+    let mut s = random_additive(2, &[4, 4], 9);
+    // Above any utility: no deal can reach it.
+    s.parties[1].reservation = Some(2.0);
+    let (summary, _) = sao(&s, &["conceder", "conceder"], 50, 1);
+    assert_eq!(summary.agreement, None);
+    assert_eq!(summary.failure, Some(Failure::EndedBy(1)));
+    assert_eq!(summary.utilities[1], 2.0);
+}
