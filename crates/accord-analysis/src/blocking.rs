@@ -111,13 +111,20 @@ impl Visitor for BlockingVisitor<'_, '_> {
 /// The minimal relaxations, smallest first. Empty when the zone is not empty (the empty set
 /// is then the only minimal one).
 pub fn relaxations(m: &Model) -> Vec<Relaxation> {
+    relaxations_within(m, u64::MAX).unwrap_or_default()
+}
+
+/// [`relaxations`] within a budget of node visits; `None` when it ran out.
+pub fn relaxations_within(m: &Model, budget: u64) -> Option<Vec<Relaxation>> {
     let res_bit = m.constraints.len();
     let mut v = BlockingVisitor {
         m,
         res_bit,
         minimal: Vec::new(),
     };
-    search(m, &mut v, None);
+    if !search(m, &mut v, Some(budget)) {
+        return None;
+    }
     let mut out: Vec<Relaxation> = v
         .minimal
         .into_iter()
@@ -138,5 +145,5 @@ pub fn relaxations(m: &Model) -> Vec<Relaxation> {
             r.reservations.clone(),
         )
     });
-    out
+    Some(out)
 }

@@ -44,6 +44,16 @@ pub enum AnalysisError {
     /// A draft that is not an outcome of the space.
     #[error("the draft is not an outcome of this scenario")]
     BadDraft,
+    /// An exact search did not finish within its budget.
+    #[error("{what} needs more than {budget} search steps on {outcomes} outcomes (red lines or nonlinear terms rule out the additive shortcut); simplify the scenario or raise the budget (`--search-budget`)")]
+    TooLarge {
+        /// Which result.
+        what: &'static str,
+        /// The budget.
+        budget: u64,
+        /// Size of the space.
+        outcomes: u128,
+    },
 }
 
 /// How a result was computed.
@@ -96,6 +106,9 @@ pub struct Options {
     pub count_budget: u64,
     /// Draft to analyse instead of the scenario's.
     pub draft: Option<Outcome>,
+    /// Node visits allowed for each exact search (frontier, extremes, what would have to give)
+    /// before the analysis gives up with [`AnalysisError::TooLarge`] rather than run for hours.
+    pub search_budget: u64,
 }
 
 impl Default for Options {
@@ -105,6 +118,7 @@ impl Default for Options {
             improvements: 10,
             count_budget: 20_000_000,
             draft: None,
+            search_budget: 1_000_000_000,
         }
     }
 }
@@ -193,12 +207,19 @@ pub struct Report {
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisError> {
     let m = Model::new(scenario)?;
+    let budget = opts.search_budget;
+    let too_large = |what| AnalysisError::TooLarge {
+        what,
+        budget,
+        outcomes: scenario.space.size(),
+    };
     let cap = opts.tied_outcomes.max(1);
     let (pareto_frontier, frontier_method) = if m.is_additive() {
         (decompose::frontier(&m, cap), Method::Decomposition)
     } else {
         (
-            visitors::frontier(&m, visitors::Filter::All, cap),
+            visitors::frontier_within(&m, visitors::Filter::All, cap, budget)
+                .ok_or_else(|| too_large("the Pareto frontier"))?,
             Method::Enumeration,
         )
     };
@@ -217,7 +238,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
             .map(|p| solutions::distance_to_one(&p.utilities))
             .fold(f64::INFINITY, f64::min)
     } else {
-        visitors::opposition(&m)
+        visitors::opposition_within(&m, budget).ok_or_else(|| too_large("the opposition"))?
     };
     let solutions = solutions::solve(&pareto_frontier, &m.d, &ideal);
 
@@ -231,7 +252,8 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
         (pts, Method::FromFrontier)
     } else {
         (
-            visitors::frontier(&m, visitors::Filter::Zone, cap),
+            visitors::frontier_within(&m, visitors::Filter::Zone, cap, budget)
+                .ok_or_else(|| too_large("the agreement zone"))?,
             Method::Enumeration,
         )
     };
@@ -257,7 +279,8 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
         ideal: zone_ideal,
     };
     let blocking = if zone.is_empty() {
-        blocking::relaxations(&m)
+        blocking::relaxations_within(&m, budget)
+            .ok_or_else(|| too_large("what would have to give"))?
     } else {
         Vec::new()
     };

@@ -47,13 +47,22 @@ impl Visitor for FrontierVisitor<'_, '_> {
 /// The frontier of the outcomes passing `filter`, by branch-and-bound enumeration: a subtree is
 /// skipped when the best utilities it could reach are already dominated.
 pub fn frontier(m: &Model, filter: Filter, cap: usize) -> Vec<FrontierPoint> {
+    frontier_within(m, filter, cap, u64::MAX).unwrap_or_default()
+}
+
+/// [`frontier`] within a budget of node visits; `None` when it ran out.
+pub fn frontier_within(
+    m: &Model,
+    filter: Filter,
+    cap: usize,
+    budget: u64,
+) -> Option<Vec<FrontierPoint>> {
     let mut v = FrontierVisitor {
         m,
         set: ParetoSet::new(m.k, cap),
         filter,
     };
-    search(m, &mut v, None);
-    v.set.into_points()
+    search(m, &mut v, Some(budget)).then(|| v.set.into_points())
 }
 
 struct CountVisitor<'m, 'a> {
@@ -135,6 +144,11 @@ impl Visitor for ExtremeVisitor {
 /// The highest (`maximize`) or lowest utility party `p` reaches over all outcomes, exactly, by
 /// branch and bound; with the outcome that reaches it.
 pub fn extreme(m: &Model, p: usize, maximize: bool) -> (f64, Vec<u32>) {
+    extreme_within(m, p, maximize, u64::MAX).unwrap_or((f64::NAN, Vec::new()))
+}
+
+/// [`extreme`] within a budget of node visits; `None` when it ran out.
+pub fn extreme_within(m: &Model, p: usize, maximize: bool, budget: u64) -> Option<(f64, Vec<u32>)> {
     let sign = if maximize { 1.0 } else { -1.0 };
     let mut v = ExtremeVisitor {
         party: p,
@@ -142,8 +156,7 @@ pub fn extreme(m: &Model, p: usize, maximize: bool) -> (f64, Vec<u32>) {
         best: f64::NEG_INFINITY,
         values: vec![0; m.n],
     };
-    search(m, &mut v, None);
-    (sign * v.best, v.values)
+    search(m, &mut v, Some(budget)).then(|| (sign * v.best, v.values))
 }
 
 struct OppositionVisitor {
@@ -179,9 +192,13 @@ impl Visitor for OppositionVisitor {
 
 /// Smallest distance from any outcome to (1, ..., 1), by branch and bound.
 pub fn opposition(m: &Model) -> f64 {
+    opposition_within(m, u64::MAX).unwrap_or(f64::NAN)
+}
+
+/// [`opposition`] within a budget of node visits; `None` when it ran out.
+pub fn opposition_within(m: &Model, budget: u64) -> Option<f64> {
     let mut v = OppositionVisitor {
         best: f64::INFINITY,
     };
-    search(m, &mut v, None);
-    v.best
+    search(m, &mut v, Some(budget)).then_some(v.best)
 }

@@ -71,6 +71,10 @@ enum Command {
         /// Improvements on the draft listed.
         #[arg(long, default_value_t = 10)]
         improvements: usize,
+        /// Search steps each exact search (with red lines or nonlinear terms) may take before
+        /// the analysis stops with an error instead of running for hours.
+        #[arg(long, default_value_t = 1_000_000_000)]
+        search_budget: u64,
     },
     /// Convert a scenario (Accord, GENIUS or GeniusWeb input) to Accord TOML or JSON, or to
     /// GENIUS XML (a folder with the domain and one profile per party).
@@ -129,6 +133,7 @@ fn run(cli: Cli) -> Result<()> {
             draft,
             ties,
             improvements,
+            search_budget,
         } => {
             let scenario = input.load()?;
             let draft = draft
@@ -139,6 +144,7 @@ fn run(cli: Cli) -> Result<()> {
                 tied_outcomes: ties,
                 improvements,
                 draft,
+                search_budget,
                 ..Options::default()
             };
             let report = analyze(&scenario, &opts)?;
