@@ -156,7 +156,7 @@ pub fn extreme_within(m: &Model, p: usize, maximize: bool, budget: u64) -> Optio
         best: f64::NEG_INFINITY,
         values: vec![0; m.n],
     };
-    search(m, &mut v, Some(budget)).then(|| (sign * v.best, v.values))
+    search(m, &mut v, Some(budget)).then_some((sign * v.best, v.values))
 }
 
 struct OppositionVisitor {
