@@ -71,6 +71,10 @@ enum Command {
         /// Improvements on the draft listed.
         #[arg(long, default_value_t = 10)]
         improvements: usize,
+        /// Draw the utility space of the first two parties (outcomes, frontier, Nash and
+        /// Kalai-Smorodinsky points, reservation values, the draft) as PATH.svg and PATH.png.
+        #[arg(long)]
+        plot: Option<PathBuf>,
         /// Search steps each exact search (with red lines or nonlinear terms) may take before
         /// the analysis stops with an error instead of running for hours.
         #[arg(long, default_value_t = 1_000_000_000)]
@@ -133,6 +137,7 @@ fn run(cli: Cli) -> Result<()> {
             draft,
             ties,
             improvements,
+            plot,
             search_budget,
         } => {
             let scenario = input.load()?;
@@ -148,6 +153,9 @@ fn run(cli: Cli) -> Result<()> {
                 ..Options::default()
             };
             let report = analyze(&scenario, &opts)?;
+            if let Some(path) = &plot {
+                negotiate::plot_analysis(&scenario, &report, path)?;
+            }
             if json {
                 let value = json::report(&scenario, &report);
                 emit(&(serde_json::to_string_pretty(&value)? + "\n"))?;

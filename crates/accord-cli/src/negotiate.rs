@@ -561,6 +561,7 @@ fn picture(
         title: format!("{}{more}", scenario.name),
         axes: (names[0].clone(), names[1].clone()),
         outcomes,
+        crossing: Vec::new(),
         frontier: report
             .pareto_frontier
             .iter()
@@ -579,6 +580,83 @@ fn picture(
         agreement: summary.agreement.map(|_| two(&summary.utilities)),
         over_time,
     }
+}
+
+/// `accord analyze --plot`: the utility space of the first two parties, with the draft.
+pub fn plot_analysis(
+    scenario: &Scenario,
+    report: &accord_analysis::Report,
+    path: &std::path::Path,
+) -> Result<()> {
+    if report.parties.len() < 2 {
+        bail!("a utility-space picture needs two negotiating parties");
+    }
+    let m = accord_analysis::Model::new(scenario)?;
+    let size = scenario.space.size() as u64;
+    let mut rng = Rng::new(0x5eed);
+    let ids: Vec<u64> = if size <= 4000 {
+        (0..size).collect()
+    } else {
+        (0..4000).map(|_| rng.below(size)).collect()
+    };
+    let two = |u: &[f64]| (u[0], u[1]);
+    let (mut outcomes, mut crossing) = (Vec::new(), Vec::new());
+    for o in ids.iter().filter_map(|&i| scenario.space.outcome(i)) {
+        let point = two(&m.utilities(&o.0));
+        if m.violations(&o.0) == 0 {
+            outcomes.push(point);
+        } else {
+            crossing.push(point);
+        }
+    }
+    let (pts, sols) = if report.zone.is_empty() {
+        (&report.pareto_frontier, &report.solutions)
+    } else {
+        (&report.zone.pareto_frontier, &report.zone.solutions)
+    };
+    let pick =
+        |s: &Option<accord_analysis::Solution>| s.as_ref().map(|x| two(&pts[x.point].utilities));
+    let offers = match &report.draft {
+        Some(d) => vec![(
+            "the draft".to_string(),
+            vec![two(&d.improvements.draft_utilities)],
+        )],
+        None => Vec::new(),
+    };
+    let mut more = if report.parties.len() > 2 {
+        format!(" (first two of {} parties)", report.parties.len())
+    } else {
+        String::new()
+    };
+    if report.zone.is_empty() {
+        more.push_str(": no zone of agreement; solutions shown ignore red lines");
+    }
+    let picture = accord_plot::Picture {
+        title: format!("{}{more}", scenario.name),
+        axes: (report.parties[0].clone(), report.parties[1].clone()),
+        outcomes,
+        crossing,
+        frontier: report
+            .pareto_frontier
+            .iter()
+            .map(|p| two(&p.utilities))
+            .collect(),
+        frontier_is_curve: report.parties.len() == 2,
+        nash: pick(&sols.nash),
+        kalai_smorodinsky: pick(&sols.kalai_smorodinsky),
+        reservations: (report.reservations[0], report.reservations[1]),
+        offers,
+        agreement: None,
+        over_time: Vec::new(),
+        time_labels: (String::new(), String::new()),
+    };
+    let svg = accord_plot::svg(&picture)?;
+    let (svg_path, png_path) = (path.with_extension("svg"), path.with_extension("png"));
+    std::fs::write(&svg_path, &svg).with_context(|| format!("writing {}", svg_path.display()))?;
+    std::fs::write(&png_path, accord_plot::png(&svg)?)
+        .with_context(|| format!("writing {}", png_path.display()))?;
+    eprintln!("plot: {} and {}", svg_path.display(), png_path.display());
+    Ok(())
 }
 
 fn dist(a: &[f64], b: &[f64]) -> f64 {

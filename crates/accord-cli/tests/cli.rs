@@ -342,3 +342,22 @@ fn a_human_seat_sees_only_its_own_utilities() {
     ]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn analyze_plot_writes_svg_and_png() {
+    let dir = std::env::temp_dir().join(format!("accord-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("ceasefire");
+    let (code, _, err) = accord(&[
+        "analyze",
+        "scenarios/ceasefire.toml",
+        "--plot",
+        base.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(base.with_extension("svg")).unwrap();
+    assert!(svg.contains("no zone of agreement") && svg.contains("outcomes crossing a red line"));
+    let png = std::fs::read(base.with_extension("png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let _ = std::fs::remove_dir_all(&dir);
+}

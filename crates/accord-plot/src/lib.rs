@@ -25,6 +25,8 @@ pub struct Picture {
     pub axes: (String, String),
     /// Outcomes (all of them, or a sample).
     pub outcomes: Vec<Point>,
+    /// Outcomes (of the same sample) that cross some party's red line, drawn apart.
+    pub crossing: Vec<Point>,
     /// The Pareto frontier, in any order.
     pub frontier: Vec<Point>,
     /// Whether the frontier is a curve (two parties) or the projection of a higher-dimensional
@@ -84,16 +86,22 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo.min(0.0) - pad * 0.2, hi + pad)
 }
 
-/// Both panels side by side (utility space left, utility over time right), as SVG text.
+/// Both panels side by side (utility space left, utility over time right), as SVG text; only
+/// the utility space when there is nothing over time (an analysis without a run).
 pub fn svg(p: &Picture) -> Result<String, PlotError> {
     let mut out = String::new();
     {
-        let root = SVGBackend::with_string(&mut out, (1200, 560)).into_drawing_area();
+        let width = if p.over_time.is_empty() { 640 } else { 1200 };
+        let root = SVGBackend::with_string(&mut out, (width, 560)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let root = root.titled(&p.title, ("sans-serif", 22)).map_err(err)?;
-        let (left, right) = root.split_horizontally(620);
-        utility_space(&left, p)?;
-        over_time(&right, p)?;
+        if p.over_time.is_empty() {
+            utility_space(&root, p)?;
+        } else {
+            let (left, right) = root.split_horizontally(620);
+            utility_space(&left, p)?;
+            over_time(&right, p)?;
+        }
         root.present().map_err(err)?;
     }
     Ok(out)
@@ -130,6 +138,18 @@ fn utility_space<DB: DrawingBackend>(
         .map_err(err)?
         .label("outcomes")
         .legend(|(x, y)| Circle::new((x + 8, y), 3, RGBColor(190, 190, 190).filled()));
+    if !p.crossing.is_empty() {
+        let c = RGBColor(240, 160, 160);
+        chart
+            .draw_series(
+                p.crossing
+                    .iter()
+                    .map(move |&q| Cross::new(q, 3, c.stroke_width(1))),
+            )
+            .map_err(err)?
+            .label("outcomes crossing a red line")
+            .legend(move |(x, y)| Cross::new((x + 8, y), 3, c.stroke_width(1)));
+    }
     let mut frontier = p.frontier.clone();
     frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
     if p.frontier_is_curve {
@@ -326,6 +346,7 @@ mod tests {
             title: "test".into(),
             axes: ("a".into(), "b".into()),
             outcomes: vec![(0.1, 0.9), (0.5, 0.5), (0.3, 0.3)],
+            crossing: vec![(0.2, 0.2)],
             frontier: vec![(0.1, 0.9), (0.5, 0.5), (0.9, 0.1)],
             frontier_is_curve: true,
             time_labels: ("own offers".into(), "offers received".into()),
