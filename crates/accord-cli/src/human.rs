@@ -38,6 +38,17 @@ fn warnings(s: &Scenario, seat: &Seat, offer: Offer) -> String {
     out
 }
 
+/// Tells the person their seat and the range of their own utilities (nobody else's).
+fn introduce(verb: &str, seat: &Seat) {
+    println!(
+        "You {verb} as `{}`. Outcomes within your red lines are worth {:.3} to {:.3} to you; your reservation value is {:.3}. You see only your own utilities.",
+        seat.name,
+        seat.index.min(),
+        seat.index.max(),
+        seat.reservation
+    );
+}
+
 fn ask(prompt: &str) -> String {
     print!("{prompt}");
     let _ = std::io::stdout().flush();
@@ -94,14 +105,8 @@ pub struct HumanNegotiator {
 
 impl HumanNegotiator {
     /// The person in `seat`.
-    pub fn new(scenario: &Scenario, seat: Seat, _names: Vec<String>) -> Self {
-        println!(
-            "You negotiate as `{}`. Outcomes within your red lines are worth {:.3} to {:.3} to you; your reservation value is {:.3}. You see only your own utilities.",
-            seat.name,
-            seat.index.min(),
-            seat.index.max(),
-            seat.reservation
-        );
+    pub fn new(scenario: &Scenario, seat: Seat) -> Self {
+        introduce("negotiate", &seat);
         HumanNegotiator {
             scenario: scenario.clone(),
             seat,
@@ -169,13 +174,7 @@ pub struct HumanVoter {
 impl HumanVoter {
     /// The person in `seat`.
     pub fn new(scenario: &Scenario, seat: Seat) -> Self {
-        println!(
-            "You vote as `{}`. Outcomes within your red lines are worth {:.3} to {:.3} to you; your reservation value is {:.3}. You see only your own utilities.",
-            seat.name,
-            seat.index.min(),
-            seat.index.max(),
-            seat.reservation
-        );
+        introduce("vote", &seat);
         HumanVoter {
             scenario: scenario.clone(),
             seat,

@@ -258,11 +258,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             for seat in &seats {
                 if set.human.as_deref() == Some(seat.name.as_str()) {
                     roles.insert(seat.name.clone(), json!("human"));
-                    agents.push(Box::new(HumanNegotiator::new(
-                        scenario,
-                        seat.clone(),
-                        names.clone(),
-                    )));
+                    agents.push(Box::new(HumanNegotiator::new(scenario, seat.clone())));
                 } else {
                     let spec = strategy_of(&seat.name);
                     roles.insert(seat.name.clone(), json!(spec));
@@ -485,14 +481,7 @@ fn picture(
     seed: u64,
 ) -> accord_plot::Picture {
     let two = |u: &[f64]| (u[0], u[1]);
-    let size = scenario.space.size() as u64;
-    // Every outcome when few, otherwise a fixed sample.
-    let mut rng = Rng::new(seed ^ 0x5eed);
-    let ids: Vec<u64> = if size <= 4000 {
-        (0..size).collect()
-    } else {
-        (0..4000).map(|_| rng.below(size)).collect()
-    };
+    let ids = sample_outcomes(scenario, seed);
     let outcomes = ids
         .iter()
         .map(|&o| (seats[0].index.utility(o), seats[1].index.utility(o)))
@@ -582,6 +571,17 @@ fn picture(
     }
 }
 
+/// The outcomes a picture shows: every one when there are at most 4,000, otherwise a fixed
+/// sample of 4,000.
+fn sample_outcomes(scenario: &Scenario, seed: u64) -> Vec<u64> {
+    let size = scenario.space.size().min(u64::MAX as u128) as u64;
+    if size <= 4000 {
+        return (0..size).collect();
+    }
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    (0..4000).map(|_| rng.below(size)).collect()
+}
+
 /// `accord analyze --plot`: the utility space of the first two parties, with the draft.
 pub fn plot_analysis(
     scenario: &Scenario,
@@ -592,13 +592,7 @@ pub fn plot_analysis(
         bail!("a utility-space picture needs two negotiating parties");
     }
     let m = accord_analysis::Model::new(scenario)?;
-    let size = scenario.space.size() as u64;
-    let mut rng = Rng::new(0x5eed);
-    let ids: Vec<u64> = if size <= 4000 {
-        (0..size).collect()
-    } else {
-        (0..4000).map(|_| rng.below(size)).collect()
-    };
+    let ids = sample_outcomes(scenario, 0);
     let two = |u: &[f64]| (u[0], u[1]);
     let (mut outcomes, mut crossing) = (Vec::new(), Vec::new());
     for o in ids.iter().filter_map(|&i| scenario.space.outcome(i)) {

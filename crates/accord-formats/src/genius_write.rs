@@ -92,7 +92,15 @@ fn finish(w: W) -> String {
     String::from_utf8_lossy(&w.into_inner().into_inner()).into_owned()
 }
 
-fn write_issue(w: &mut W, space: &OutcomeSpace, i: usize, shape: Shape) -> std::io::Result<()> {
+/// Writes issue `i`: in the domain (`scoring` is `None`), or in a profile with that party's
+/// scoring (item evaluations, or the integer evaluator).
+fn write_issue(
+    w: &mut W,
+    space: &OutcomeSpace,
+    i: usize,
+    shape: Shape,
+    scoring: Option<&ValueFunction>,
+) -> std::io::Result<()> {
     let issue = &space.issues()[i];
     let index = (i + 1).to_string();
     let el = w
@@ -102,14 +110,36 @@ fn write_issue(w: &mut W, space: &OutcomeSpace, i: usize, shape: Shape) -> std::
     match (shape, &issue.kind) {
         (Shape::IntegerLinear, IssueKind::Integer { min, max }) => {
             let (lo, hi) = (min.to_string(), max.to_string());
-            el.with_attributes([
+            let el = el.with_attributes([
                 ("etype", "integer"),
                 ("type", "integer"),
                 ("vtype", "integer"),
                 ("lowerbound", lo.as_str()),
                 ("upperbound", hi.as_str()),
-            ])
-            .write_empty()?;
+            ]);
+            let Some(f) = scoring else {
+                el.write_empty()?;
+                return Ok(());
+            };
+            let (offset, slope) = match f {
+                ValueFunction::Linear { at_min, at_max } if max > min => {
+                    (*at_min, (at_max - at_min) / (max - min) as f64)
+                }
+                ValueFunction::Linear { at_min, .. } => (*at_min, 0.0),
+                // Nonlinear parties: weight 0, any evaluator.
+                _ => (0.0, 0.0),
+            };
+            el.write_inner_content(|w| {
+                let (o, sl) = (fmt(offset), fmt(slope));
+                w.create_element("evaluator")
+                    .with_attributes([
+                        ("ftype", "linear"),
+                        ("offset", o.as_str()),
+                        ("slope", sl.as_str()),
+                    ])
+                    .write_empty()?;
+                Ok(())
+            })?;
         }
         _ => {
             el.with_attributes([
@@ -125,7 +155,10 @@ fn write_issue(w: &mut W, space: &OutcomeSpace, i: usize, shape: Shape) -> std::
                         .create_element("item")
                         .with_attribute(("index", idx.as_str()))
                         .with_attribute(("value", value.as_str()));
-                    if let Some(wording) = issue.wording(k) {
+                    let evaluation = scoring.map(|f| fmt(f.score(issue, k)));
+                    if let Some(e) = &evaluation {
+                        item = item.with_attribute(("evaluation", e.as_str()));
+                    } else if let Some(wording) = issue.wording(k) {
                         item = item.with_attribute(("description", wording));
                     }
                     item.write_empty()?;
@@ -174,7 +207,7 @@ pub fn to_genius(s: &Scenario) -> Result<GeniusFiles, FormatError> {
                             ])
                             .write_inner_content(|w| {
                                 for (i, shape) in shapes.iter().enumerate() {
-                                    write_issue(w, &s.space, i, *shape)?;
+                                    write_issue(w, &s.space, i, *shape, None)?;
                                 }
                                 Ok(())
                             })?;
@@ -300,69 +333,8 @@ fn profile(s: &Scenario, p: &Party, shapes: &[Shape]) -> Result<String, FormatEr
                     ("name", s.name.as_str()),
                 ])
                 .write_inner_content(|w| {
-                    for (i, issue) in space.issues().iter().enumerate() {
-                        let index = (i + 1).to_string();
-                        let el = w
-                            .create_element("issue")
-                            .with_attribute(("index", index.as_str()))
-                            .with_attribute(("name", issue.name.as_str()));
-                        let f = &prefs.functions[i];
-                        match shapes[i] {
-                            Shape::IntegerLinear => {
-                                let IssueKind::Integer { min, max } = issue.kind else {
-                                    unreachable!("shape follows kind")
-                                };
-                                let (offset, slope) = match f {
-                                    ValueFunction::Linear { at_min, at_max } if max > min => {
-                                        (*at_min, (at_max - at_min) / (max - min) as f64)
-                                    }
-                                    ValueFunction::Linear { at_min, .. } => (*at_min, 0.0),
-                                    // Nonlinear parties: weight 0, any evaluator.
-                                    _ => (0.0, 0.0),
-                                };
-                                let (lo, hi) = (min.to_string(), max.to_string());
-                                el.with_attributes([
-                                    ("etype", "integer"),
-                                    ("type", "integer"),
-                                    ("vtype", "integer"),
-                                    ("lowerbound", lo.as_str()),
-                                    ("upperbound", hi.as_str()),
-                                ])
-                                .write_inner_content(|w| {
-                                    let (o, sl) = (fmt(offset), fmt(slope));
-                                    w.create_element("evaluator")
-                                        .with_attributes([
-                                            ("ftype", "linear"),
-                                            ("offset", o.as_str()),
-                                            ("slope", sl.as_str()),
-                                        ])
-                                        .write_empty()?;
-                                    Ok(())
-                                })?;
-                            }
-                            _ => {
-                                el.with_attributes([
-                                    ("etype", "discrete"),
-                                    ("type", "discrete"),
-                                    ("vtype", "discrete"),
-                                ])
-                                .write_inner_content(|w| {
-                                    for k in 0..issue.size() as u32 {
-                                        let value = issue.value(k).to_string();
-                                        let idx = (k + 1).to_string();
-                                        let e = fmt(f.score(issue, k));
-                                        w.create_element("item")
-                                            .with_attributes([
-                                                ("index", idx.as_str()),
-                                                ("value", value.as_str()),
-                                                ("evaluation", e.as_str()),
-                                            ])
-                                            .write_empty()?;
-                                    }
-                                    Ok(())
-                                })?;
-                            }
-                        }
+                    for (i, (shape, f)) in shapes.iter().zip(&prefs.functions).enumerate() {
+                        write_issue(w, space, i, *shape, Some(f))?;
                     }
                     for (i, issue) in space.issues().iter().enumerate() {
                         // GENIUS divides discrete evaluations by their maximum: scale the weight

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 /// A point in utility space, one coordinate per party shown.
@@ -229,6 +230,13 @@ fn utility_space<DB: DrawingBackend>(
             .label("agreement")
             .legend(|(x, y)| Circle::new((x + 8, y), 6, GREEN.stroke_width(2)));
     }
+    legend(&mut chart)
+}
+
+/// The legend box, the same in both panels.
+fn legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+) -> Result<(), PlotError> {
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerLeft)
@@ -236,8 +244,7 @@ fn utility_space<DB: DrawingBackend>(
         .border_style(RGBColor(200, 200, 200))
         .label_font(("sans-serif", 13))
         .draw()
-        .map_err(err)?;
-    Ok(())
+        .map_err(err)
 }
 
 fn over_time<DB: DrawingBackend>(
@@ -287,15 +294,7 @@ fn over_time<DB: DrawingBackend>(
                 .legend(move |(x, y)| Circle::new((x + 8, y), 3, c.mix(0.5).filled()));
         }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 13))
-        .draw()
-        .map_err(err)?;
-    Ok(())
+    legend(&mut chart)
 }
 
 /// Renders SVG text to PNG bytes, with the system's fonts for text.

@@ -220,28 +220,10 @@ pub fn encode(values: &[u32], radices: &[u32]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use accord_model::{Issue, IssueKind, IssueOption, Outcome, ValueFunction};
+    use accord_model::{Outcome, ValueFunction};
 
     fn space(sizes: &[usize]) -> OutcomeSpace {
-        OutcomeSpace::new(
-            sizes
-                .iter()
-                .enumerate()
-                .map(|(i, &n)| Issue {
-                    name: format!("i{i}"),
-                    description: None,
-                    kind: IssueKind::Discrete {
-                        options: (0..n)
-                            .map(|k| IssueOption {
-                                name: format!("v{k}"),
-                                wording: None,
-                            })
-                            .collect(),
-                    },
-                })
-                .collect(),
-        )
-        .unwrap()
+        OutcomeSpace::new(accord_analysis::testing::issues(sizes)).unwrap()
     }
 
     #[test]
