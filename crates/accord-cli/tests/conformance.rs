@@ -36,6 +36,21 @@ fn close(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= TOL)
 }
 
+/// The report's frontier equals `reference` (any order), point by point within TOL.
+fn assert_same_frontier(name: &str, r: &Report, mut reference: Vec<Vec<f64>>) {
+    let mut ours: Vec<Vec<f64>> = r
+        .pareto_frontier
+        .iter()
+        .map(|p| p.utilities.clone())
+        .collect();
+    reference.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    ours.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    assert_eq!(ours.len(), reference.len(), "{name}: frontier {ours:?}");
+    for (a, b) in ours.iter().zip(&reference) {
+        assert!(close(a, b), "{name}: frontier {a:?} vs {b:?}");
+    }
+}
+
 fn solution(r: &Report, s: &Option<accord_analysis::Solution>) -> Vec<f64> {
     let s = s.as_ref().expect("a solution");
     r.pareto_frontier[s.point].utilities.clone()
@@ -332,23 +347,13 @@ fn anl2023_specials() {
                 .map(|x| x.as_f64().expect("number"))
                 .collect()
         };
-        let mut reference: Vec<Vec<f64>> = sp["pareto_front"]
+        let reference = sp["pareto_front"]
             .as_array()
             .expect("front")
             .iter()
             .map(utils)
             .collect();
-        let mut ours: Vec<Vec<f64>> = r
-            .pareto_frontier
-            .iter()
-            .map(|p| p.utilities.clone())
-            .collect();
-        reference.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        ours.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        assert_eq!(ours.len(), reference.len(), "{name}: frontier size");
-        for (a, b) in ours.iter().zip(&reference) {
-            assert!(close(a, b), "{name}: frontier {a:?} vs {b:?}");
-        }
+        assert_same_frontier(&name, &r, reference);
         assert!(
             close(&solution(&r, &r.solutions.nash), &utils(&sp["nash"])),
             "{name}: nash"
@@ -382,7 +387,7 @@ fn nonlinear_frontiers_match_pareto_xml() {
         assert_eq!(s.space.size(), 10_000_000_000, "{folder}");
         assert_eq!(r.frontier_method, accord_analysis::Method::Enumeration);
         let text = std::fs::read_to_string(dir.join("pareto.xml")).expect("pareto.xml");
-        let mut reference: Vec<Vec<f64>> = text
+        let reference = text
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
@@ -391,17 +396,7 @@ fn nonlinear_frontiers_match_pareto_xml() {
                     .collect()
             })
             .collect();
-        let mut ours: Vec<Vec<f64>> = r
-            .pareto_frontier
-            .iter()
-            .map(|p| p.utilities.clone())
-            .collect();
-        reference.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        ours.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        assert_eq!(ours.len(), reference.len(), "{folder}: {ours:?}");
-        for (a, b) in ours.iter().zip(&reference) {
-            assert!(close(a, b), "{folder}: {a:?} vs {b:?}");
-        }
+        assert_same_frontier(folder, &r, reference);
     }
 }
 
