@@ -7,9 +7,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
-if ! "$venv/bin/python" -c 'import negmas, numpy, sys; sys.exit(negmas.__version__ != "0.16.0")' 2>/dev/null; then
-    echo "# setting up $venv (negmas==0.16.0, numpy) ..." >&2
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "negmas==0.16.0" numpy >&2
-fi
+source "$here/venv.sh"
 ACCORD_BENCH_CMD="bench/analysis.sh${*:+ $*}" exec "$venv/bin/python" "$here/analysis.py" "$@"

@@ -38,11 +38,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-if ! "$venv/bin/python" -c 'import negmas, numpy, sys; sys.exit(negmas.__version__ != "0.16.0")' 2>/dev/null; then
-    echo "# setting up $venv (negmas==0.16.0, numpy) ..." >&2
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "negmas==0.16.0" numpy >&2
-fi
+source "$here/venv.sh"
 mkdir -p "$results"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
 

@@ -204,6 +204,37 @@ pub struct Report {
     pub draft: Option<DraftReport>,
 }
 
+impl Report {
+    /// The Nash point a negotiation's result is measured against: the zone's when the zone is
+    /// not empty, else the one over all outcomes.
+    pub fn reference_nash(&self) -> Option<&[f64]> {
+        let (points, nash) = if self.zone.is_empty() {
+            (&self.pareto_frontier, &self.solutions.nash)
+        } else {
+            (&self.zone.pareto_frontier, &self.zone.solutions.nash)
+        };
+        nash.as_ref().map(|n| points[n.point].utilities.as_slice())
+    }
+
+    /// Euclidean distance in utility space from `utilities` to the nearest point of the
+    /// Pareto frontier over all outcomes (0 on the frontier).
+    pub fn frontier_distance(&self, utilities: &[f64]) -> f64 {
+        self.pareto_frontier
+            .iter()
+            .map(|p| distance(&p.utilities, utilities))
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Euclidean distance between two utility vectors.
+pub fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f64>()
+        .sqrt()
+}
+
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisError> {
     let m = Model::new(scenario)?;

@@ -5,6 +5,7 @@ mod human;
 mod json;
 mod negotiate;
 mod text;
+mod tournament;
 
 use accord_analysis::{analyze, Options};
 use accord_formats::{draft_from_doc, load, ReadOptions, Scalar};
@@ -100,6 +101,9 @@ enum Command {
         #[command(flatten)]
         settings: negotiate::Settings,
     },
+    /// Run a tournament (strategies x domains x seats x repetitions x protocols) from a TOML
+    /// configuration, in parallel, into an output folder; or `merge` shard folders.
+    Tournament(tournament::Args),
     /// Validate a scenario file and summarise it.
     Check {
         #[command(flatten)]
@@ -170,6 +174,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Negotiate { input, settings } => {
             negotiate::run(&input.load()?, settings)?;
         }
+        Command::Tournament(args) => tournament::command(args)?,
         Command::Check { input } => {
             let scenario = input.load()?;
             emit(&check_summary(&input.inputs[0], &scenario))?;

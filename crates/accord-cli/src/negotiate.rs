@@ -327,26 +327,15 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         }
     };
     let frontier_distance = report.as_ref().and_then(|report| {
-        summary.agreement.map(|_| {
-            report
-                .pareto_frontier
-                .iter()
-                .map(|p| dist(&p.utilities, &summary.utilities))
-                .fold(f64::INFINITY, f64::min)
-        })
+        summary
+            .agreement
+            .map(|_| report.frontier_distance(&summary.utilities))
     });
-    let nash = report.as_ref().and_then(|report| {
-        let (nash_pts, nash_sol) = if report.zone.is_empty() {
-            (&report.pareto_frontier, &report.solutions.nash)
-        } else {
-            (&report.zone.pareto_frontier, &report.zone.solutions.nash)
-        };
-        nash_sol
-            .as_ref()
-            .map(|n| nash_pts[n.point].utilities.clone())
-    });
+    let nash: Option<Vec<f64>> = report
+        .as_ref()
+        .and_then(|r| r.reference_nash().map(<[f64]>::to_vec));
     let nash_distance = match (&nash, summary.agreement) {
-        (Some(n), Some(_)) => Some(dist(n, &summary.utilities)),
+        (Some(n), Some(_)) => Some(accord_analysis::distance(n, &summary.utilities)),
         _ => None,
     };
     let in_zone = summary.agreement.and_then(|a| {
@@ -651,12 +640,4 @@ pub fn plot_analysis(
         .with_context(|| format!("writing {}", png_path.display()))?;
     eprintln!("plot: {} and {}", svg_path.display(), png_path.display());
     Ok(())
-}
-
-fn dist(a: &[f64], b: &[f64]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (x - y) * (x - y))
-        .sum::<f64>()
-        .sqrt()
 }

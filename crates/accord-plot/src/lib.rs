@@ -4,6 +4,7 @@
 //! - the **utility space** of two parties: every outcome (or a sample), the Pareto frontier, the
 //!   Nash and Kalai-Smorodinsky points, each party's offers as a path, the agreement, and the
 //!   reservation values as lines;
+//! - **standings** of a tournament: a bar per competitor with its confidence interval;
 //! - **utility over time**: for each party, the utility of its own offers and of the offers it
 //!   received, against normalised time.
 //!
@@ -11,6 +12,9 @@
 
 #![warn(missing_docs)]
 
+mod bars;
+
+pub use bars::{bars_svg, Bar, Bars};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 

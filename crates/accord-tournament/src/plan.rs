@@ -1,0 +1,457 @@
+//! The plan: every negotiation of a tournament numbered 0..total in a fixed order (protocol,
+//! then domain, then who sits where, then repetition), so that negotiation `i` is the same run
+//! wherever and whenever it is computed: its seed comes from the tournament seed and `i`, never
+//! from a thread or a shard.
+
+use crate::config::{Config, ProtocolKind, ProtocolSetting, Votes};
+use crate::row::Row;
+use crate::TournamentError;
+use accord_analysis::{analyze, Options};
+use accord_model::{Rng, Scenario};
+use accord_protocol::{sao::Failure, Deadline, VoteMode};
+use accord_strategy::{
+    mediator, negotiator, run_sao, run_single_text, voter, Negotiator, NoTrace, Seat, UtilityIndex,
+    Voter,
+};
+use std::sync::Arc;
+
+/// A domain made ready to negotiate on: one shared utility index per party, and the analysis
+/// results every negotiation is measured against.
+pub struct Domain {
+    /// Its name in results (unique within the tournament).
+    pub name: String,
+    /// Where it came from (a path, or the generator's settings).
+    pub source: String,
+    /// The negotiating seats.
+    pub seats: Vec<Seat>,
+    /// The Nash point results are measured against (the zone's, else the whole space's).
+    pub nash: Option<Vec<f64>>,
+    /// The Pareto frontier (utilities), for distances.
+    pub frontier: Vec<Vec<f64>>,
+    /// A fingerprint of the scenario (its JSON form), so a resumed run can tell a changed file.
+    pub(crate) fingerprint: u64,
+    /// Shared by every result on the domain.
+    shared: (Arc<str>, Arc<[String]>, Arc<[f64]>),
+}
+
+impl Domain {
+    /// Prepares `scenario`: builds the indexes and analyses it once.
+    pub fn prepare(
+        name: String,
+        source: String,
+        scenario: &Scenario,
+    ) -> Result<Domain, TournamentError> {
+        let bad = |message: String| TournamentError::Domain {
+            domain: source.clone(),
+            message,
+        };
+        let parties = scenario.negotiators();
+        if parties.len() < 2 {
+            return Err(bad("a domain needs at least two negotiating parties".into()));
+        }
+        let mut seats = Vec::with_capacity(parties.len());
+        for &i in &parties {
+            let p = &scenario.parties[i];
+            let prefs = p
+                .preferences
+                .as_ref()
+                .ok_or_else(|| bad(format!("party `{}` has no preferences", p.name)))?;
+            let index = UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
+                .map_err(|e| bad(format!("party `{}`: {e}", p.name)))?;
+            seats.push(Seat {
+                name: p.name.clone(),
+                index: Arc::new(index),
+                reservation: p.reservation.unwrap_or(0.0),
+                discount: p.discount,
+            });
+        }
+        let report = analyze(scenario, &Options::default()).map_err(|e| bad(e.to_string()))?;
+        let shared = (
+            Arc::from(name.as_str()),
+            seats.iter().map(|s| s.name.clone()).collect(),
+            seats.iter().map(|s| s.reservation).collect(),
+        );
+        Ok(Domain {
+            shared,
+            nash: report.reference_nash().map(<[f64]>::to_vec),
+            frontier: report
+                .pareto_frontier
+                .iter()
+                .map(|p| p.utilities.clone())
+                .collect(),
+            name,
+            source,
+            seats,
+            fingerprint: crate::fnv1a(accord_formats::to_json(scenario).as_bytes()),
+        })
+    }
+}
+
+/// One protocol setting on one domain: a run of consecutive negotiation numbers.
+#[derive(Debug, Clone)]
+struct Block {
+    start: u64,
+    protocol: usize,
+    domain: usize,
+    /// Who sits where: indices into `strategies` per seat (SAO), or one index into `mediators`.
+    lineups: Arc<Vec<Vec<usize>>>,
+    /// Per lineup, each seat's strategy name (single text: the voter), shared by the results.
+    names: Arc<Vec<Arc<[String]>>>,
+    /// The protocol's label.
+    label: Arc<str>,
+}
+
+/// A tournament ready to run: its configuration, prepared domains and the numbered plan.
+pub struct Tournament {
+    /// The configuration.
+    pub config: Config,
+    /// The domains, in configuration order (files first, then generated ones).
+    pub domains: Vec<Domain>,
+    blocks: Vec<Block>,
+    total: u64,
+}
+
+/// One negotiation of the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    /// Its number.
+    pub index: u64,
+    /// Index into the configuration's protocols.
+    pub protocol: usize,
+    /// Index into the domains.
+    pub domain: usize,
+    /// SAO: a strategy index per seat; single text: the mediator index.
+    pub lineup: Vec<usize>,
+    /// Repetition number, from 0.
+    pub repetition: u32,
+}
+
+impl Tournament {
+    /// Loads the domains a configuration names (`config_file` locates relative paths) and
+    /// numbers every negotiation.
+    pub fn load(
+        config: Config,
+        config_file: &std::path::Path,
+    ) -> Result<Tournament, TournamentError> {
+        let opts = accord_formats::ReadOptions {
+            lenient: config.lenient,
+        };
+        let mut prepared: Vec<(String, String, Scenario)> = Vec::new();
+        for (path, written) in config
+            .domain_paths(config_file)
+            .into_iter()
+            .zip(&config.domains)
+        {
+            let loaded = accord_formats::load(std::slice::from_ref(&path), opts).map_err(|e| {
+                TournamentError::Domain {
+                    domain: written.clone(),
+                    message: e.to_string(),
+                }
+            })?;
+            prepared.push((
+                loaded.scenario.name.clone(),
+                written.clone(),
+                loaded.scenario,
+            ));
+        }
+        for r in &config.random_domains {
+            for k in 0..r.count as u64 {
+                let seed = r.seed.wrapping_add(k);
+                let s = random_domain(r.parties, r.issues, r.values, seed, r.reservation);
+                let source = format!(
+                    "random: {} parties, {} issues x {} values, seed {seed}",
+                    r.parties, r.issues, r.values
+                );
+                prepared.push((s.name.clone(), source, s));
+            }
+        }
+        let names = unique_names(prepared.iter().map(|p| p.0.clone()).collect());
+        let domains = prepared
+            .iter()
+            .zip(names)
+            .map(|((_, source, s), name)| Domain::prepare(name, source.clone(), s))
+            .collect::<Result<Vec<_>, _>>()?;
+        Tournament::new(config, domains)
+    }
+
+    /// Numbers the negotiations of `config` over already prepared `domains`.
+    pub fn new(config: Config, domains: Vec<Domain>) -> Result<Tournament, TournamentError> {
+        let mut blocks = Vec::new();
+        let mut start = 0u64;
+        let mut cache: Vec<(usize, Arc<Vec<Vec<usize>>>)> = Vec::new();
+        let medi: Arc<Vec<Vec<usize>>> =
+            Arc::new((0..config.mediators.len()).map(|m| vec![m]).collect());
+        for (p, setting) in config.protocols.iter().enumerate() {
+            for (d, domain) in domains.iter().enumerate() {
+                let lineups = match setting.protocol {
+                    ProtocolKind::SingleText => medi.clone(),
+                    ProtocolKind::Sao => {
+                        let k = domain.seats.len();
+                        match cache.iter().find(|(n, _)| *n == k) {
+                            Some((_, l)) => l.clone(),
+                            None => {
+                                let l = Arc::new(lineups(&config, k)?);
+                                cache.push((k, l.clone()));
+                                l
+                            }
+                        }
+                    }
+                };
+                let count = lineups.len() as u64 * config.repetitions as u64;
+                if count == 0 {
+                    continue;
+                }
+                let k = domain.seats.len();
+                let names = lineups
+                    .iter()
+                    .map(|l| match setting.protocol {
+                        ProtocolKind::Sao => {
+                            l.iter().map(|&s| config.strategies[s].clone()).collect()
+                        }
+                        ProtocolKind::SingleText => vec![setting.voter().to_string(); k].into(),
+                    })
+                    .collect();
+                blocks.push(Block {
+                    start,
+                    protocol: p,
+                    domain: d,
+                    lineups,
+                    names: Arc::new(names),
+                    label: Arc::from(setting.label()),
+                });
+                start = start.checked_add(count).ok_or(TournamentError::TooLarge)?;
+            }
+        }
+        Ok(Tournament {
+            config,
+            domains,
+            blocks,
+            total: start,
+        })
+    }
+
+    /// Number of negotiations.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Most seats at one table (the CSV has this many seat columns).
+    pub fn max_seats(&self) -> usize {
+        self.domains
+            .iter()
+            .map(|d| d.seats.len())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// A fingerprint of everything that decides the results: the configuration and each
+    /// domain's content. A resumed or merged run must match it.
+    pub fn fingerprint(&self) -> String {
+        let mut text = serde_json::to_string(&self.config).unwrap_or_default();
+        for d in &self.domains {
+            text.push_str(&format!("|{}:{:016x}", d.name, d.fingerprint));
+        }
+        text.push_str(concat!("|accord ", env!("CARGO_PKG_VERSION")));
+        format!("{:016x}", crate::fnv1a(text.as_bytes()))
+    }
+
+    fn block(&self, index: u64) -> Option<&Block> {
+        if index >= self.total {
+            return None;
+        }
+        Some(&self.blocks[self.blocks.partition_point(|b| b.start <= index) - 1])
+    }
+
+    /// Negotiation `index` of the plan.
+    pub fn pairing(&self, index: u64) -> Option<Pairing> {
+        let b = self.block(index)?;
+        let local = index - b.start;
+        let reps = self.config.repetitions as u64;
+        Some(Pairing {
+            index,
+            protocol: b.protocol,
+            domain: b.domain,
+            lineup: b.lineups[(local / reps) as usize].clone(),
+            repetition: (local % reps) as u32,
+        })
+    }
+
+    /// Runs negotiation `index` and measures its result.
+    pub fn run(&self, index: u64) -> Result<Row, TournamentError> {
+        let p = self.pairing(index).ok_or(TournamentError::TooLarge)?;
+        let block = self.block(index).ok_or(TournamentError::TooLarge)?;
+        let names =
+            block.names[(index - block.start) as usize / self.config.repetitions as usize].clone();
+        let setting: &ProtocolSetting = &self.config.protocols[p.protocol];
+        let domain = &self.domains[p.domain];
+        let seats = &domain.seats;
+        let seed = Rng::derive(self.config.seed, index).next_u64();
+        let mut rng = Rng::new(seed);
+        let deadline = Deadline::rounds(setting.rounds);
+        let failed = |e: &dyn std::fmt::Display| TournamentError::Run {
+            index,
+            message: e.to_string(),
+        };
+        let (mediator_name, summary) = match setting.protocol {
+            ProtocolKind::Sao => {
+                let mut agents = names
+                    .iter()
+                    .zip(seats)
+                    .map(|(spec, seat)| negotiator(spec, seat.index.clone(), seat.reservation))
+                    .collect::<Result<Vec<Box<dyn Negotiator>>, _>>()
+                    .map_err(|e| failed(&e))?;
+                let summary = run_sao(
+                    seats,
+                    &mut agents,
+                    deadline,
+                    &mut rng,
+                    &mut || 0.0,
+                    &mut NoTrace,
+                )
+                .map_err(|e| failed(&e))?;
+                (None, summary)
+            }
+            ProtocolKind::SingleText => {
+                let name = &self.config.mediators[p.lineup[0]];
+                let spec = setting.voter();
+                let mut voters = seats
+                    .iter()
+                    .map(|seat| voter(spec, seat.index.clone(), seat.reservation))
+                    .collect::<Result<Vec<Box<dyn Voter>>, _>>()
+                    .map_err(|e| failed(&e))?;
+                let mut m = mediator(name).map_err(|e| failed(&e))?;
+                let mode = match setting.votes {
+                    Votes::Accept => VoteMode::AcceptReject,
+                    Votes::Feedback => VoteMode::Feedback,
+                };
+                let summary = run_single_text(
+                    seats,
+                    &mut voters,
+                    m.as_mut(),
+                    deadline,
+                    mode,
+                    &mut rng,
+                    &mut || 0.0,
+                    &mut NoTrace,
+                )
+                .map_err(|e| failed(&e))?;
+                (Some(Arc::from(name.as_str())), summary)
+            }
+        };
+        let agreed = summary.agreement.is_some();
+        let (domain_name, parties, reservations) = domain.shared.clone();
+        let distance_to_frontier = agreed.then(|| {
+            domain
+                .frontier
+                .iter()
+                .map(|f| accord_analysis::distance(f, &summary.utilities))
+                .fold(f64::INFINITY, f64::min)
+        });
+        let distance_to_nash = match (&domain.nash, agreed) {
+            (Some(n), true) => Some(accord_analysis::distance(n, &summary.utilities)),
+            _ => None,
+        };
+        Ok(Row {
+            index,
+            protocol: block.label.clone(),
+            domain: domain_name,
+            repetition: p.repetition,
+            seed,
+            parties,
+            strategies: names,
+            mediator: mediator_name,
+            agreement: agreed,
+            outcome: summary.agreement,
+            advantages: summary
+                .discounted
+                .iter()
+                .zip(reservations.iter())
+                .map(|(u, r)| u - r)
+                .collect(),
+            welfare: summary.discounted.iter().sum(),
+            utilities: summary.utilities,
+            discounted: summary.discounted,
+            reservations,
+            rounds: summary.rounds,
+            failure: summary.failure.map(|f| match f {
+                Failure::Deadline => "deadline".to_string(),
+                Failure::EndedBy(s) => format!(
+                    "ended by {}",
+                    seats.get(s).map_or("the mediator", |x| x.name.as_str())
+                ),
+            }),
+            distance_to_frontier,
+            distance_to_nash,
+        })
+    }
+}
+
+/// Every lineup of `k` seats: all orders (rotate_roles) or each combination once.
+fn lineups(config: &Config, k: usize) -> Result<Vec<Vec<usize>>, TournamentError> {
+    let s = config.strategies.len();
+    if (s as f64).powi(k as i32) > 1e7 {
+        return Err(TournamentError::TooLarge);
+    }
+    let mut out = Vec::new();
+    let mut cur = vec![0usize; k];
+    if s == 0 {
+        return Ok(out);
+    }
+    loop {
+        let sorted = cur.windows(2).all(|w| w[0] <= w[1]);
+        let distinct = {
+            let mut c = cur.clone();
+            c.sort_unstable();
+            c.windows(2).all(|w| w[0] != w[1])
+        };
+        if (config.rotate_roles || sorted) && (config.self_play || distinct) {
+            out.push(cur.clone());
+        }
+        // Next tuple, last seat fastest.
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return Ok(out);
+            }
+            i -= 1;
+            cur[i] += 1;
+            if cur[i] < s {
+                break;
+            }
+            cur[i] = 0;
+        }
+    }
+}
+
+fn unique_names(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(names.len());
+    for n in names {
+        let mut name = n.clone();
+        let mut k = 2;
+        while out.contains(&name) {
+            name = format!("{n}#{k}");
+            k += 1;
+        }
+        out.push(name);
+    }
+    out
+}
+
+/// A random additive domain (the NegMAS baseline's generator: weights U(0,1) normalised,
+/// scores U(0,1)), with reservation values from `reservation`.
+pub fn random_domain(
+    parties: usize,
+    issues: usize,
+    values: usize,
+    seed: u64,
+    reservation: Option<[f64; 2]>,
+) -> Scenario {
+    let mut s = accord_analysis::testing::random_additive(parties, &vec![values; issues], seed);
+    if let Some([lo, hi]) = reservation {
+        let mut rng = Rng::derive(seed, u64::MAX);
+        for p in &mut s.parties {
+            p.reservation = Some(lo + (hi - lo) * rng.unit());
+        }
+    }
+    s
+}
