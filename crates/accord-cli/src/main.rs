@@ -104,6 +104,20 @@ enum Command {
     /// Run a tournament (strategies x domains x seats x repetitions x protocols) from a TOML
     /// configuration, in parallel, into an output folder; or `merge` shard folders.
     Tournament(tournament::Args),
+    /// Serve live mediation over HTTP: accounts, seats, confidential preferences, drafts,
+    /// responses, deadlines, the mediator's analysis, live events (see docs/serve.md).
+    Serve {
+        /// Port to listen on (0: any free port, printed at start).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Database: `sqlite://PATH` (created on first start; the default) or
+        /// `postgres://USER@HOST:PORT/DB`.
+        #[arg(long, default_value = "sqlite://accord.db")]
+        database: String,
+    },
     /// Validate a scenario file and summarise it.
     Check {
         #[command(flatten)]
@@ -175,6 +189,16 @@ fn run(cli: Cli) -> Result<()> {
             negotiate::run(&input.load()?, settings)?;
         }
         Command::Tournament(args) => tournament::command(args)?,
+        Command::Serve {
+            port,
+            host,
+            database,
+        } => {
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime
+                .block_on(accord_server::serve((host, port).into(), &database))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
         Command::Check { input } => {
             let scenario = input.load()?;
             emit(&check_summary(&input.inputs[0], &scenario))?;

@@ -1,4 +1,6 @@
-//! What the end-to-end tests share: the repository root and running the binary.
+//! What the end-to-end tests share: the repository root and running the binary. Each test
+//! binary uses part of it.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,916 @@
+//! The HTTP handlers. Each checks who is asking and what their seat allows before touching the
+//! store; what it returns is built for that viewer (see `process`'s invariant).
+
+use crate::auth::{hash_password, new_id, new_token, token_hash, verify_password, Auth};
+use crate::error::ApiError;
+use crate::process::{self, Clause, Private};
+use crate::store::{now_ms, Param, SeatRow, Store};
+use crate::AppState;
+use accord_formats::ScenarioDoc;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+type Res<T> = Result<T, ApiError>;
+type JsonBody<T> = Result<Json<T>, axum::extract::rejection::JsonRejection>;
+
+fn body<T>(b: JsonBody<T>) -> Res<T> {
+    b.map(|Json(x)| x).map_err(ApiError::from)
+}
+
+/// `POST /api/accounts` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    name: String,
+    password: String,
+}
+
+/// Creates an account.
+pub async fn create_account(
+    State(s): State<AppState>,
+    b: JsonBody<Credentials>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let c = body(b)?;
+    let name = c.name.trim();
+    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid("name: 1 to 64 printable characters"));
+    }
+    if c.password.len() < 8 || c.password.len() > 256 {
+        return Err(ApiError::invalid("password: 8 to 256 characters"));
+    }
+    let hash = hash_password(c.password).await?;
+    let id = new_id();
+    s.store.create_user(&id, name, &hash).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id, "name": name}))))
+}
+
+/// Signs in: a bearer token valid for 7 days.
+pub async fn create_session(
+    State(s): State<AppState>,
+    b: JsonBody<Credentials>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let c = body(b)?;
+    let wrong = || ApiError::unauthorized("unknown name or wrong password");
+    let (user, hash) = s
+        .store
+        .user_by_name(c.name.trim())
+        .await?
+        .ok_or_else(wrong)?;
+    if !verify_password(c.password, hash).await {
+        return Err(wrong());
+    }
+    let token = new_token();
+    s.store
+        .create_session(&token_hash(&token), &user.id, 7 * 24 * 3600 * 1000)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"token": token, "user": user})),
+    ))
+}
+
+/// The shipped scenarios a negotiation can start from.
+pub async fn scenarios() -> Json<Value> {
+    Json(json!(crate::SCENARIOS
+        .iter()
+        .map(|(n, _)| n)
+        .collect::<Vec<_>>()))
+}
+
+/// `POST /api/negotiations` body: a shipped scenario by name, or a scenario document.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewNegotiation {
+    title: Option<String>,
+    scenario: Option<String>,
+    document: Option<ScenarioDoc>,
+}
+
+/// Creates a negotiation; its creator takes the (first) mediator seat.
+pub async fn create_negotiation(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    b: JsonBody<NewNegotiation>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let n = body(b)?;
+    let mut doc: ScenarioDoc = match (n.scenario, n.document) {
+        (Some(name), None) => {
+            let text = crate::SCENARIOS
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, t)| *t)
+                .ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "no shipped scenario `{name}` (GET /api/scenarios lists them)"
+                    ))
+                })?;
+            toml::from_str(text).map_err(|e| ApiError::internal(e.to_string()))?
+        }
+        (None, Some(d)) => d,
+        _ => {
+            return Err(ApiError::invalid(
+                "give either `scenario` (a shipped one's name) or `document` (a scenario)",
+            ))
+        }
+    };
+    doc.to_scenario()
+        .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    if !doc
+        .parties
+        .iter()
+        .any(|p| p.role == Some(accord_formats::RoleDoc::Mediator))
+    {
+        doc.parties.push(accord_formats::PartyDoc {
+            name: "mediator".into(),
+            role: Some(accord_formats::RoleDoc::Mediator),
+            description: None,
+            reservation: None,
+            discount: None,
+            red_lines: Vec::new(),
+            weights: None,
+            scores: None,
+            terms: Vec::new(),
+        });
+    }
+    let creator_seat = doc
+        .parties
+        .iter()
+        .find(|p| p.role == Some(accord_formats::RoleDoc::Mediator))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    let (public, seats) = process::split(&doc);
+    let id = new_id();
+    let title = n.title.unwrap_or_else(|| doc.name.clone());
+    let public_json =
+        serde_json::to_string(&public).map_err(|e| ApiError::internal(e.to_string()))?;
+    s.store
+        .create_negotiation(&id, &title, &public_json, &user.id, &creator_seat, &seats)
+        .await?;
+    let mut tx = s.store.write(&id).await?;
+    tx.event(
+        "created",
+        Some(&user.id),
+        "*",
+        &json!({"title": title, "mediator": creator_seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": id, "title": title, "seat": creator_seat})),
+    ))
+}
+
+/// The negotiations the user holds a seat in.
+pub async fn my_negotiations(State(s): State<AppState>, Auth(user): Auth) -> Res<Json<Value>> {
+    let list = s.store.negotiations_of(&user.id).await?;
+    Ok(Json(json!(list
+        .iter()
+        .map(|(n, seat)| json!({"id": n.id, "title": n.title, "status": n.status, "seat": seat}))
+        .collect::<Vec<_>>())))
+}
+
+/// What the viewer is in a negotiation.
+pub(crate) struct Member {
+    pub seat: SeatRow,
+    pub seats: Vec<SeatRow>,
+    pub public: ScenarioDoc,
+}
+
+impl Member {
+    fn is_mediator(&self) -> bool {
+        self.seat.role == "mediator"
+    }
+    fn require_mediator(&self) -> Res<()> {
+        if self.is_mediator() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden("only a mediator may do this"))
+        }
+    }
+    /// Whether the viewer may see `seat`'s private data.
+    fn may_see_private_of(&self, seat: &SeatRow) -> bool {
+        seat.seat == self.seat.seat || (self.is_mediator() && seat.share_with_mediator)
+    }
+}
+
+/// Loads the viewer's seat; 404 when they hold none (so outsiders learn nothing).
+pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
+    let not_found = || ApiError::not_found("no such negotiation among yours");
+    let n = store.negotiation(id).await?.ok_or_else(not_found)?;
+    let seats = store.seats(id).await?;
+    let seat = seats
+        .iter()
+        .find(|x| x.user_id.as_deref() == Some(user))
+        .cloned()
+        .ok_or_else(not_found)?;
+    let public: ScenarioDoc =
+        serde_json::from_str(&n.public_doc).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(Member {
+        seat,
+        seats,
+        public,
+    })
+}
+
+fn clauses_of(json: &str) -> Vec<Clause> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The negotiation as the viewer may see it.
+pub async fn negotiation(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    let n = s
+        .store
+        .negotiation(&id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("gone"))?;
+    let drafts = s.store.drafts(&id).await?;
+    let responses = s.store.responses(&id).await?;
+    let mut prev: Vec<Clause> = Vec::new();
+    let drafts_json: Vec<Value> = drafts
+        .iter()
+        .map(|d| {
+            let clauses = clauses_of(&d.clauses);
+            let changes = process::diff(&prev, &clauses);
+            prev = clauses.clone();
+            let visible: Vec<Value> = responses
+                .iter()
+                .filter(|r| r.version == d.version && (m.is_mediator() || r.seat == m.seat.seat))
+                .map(|r| json!({
+                    "seat": r.seat, "verdict": r.verdict,
+                    "amendment": r.amendment.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()),
+                    "comment": r.comment, "at": r.created_at,
+                }))
+                .collect();
+            json!({
+                "version": d.version, "clauses": clauses, "changes": changes, "note": d.note,
+                "deadline_at": d.deadline_at, "status": d.status, "created_at": d.created_at,
+                "responses": visible,
+            })
+        })
+        .collect();
+    let seats: Vec<Value> = m
+        .seats
+        .iter()
+        .map(|x| {
+            json!({
+                "name": x.seat, "role": x.role, "held": x.user_id.is_some() || x.agent.is_some(),
+                "agent": x.agent.is_some(), "preferences_given": x.private_doc.is_some(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "id": n.id, "title": n.title, "status": n.status, "agreement_version": n.agreement_version,
+        "current_version": n.current_version,
+        "issues": m.public.issues, "description": m.public.description,
+        "seats": seats, "drafts": drafts_json,
+        "you": {"seat": m.seat.seat, "role": m.seat.role},
+    })))
+}
+
+/// `POST .../invitations` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    seat: String,
+}
+
+/// A mediator invites someone to a free seat: a one-time token.
+pub async fn invite(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<Invite>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let i = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let seat = m
+        .seats
+        .iter()
+        .find(|x| x.seat == i.seat)
+        .ok_or_else(|| ApiError::invalid(format!("no seat `{}`", i.seat)))?;
+    if seat.user_id.is_some() || seat.agent.is_some() {
+        return Err(ApiError::conflict(
+            "seat_taken",
+            format!("seat `{}` is already held", i.seat),
+        ));
+    }
+    let token = new_token();
+    s.store
+        .create_invitation(&token_hash(&token), &id, &i.seat)
+        .await?;
+    let mut tx = s.store.write(&id).await?;
+    tx.event(
+        "invited",
+        Some(&user.id),
+        "mediators",
+        &json!({"seat": i.seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"token": token, "seat": i.seat, "accept": format!("/api/invitations/{token}")}),
+        ),
+    ))
+}
+
+/// Takes the seat an invitation is for.
+pub async fn accept_invitation(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(token): Path<String>,
+) -> Res<Json<Value>> {
+    let (id, seat) = s
+        .store
+        .invitation(&token_hash(&token))
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such invitation, or it was used"))?;
+    let mut tx = s.store.write(&id).await?;
+    let taken = tx
+        .exec(
+            "UPDATE seats SET user_id = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL AND NOT EXISTS (SELECT 1 FROM seats WHERE negotiation_id = $2 AND user_id = $1)",
+            &[Param::Text(&user.id), Param::Text(&id), Param::Text(&seat)],
+        )
+        .await?;
+    if taken == 0 {
+        return Err(ApiError::conflict(
+            "seat_taken",
+            "the seat is held, or you already hold a seat in this negotiation",
+        ));
+    }
+    tx.exec(
+        "UPDATE invitations SET used_by = $1 WHERE token_hash = $2",
+        &[Param::Text(&user.id), Param::Text(&token_hash(&token))],
+    )
+    .await?;
+    tx.event("joined", Some(&user.id), "*", &json!({"seat": seat}))
+        .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(json!({"negotiation": id, "seat": seat})))
+}
+
+/// `POST .../agents` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentSeat {
+    seat: String,
+    #[serde(default)]
+    voter: Option<String>,
+}
+
+/// A mediator puts an agent (a voter strategy) in a free party seat with preferences.
+pub async fn seat_agent(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<AgentSeat>,
+) -> Res<Json<Value>> {
+    let a = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let spec = a.voter.unwrap_or_else(|| "hill-climber".into());
+    if !accord_strategy::VOTERS
+        .iter()
+        .any(|(n, _)| spec.split(':').next() == Some(n.split(':').next().unwrap_or(n)))
+    {
+        return Err(ApiError::invalid(format!("unknown voter `{spec}`")));
+    }
+    let seat = m
+        .seats
+        .iter()
+        .find(|x| x.seat == a.seat)
+        .ok_or_else(|| ApiError::invalid(format!("no seat `{}`", a.seat)))?;
+    if seat.role != "party" || seat.private_doc.is_none() {
+        return Err(ApiError::invalid(
+            "an agent needs a party seat with preferences",
+        ));
+    }
+    let mut tx = s.store.write(&id).await?;
+    let n = tx
+        .exec(
+            "UPDATE seats SET agent = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL",
+            &[Param::Text(&spec), Param::Text(&id), Param::Text(&a.seat)],
+        )
+        .await?;
+    if n == 0 {
+        return Err(ApiError::conflict(
+            "seat_taken",
+            format!("seat `{}` is already held", a.seat),
+        ));
+    }
+    tx.event(
+        "agent_seated",
+        Some(&user.id),
+        "*",
+        &json!({"seat": a.seat, "voter": spec}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(json!({"seat": a.seat, "voter": spec})))
+}
+
+/// A seat's confidential preferences: its own holder, or a mediator it shares them with.
+pub async fn get_preferences(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, seat)): Path<(String, String)>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    let target = m
+        .seats
+        .iter()
+        .find(|x| x.seat == seat)
+        .ok_or_else(|| ApiError::not_found("no such seat"))?;
+    let agent_seat_for_mediator = m.is_mediator() && target.agent.is_some();
+    if !m.may_see_private_of(target) && !agent_seat_for_mediator {
+        return Err(ApiError::forbidden("a party's preferences are visible to that party only (and to mediators if it shares them)"));
+    }
+    let prefs: Option<Value> = target
+        .private_doc
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
+    Ok(Json(
+        json!({"seat": seat, "preferences": prefs, "share_with_mediator": target.share_with_mediator}),
+    ))
+}
+
+/// `PUT .../preferences` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PutPreferences {
+    preferences: Private,
+    #[serde(default)]
+    share_with_mediator: bool,
+}
+
+/// A party sets its confidential preferences (a mediator may for an agent's seat).
+pub async fn put_preferences(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, seat)): Path<(String, String)>,
+    b: JsonBody<PutPreferences>,
+) -> Res<Json<Value>> {
+    let p = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    let target = m
+        .seats
+        .iter()
+        .find(|x| x.seat == seat)
+        .ok_or_else(|| ApiError::not_found("no such seat"))?;
+    let own = target.seat == m.seat.seat;
+    if !(own || (m.is_mediator() && target.agent.is_some())) {
+        return Err(ApiError::forbidden(
+            "only the party itself sets its preferences",
+        ));
+    }
+    if target.role != "party" {
+        return Err(ApiError::invalid(
+            "only negotiating parties have preferences",
+        ));
+    }
+    process::check_private(&m.public, &seat, &p.preferences)
+        .map_err(|e| ApiError::invalid(format!("preferences: {e}")))?;
+    let doc =
+        serde_json::to_string(&p.preferences).map_err(|e| ApiError::internal(e.to_string()))?;
+    let mut tx = s.store.write(&id).await?;
+    tx.exec(
+        "UPDATE seats SET private_doc = $1, share_with_mediator = $2 WHERE negotiation_id = $3 AND seat = $4",
+        &[Param::Text(&doc), Param::Int(p.share_with_mediator as i64), Param::Text(&id), Param::Text(&seat)],
+    )
+    .await?;
+    tx.event(
+        "preferences_updated",
+        Some(&user.id),
+        &format!("mediators,{seat}"),
+        &json!({"seat": seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(
+        json!({"seat": seat, "share_with_mediator": p.share_with_mediator}),
+    ))
+}
+
+/// `POST .../drafts` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDraft {
+    /// The version this draft follows (optimistic concurrency): the current one.
+    base_version: i64,
+    clauses: Vec<Clause>,
+    #[serde(default)]
+    note: Option<String>,
+    /// Seconds the parties have to respond (default one day).
+    #[serde(default)]
+    respond_within_seconds: Option<f64>,
+}
+
+/// A mediator circulates the next draft; agents answer at once.
+pub async fn create_draft(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<NewDraft>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let d = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let (clauses, _) = process::normalise(&m.public, &d.clauses)
+        .map_err(|e| ApiError::invalid(format!("clauses: {e}")))?;
+    let within = d.respond_within_seconds.unwrap_or(86_400.0);
+    if !(within.is_finite() && within > 0.0 && within <= 365.0 * 86_400.0) {
+        return Err(ApiError::invalid(
+            "respond_within_seconds: more than 0, at most a year",
+        ));
+    }
+    let deadline = now_ms() + (within * 1000.0) as i64;
+    // Read before the transaction (see the store's invariant); the version check below makes
+    // sure it is still the last draft.
+    let previous: Vec<Clause> = match s.store.drafts(&id).await?.last() {
+        Some(p) => clauses_of(&p.clauses),
+        None => Vec::new(),
+    };
+    let mut tx = s.store.write(&id).await?;
+    let n = tx.negotiation().await?;
+    if n.status != "open" {
+        return Err(ApiError::conflict(
+            "closed",
+            format!("the negotiation is {}", n.status),
+        ));
+    }
+    if d.base_version != n.current_version {
+        return Err(ApiError::conflict(
+            "version_conflict",
+            format!(
+                "draft {} is the current one, not {}: reload and redraft",
+                n.current_version, d.base_version
+            ),
+        ));
+    }
+    let version = n.current_version + 1;
+    let clauses_json =
+        serde_json::to_string(&clauses).map_err(|e| ApiError::internal(e.to_string()))?;
+    tx.exec(
+        "UPDATE drafts SET status = 'superseded' WHERE negotiation_id = $1 AND status = 'open'",
+        &[Param::Text(&id)],
+    )
+    .await?;
+    tx.exec(
+        "INSERT INTO drafts (negotiation_id, version, clauses, note, deadline_at, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
+        &[Param::Text(&id), Param::Int(version), Param::Text(&clauses_json), Param::OptText(d.note.as_deref()), Param::Int(deadline), Param::Text(&user.id), Param::Int(now_ms())],
+    )
+    .await?;
+    tx.exec(
+        "UPDATE negotiations SET current_version = $1 WHERE id = $2",
+        &[Param::Int(version), Param::Text(&id)],
+    )
+    .await?;
+    let changes = process::diff(&previous, &clauses);
+    tx.event("draft", Some(&user.id), "*", &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline})).await?;
+    tx.commit().await?;
+    s.notify(&id);
+    crate::agents_respond(&s, &id, version).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            json!({"version": version, "deadline_at": deadline, "clauses": clauses, "changes": changes}),
+        ),
+    ))
+}
+
+/// `POST .../responses` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Respond {
+    verdict: String,
+    #[serde(default)]
+    amendment: Option<Clause>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// A party answers the current draft: accept, reject, or amend one clause.
+pub async fn respond(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, version)): Path<(String, i64)>,
+    b: JsonBody<Respond>,
+) -> Res<(StatusCode, Json<Value>)> {
+    let r = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    if m.seat.role != "party" {
+        return Err(ApiError::forbidden(
+            "only negotiating parties respond to drafts",
+        ));
+    }
+    let seat = m.seat.seat.clone();
+    record_response(
+        &s,
+        &id,
+        version,
+        &seat,
+        Some(&user.id),
+        r.verdict.as_str(),
+        r.amendment,
+        r.comment,
+        &m.public,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"version": version, "seat": seat, "verdict": r.verdict})),
+    ))
+}
+
+/// Records one seat's response and settles the draft when every party has answered.
+#[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
+pub(crate) async fn record_response(
+    s: &AppState,
+    id: &str,
+    version: i64,
+    seat: &str,
+    actor: Option<&str>,
+    verdict: &str,
+    amendment: Option<Clause>,
+    comment: Option<String>,
+    public: &ScenarioDoc,
+) -> Res<()> {
+    if !matches!(verdict, "accept" | "reject" | "amend") {
+        return Err(ApiError::invalid("verdict: accept, reject or amend"));
+    }
+    let amendment = match (verdict, amendment) {
+        ("amend", Some(a)) => {
+            let issue = public
+                .issues
+                .iter()
+                .find(|i| i.name == a.issue)
+                .ok_or_else(|| ApiError::invalid(format!("amendment: no issue `{}`", a.issue)))?;
+            let mut probe: Vec<Clause> = public
+                .issues
+                .iter()
+                .map(|i| Clause {
+                    issue: i.name.clone(),
+                    value: first_value(i),
+                    wording: None,
+                })
+                .collect();
+            if let Some(c) = probe.iter_mut().find(|c| c.issue == issue.name) {
+                c.value = a.value.clone();
+            }
+            process::normalise(public, &probe)
+                .map_err(|e| ApiError::invalid(format!("amendment: {e}")))?;
+            Some(serde_json::to_string(&a).map_err(|e| ApiError::internal(e.to_string()))?)
+        }
+        ("amend", None) => {
+            return Err(ApiError::invalid(
+                "an amendment needs `amendment`: {issue, value, wording?}",
+            ))
+        }
+        (_, Some(_)) => {
+            return Err(ApiError::invalid(
+                "`amendment` goes with the verdict `amend`",
+            ))
+        }
+        (_, None) => None,
+    };
+    if comment.as_ref().is_some_and(|c| c.len() > 4000) {
+        return Err(ApiError::invalid("comment: at most 4000 characters"));
+    }
+    let mut tx = s.store.write(id).await?;
+    let n = tx.negotiation().await?;
+    if n.status != "open" {
+        return Err(ApiError::conflict(
+            "closed",
+            format!("the negotiation is {}", n.status),
+        ));
+    }
+    let Some((status, deadline)) = tx.draft_state(version).await? else {
+        return Err(ApiError::not_found(format!("no draft {version}")));
+    };
+    if version != n.current_version || status != "open" {
+        return Err(ApiError::conflict(
+            "draft_closed",
+            format!(
+                "draft {version} is {status}; draft {} is the current one",
+                n.current_version
+            ),
+        ));
+    }
+    if now_ms() > deadline {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "deadline_passed",
+            format!("the deadline for draft {version} has passed"),
+        ));
+    }
+    let inserted = tx
+        .exec(
+            "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[Param::Text(id), Param::Int(version), Param::Text(seat), Param::Text(verdict), Param::OptText(amendment.as_deref()), Param::OptText(comment.as_deref()), Param::OptText(actor), Param::Int(now_ms())],
+        )
+        .await;
+    if let Err(crate::store::StoreError::Conflict(_)) = inserted {
+        return Err(ApiError::conflict(
+            "already_responded",
+            format!("`{seat}` has answered draft {version} already"),
+        ));
+    }
+    inserted?;
+    let amendment_value: Option<Value> = amendment
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok());
+    tx.event("response", actor, &format!("mediators,{seat}"), &json!({"version": version, "seat": seat, "verdict": verdict, "amendment": amendment_value, "comment": comment})).await?;
+    // Settle the draft once every negotiating party has answered.
+    let parties = tx.party_seats().await?;
+    let verdicts = tx.verdicts(version).await?;
+    let all_in = parties.iter().all(|p| verdicts.iter().any(|(s, _)| s == p));
+    if all_in {
+        let agreed = verdicts.iter().all(|(_, v)| v == "accept");
+        let status = if agreed { "accepted" } else { "rejected" };
+        tx.exec(
+            "UPDATE drafts SET status = $1 WHERE negotiation_id = $2 AND version = $3",
+            &[Param::Text(status), Param::Text(id), Param::Int(version)],
+        )
+        .await?;
+        if agreed {
+            tx.exec(
+                "UPDATE negotiations SET status = 'agreed', agreement_version = $1 WHERE id = $2",
+                &[Param::Int(version), Param::Text(id)],
+            )
+            .await?;
+            tx.event("agreement", None, "*", &json!({"version": version}))
+                .await?;
+        } else {
+            tx.event("draft_rejected", None, "*", &json!({"version": version}))
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    s.notify(id);
+    Ok(())
+}
+
+fn first_value(i: &accord_formats::IssueDoc) -> accord_formats::Scalar {
+    match (&i.options, i.min) {
+        (Some(opts), _) => match opts.first() {
+            Some(accord_formats::OptionDoc::Name(n)) => accord_formats::Scalar::Text(n.clone()),
+            Some(accord_formats::OptionDoc::Full(f)) => {
+                accord_formats::Scalar::Text(f.name.clone())
+            }
+            None => accord_formats::Scalar::Int(0),
+        },
+        (None, Some(min)) => match min {
+            accord_formats::Number::Int(x) => accord_formats::Scalar::Int(x),
+            accord_formats::Number::Float(x) => accord_formats::Scalar::Float(x),
+        },
+        _ => accord_formats::Scalar::Int(0),
+    }
+}
+
+/// `POST .../close` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Close {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// A mediator ends an open negotiation without agreement (recorded as failed).
+pub async fn close(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<Close>,
+) -> Res<Json<Value>> {
+    let c = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let mut tx = s.store.write(&id).await?;
+    let n = tx.negotiation().await?;
+    if n.status != "open" {
+        return Err(ApiError::conflict(
+            "closed",
+            format!("the negotiation is {} already", n.status),
+        ));
+    }
+    tx.exec(
+        "UPDATE negotiations SET status = 'failed' WHERE id = $1",
+        &[Param::Text(&id)],
+    )
+    .await?;
+    tx.exec(
+        "UPDATE drafts SET status = 'superseded' WHERE negotiation_id = $1 AND status = 'open'",
+        &[Param::Text(&id)],
+    )
+    .await?;
+    tx.event("failed", Some(&user.id), "*", &json!({"reason": c.reason}))
+        .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(json!({"status": "failed"})))
+}
+
+/// The mediator's analysis of the current draft (aggregate; no party's scores).
+pub async fn analysis(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let mut private = BTreeMap::new();
+    let mut missing = Vec::new();
+    for seat in m.seats.iter().filter(|x| x.role == "party") {
+        match seat
+            .private_doc
+            .as_deref()
+            .map(serde_json::from_str::<Private>)
+        {
+            Some(Ok(p)) => {
+                private.insert(seat.seat.clone(), p);
+            }
+            _ => missing.push(seat.seat.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(ApiError::conflict(
+            "waiting_for_preferences",
+            format!("waiting for the preferences of: {}", missing.join(", ")),
+        ));
+    }
+    let mut doc = process::merge(&m.public, &private);
+    let drafts = s.store.drafts(&id).await?;
+    let current = drafts.last().map(|d| clauses_of(&d.clauses));
+    doc.draft = None;
+    let scenario = doc
+        .to_scenario()
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let draft = match &current {
+        Some(c) => Some(
+            process::normalise(&m.public, c)
+                .map_err(ApiError::internal)?
+                .1,
+        ),
+        None => None,
+    };
+    let shared: BTreeMap<String, bool> = m
+        .seats
+        .iter()
+        .map(|x| (x.seat.clone(), x.share_with_mediator))
+        .collect();
+    let result = tokio::task::spawn_blocking(move || {
+        process::mediator_analysis(&scenario, draft.as_ref(), &|p| {
+            shared.get(p).copied().unwrap_or(false)
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))?
+    .map_err(ApiError::internal)?;
+    Ok(Json(result))
+}
+
+/// `?after=N`.
+#[derive(Deserialize)]
+pub struct After {
+    /// Events after this number.
+    #[serde(default)]
+    pub after: i64,
+}
+
+/// Whether a viewer may see an event addressed to `audience`.
+pub(crate) fn visible(audience: &str, seat: &str, mediator: bool) -> bool {
+    audience
+        .split(',')
+        .any(|a| a == "*" || a == seat || (mediator && a == "mediators"))
+}
+
+/// The audit log as the viewer may see it (a mediator sees every entry).
+pub async fn audit(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<After>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    let events = s.store.events(&id, q.after).await?;
+    Ok(Json(json!(events
+        .into_iter()
+        .filter(|e| visible(&e.audience, &m.seat.seat, m.is_mediator()))
+        .collect::<Vec<_>>())))
+}

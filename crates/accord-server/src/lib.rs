@@ -1,0 +1,336 @@
+//! `accord serve`: the seed article's process run by people over HTTP. A mediator drafts a single
+//! negotiating text, parties answer in confidence before deadlines, agents may hold party seats,
+//! and the mediator sees the aggregate analysis.
+//!
+//! - [`store`]: SQLite (default) or PostgreSQL behind one interface; all state lives there, so
+//!   several instances can serve one PostgreSQL database;
+//! - [`process`]: the scenario split into public and confidential parts, drafts as clauses, the
+//!   bridge to the engine (analysis, agents);
+//! - [`api`]: the handlers; [`auth`]: accounts, sessions, invitations' tokens;
+//! - this file: the router, live events (server-sent events, filtered per viewer), the deadline
+//!   keeper and the OpenAPI document.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod process;
+pub mod store;
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::convert::Infallible;
+use std::time::Duration;
+use store::{now_ms, Param, Store};
+use tokio::sync::broadcast;
+
+/// The shipped scenarios a negotiation can start from: (name, TOML).
+pub const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "ceasefire",
+        include_str!("../../../scenarios/ceasefire.toml"),
+    ),
+    ("trade", include_str!("../../../scenarios/trade.toml")),
+    (
+        "coalition",
+        include_str!("../../../scenarios/coalition.toml"),
+    ),
+];
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Tells this instance's live streams that a negotiation has new events.
+    changed: broadcast::Sender<String>,
+}
+
+impl AppState {
+    /// State over a store.
+    pub fn new(store: Store) -> Self {
+        AppState {
+            store,
+            changed: broadcast::channel(1024).0,
+        }
+    }
+
+    /// New events in negotiation `id`: wake the streams watching it.
+    pub fn notify(&self, id: &str) {
+        let _ = self.changed.send(id.to_string());
+    }
+}
+
+/// The HTTP API.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/api/accounts", post(api::create_account))
+        .route("/api/sessions", post(api::create_session))
+        .route("/api/scenarios", get(api::scenarios))
+        .route(
+            "/api/negotiations",
+            get(api::my_negotiations).post(api::create_negotiation),
+        )
+        .route("/api/negotiations/{id}", get(api::negotiation))
+        .route("/api/negotiations/{id}/invitations", post(api::invite))
+        .route("/api/invitations/{token}", post(api::accept_invitation))
+        .route("/api/negotiations/{id}/agents", post(api::seat_agent))
+        .route(
+            "/api/negotiations/{id}/seats/{seat}/preferences",
+            get(api::get_preferences).put(api::put_preferences),
+        )
+        .route("/api/negotiations/{id}/drafts", post(api::create_draft))
+        .route(
+            "/api/negotiations/{id}/drafts/{version}/responses",
+            post(api::respond),
+        )
+        .route("/api/negotiations/{id}/close", post(api::close))
+        .route("/api/negotiations/{id}/analysis", get(api::analysis))
+        .route("/api/negotiations/{id}/audit", get(api::audit))
+        .route("/api/negotiations/{id}/events", get(events))
+        .layer(DefaultBodyLimit::max(256 * 1024))
+        .with_state(state)
+}
+
+/// Runs the server on `addr` until interrupted.
+pub async fn serve(
+    addr: std::net::SocketAddr,
+    database: &str,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let store = Store::open(database).await?;
+    let state = AppState::new(store);
+    tokio::spawn(keep_deadlines(state.clone()));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    eprintln!(
+        "accord serve: http://{} (database {database})",
+        listener.local_addr()?
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Closes drafts whose response deadline passed, recording who missed it. Deadlines live in the
+/// database, so they are honoured after a restart and by whichever instance looks first.
+pub async fn keep_deadlines(state: AppState) {
+    loop {
+        if let Err(e) = expire_due(&state).await {
+            eprintln!("deadline keeper: {e}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
+    for (id, version) in state.store.due_drafts(now_ms()).await? {
+        let mut tx = state.store.write(&id).await?;
+        let changed = tx
+            .exec(
+                "UPDATE drafts SET status = 'expired' WHERE negotiation_id = $1 AND version = $2 AND status = 'open' AND deadline_at <= $3",
+                &[Param::Text(&id), Param::Int(version), Param::Int(now_ms())],
+            )
+            .await?;
+        if changed == 1 {
+            let answered: Vec<String> = tx
+                .verdicts(version)
+                .await?
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect();
+            let missed: Vec<String> = tx
+                .party_seats()
+                .await?
+                .into_iter()
+                .filter(|s| !answered.contains(s))
+                .collect();
+            tx.event(
+                "deadline_missed",
+                None,
+                "*",
+                &json!({"version": version, "missed": missed}),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        state.notify(&id);
+    }
+    Ok(())
+}
+
+/// Agents holding party seats answer a new draft.
+pub(crate) async fn agents_respond(
+    state: &AppState,
+    id: &str,
+    version: i64,
+) -> Result<(), error::ApiError> {
+    let seats = state.store.seats(id).await?;
+    let agents: Vec<_> = seats.iter().filter(|s| s.agent.is_some()).collect();
+    if agents.is_empty() {
+        return Ok(());
+    }
+    let n = state
+        .store
+        .negotiation(id)
+        .await?
+        .ok_or_else(|| error::ApiError::not_found("gone"))?;
+    let public: accord_formats::ScenarioDoc = serde_json::from_str(&n.public_doc)
+        .map_err(|e| error::ApiError::internal(e.to_string()))?;
+    let drafts = state.store.drafts(id).await?;
+    let Some(d) = drafts.iter().find(|d| d.version == version) else {
+        return Ok(());
+    };
+    let clauses: Vec<process::Clause> = serde_json::from_str(&d.clauses).unwrap_or_default();
+    for seat in agents {
+        let (Some(spec), Some(doc)) = (&seat.agent, &seat.private_doc) else {
+            continue;
+        };
+        // The agent sees only its own preferences: a scenario with just them.
+        let private: process::Private =
+            serde_json::from_str(doc).map_err(|e| error::ApiError::internal(e.to_string()))?;
+        let mut mine = public.clone();
+        for p in &mut mine.parties {
+            if p.name != seat.seat {
+                p.role = Some(accord_formats::RoleDoc::Observer);
+            }
+        }
+        let mut only = std::collections::BTreeMap::new();
+        only.insert(seat.seat.clone(), private);
+        let scenario = process::merge(&mine, &only)
+            .to_scenario()
+            .map_err(|e| error::ApiError::internal(e.to_string()))?;
+        let (_, outcome) =
+            process::normalise(&public, &clauses).map_err(error::ApiError::internal)?;
+        let (verdict, amendment) = process::agent_vote(&scenario, &seat.seat, spec, &outcome)
+            .map_err(error::ApiError::internal)?;
+        let amendment = amendment.map(|(i, v)| {
+            let issue = &scenario.space.issues()[i];
+            process::Clause {
+                issue: issue.name.clone(),
+                value: match issue.value(v) {
+                    accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
+                    accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
+                    accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
+                },
+                wording: None,
+            }
+        });
+        let comment = Some(format!("agent ({spec})"));
+        match api::record_response(
+            state, id, version, &seat.seat, None, verdict, amendment, comment, &public,
+        )
+        .await
+        {
+            Ok(()) => {}
+            // Closed meanwhile (another answer settled it): nothing to do.
+            Err(e) if e.status == axum::http::StatusCode::CONFLICT => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Live events of a negotiation as server-sent events, filtered for the viewer; `?after=N`
+/// (or the `Last-Event-ID` header) resumes after event N.
+async fn events(
+    State(s): State<AppState>,
+    auth::Auth(user): auth::Auth,
+    Path(id): Path<String>,
+    Query(q): Query<api::After>,
+    headers: axum::http::HeaderMap,
+) -> Result<Sse<impl futures_core::Stream<Item = Result<Event, Infallible>>>, error::ApiError> {
+    let m = api::member(&s.store, &id, &user.id).await?;
+    let mediator = m.seat.role == "mediator";
+    let seat = m.seat.seat.clone();
+    let mut last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(q.after);
+    let mut rx = s.changed.subscribe();
+    let stream = async_stream::stream! {
+        loop {
+            match s.store.events(&id, last).await {
+                Ok(list) => {
+                    for e in list {
+                        last = e.seq;
+                        if api::visible(&e.audience, &seat, mediator) {
+                            let data = json!({"seq": e.seq, "kind": e.kind, "payload": e.payload, "at": e.created_at});
+                            yield Ok(Event::default().id(e.seq.to_string()).event(e.kind.clone()).data(data.to_string()));
+                        }
+                    }
+                }
+                Err(_) => break,
+            }
+            // Woken by this instance's writes; the timeout picks up other instances' writes.
+            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+                loop {
+                    match rx.recv().await {
+                        Ok(changed) if changed == id => break,
+                        Ok(_) => continue,
+                        Err(broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(broadcast::error::RecvError::Closed) => break,
+                    }
+                }
+            })
+            .await;
+        }
+    };
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The OpenAPI document of the API.
+async fn openapi() -> Json<Value> {
+    Json(openapi_document())
+}
+
+/// The OpenAPI 3.1 document: every route, its method, who may call it, and its body.
+pub fn openapi_document() -> Value {
+    let op = |summary: &str, body: Option<Value>| {
+        let mut o = json!({"summary": summary, "responses": {"default": {"description": "JSON; errors are {\"error\": {\"code\", \"message\"}}"}}});
+        if let Some(b) = body {
+            o["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": b}}});
+        }
+        o
+    };
+    let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required, "additionalProperties": false});
+    let clause = json!({"type": "object", "properties": {"issue": {"type": "string"}, "value": {}, "wording": {"type": "string"}}, "required": ["issue", "value"]});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Accord", "version": env!("CARGO_PKG_VERSION"), "description": "Live mediation: a mediator's single negotiating text, parties' confidential preferences and responses, deadlines. Authenticate with `Authorization: Bearer TOKEN` from POST /api/sessions."},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+        "paths": {
+            "/openapi.json": {"get": op("This document", None)},
+            "/api/accounts": {"post": op("Create an account", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string", "minLength": 8}}), &["name", "password"])))},
+            "/api/sessions": {"post": op("Sign in: a bearer token", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string"}}), &["name", "password"])))},
+            "/api/scenarios": {"get": op("Shipped scenarios", None)},
+            "/api/negotiations": {
+                "get": op("Negotiations you hold a seat in", None),
+                "post": op("Create a negotiation from a shipped scenario or a scenario document; you take the mediator seat", Some(obj(json!({"title": {"type": "string"}, "scenario": {"type": "string"}, "document": {"type": "object"}}), &[])))
+            },
+            "/api/negotiations/{id}": {"get": op("The negotiation as you may see it: issues, seats, drafts with clause-level changes, responses (mediators: all; parties: their own)", None)},
+            "/api/negotiations/{id}/invitations": {"post": op("Mediator: invite someone to a free seat (a one-time token)", Some(obj(json!({"seat": {"type": "string"}}), &["seat"])))},
+            "/api/invitations/{token}": {"post": op("Take the seat an invitation is for", None)},
+            "/api/negotiations/{id}/agents": {"post": op("Mediator: an agent takes a free party seat", Some(obj(json!({"seat": {"type": "string"}, "voter": {"type": "string"}}), &["seat"])))},
+            "/api/negotiations/{id}/seats/{seat}/preferences": {
+                "get": op("A seat's confidential preferences: its holder only (mediators if shared)", None),
+                "put": op("Set your confidential preferences", Some(obj(json!({"preferences": {"type": "object"}, "share_with_mediator": {"type": "boolean"}}), &["preferences"])))
+            },
+            "/api/negotiations/{id}/drafts": {"post": op("Mediator: circulate the next draft (base_version = the current one, else 409)", Some(obj(json!({"base_version": {"type": "integer"}, "clauses": {"type": "array", "items": clause}, "note": {"type": "string"}, "respond_within_seconds": {"type": "number"}}), &["base_version", "clauses"])))},
+            "/api/negotiations/{id}/drafts/{version}/responses": {"post": op("Party: accept, reject or amend the current draft before its deadline", Some(obj(json!({"verdict": {"enum": ["accept", "reject", "amend"]}, "amendment": clause, "comment": {"type": "string"}}), &["verdict"])))},
+            "/api/negotiations/{id}/close": {"post": op("Mediator: end without agreement (recorded as failed)", Some(obj(json!({"reason": {"type": "string"}}), &[])))},
+            "/api/negotiations/{id}/analysis": {"get": op("Mediator: zone of agreement, what blocks it and what would have to give, improvements on the draft, the Nash suggestion, each party's standing (no scores)", None)},
+            "/api/negotiations/{id}/audit": {"get": op("The audit log as you may see it (?after=N)", None)},
+            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID)", None)}
+        }
+    })
+}

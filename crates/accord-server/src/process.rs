@@ -1,0 +1,336 @@
+//! The negotiation as the server keeps it, bridged to the engine: a scenario split into its
+//! public part (issues, seats) and each seat's confidential preferences, merged back only to
+//! feed the engine; drafts as clause lists; the mediator's aggregate analysis; agents' votes.
+//!
+//! **Invariant:** nothing built here for one viewer carries another seat's preferences, red
+//! lines, reservation value or utilities, unless that seat shares them with mediators and the
+//! viewer is one.
+
+use accord_analysis::{analyze, Options, Report};
+use accord_formats::{draft_from_doc, PartyDoc, RoleDoc, Scalar, ScenarioDoc};
+use accord_model::{Outcome, Scenario};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// A seat's confidential preferences: a scenario party entry without its name and role.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Private {
+    /// Utility of no agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<f64>,
+    /// Discount factor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<f64>,
+    /// Red lines (rules, or `{rule, source}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub red_lines: Vec<accord_formats::RedLineDoc>,
+    /// Issue -> weight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<BTreeMap<String, f64>>,
+    /// Issue -> option -> score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<BTreeMap<String, BTreeMap<String, Scalar>>>,
+    /// Nonlinear terms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<accord_formats::TermDoc>,
+}
+
+impl Private {
+    fn of(p: &PartyDoc) -> Option<Private> {
+        p.weights.as_ref()?;
+        Some(Private {
+            reservation: p.reservation,
+            discount: p.discount,
+            red_lines: p.red_lines.clone(),
+            weights: p.weights.clone(),
+            scores: p.scores.clone(),
+            terms: p.terms.clone(),
+        })
+    }
+
+    fn fill(&self, p: &mut PartyDoc) {
+        p.reservation = self.reservation;
+        p.discount = self.discount;
+        p.red_lines = self.red_lines.clone();
+        p.weights = self.weights.clone();
+        p.scores = self.scores.clone();
+        p.terms = self.terms.clone();
+    }
+}
+
+/// The role names as stored.
+pub fn role_name(r: Option<RoleDoc>) -> &'static str {
+    match r {
+        None | Some(RoleDoc::Party) => "party",
+        Some(RoleDoc::Mediator) => "mediator",
+        Some(RoleDoc::Observer) => "observer",
+    }
+}
+
+/// Splits a scenario into its public document and, per seat, (name, role, preferences JSON).
+pub fn split(doc: &ScenarioDoc) -> (ScenarioDoc, Vec<(String, String, Option<String>)>) {
+    let mut public = doc.clone();
+    let mut seats = Vec::new();
+    for p in &mut public.parties {
+        let private = Private::of(p).map(|x| serde_json::to_string(&x).unwrap_or_default());
+        seats.push((p.name.clone(), role_name(p.role).to_string(), private));
+        Private::default().fill(p);
+    }
+    (public, seats)
+}
+
+/// The scenario the engine sees: the public document with every seat's preferences put back.
+/// `None` for a negotiating seat without preferences yet.
+pub fn merge(public: &ScenarioDoc, private: &BTreeMap<String, Private>) -> ScenarioDoc {
+    let mut doc = public.clone();
+    for p in &mut doc.parties {
+        if let Some(x) = private.get(&p.name) {
+            x.fill(p);
+        }
+    }
+    doc
+}
+
+/// A clause of a draft: an issue settled to a value, with its wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    /// The issue.
+    pub issue: String,
+    /// Its value (an option's name, or a number).
+    pub value: Scalar,
+    /// The clause's text; by default the option's wording from the scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording: Option<String>,
+}
+
+/// Checks clauses against the issues (every issue once, valid values) and returns them in issue
+/// order with values written canonically and default wording filled in, and the outcome.
+pub fn normalise(
+    public: &ScenarioDoc,
+    clauses: &[Clause],
+) -> Result<(Vec<Clause>, Outcome), String> {
+    let space = issues_only(public)?.space;
+    let mut map = BTreeMap::new();
+    for c in clauses {
+        if map.insert(c.issue.clone(), c.value.clone()).is_some() {
+            return Err(format!("issue `{}` appears twice", c.issue));
+        }
+    }
+    let outcome = draft_from_doc(&map, &space).map_err(|e| e.to_string())?;
+    let out = space
+        .issues()
+        .iter()
+        .zip(&outcome.0)
+        .map(|(issue, &k)| {
+            let given = clauses.iter().find(|c| c.issue == issue.name);
+            let default_wording = match &issue.kind {
+                accord_model::IssueKind::Discrete { options } => {
+                    options.get(k as usize).and_then(|o| o.wording.clone())
+                }
+                _ => None,
+            };
+            Clause {
+                issue: issue.name.clone(),
+                value: scalar(&issue.value(k)),
+                wording: given.and_then(|c| c.wording.clone()).or(default_wording),
+            }
+        })
+        .collect();
+    Ok((out, outcome))
+}
+
+fn scalar(v: &accord_model::Value) -> Scalar {
+    match v {
+        accord_model::Value::Option(s) => Scalar::Text(s.clone()),
+        accord_model::Value::Integer(i) => Scalar::Int(*i),
+        accord_model::Value::Real(x) => Scalar::Float(*x),
+    }
+}
+
+/// The public scenario with placeholder preferences, for its outcome space and checks.
+fn issues_only(public: &ScenarioDoc) -> Result<Scenario, String> {
+    let mut doc = public.clone();
+    doc.draft = None;
+    for p in &mut doc.parties {
+        p.role = Some(RoleDoc::Observer);
+    }
+    doc.to_scenario().map_err(|e| e.to_string())
+}
+
+/// Clause-level differences between two drafts: what changed and how.
+pub fn diff(before: &[Clause], after: &[Clause]) -> Vec<Value> {
+    after
+        .iter()
+        .filter_map(|a| {
+            let b = before.iter().find(|b| b.issue == a.issue)?;
+            let value = b.value != a.value;
+            let wording = b.wording != a.wording;
+            (value || wording).then(|| {
+                json!({
+                    "issue": a.issue,
+                    "change": if value { "value" } else { "wording" },
+                    "from": {"value": b.value, "wording": b.wording},
+                    "to": {"value": a.value, "wording": a.wording},
+                })
+            })
+        })
+        .collect()
+}
+
+/// A seat's preferences as the engine would read them: checked against the public scenario.
+pub fn check_private(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<(), String> {
+    let mut doc = public.clone();
+    doc.draft = None;
+    for party in &mut doc.parties {
+        if party.name == seat {
+            p.fill(party);
+            party.role = Some(RoleDoc::Party);
+        } else {
+            party.role = Some(RoleDoc::Observer);
+        }
+    }
+    doc.to_scenario().map(drop).map_err(|e| e.to_string())
+}
+
+/// The mediator's view of the analysis: whether a deal exists, what blocks it and what would
+/// have to give, packages every party prefers to the draft, the Nash suggestion, and each
+/// party's standing on the draft (meets its red lines, meets its reservation) without scores.
+/// A red line's text is shown only when its party shares its preferences with mediators.
+pub fn mediator_analysis(
+    scenario: &Scenario,
+    draft: Option<&Outcome>,
+    shared: &dyn Fn(&str) -> bool,
+) -> Result<Value, String> {
+    let opts = Options {
+        draft: draft.cloned(),
+        ..Options::default()
+    };
+    let report: Report = analyze(scenario, &opts).map_err(|e| e.to_string())?;
+    let parties = &report.parties;
+    let outcome_clauses = |o: &[u32]| -> Value {
+        Value::Array(
+            scenario
+                .space
+                .issues()
+                .iter()
+                .zip(o)
+                .map(|(i, &k)| json!({"issue": i.name, "value": scalar(&i.value(k))}))
+                .collect(),
+        )
+    };
+    let red_line = |c: usize| -> Value {
+        let info = &report.red_lines[c];
+        let party = &parties[info.party];
+        if shared(party) {
+            json!({"party": party, "rule": info.rule, "source": info.source})
+        } else {
+            json!({"party": party, "rule": null})
+        }
+    };
+    let blocking: Vec<Value> = report
+        .blocking
+        .iter()
+        .map(|r| {
+            json!({
+                "red_lines": r.red_lines.iter().map(|&c| red_line(c)).collect::<Vec<_>>(),
+                "reservations": r.reservations.iter().map(|&p| &parties[p]).collect::<Vec<_>>(),
+                "best_deal": outcome_clauses(&r.outcome),
+            })
+        })
+        .collect();
+    let nash = report
+        .zone
+        .solutions
+        .nash
+        .as_ref()
+        .and_then(|n| report.zone.pareto_frontier[n.point].outcomes.first())
+        .map(|o| outcome_clauses(&o.0));
+    let model = accord_analysis::Model::new(scenario).map_err(|e| e.to_string())?;
+    let standing: Vec<Value> = match draft {
+        None => Vec::new(),
+        Some(d) => {
+            let u = model.utilities(&d.0);
+            let crossed = report
+                .draft
+                .as_ref()
+                .map(|x| x.crossed.clone())
+                .unwrap_or_default();
+            parties
+                .iter()
+                .enumerate()
+                .map(|(p, name)| {
+                    let crosses = crossed.iter().any(|&c| report.red_lines[c].party == p);
+                    json!({
+                        "party": name,
+                        "within_red_lines": !crosses,
+                        "above_reservation": u[p] >= report.disagreement[p] - 1e-12,
+                    })
+                })
+                .collect()
+        }
+    };
+    let improvements = report.draft.as_ref().map(|d| {
+        json!({
+            "count": d.improvements.count,
+            "best": d.improvements.best.iter().map(|i| outcome_clauses(&i.outcome)).collect::<Vec<_>>(),
+        })
+    });
+    Ok(json!({
+        "zone": {
+            "exists": !report.zone.is_empty(),
+            "count": report.zone.count.map(|c| c.to_string()),
+        },
+        "blocking": blocking,
+        "nash": nash,
+        "draft": {"standing": standing, "improvements": improvements},
+    }))
+}
+
+/// An agent's answer: its verdict and, with `amend`, the (issue, value index) it asks for.
+pub type AgentVote = (&'static str, Option<(usize, u32)>);
+
+/// An agent's answer to a draft.
+pub fn agent_vote(
+    scenario: &Scenario,
+    seat: &str,
+    spec: &str,
+    draft: &Outcome,
+) -> Result<AgentVote, String> {
+    let p = scenario
+        .parties
+        .iter()
+        .find(|p| p.name == seat)
+        .ok_or_else(|| format!("no seat `{seat}`"))?;
+    let prefs = p
+        .preferences
+        .as_ref()
+        .ok_or_else(|| format!("the agent of `{seat}` has no preferences"))?;
+    let index = accord_strategy::UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
+        .map_err(|e| e.to_string())?;
+    let mut v = accord_strategy::voter(
+        spec,
+        std::sync::Arc::new(index),
+        p.reservation.unwrap_or(0.0),
+    )
+    .map_err(|e| e.to_string())?;
+    let id = scenario
+        .space
+        .index(draft)
+        .ok_or("the draft is not in the outcome space")?;
+    let view = accord_strategy::VoteView {
+        draft: id,
+        accepted: None,
+        previous: None,
+        mode: accord_protocol::VoteMode::AcceptReject,
+        t: 0.0,
+    };
+    let (ballot, amendment) = v.vote(&view, &mut accord_model::Rng::new(id));
+    Ok(match ballot {
+        accord_protocol::Ballot::Accept => ("accept", None),
+        _ if amendment.is_some() => ("amend", amendment),
+        _ => ("reject", None),
+    })
+}
