@@ -571,25 +571,267 @@ fn ceasefire_talks_over_http_on_sqlite() {
     ));
 }
 
-#[test]
-fn ceasefire_talks_over_http_on_postgres() {
-    let server = std::env::var("ACCORD_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
-    let db = format!("accord_e2e_{}", std::process::id());
-    let admin = format!("{server}/test");
-    let psql = |sql: &str| {
+/// A fresh PostgreSQL database for one test, dropped afterwards.
+struct Postgres {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl Postgres {
+    fn new(tag: &str) -> Postgres {
+        let server = std::env::var("ACCORD_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("accord_{tag}_{}", std::process::id());
+        let pg = Postgres {
+            admin: format!("{server}/test"),
+            url: format!("{server}/{name}"),
+            name,
+        };
+        pg.psql(&format!("DROP DATABASE IF EXISTS {}", pg.name));
+        pg.psql(&format!("CREATE DATABASE {}", pg.name));
+        pg
+    }
+
+    fn psql(&self, sql: &str) {
         let out = Command::new("psql")
-            .args([admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
+            .args([self.admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
             .output()
-            .expect("psql runs (PostgreSQL client; .ci/run installs it)");
+            .expect("psql runs (the PostgreSQL client; .ci/run installs it)");
         assert!(
             out.status.success(),
             "psql {sql}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-    };
-    psql(&format!("DROP DATABASE IF EXISTS {db}"));
-    psql(&format!("CREATE DATABASE {db}"));
-    the_process(&format!("{server}/{db}"));
-    psql(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.psql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+#[test]
+fn ceasefire_talks_over_http_on_postgres() {
+    let pg = Postgres::new("e2e");
+    the_process(&pg.url);
+}
+
+#[test]
+fn kill_9_loses_no_acknowledged_action_on_postgres() {
+    let pg = Postgres::new("durability");
+    durability(&pg.url);
+}
+
+/// Kill -9 during a bounded load, restart on the same database: every acknowledged action is
+/// there, and a deadline set before a restart fires after it.
+fn durability(database: &str) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+    let s = start(database);
+    let med = sign_up(&s, "mediator");
+    let a = sign_up(&s, "a");
+    let n = ok(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"scenario": "trade"})),
+        ),
+        201,
+    );
+    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let inv = ok(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/invitations"),
+            Some(&med),
+            Some(json!({"seat": "Avalon"})),
+        ),
+        201,
+    );
+    ok(
+        call(&s, "POST", inv["accept"].as_str().unwrap(), Some(&a), None),
+        200,
+    );
+    let a_pref = ok(
+        call(
+            &s,
+            "GET",
+            &format!("{base}/seats/Avalon/preferences"),
+            Some(&a),
+            None,
+        ),
+        200,
+    )["preferences"]
+        .clone();
+    let nash = ok(
+        call(&s, "GET", &format!("{base}/analysis"), Some(&med), None),
+        200,
+    )["nash"]
+        .clone();
+    // The load: the mediator circulates drafts, the party rewrites its preferences; each
+    // acknowledged (2xx) write is remembered.
+    let stop = AtomicBool::new(false);
+    let acked_drafts = Mutex::new(Vec::<i64>::new());
+    let acked_prefs = Mutex::new(0usize);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut v = 0;
+            while !stop.load(Ordering::Relaxed) {
+                match try_call(
+                    &s,
+                    "POST",
+                    &format!("{base}/drafts"),
+                    Some(&med),
+                    Some(
+                        json!({"base_version": v, "clauses": nash, "respond_within_seconds": 3600}),
+                    ),
+                ) {
+                    Some((201, _)) => {
+                        v += 1;
+                        acked_drafts.lock().unwrap().push(v);
+                    }
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        });
+        scope.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                match try_call(
+                    &s,
+                    "PUT",
+                    &format!("{base}/seats/Avalon/preferences"),
+                    Some(&a),
+                    Some(json!({"preferences": a_pref})),
+                ) {
+                    Some((200, _)) => *acked_prefs.lock().unwrap() += 1,
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        });
+        std::thread::sleep(Duration::from_millis(1500));
+        // SIGKILL mid-load, as an operator or the kernel would.
+        let killed = Command::new("kill")
+            .args(["-9", &s.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        stop.store(true, Ordering::Relaxed);
+    });
+    drop(s);
+    let drafts = acked_drafts.into_inner().unwrap();
+    let prefs = acked_prefs.into_inner().unwrap();
+    assert!(
+        drafts.len() > 5 && prefs > 5,
+        "the load ran: {} drafts, {prefs} preference writes",
+        drafts.len()
+    );
+    let s2 = start(database);
+    let med = ok(
+        call(
+            &s2,
+            "POST",
+            "/api/sessions",
+            None,
+            Some(json!({"name": "mediator", "password": "correct horse"})),
+        ),
+        201,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let view = ok(call(&s2, "GET", &base, Some(&med), None), 200);
+    let versions: Vec<i64> = view["drafts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["version"].as_i64().unwrap())
+        .collect();
+    for v in &drafts {
+        assert!(
+            versions.contains(v),
+            "acknowledged draft {v} lost after kill -9"
+        );
+    }
+    let log = ok(
+        call(&s2, "GET", &format!("{base}/audit"), Some(&med), None),
+        200,
+    );
+    let updates = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "preferences_updated")
+        .count();
+    assert!(
+        updates >= prefs,
+        "{updates} preference updates logged, {prefs} acknowledged"
+    );
+    // A deadline set before a shutdown fires after the next start.
+    let current = view["current_version"].as_i64().unwrap();
+    ok(
+        call(
+            &s2,
+            "POST",
+            &format!("{base}/drafts"),
+            Some(&med),
+            Some(json!({"base_version": current, "clauses": nash, "respond_within_seconds": 1.0})),
+        ),
+        201,
+    );
+    drop(s2);
+    std::thread::sleep(Duration::from_millis(1500));
+    let s3 = start(database);
+    let waiting = Instant::now();
+    loop {
+        let log = ok(
+            call(&s3, "GET", &format!("{base}/audit"), Some(&med), None),
+            200,
+        );
+        if log
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "deadline_missed" && e["payload"]["version"] == current + 1)
+        {
+            break;
+        }
+        assert!(
+            waiting.elapsed() < Duration::from_secs(10),
+            "the deadline did not fire after the restart"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Like `call`, but `None` once the server is gone.
+fn try_call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Option<(u16, Value)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        call(server, method, path, token, body)
+    }))
+    .ok()
+}
+
+#[test]
+fn kill_9_loses_no_acknowledged_action_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    durability(&format!(
+        "sqlite://{}",
+        dir.path().join("accord.db").display()
+    ));
 }

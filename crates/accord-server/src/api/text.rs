@@ -392,4 +392,3 @@ pub async fn analysis(
     .map_err(ApiError::internal)?;
     Ok(Json(result))
 }
-

@@ -1,0 +1,363 @@
+//! Who may do what in `accord serve`: every endpoint for every role (mediator, each party,
+//! a signed-in outsider, nobody signed in), and no response or live stream of one seat ever
+//! carrying another party's private data.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+mod common;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(database: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--port", "0", "--database", database])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("accord serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("address line");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("address")
+        .to_string();
+    Server { child, base }
+}
+
+/// Status and body text of one call; for a live stream, what arrived within `stream_for`.
+fn call(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_millis(1500)))
+        .build()
+        .into();
+    let mut req = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", s.base));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = match body {
+        Some(b) => agent.run(
+            req.header("content-type", "application/json")
+                .body(b.to_string())
+                .unwrap(),
+        ),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .expect("request");
+    let status = resp.status().as_u16();
+    let mut bytes = Vec::new();
+    // A live stream ends at the timeout: keep what arrived.
+    let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn json_of(r: (u16, String), want: u16) -> Value {
+    assert_eq!(r.0, want, "{}", r.1);
+    serde_json::from_str(&r.1).unwrap_or(Value::Null)
+}
+
+fn sign_up(s: &Server, name: &str) -> String {
+    json_of(
+        call(
+            s,
+            "POST",
+            "/api/accounts",
+            None,
+            Some(json!({"name": name, "password": "correct horse"})),
+        ),
+        201,
+    );
+    let v = json_of(
+        call(
+            s,
+            "POST",
+            "/api/sessions",
+            None,
+            Some(json!({"name": name, "password": "correct horse"})),
+        ),
+        201,
+    );
+    v["token"].as_str().unwrap().to_string()
+}
+
+/// Preferences with markers that must never reach another seat.
+fn secret_preferences(tag: &str, reservation: f64) -> Value {
+    json!({
+        "reservation": reservation,
+        "weights": {"hostages": 0.3, "ceasefire": 0.3, "withdrawal": 0.2, "withdrawal_language": 0.1, "rafah": 0.05, "humanitarian": 0.05},
+        "scores": {
+            "hostages": {"none": 0.0, "some": 0.5, "all": 1.0},
+            "ceasefire": {"pause": 1.0, "permanent": 0.0},
+            "withdrawal": {"none": 1.0, "partial": 0.5, "full": 0.0},
+            "withdrawal_language": {"possibility": 1.0, "guaranteed": 0.0},
+            "rafah": {"not_addressed": 1.0, "no_offensive": 0.0},
+            "humanitarian": {"current": 1.0, "expanded": 0.0},
+        },
+        "red_lines": [{"rule": "hostages != none", "source": format!("SECRET-{tag}-SOURCE")}],
+    })
+}
+
+#[test]
+fn every_endpoint_for_every_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(&format!(
+        "sqlite://{}",
+        dir.path().join("rights.db").display()
+    ));
+    let med = sign_up(&s, "med");
+    let a = sign_up(&s, "party-a");
+    let b = sign_up(&s, "party-b");
+    let out = sign_up(&s, "outsider");
+    let n = json_of(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"scenario": "ceasefire"})),
+        ),
+        201,
+    );
+    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    for (seat, token) in [("israel", &a), ("hamas", &b)] {
+        let inv = json_of(
+            call(
+                &s,
+                "POST",
+                &format!("{base}/invitations"),
+                Some(&med),
+                Some(json!({"seat": seat})),
+            ),
+            201,
+        );
+        json_of(
+            call(
+                &s,
+                "POST",
+                inv["accept"].as_str().unwrap(),
+                Some(token),
+                None,
+            ),
+            200,
+        );
+    }
+    json_of(
+        call(
+            &s,
+            "PUT",
+            &format!("{base}/seats/israel/preferences"),
+            Some(&a),
+            Some(json!({"preferences": secret_preferences("A", 0.123456789)})),
+        ),
+        200,
+    );
+    json_of(
+        call(
+            &s,
+            "PUT",
+            &format!("{base}/seats/hamas/preferences"),
+            Some(&b),
+            Some(json!({"preferences": secret_preferences("B", 0.987654321)})),
+        ),
+        200,
+    );
+    let draft = json!({"base_version": 0, "respond_within_seconds": 600, "clauses": [
+        {"issue": "hostages", "value": "all"}, {"issue": "ceasefire", "value": "pause"},
+        {"issue": "withdrawal", "value": "partial"}, {"issue": "withdrawal_language", "value": "possibility"},
+        {"issue": "rafah", "value": "not_addressed"}, {"issue": "humanitarian", "value": "expanded"}]});
+    json_of(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts"),
+            Some(&med),
+            Some(draft.clone()),
+        ),
+        201,
+    );
+    json_of(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/1/responses"),
+            Some(&a),
+            Some(json!({"verdict": "reject", "comment": "SECRET-A-COMMENT"})),
+        ),
+        201,
+    );
+    json_of(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/1/responses"),
+            Some(&b),
+            Some(
+                json!({"verdict": "amend", "amendment": {"issue": "ceasefire", "value": "permanent"}, "comment": "SECRET-B-COMMENT"}),
+            ),
+        ),
+        201,
+    );
+
+    // (method, path, body, expected status for mediator, party A, party B, outsider, nobody).
+    let d2 = {
+        let mut d = draft.clone();
+        d["base_version"] = json!(1);
+        d
+    };
+    let matrix: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
+        ("GET", base.clone(), None, [200, 200, 200, 404, 401]),
+        (
+            "GET",
+            format!("{base}/audit"),
+            None,
+            [200, 200, 200, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/events"),
+            None,
+            [200, 200, 200, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/analysis"),
+            None,
+            [200, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/seats/israel/preferences"),
+            None,
+            [403, 200, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/seats/hamas/preferences"),
+            None,
+            [403, 403, 200, 404, 401],
+        ),
+        (
+            "PUT",
+            format!("{base}/seats/hamas/preferences"),
+            Some(json!({"preferences": secret_preferences("B", 0.987654321)})),
+            [403, 403, 200, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/invitations"),
+            Some(json!({"seat": "qatar"})),
+            [201, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/agents"),
+            Some(json!({"seat": "israel"})),
+            [409, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/drafts/1/responses"),
+            Some(json!({"verdict": "accept"})),
+            [403, 409, 409, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/drafts"),
+            Some(d2),
+            [201, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/close"),
+            Some(json!({})),
+            [200, 403, 403, 404, 401],
+        ),
+    ];
+    let who: [(&str, Option<&str>); 5] = [
+        ("mediator", Some(&med)),
+        ("party A", Some(&a)),
+        ("party B", Some(&b)),
+        ("outsider", Some(&out)),
+        ("nobody", None),
+    ];
+    for (method, path, body, expected) in &matrix {
+        // The mediator acts last, so that its writes do not change what the others meet.
+        for k in [1, 2, 3, 4, 0] {
+            let (name, token) = who[k];
+            let (status, text) = call(&s, method, path, token, body.clone());
+            assert_eq!(status, expected[k], "{name}: {method} {path} -> {text}");
+            if status >= 400 {
+                let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                assert!(
+                    v["error"]["code"].is_string() && v["error"]["message"].is_string(),
+                    "{method} {path}: {text}"
+                );
+            }
+        }
+    }
+    // Private data: what party B can read anywhere never holds party A's, and the other way
+    // round; the mediator sees comments (they are addressed to it) but no preferences.
+    let reads = |token: &str| -> String {
+        let mut all = String::new();
+        for p in [
+            base.clone(),
+            format!("{base}/audit"),
+            format!("{base}/events"),
+            format!("{base}/seats/israel/preferences"),
+            format!("{base}/seats/hamas/preferences"),
+            format!("{base}/analysis"),
+        ] {
+            all.push_str(&call(&s, "GET", &p, Some(token), None).1);
+        }
+        all
+    };
+    let seen_by_b = reads(&b);
+    assert!(
+        seen_by_b.contains("SECRET-B-SOURCE") && seen_by_b.contains("SECRET-B-COMMENT"),
+        "B sees its own data"
+    );
+    assert!(
+        seen_by_b.contains("event: draft"),
+        "B's live stream carries the drafts: {seen_by_b}"
+    );
+    for secret in ["SECRET-A", "0.123456789"] {
+        assert!(!seen_by_b.contains(secret), "party B saw {secret}");
+    }
+    let seen_by_a = reads(&a);
+    for secret in ["SECRET-B", "0.987654321"] {
+        assert!(!seen_by_a.contains(secret), "party A saw {secret}");
+    }
+    let seen_by_med = reads(&med);
+    assert!(seen_by_med.contains("SECRET-A-COMMENT") && seen_by_med.contains("SECRET-B-COMMENT"));
+    for secret in [
+        "SECRET-A-SOURCE",
+        "SECRET-B-SOURCE",
+        "0.123456789",
+        "0.987654321",
+    ] {
+        assert!(!seen_by_med.contains(secret), "the mediator saw {secret}");
+    }
+}
