@@ -183,7 +183,7 @@ pub(crate) async fn agents_respond(
         .ok_or_else(|| error::ApiError::not_found("gone"))?;
     let public: accord_formats::ScenarioDoc = serde_json::from_str(&n.public_doc)
         .map_err(|e| error::ApiError::internal(e.to_string()))?;
-    let drafts = state.store.drafts(id).await?;
+    let drafts = state.store.drafts(id, version).await?;
     let Some(d) = drafts.iter().find(|d| d.version == version) else {
         return Ok(());
     };

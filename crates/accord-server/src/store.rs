@@ -36,7 +36,10 @@ pub enum Backend {
 /// The database behind the server.
 #[derive(Clone)]
 pub struct Store {
+    /// Writes (SQLite: its one writer connection).
     pool: AnyPool,
+    /// Reads outside transactions (SQLite in WAL mode: readers run beside the writer).
+    read: AnyPool,
     /// Its backend.
     pub backend: Backend,
     /// The URL it was opened with.
@@ -185,37 +188,43 @@ impl Store {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_string(),
         };
-        let pool = match backend {
-            // One connection: SQLite has one writer anyway, and this way a transaction never
-            // waits for a lock another connection holds.
-            Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(1)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            use sqlx::Executor;
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            // WAL with NORMAL: a commit survives the process being killed (what the durability test
-                            // checks); only an operating-system crash or power loss may lose the last commits.
-                            conn.execute("PRAGMA synchronous = NORMAL").await?;
-                            conn.execute("PRAGMA foreign_keys = ON").await?;
-                            conn.execute("PRAGMA busy_timeout = 5000").await?;
-                            Ok(())
-                        })
+        let sqlite = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sqlx::Executor;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // WAL with NORMAL: a commit survives the process being killed (what the
+                        // durability test checks); only an operating-system crash or power loss
+                        // may lose the last commits.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        Ok(())
                     })
-                    .connect(&connect)
-                    .await?
+                })
+        };
+        let (pool, read) = match backend {
+            // One writer connection: SQLite has one writer anyway, and this way a transaction
+            // never waits for a lock another connection holds. Readers run beside it (WAL).
+            Backend::Sqlite => {
+                let pool = sqlite(1).connect(&connect).await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (pool, sqlite(4).connect(&connect).await?)
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .connect(&connect)
-                    .await?
+                    .await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (pool.clone(), pool)
             }
         };
-        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store {
             pool,
+            read,
             backend,
             url: url.to_string(),
         })
@@ -245,7 +254,7 @@ impl Store {
     pub async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
         let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE name = $1")
             .bind(name)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         row.map(|r| {
             Ok((
@@ -285,7 +294,7 @@ impl Store {
         )
         .bind(token_hash)
         .bind(now_ms())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?;
         Ok(row
             .map(|r| -> Result<User, sqlx::Error> {
@@ -336,7 +345,7 @@ impl Store {
     pub async fn negotiation(&self, id: &str) -> Result<Option<NegotiationRow>, StoreError> {
         let row = sqlx::query("SELECT id, title, public_doc, status, agreement_version, current_version FROM negotiations WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         Ok(row.as_ref().map(negotiation).transpose()?)
     }
@@ -348,7 +357,7 @@ impl Store {
     ) -> Result<Vec<(NegotiationRow, String)>, StoreError> {
         let rows = sqlx::query("SELECT n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, s.seat FROM negotiations n JOIN seats s ON s.negotiation_id = n.id WHERE s.user_id = $1 ORDER BY n.created_at")
             .bind(user)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?;
         rows.iter()
             .map(|r| Ok((negotiation(r)?, r.try_get("seat")?)))
@@ -360,16 +369,21 @@ impl Store {
     pub async fn seats(&self, negotiation_id: &str) -> Result<Vec<SeatRow>, StoreError> {
         let rows = sqlx::query("SELECT seat, role, user_id, agent, private_doc, share_with_mediator FROM seats WHERE negotiation_id = $1 ORDER BY seat")
             .bind(negotiation_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?;
         Ok(rows.iter().map(seat).collect::<Result<_, _>>()?)
     }
 
-    /// Every draft, oldest first.
-    pub async fn drafts(&self, negotiation_id: &str) -> Result<Vec<DraftRow>, StoreError> {
-        let rows = sqlx::query("SELECT version, clauses, note, deadline_at, status, created_at FROM drafts WHERE negotiation_id = $1 ORDER BY version")
+    /// The drafts from version `from` on (0 or 1: all), oldest first.
+    pub async fn drafts(
+        &self,
+        negotiation_id: &str,
+        from: i64,
+    ) -> Result<Vec<DraftRow>, StoreError> {
+        let rows = sqlx::query("SELECT version, clauses, note, deadline_at, status, created_at FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version")
             .bind(negotiation_id)
-            .fetch_all(&self.pool)
+            .bind(from)
+            .fetch_all(&self.read)
             .await?;
         rows.iter()
             .map(|r| {
@@ -386,11 +400,16 @@ impl Store {
             .map_err(StoreError::Db)
     }
 
-    /// Every response, by draft then time.
-    pub async fn responses(&self, negotiation_id: &str) -> Result<Vec<ResponseRow>, StoreError> {
-        let rows = sqlx::query("SELECT version, seat, verdict, amendment, comment, created_at FROM responses WHERE negotiation_id = $1 ORDER BY version, created_at, seat")
+    /// The responses to drafts from version `from` on, by draft then time.
+    pub async fn responses(
+        &self,
+        negotiation_id: &str,
+        from: i64,
+    ) -> Result<Vec<ResponseRow>, StoreError> {
+        let rows = sqlx::query("SELECT version, seat, verdict, amendment, comment, created_at FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat")
             .bind(negotiation_id)
-            .fetch_all(&self.pool)
+            .bind(from)
+            .fetch_all(&self.read)
             .await?;
         rows.iter()
             .map(|r| {
@@ -416,7 +435,7 @@ impl Store {
         let rows = sqlx::query("SELECT seq, kind, actor, audience, payload, created_at FROM events WHERE negotiation_id = $1 AND seq > $2 ORDER BY seq")
             .bind(negotiation_id)
             .bind(after)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?;
         rows.iter()
             .map(|r| {
@@ -438,7 +457,7 @@ impl Store {
     pub async fn due_drafts(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = sqlx::query("SELECT negotiation_id, version FROM drafts WHERE status = 'open' AND deadline_at <= $1")
             .bind(now)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?;
         rows.iter()
             .map(|r| Ok((r.try_get("negotiation_id")?, r.try_get("version")?)))
@@ -483,7 +502,7 @@ impl Store {
     ) -> Result<Option<(String, String)>, StoreError> {
         let row = sqlx::query("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         Ok(row
             .map(|r| -> Result<(String, String), sqlx::Error> {

@@ -225,11 +225,20 @@ pub(crate) fn clauses_of(json: &str) -> Vec<Clause> {
     serde_json::from_str(json).unwrap_or_default()
 }
 
+/// `?history=false`: only the current draft.
+#[derive(Deserialize)]
+pub struct View {
+    /// Whether to list every draft (the default) or only the current one.
+    #[serde(default)]
+    pub history: Option<bool>,
+}
+
 /// The negotiation as the viewer may see it.
 pub async fn negotiation(
     State(s): State<AppState>,
     Auth(user): Auth,
     Path(id): Path<String>,
+    Query(q): Query<View>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
     let n = s
@@ -237,8 +246,15 @@ pub async fn negotiation(
         .negotiation(&id)
         .await?
         .ok_or_else(|| ApiError::not_found("gone"))?;
-    let drafts = s.store.drafts(&id).await?;
-    let responses = s.store.responses(&id).await?;
+    // Without the history, the current draft only (and the one before, for its changes).
+    let from = if q.history.unwrap_or(true) {
+        0
+    } else {
+        n.current_version - 1
+    };
+    let drafts = s.store.drafts(&id, from).await?;
+    let from_current = if from == 0 { 0 } else { n.current_version };
+    let responses = s.store.responses(&id, from_current).await?;
     let mut prev: Vec<Clause> = Vec::new();
     let drafts_json: Vec<Value> = drafts
         .iter()
@@ -261,6 +277,9 @@ pub async fn negotiation(
                 "responses": visible,
             })
         })
+        .zip(&drafts)
+        .filter(|(_, d)| d.version >= from_current)
+        .map(|(v, _)| v)
         .collect();
     let seats: Vec<Value> = m
         .seats

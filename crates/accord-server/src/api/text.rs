@@ -50,7 +50,12 @@ pub async fn create_draft(
     let deadline = now_ms() + (within * 1000.0) as i64;
     // Read before the transaction (see the store's invariant); the version check below makes
     // sure it is still the last draft.
-    let previous: Vec<Clause> = match s.store.drafts(&id).await?.last() {
+    let last = s
+        .store
+        .negotiation(&id)
+        .await?
+        .map_or(0, |n| n.current_version);
+    let previous: Vec<Clause> = match s.store.drafts(&id, last).await?.last() {
         Some(p) => clauses_of(&p.clauses),
         None => Vec::new(),
     };
@@ -363,7 +368,12 @@ pub async fn analysis(
         ));
     }
     let mut doc = process::merge(&m.public, &private);
-    let drafts = s.store.drafts(&id).await?;
+    let last = s
+        .store
+        .negotiation(&id)
+        .await?
+        .map_or(0, |n| n.current_version);
+    let drafts = s.store.drafts(&id, last).await?;
     let current = drafts.last().map(|d| clauses_of(&d.clauses));
     doc.draft = None;
     let scenario = doc
