@@ -835,3 +835,114 @@ fn kill_9_loses_no_acknowledged_action_on_sqlite() {
         dir.path().join("accord.db").display()
     ));
 }
+
+/// Two instances on one PostgreSQL database: a draft written through one reaches a party's
+/// live stream on the other at once (LISTEN/NOTIFY, not the 10-second safety poll), and either
+/// instance answers for the same state.
+#[test]
+fn two_instances_share_one_postgres() {
+    let pg = Postgres::new("instances");
+    let one = start(&pg.url);
+    let two = start(&pg.url);
+    let med = sign_up(&one, "mediator");
+    let party = sign_up(&two, "party");
+    let n = ok(
+        call(
+            &one,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"scenario": "trade"})),
+        ),
+        201,
+    );
+    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let inv = ok(
+        call(
+            &one,
+            "POST",
+            &format!("{base}/invitations"),
+            Some(&med),
+            Some(json!({"seat": "Avalon"})),
+        ),
+        201,
+    );
+    ok(
+        call(
+            &two,
+            "POST",
+            inv["accept"].as_str().unwrap(),
+            Some(&party),
+            None,
+        ),
+        200,
+    );
+    let nash = ok(
+        call(&two, "GET", &format!("{base}/analysis"), Some(&med), None),
+        200,
+    )["nash"]
+        .clone();
+    let stream = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            use std::io::Read;
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .timeout_global(Some(Duration::from_secs(4)))
+                .build()
+                .into();
+            let resp = agent
+                .get(format!("{}{base}/events", two.base))
+                .header("authorization", format!("Bearer {party}"))
+                .call()
+                .expect("stream");
+            let mut got = Vec::new();
+            let mut reader = resp.into_body().into_reader();
+            let mut buf = [0u8; 4096];
+            let began = Instant::now();
+            while let Ok(k) = reader.read(&mut buf) {
+                if k == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..k]);
+                if String::from_utf8_lossy(&got).contains("event: draft") {
+                    return (String::from_utf8_lossy(&got).into_owned(), began.elapsed());
+                }
+            }
+            (String::from_utf8_lossy(&got).into_owned(), began.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        ok(
+            call(
+                &one,
+                "POST",
+                &format!("{base}/drafts"),
+                Some(&med),
+                Some(json!({"base_version": 0, "clauses": nash})),
+            ),
+            201,
+        );
+        reader.join().unwrap()
+    });
+    assert!(
+        stream.0.contains("event: draft"),
+        "instance two's stream missed the draft: {}",
+        stream.0
+    );
+    assert!(
+        stream.1 < Duration::from_secs(3),
+        "the draft took {:?}: not pushed",
+        stream.1
+    );
+    // The party answers through instance two; instance one sees it.
+    ok(
+        call(
+            &two,
+            "POST",
+            &format!("{base}/drafts/1/responses"),
+            Some(&party),
+            Some(json!({"verdict": "accept"})),
+        ),
+        201,
+    );
+    let v = ok(call(&one, "GET", &base, Some(&med), None), 200);
+    assert_eq!(v["drafts"][0]["responses"][0]["verdict"], "accept");
+}

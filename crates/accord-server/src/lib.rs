@@ -105,6 +105,7 @@ pub async fn serve(
     let store = Store::open(database).await?;
     let state = AppState::new(store);
     tokio::spawn(keep_deadlines(state.clone()));
+    tokio::spawn(listen(state.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!(
         "accord serve: http://{} (database {database})",
@@ -163,6 +164,17 @@ async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
         state.notify(&id);
     }
     Ok(())
+}
+
+/// Wakes this instance's live streams when another instance (same PostgreSQL) writes events.
+pub async fn listen(state: AppState) {
+    let changed = state.changed.clone();
+    state
+        .store
+        .listen(move |id| {
+            let _ = changed.send(id);
+        })
+        .await;
 }
 
 /// Agents holding party seats answer a new draft.
@@ -255,6 +267,10 @@ async fn events(
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(q.after);
     let mut rx = s.changed.subscribe();
+    let poll = match s.store.backend {
+        store::Backend::Postgres => Duration::from_secs(10),
+        store::Backend::Sqlite => Duration::from_secs(1),
+    };
     let stream = async_stream::stream! {
         loop {
             match s.store.events(&id, last).await {
@@ -269,8 +285,9 @@ async fn events(
                 }
                 Err(_) => break,
             }
-            // Woken by this instance's writes; the timeout picks up other instances' writes.
-            let _ = tokio::time::timeout(Duration::from_secs(1), async {
+            // Woken by this instance's writes, and on PostgreSQL by every instance's (NOTIFY);
+            // the timeout is a safety net (and, on SQLite, how other processes' writes arrive).
+            let _ = tokio::time::timeout(poll, async {
                 loop {
                     match rx.recv().await {
                         Ok(changed) if changed == id => break,

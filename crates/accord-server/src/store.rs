@@ -173,6 +173,7 @@ fn seat(r: &AnyRow) -> Result<SeatRow, sqlx::Error> {
 pub struct Tx<'a> {
     tx: Transaction<'a, sqlx::Any>,
     negotiation: String,
+    backend: Backend,
 }
 
 impl Store {
@@ -228,6 +229,27 @@ impl Store {
             backend,
             url: url.to_string(),
         })
+    }
+
+    /// On PostgreSQL, calls `changed` with the negotiation id of every event any instance
+    /// commits (LISTEN/NOTIFY), reconnecting when the connection drops. On SQLite, returns.
+    pub async fn listen(&self, changed: impl Fn(String) + Send + 'static) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        loop {
+            match sqlx::postgres::PgListener::connect(&self.url).await {
+                Ok(mut l) => {
+                    if l.listen("accord_events").await.is_ok() {
+                        while let Ok(n) = l.recv().await {
+                            changed(n.payload().to_string());
+                        }
+                    }
+                }
+                Err(e) => eprintln!("event listener: {e}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
     }
 
     /// Creates an account; `Conflict` when the name is taken.
@@ -475,6 +497,7 @@ impl Store {
         Ok(Tx {
             tx,
             negotiation: negotiation_id.to_string(),
+            backend: self.backend,
         })
     }
 
@@ -615,6 +638,13 @@ impl Tx<'_> {
             ],
         )
         .await?;
+        if self.backend == Backend::Postgres {
+            // Delivered at commit to every instance listening (see `listen`).
+            sqlx::query("SELECT pg_notify('accord_events', $1)")
+                .bind(&self.negotiation)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         Ok(seq)
     }
 
