@@ -558,6 +558,35 @@ fn the_process(database: &str) {
         "{}",
         bad.1
     );
+    // A scenario file uploaded as TOML; a broken one is refused with its line and column.
+    let text = std::fs::read_to_string(common::root().join("scenarios/coalition.toml")).unwrap();
+    let up = ok(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"toml": text})),
+        ),
+        201,
+    );
+    assert_eq!(up["title"], "Coalition agreement");
+    let broken = call(
+        &s,
+        "POST",
+        "/api/negotiations",
+        Some(&med),
+        Some(json!({"toml": "name = \"x\"\n[[issues]]\nname = 3\n"})),
+    );
+    assert_eq!(broken.0, 400);
+    assert!(
+        broken.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("toml:3:"),
+        "{}",
+        broken.1
+    );
     let openapi = ok(call(&s, "GET", "/openapi.json", None, None), 200);
     assert!(openapi["paths"]["/api/negotiations/{id}/drafts"]["post"].is_object());
 }

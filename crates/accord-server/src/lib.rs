@@ -332,7 +332,7 @@ pub fn openapi_document() -> Value {
             "/api/scenarios": {"get": op("Shipped scenarios", None)},
             "/api/negotiations": {
                 "get": op("Negotiations you hold a seat in", None),
-                "post": op("Create a negotiation from a shipped scenario or a scenario document; you take the mediator seat", Some(obj(json!({"title": {"type": "string"}, "scenario": {"type": "string"}, "document": {"type": "object"}}), &[])))
+                "post": op("Create a negotiation from a shipped scenario or a scenario document; you take the mediator seat", Some(obj(json!({"title": {"type": "string"}, "scenario": {"type": "string"}, "document": {"type": "object"}, "toml": {"type": "string"}}), &[])))
             },
             "/api/negotiations/{id}": {"get": op("The negotiation as you may see it: issues, seats, drafts with clause-level changes, responses (mediators: all; parties: their own)", None)},
             "/api/negotiations/{id}/invitations": {"post": op("Mediator: invite someone to a free seat (a one-time token)", Some(obj(json!({"seat": {"type": "string"}}), &["seat"])))},

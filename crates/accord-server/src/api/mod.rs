@@ -89,8 +89,12 @@ pub async fn scenarios() -> Json<Value> {
 #[serde(deny_unknown_fields)]
 pub struct NewNegotiation {
     title: Option<String>,
+    /// A shipped scenario's name.
     scenario: Option<String>,
+    /// A scenario document (the JSON form of the scenario format).
     document: Option<ScenarioDoc>,
+    /// A scenario file's text in TOML (an uploaded file).
+    toml: Option<String>,
 }
 
 /// Creates a negotiation; its creator takes the (first) mediator seat.
@@ -100,8 +104,8 @@ pub async fn create_negotiation(
     b: JsonBody<NewNegotiation>,
 ) -> Res<(StatusCode, Json<Value>)> {
     let n = body(b)?;
-    let mut doc: ScenarioDoc = match (n.scenario, n.document) {
-        (Some(name), None) => {
+    let mut doc: ScenarioDoc = match (n.scenario, n.document, n.toml) {
+        (Some(name), None, None) => {
             let text = crate::SCENARIOS
                 .iter()
                 .find(|(k, _)| *k == name)
@@ -113,10 +117,16 @@ pub async fn create_negotiation(
                 })?;
             toml::from_str(text).map_err(|e| ApiError::internal(e.to_string()))?
         }
-        (None, Some(d)) => d,
+        (None, Some(d), None) => d,
+        (None, None, Some(text)) => {
+            // The same reader as `accord check`: errors say line, column and what was expected.
+            let scenario = accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml")
+                .map_err(|e| ApiError::invalid(e.to_string()))?;
+            ScenarioDoc::from_scenario(&scenario)
+        }
         _ => {
             return Err(ApiError::invalid(
-                "give either `scenario` (a shipped one's name) or `document` (a scenario)",
+                "give one of `scenario` (a shipped one's name), `document` (a scenario as JSON) or `toml` (a scenario file's text)",
             ))
         }
     };
