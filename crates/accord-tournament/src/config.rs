@@ -127,7 +127,21 @@ impl ProtocolSetting {
             ProtocolKind::Sao => "sao",
             ProtocolKind::SingleText => "single-text",
         };
-        format!("{name}/{}", self.rounds)
+        match self.protocol {
+            ProtocolKind::Sao => format!("{name}/{}", self.rounds),
+            // Voting rules tell single-text leagues apart.
+            ProtocolKind::SingleText => {
+                let votes = match self.votes {
+                    Votes::Accept => "",
+                    Votes::Feedback => "/feedback",
+                };
+                let voter = match self.voter() {
+                    "hill-climber" => String::new(),
+                    other => format!("/{other}"),
+                };
+                format!("{name}/{}{votes}{voter}", self.rounds)
+            }
+        }
     }
 
     /// The voter spec (single text).
@@ -218,8 +232,13 @@ impl Config {
                     "needs count >= 1, parties >= 2, issues >= 1 and values >= 2".into(),
                 ));
             }
-            if (r.values as f64).powi(r.issues as i32) > accord_strategy::index::MAX_INDEXED as f64
-            {
+            let outcomes = (r.values as u128)
+                .checked_pow(u32::try_from(r.issues).unwrap_or(u32::MAX))
+                .unwrap_or(u128::MAX);
+            if r.parties > 16 {
+                return Err((here, "at most 16 parties per random domain".into()));
+            }
+            if outcomes > accord_strategy::index::MAX_INDEXED {
                 return Err((
                     here,
                     format!(
@@ -238,6 +257,15 @@ impl Config {
         }
         for (i, p) in self.protocols.iter().enumerate() {
             let here = at("protocols", i);
+            if self.protocols[..i].iter().any(|q| q.label() == p.label()) {
+                return Err((
+                    here,
+                    format!(
+                        "a second `{}` league: each protocol setting once",
+                        p.label()
+                    ),
+                ));
+            }
             if p.rounds == 0 {
                 return Err((here, "rounds must be at least 1".into()));
             }

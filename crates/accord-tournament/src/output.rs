@@ -197,6 +197,7 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<RunReport, TournamentError> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let _lock = lock(dir)?;
     let manifest = Manifest {
         format: 1,
         name: t.config.name.clone(),
@@ -342,6 +343,21 @@ fn encode(
     }
     let csv = w.into_inner().map_err(|e| bad(e.into_error().into()))?;
     Ok(Encoded { rows, json, csv })
+}
+
+/// Holds `DIR/.lock` exclusively while a run or merge writes there, so that two processes
+/// (a retried pod beside the old one, a double submission) never append to the same files.
+fn lock(dir: &Path) -> Result<File, TournamentError> {
+    let path = dir.join(".lock");
+    let f = File::create(&path).map_err(io(&path))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(out_err(
+            dir,
+            "another `accord tournament` is writing here; wait for it or use another folder",
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path)(e)),
+    }
 }
 
 /// Byte offsets just past each complete JSON line of `path` that parses as a row of `shard`
@@ -524,12 +540,28 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Vec<Standing>, TournamentErro
     }
     for (m, d) in &shards {
         let rows = complete_json_rows(&d.join(JSONL), m.shard)?.len() as u64;
+        // The header and one record per negotiation, each complete.
+        let csv_rows = (complete_csv_rows(&d.join(CSV))?.len() as u64).saturating_sub(1);
         let want = m.shard.len(m.total);
-        if rows != want {
-            return Err(out_err(d, format!("shard {}/{count} has {rows} of its {want} negotiations; rerun it (it resumes) before merging", m.shard.index)));
+        if rows != want || csv_rows != want {
+            return Err(out_err(d, format!("shard {}/{count} has {} of its {want} negotiations; rerun it (it resumes) before merging", m.shard.index, rows.min(csv_rows))));
+        }
+    }
+    // Writing the output must not destroy an input.
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(o) = canonical(out) {
+        if shards
+            .iter()
+            .any(|(_, d)| canonical(d).as_ref() == Some(&o))
+        {
+            return Err(out_err(
+                out,
+                "is one of the shard folders: merge into another folder",
+            ));
         }
     }
     std::fs::create_dir_all(out).map_err(io(out))?;
+    let _lock = lock(out)?;
     let manifest = Manifest {
         shard: Shard::ALL,
         ..first.clone()
@@ -557,7 +589,6 @@ pub fn merge(dirs: &[&Path], out: &Path) -> Result<Vec<Standing>, TournamentErro
         let j = BufReader::new(File::open(&jp).map_err(io(&jp))?);
         let c = csv::ReaderBuilder::new()
             .has_headers(true)
-            .flexible(true)
             .from_reader(BufReader::new(File::open(&cp).map_err(io(&cp))?));
         inputs.push((j, c, cp));
     }

@@ -199,7 +199,14 @@ impl Tournament {
                 };
                 let count = lineups.len() as u64 * config.repetitions as u64;
                 if count == 0 {
-                    continue;
+                    return Err(TournamentError::Domain {
+                        domain: domain.source.clone(),
+                        message: format!(
+                            "{} seats but only {} strategies and self_play = false: no lineup fills it",
+                            domain.seats.len(),
+                            config.strategies.len()
+                        ),
+                    });
                 }
                 let k = domain.seats.len();
                 let names = lineups

@@ -209,3 +209,53 @@ fn results_measure_what_they_claim() {
         assert!((row.welfare - row.discounted.iter().sum::<f64>()).abs() < 1e-12);
     }
 }
+
+#[test]
+fn merge_refuses_a_torn_shard_and_its_own_input() {
+    let t = tournament(CONFIG);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dirs: Vec<_> = (0..2).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    for (i, d) in dirs.iter().enumerate() {
+        run(
+            &t,
+            d,
+            Shard {
+                index: i as u64,
+                count: 2,
+            },
+            &(),
+        )
+        .expect("shard");
+    }
+    let refs: Vec<&Path> = dirs.iter().map(|d| d.as_path()).collect();
+    // A kill between the JSON and the CSV flush: the CSV is short by a torn record.
+    let csv = std::fs::read_to_string(dirs[1].join("results.csv")).unwrap();
+    std::fs::write(dirs[1].join("results.csv"), &csv[..csv.len() - 7]).unwrap();
+    let err = merge(&refs, &tmp.path().join("m")).unwrap_err().to_string();
+    assert!(err.contains("rerun it"), "{err}");
+    // Rerunning the shard mends it.
+    run(&t, &dirs[1], Shard { index: 1, count: 2 }, &()).expect("resume");
+    merge(&refs, &tmp.path().join("m")).expect("merge");
+    let err = merge(&refs, &dirs[0]).unwrap_err().to_string();
+    assert!(err.contains("is one of the shard folders"), "{err}");
+}
+
+#[test]
+fn leagues_are_told_apart_and_never_doubled() {
+    let feedback = CONFIG.replace(
+        "protocol = \"single-text\"\nrounds = 40",
+        "protocol = \"single-text\"\nrounds = 40\n[[protocols]]\nprotocol = \"single-text\"\nrounds = 40\nvotes = \"feedback\"",
+    );
+    let t = tournament(&feedback);
+    let labels: Vec<String> = t.config.protocols.iter().map(|p| p.label()).collect();
+    assert_eq!(
+        labels,
+        ["sao/60", "single-text/40", "single-text/40/feedback"]
+    );
+    let doubled = CONFIG.replace(
+        "rounds = 60\n",
+        "rounds = 60\n[[protocols]]\nprotocol = \"sao\"\nrounds = 60\n",
+    );
+    let err = Config::parse(&doubled, "t.toml").unwrap_err().to_string();
+    assert!(err.contains("a second `sao/60` league"), "{err}");
+}
