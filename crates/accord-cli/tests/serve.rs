@@ -163,9 +163,9 @@ fn the_process(database: &str) {
         call(
             &s,
             "POST",
-            inv["accept"].as_str().unwrap(),
+            "/api/invitations/accept",
             Some(&isr),
-            None,
+            Some(json!({"token": inv["token"]})),
         ),
         200,
     );
@@ -184,9 +184,9 @@ fn the_process(database: &str) {
         call(
             &s,
             "POST",
-            inv["accept"].as_str().unwrap(),
+            "/api/invitations/accept",
             Some(&outsider),
-            None
+            Some(json!({"token": inv["token"]}))
         )
         .0,
         404
@@ -481,9 +481,9 @@ fn the_process(database: &str) {
         call(
             &s,
             "POST",
-            inv["accept"].as_str().unwrap(),
+            "/api/invitations/accept",
             Some(&avalon),
-            None,
+            Some(json!({"token": inv["token"]})),
         ),
         200,
     );
@@ -587,6 +587,20 @@ fn the_process(database: &str) {
         "{}",
         broken.1
     );
+    // Errors axum answers itself are JSON too.
+    let bad_path = call(
+        &s,
+        "POST",
+        &format!("{tb}/drafts/abc/responses"),
+        Some(&avalon),
+        Some(json!({"verdict": "accept"})),
+    );
+    assert_eq!(bad_path.0, 400);
+    assert!(bad_path.1["error"]["message"].is_string(), "{}", bad_path.1);
+    assert_eq!(
+        call(&s, "GET", "/api/nothing", None, None).1["error"]["code"],
+        "not_found"
+    );
     let openapi = ok(call(&s, "GET", "/openapi.json", None, None), 200);
     assert!(openapi["paths"]["/api/negotiations/{id}/drafts"]["post"].is_object());
 }
@@ -686,7 +700,13 @@ fn durability(database: &str) {
         201,
     );
     ok(
-        call(&s, "POST", inv["accept"].as_str().unwrap(), Some(&a), None),
+        call(
+            &s,
+            "POST",
+            "/api/invitations/accept",
+            Some(&a),
+            Some(json!({"token": inv["token"]})),
+        ),
         200,
     );
     let a_pref = ok(
@@ -900,9 +920,9 @@ fn two_instances_share_one_postgres() {
         call(
             &two,
             "POST",
-            inv["accept"].as_str().unwrap(),
+            "/api/invitations/accept",
             Some(&party),
-            None,
+            Some(json!({"token": inv["token"]})),
         ),
         200,
     );

@@ -157,9 +157,9 @@ fn every_endpoint_for_every_role() {
             call(
                 &s,
                 "POST",
-                inv["accept"].as_str().unwrap(),
+                "/api/invitations/accept",
                 Some(token),
-                None,
+                Some(json!({"token": inv["token"]})),
             ),
             200,
         );
@@ -317,6 +317,22 @@ fn every_endpoint_for_every_role() {
                 );
             }
         }
+    }
+    // Seat names that would address events to others are refused.
+    let trade = std::fs::read_to_string(common::root().join("scenarios/trade.toml")).unwrap();
+    for bad in ["mediators", "*", "a,b"] {
+        let text = trade
+            .replace("name = \"Avalon\"", &format!("name = \"{bad}\""))
+            .replace("Avalon", bad);
+        let (status, body) = call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"toml": text})),
+        );
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(body.contains("reserved"), "{body}");
     }
     // Private data: what party B can read anywhere never holds party A's, and the other way
     // round; the mediator sees comments (they are addressed to it) but no preferences.

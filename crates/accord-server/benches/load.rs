@@ -112,9 +112,9 @@ fn run(database: &str, label: &str) {
                 &a,
                 &base,
                 "POST",
-                inv["accept"].as_str().unwrap(),
+                "/api/invitations/accept",
                 Some(&t),
-                None,
+                Some(&json!({"token": inv["token"]})),
             );
             let prefs = call(
                 &a,

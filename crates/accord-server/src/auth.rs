@@ -11,8 +11,16 @@ use axum::http::request::Parts;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+/// At most this many argon2 computations at once (each takes about 19 MiB and a core for tens
+/// of milliseconds): a burst of sign-ins queues instead of exhausting memory.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Hashes a password (argon2id, random salt) on a blocking thread.
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?;
     tokio::task::spawn_blocking(move || {
         let mut salt = [0u8; 16];
         rand::rng().fill_bytes(&mut salt);
@@ -28,6 +36,9 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 
 /// Checks a password against its hash on a blocking thread.
 pub async fn verify_password(password: String, hash: String) -> bool {
+    let Ok(_permit) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&hash)
             .map(|h| {

@@ -78,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/negotiations/{id}", get(api::negotiation))
         .route("/api/negotiations/{id}/invitations", post(api::invite))
-        .route("/api/invitations/{token}", post(api::accept_invitation))
+        .route("/api/invitations/accept", post(api::accept_invitation))
         .route("/api/negotiations/{id}/agents", post(api::seat_agent))
         .route(
             "/api/negotiations/{id}/seats/{seat}/preferences",
@@ -93,8 +93,59 @@ pub fn router(state: AppState) -> Router {
         .route("/api/negotiations/{id}/analysis", get(api::analysis))
         .route("/api/negotiations/{id}/audit", get(api::audit))
         .route("/api/negotiations/{id}/events", get(events))
+        .fallback(|| async {
+            error::ApiError::not_found("no such endpoint (GET /openapi.json lists them)")
+        })
+        .layer(axum::middleware::map_response(json_errors))
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
+}
+
+/// Errors axum itself answers (a malformed path or query, a body over the limit, a wrong
+/// method) come as plain text: give them the API's JSON form too.
+async fn json_errors(resp: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = resp.status();
+    let plain = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
+        return resp;
+    }
+    let text = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    error::ApiError::new(status, "invalid_request", message).into_response()
+}
+
+/// The database URL as given on the command line: a plain path means an SQLite file.
+pub fn database_url(given: &str) -> String {
+    if given.contains("://") || given.starts_with("sqlite:") {
+        given.to_string()
+    } else {
+        format!("sqlite://{given}")
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redacted(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// Runs the server on `addr` until interrupted.
@@ -102,7 +153,8 @@ pub async fn serve(
     addr: std::net::SocketAddr,
     database: &str,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let store = Store::open(database).await?;
+    let database = database_url(database);
+    let store = Store::open(&database).await?;
     let state = AppState::new(store);
     tokio::spawn(keep_deadlines(state.clone()));
     tokio::spawn(listen(state.clone()));
@@ -131,6 +183,12 @@ pub async fn keep_deadlines(state: AppState) {
 }
 
 async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
+    // Agents that have not answered an open draft (the server stopped before they could).
+    for (id, version) in state.store.agents_pending().await? {
+        if let Err(e) = agents_respond(state, &id, version).await {
+            eprintln!("agents on draft {version} of {id}: {}", e.message);
+        }
+    }
     for (id, version) in state.store.due_drafts(now_ms()).await? {
         let mut tx = state.store.write(&id).await?;
         let changed = tx
@@ -152,13 +210,17 @@ async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
                 .into_iter()
                 .filter(|s| !answered.contains(s))
                 .collect();
-            tx.event(
-                "deadline_missed",
-                None,
-                "*",
-                &json!({"version": version, "missed": missed}),
-            )
-            .await?;
+            // Mediators learn who missed it; each party only that it did; everyone that the
+            // draft is closed.
+            let payload = json!({"version": version, "missed": missed});
+            tx.event("deadline_missed", None, "mediators", &payload)
+                .await?;
+            for seat in &missed {
+                let own = json!({"version": version, "missed": [seat]});
+                tx.event("deadline_missed", None, seat, &own).await?;
+            }
+            tx.event("draft_expired", None, "*", &json!({"version": version}))
+                .await?;
         }
         tx.commit().await?;
         state.notify(&id);
@@ -220,8 +282,15 @@ pub(crate) async fn agents_respond(
             .map_err(|e| error::ApiError::internal(e.to_string()))?;
         let (_, outcome) =
             process::normalise(&public, &clauses).map_err(error::ApiError::internal)?;
-        let (verdict, amendment) = process::agent_vote(&scenario, &seat.seat, spec, &outcome)
-            .map_err(error::ApiError::internal)?;
+        // Building the agent's index is CPU work: off the async threads.
+        let (scenario, name, spec_owned) = (scenario, seat.seat.clone(), spec.clone());
+        let (scenario, verdict, amendment) = tokio::task::spawn_blocking(move || {
+            process::agent_vote(&scenario, &name, &spec_owned, &outcome)
+                .map(|(v, a)| (scenario, v, a))
+        })
+        .await
+        .map_err(|e| error::ApiError::internal(e.to_string()))?
+        .map_err(error::ApiError::internal)?;
         let amendment = amendment.map(|(i, v)| {
             let issue = &scenario.space.issues()[i];
             process::Clause {
@@ -336,7 +405,7 @@ pub fn openapi_document() -> Value {
             },
             "/api/negotiations/{id}": {"get": op("The negotiation as you may see it: issues, seats, drafts with clause-level changes, responses (mediators: all; parties: their own)", None)},
             "/api/negotiations/{id}/invitations": {"post": op("Mediator: invite someone to a free seat (a one-time token)", Some(obj(json!({"seat": {"type": "string"}}), &["seat"])))},
-            "/api/invitations/{token}": {"post": op("Take the seat an invitation is for", None)},
+            "/api/invitations/accept": {"post": op("Take the seat an invitation is for (tokens last 14 days)", Some(obj(json!({"token": {"type": "string"}}), &["token"])))},
             "/api/negotiations/{id}/agents": {"post": op("Mediator: an agent takes a free party seat", Some(obj(json!({"seat": {"type": "string"}, "voter": {"type": "string"}}), &["seat"])))},
             "/api/negotiations/{id}/seats/{seat}/preferences": {
                 "get": op("A seat's confidential preferences: its holder only (mediators if shared)", None),

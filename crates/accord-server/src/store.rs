@@ -185,9 +185,12 @@ impl Store {
         } else {
             Backend::Sqlite
         };
+        // SQLite: create the file on first start unless the URL says otherwise.
         let connect = match backend {
-            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
-            _ => url.to_string(),
+            Backend::Sqlite if url.contains("mode=") => url.to_string(),
+            Backend::Sqlite if url.contains('?') => format!("{url}&mode=rwc"),
+            Backend::Sqlite => format!("{url}?mode=rwc"),
+            Backend::Postgres => url.to_string(),
         };
         let sqlite = |connections: u32| {
             AnyPoolOptions::new()
@@ -389,11 +392,14 @@ impl Store {
 
     /// Every seat of a negotiation, in creation order of the scenario.
     pub async fn seats(&self, negotiation_id: &str) -> Result<Vec<SeatRow>, StoreError> {
-        let rows = sqlx::query("SELECT seat, role, user_id, agent, private_doc, share_with_mediator FROM seats WHERE negotiation_id = $1 ORDER BY seat")
+        let rows = sqlx::query("SELECT seat, role, user_id, agent, private_doc, share_with_mediator FROM seats WHERE negotiation_id = $1")
             .bind(negotiation_id)
             .fetch_all(&self.read)
             .await?;
-        Ok(rows.iter().map(seat).collect::<Result<_, _>>()?)
+        // Sorted here: the two databases collate text differently.
+        let mut seats: Vec<SeatRow> = rows.iter().map(seat).collect::<Result<_, _>>()?;
+        seats.sort_by(|a, b| a.seat.cmp(&b.seat));
+        Ok(seats)
     }
 
     /// The drafts from version `from` on (0 or 1: all), oldest first.
@@ -487,6 +493,21 @@ impl Store {
             .map_err(StoreError::Db)
     }
 
+    /// Open drafts some agent seat has not answered: (negotiation, version).
+    pub async fn agents_pending(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT d.negotiation_id, d.version FROM drafts d JOIN seats s ON s.negotiation_id = d.negotiation_id \
+             WHERE d.status = 'open' AND s.agent IS NOT NULL AND NOT EXISTS \
+             (SELECT 1 FROM responses r WHERE r.negotiation_id = d.negotiation_id AND r.version = d.version AND r.seat = s.seat)",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("negotiation_id")?, r.try_get("version")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::Db)
+    }
+
     /// Starts a write on one negotiation, serialised with every other write on it.
     pub async fn write(&self, negotiation_id: &str) -> Result<Tx<'static>, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -523,8 +544,9 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let row = sqlx::query("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL")
+        let row = sqlx::query("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL AND created_at > $2")
             .bind(token_hash)
+            .bind(now_ms() - 14 * 24 * 3600 * 1000)
             .fetch_optional(&self.read)
             .await?;
         Ok(row
@@ -587,10 +609,12 @@ impl Tx<'_> {
         .bind(&self.negotiation)
         .fetch_all(&mut *self.tx)
         .await?;
-        rows.iter()
+        let mut seats: Vec<String> = rows
+            .iter()
             .map(|r| r.try_get("seat"))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(StoreError::Db)
+            .collect::<Result<_, sqlx::Error>>()?;
+        seats.sort();
+        Ok(seats)
     }
 
     /// One draft's status and deadline.

@@ -132,13 +132,29 @@ pub async fn create_negotiation(
     };
     doc.to_scenario()
         .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    // Seat names address events (`mediators`, `*`, comma-separated lists): keep them plain.
+    if let Some(p) = doc.parties.iter().find(|p| {
+        p.name == "mediators"
+            || p.name == "*"
+            || p.name.contains(',')
+            || p.name.chars().any(char::is_control)
+    }) {
+        return Err(ApiError::invalid(format!(
+            "seat name `{}`: `mediators`, `*`, commas and control characters are reserved",
+            p.name.escape_debug()
+        )));
+    }
     if !doc
         .parties
         .iter()
         .any(|p| p.role == Some(accord_formats::RoleDoc::Mediator))
     {
+        let mut name = "mediator".to_string();
+        while doc.parties.iter().any(|p| p.name == name) {
+            name.push('_');
+        }
         doc.parties.push(accord_formats::PartyDoc {
-            name: "mediator".into(),
+            name,
             role: Some(accord_formats::RoleDoc::Mediator),
             description: None,
             reservation: None,
@@ -354,23 +370,36 @@ pub async fn invite(
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({"token": token, "seat": i.seat, "accept": format!("/api/invitations/{token}")}),
+            json!({"token": token, "seat": i.seat, "accept": "/api/invitations/accept", "expires_in_days": 14}),
         ),
     ))
 }
 
 /// Takes the seat an invitation is for.
+/// `POST /api/invitations/accept` body (the token travels in the body, never in a URL that
+/// proxies log).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    token: String,
+}
+
+/// Takes the seat an invitation is for (unused, at most 14 days old, negotiation open).
 pub async fn accept_invitation(
     State(s): State<AppState>,
     Auth(user): Auth,
-    Path(token): Path<String>,
+    b: JsonBody<Accept>,
 ) -> Res<Json<Value>> {
+    let token = body(b)?.token;
     let (id, seat) = s
         .store
         .invitation(&token_hash(&token))
         .await?
         .ok_or_else(|| ApiError::not_found("no such invitation, or it was used"))?;
     let mut tx = s.store.write(&id).await?;
+    if tx.negotiation().await?.status != "open" {
+        return Err(ApiError::conflict("closed", "the negotiation is over"));
+    }
     let taken = tx
         .exec(
             "UPDATE seats SET user_id = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL AND NOT EXISTS (SELECT 1 FROM seats WHERE negotiation_id = $2 AND user_id = $1)",
@@ -549,9 +578,8 @@ pub struct After {
 
 /// Whether a viewer may see an event addressed to `audience`.
 pub(crate) fn visible(audience: &str, seat: &str, mediator: bool) -> bool {
-    audience
-        .split(',')
-        .any(|a| a == "*" || a == seat || (mediator && a == "mediators"))
+    // Mediators see every entry: events carry no party's preferences (see `process`).
+    mediator || audience.split(',').any(|a| a == "*" || a == seat)
 }
 
 /// The audit log as the viewer may see it (a mediator sees every entry).

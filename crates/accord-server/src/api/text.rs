@@ -98,7 +98,11 @@ pub async fn create_draft(
     tx.event("draft", Some(&user.id), "*", &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline})).await?;
     tx.commit().await?;
     s.notify(&id);
-    crate::agents_respond(&s, &id, version).await?;
+    // The draft stands whatever the agents do; one that fails to answer is retried by the
+    // deadline keeper and logged, never reported to the mediator as a failed draft.
+    if let Err(e) = crate::agents_respond(&s, &id, version).await {
+        eprintln!("agents on draft {version} of {id}: {}", e.message);
+    }
     Ok((
         StatusCode::CREATED,
         Json(
