@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import subprocess
 import sys
@@ -58,16 +57,19 @@ def run_accord(accord: str, config: str, threads: int | None) -> tuple[float, in
         args = [accord, "tournament", str(path), "--out", str(Path(tmp) / "out")]
         if threads:
             args += ["--threads", str(threads)]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        err = Path(tmp) / "stderr"
         start = time.perf_counter()
-        p = subprocess.run(args, capture_output=True, text=True)
+        with open(err, "w") as e:
+            p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=e)
+            # This child's own peak RSS (RUSAGE_CHILDREN would include earlier children).
+            _, status, usage = os.wait4(p.pid, 0)
         secs = time.perf_counter() - start
-        if p.returncode != 0:
-            sys.exit(f"accord failed: {p.stderr}")
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        m = re.search(r"^(\d+) negotiations in", p.stderr, re.M)
+        text = err.read_text()
+        if status != 0:
+            sys.exit(f"accord failed: {text}")
+        m = re.search(r"^(\d+) negotiations in", text, re.M)
         n = int(m.group(1)) if m else 0
-        return secs, n, max(rss, before) / 1024
+        return secs, n, usage.ru_maxrss / 1024
 
 
 def main() -> int:

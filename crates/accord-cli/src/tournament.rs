@@ -114,9 +114,15 @@ pub fn command(args: Args) -> Result<()> {
     );
     bar.set_style(
         ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} negotiations, {per_sec}, {eta} left",
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} negotiations, {rate}, {eta} left",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        )
         .progress_chars("=> "),
     );
     let start = Instant::now();
