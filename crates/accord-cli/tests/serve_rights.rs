@@ -3,41 +3,11 @@
 //! carrying another party's private data.
 
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
 use std::time::Duration;
 
 mod common;
-
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(database: &str) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(["serve", "--port", "0", "--database", database])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("accord serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().expect("stderr"))
-        .read_line(&mut line)
-        .expect("address line");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("address")
-        .to_string();
-    Server { child, base }
-}
+use common::server::{start, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within `stream_for`.
 fn call(

@@ -24,3 +24,5 @@ pub fn accord_with(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String)
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+pub mod server;

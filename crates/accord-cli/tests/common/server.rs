@@ -1,0 +1,161 @@
+//! A running `accord serve` for end-to-end tests, HTTP calls to it, and fresh PostgreSQL
+//! databases (`ACCORD_TEST_POSTGRES`, default `postgres://postgres@127.0.0.1:5432`, must reach a
+//! server where tests may create databases; `.ci/run` makes sure one runs).
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A running server, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(database: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["serve", "--port", "0", "--database", database])
+        .current_dir(super::root())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("accord serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stderr.take().expect("stderr"))
+        .read_line(&mut line)
+        .expect("the server says where it listens");
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, base }
+}
+
+/// One HTTP call: status and JSON body.
+pub fn call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{}{path}", server.base);
+    let mut req = ureq::http::Request::builder().method(method).uri(&url);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = match body {
+        Some(b) => agent
+            .run(
+                req.header("content-type", "application/json")
+                    .body(b.to_string())
+                    .unwrap(),
+            )
+            .expect("request"),
+        None => agent.run(req.body(()).unwrap()).expect("request"),
+    };
+    let status = resp.status().as_u16();
+    let text = resp.into_body().read_to_string().unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+pub fn ok(r: (u16, Value), want: u16) -> Value {
+    assert_eq!(r.0, want, "{}", r.1);
+    r.1
+}
+
+pub fn sign_up(s: &Server, name: &str) -> String {
+    ok(
+        call(
+            s,
+            "POST",
+            "/api/accounts",
+            None,
+            Some(json!({"name": name, "password": "correct horse"})),
+        ),
+        201,
+    );
+    let v = ok(
+        call(
+            s,
+            "POST",
+            "/api/sessions",
+            None,
+            Some(json!({"name": name, "password": "correct horse"})),
+        ),
+        201,
+    );
+    v["token"].as_str().expect("token").to_string()
+}
+
+/// Like `call`, but `None` once the server is gone.
+pub fn try_call(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Option<(u16, Value)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        call(server, method, path, token, body)
+    }))
+    .ok()
+}
+
+/// A fresh PostgreSQL database for one test, dropped afterwards.
+pub struct Postgres {
+    admin: String,
+    name: String,
+    pub url: String,
+}
+
+impl Postgres {
+    pub fn new(tag: &str) -> Postgres {
+        let server = std::env::var("ACCORD_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("accord_{tag}_{}", std::process::id());
+        let pg = Postgres {
+            admin: format!("{server}/test"),
+            url: format!("{server}/{name}"),
+            name,
+        };
+        pg.psql(&format!("DROP DATABASE IF EXISTS {}", pg.name));
+        pg.psql(&format!("CREATE DATABASE {}", pg.name));
+        pg
+    }
+
+    fn psql(&self, sql: &str) {
+        let out = Command::new("psql")
+            .args([self.admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
+            .output()
+            .expect("psql runs (the PostgreSQL client; .ci/run installs it)");
+        assert!(
+            out.status.success(),
+            "psql {sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.psql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
