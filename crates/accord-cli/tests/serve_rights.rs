@@ -288,6 +288,36 @@ fn every_endpoint_for_every_role() {
             }
         }
     }
+    // A party's events are numbered for it alone: no gaps where others' events were.
+    let log: Value =
+        serde_json::from_str(&call(&s, "GET", &format!("{base}/audit"), Some(&a), None).1).unwrap();
+    let seqs: Vec<i64> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert!(seqs.len() >= 4, "{log}");
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+    let all: Value =
+        serde_json::from_str(&call(&s, "GET", &format!("{base}/audit"), Some(&med), None).1)
+            .unwrap();
+    assert!(
+        all.as_array().unwrap().len() > seqs.len(),
+        "the mediator sees more"
+    );
+    // The live stream resumes in the same numbering.
+    let resumed = call(&s, "GET", &format!("{base}/events?after=2"), Some(&a), None).1;
+    let ids: Vec<i64> = resumed
+        .lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .map(|x| x.trim().parse().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        (3..=seqs.len() as i64).collect::<Vec<_>>(),
+        "{resumed}"
+    );
     // Seat names that would address events to others are refused.
     let trade = std::fs::read_to_string(common::root().join("scenarios/trade.toml")).unwrap();
     for bad in ["mediators", "*", "a,b"] {

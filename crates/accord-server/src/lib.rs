@@ -330,11 +330,26 @@ async fn events(
     let m = api::member(&s.store, &id, &user.id).await?;
     let mediator = m.seat.role == "mediator";
     let seat = m.seat.seat.clone();
-    let mut last = headers
+    // The cursor counts the events this viewer has seen (see `api::viewer_events`).
+    let mut mine = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<i64>().ok())
-        .unwrap_or(q.after);
+        .unwrap_or(q.after)
+        .max(0);
+    // The log position of the viewer's `mine`-th event: where to resume.
+    let mut last = 0;
+    let mut seen = 0;
+    for e in s.store.events(&id, 0).await? {
+        if seen == mine {
+            break;
+        }
+        last = e.seq;
+        if api::visible(&e.audience, &seat, mediator) {
+            seen += 1;
+        }
+    }
+    mine = seen;
     let mut rx = s.changed.subscribe();
     let poll = match s.store.backend {
         store::Backend::Postgres => Duration::from_secs(10),
@@ -347,8 +362,9 @@ async fn events(
                     for e in list {
                         last = e.seq;
                         if api::visible(&e.audience, &seat, mediator) {
-                            let data = json!({"seq": e.seq, "kind": e.kind, "payload": e.payload, "at": e.created_at});
-                            yield Ok(Event::default().id(e.seq.to_string()).event(e.kind.clone()).data(data.to_string()));
+                            mine += 1;
+                            let data = json!({"seq": mine, "kind": e.kind, "payload": e.payload, "at": e.created_at});
+                            yield Ok(Event::default().id(mine.to_string()).event(e.kind.clone()).data(data.to_string()));
                         }
                     }
                 }

@@ -590,9 +590,27 @@ pub async fn audit(
     Query(q): Query<After>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
-    let events = s.store.events(&id, q.after).await?;
-    Ok(Json(json!(events
+    let events = s.store.events(&id, 0).await?;
+    let mine = viewer_events(events, &m.seat.seat, m.is_mediator());
+    Ok(Json(json!(mine
         .into_iter()
-        .filter(|e| visible(&e.audience, &m.seat.seat, m.is_mediator()))
+        .filter(|e| e.seq > q.after)
         .collect::<Vec<_>>())))
+}
+
+/// The events a viewer may see, numbered for that viewer (1, 2, 3, ... without gaps), so that
+/// the numbers say nothing of events addressed to others. A mediator's numbers are the log's.
+pub(crate) fn viewer_events(
+    all: Vec<crate::store::EventRow>,
+    seat: &str,
+    mediator: bool,
+) -> Vec<crate::store::EventRow> {
+    all.into_iter()
+        .filter(|e| visible(&e.audience, seat, mediator))
+        .enumerate()
+        .map(|(k, mut e)| {
+            e.seq = k as i64 + 1;
+            e
+        })
+        .collect()
 }
