@@ -470,7 +470,7 @@ fn picture(
     seed: u64,
 ) -> accord_plot::Picture {
     let two = |u: &[f64]| (u[0], u[1]);
-    let ids = sample_outcomes(scenario, seed);
+    let ids = accord_plot::sample_outcomes(scenario, seed);
     let outcomes = ids
         .iter()
         .map(|&o| (seats[0].index.utility(o), seats[1].index.utility(o)))
@@ -560,17 +560,6 @@ fn picture(
     }
 }
 
-/// The outcomes a picture shows: every one when there are at most 4,000, otherwise a fixed
-/// sample of 4,000.
-fn sample_outcomes(scenario: &Scenario, seed: u64) -> Vec<u64> {
-    let size = scenario.space.size().min(u64::MAX as u128) as u64;
-    if size <= 4000 {
-        return (0..size).collect();
-    }
-    let mut rng = Rng::new(seed ^ 0x5eed);
-    (0..4000).map(|_| rng.below(size)).collect()
-}
-
 /// `accord analyze --plot`: the utility space of the first two parties, with the draft.
 pub fn plot_analysis(
     scenario: &Scenario,
@@ -581,58 +570,13 @@ pub fn plot_analysis(
         bail!("a utility-space picture needs two negotiating parties");
     }
     let m = accord_analysis::Model::new(scenario)?;
-    let ids = sample_outcomes(scenario, 0);
-    let two = |u: &[f64]| (u[0], u[1]);
-    let (mut outcomes, mut crossing) = (Vec::new(), Vec::new());
-    for o in ids.iter().filter_map(|&i| scenario.space.outcome(i)) {
-        let point = two(&m.utilities(&o.0));
-        if m.violations(&o.0) == 0 {
-            outcomes.push(point);
-        } else {
-            crossing.push(point);
-        }
-    }
-    let (pts, sols) = if report.zone.is_empty() {
-        (&report.pareto_frontier, &report.solutions)
-    } else {
-        (&report.zone.pareto_frontier, &report.zone.solutions)
-    };
-    let pick =
-        |s: &Option<accord_analysis::Solution>| s.as_ref().map(|x| two(&pts[x.point].utilities));
-    let offers = match &report.draft {
-        Some(d) => vec![(
-            "the draft".to_string(),
-            vec![two(&d.improvements.draft_utilities)],
-        )],
-        None => Vec::new(),
-    };
-    let mut more = if report.parties.len() > 2 {
-        format!(" (first two of {} parties)", report.parties.len())
-    } else {
-        String::new()
-    };
-    if report.zone.is_empty() {
-        more.push_str(": no zone of agreement; solutions shown ignore red lines");
-    }
-    let picture = accord_plot::Picture {
-        title: format!("{}{more}", scenario.name),
-        axes: (report.parties[0].clone(), report.parties[1].clone()),
-        outcomes,
-        crossing,
-        frontier: report
-            .pareto_frontier
-            .iter()
-            .map(|p| two(&p.utilities))
-            .collect(),
-        frontier_is_curve: report.parties.len() == 2,
-        nash: pick(&sols.nash),
-        kalai_smorodinsky: pick(&sols.kalai_smorodinsky),
-        reservations: (report.reservations[0], report.reservations[1]),
-        offers,
-        agreement: None,
-        over_time: Vec::new(),
-        time_labels: (String::new(), String::new()),
-    };
+    let drafts: Vec<Outcome> = report
+        .draft
+        .as_ref()
+        .map(|d| d.outcome.clone())
+        .into_iter()
+        .collect();
+    let picture = accord_plot::analysis_picture(scenario, &m, report, &drafts);
     let svg = accord_plot::svg(&picture)?;
     let (svg_path, png_path) = (path.with_extension("svg"), path.with_extension("png"));
     std::fs::write(&svg_path, &svg).with_context(|| format!("writing {}", svg_path.display()))?;

@@ -236,6 +236,31 @@ fn every_endpoint_for_every_role() {
             [403, 403, 200, 404, 401],
         ),
         (
+            "GET",
+            format!("{base}/seats/israel/assessment"),
+            None,
+            [403, 200, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/seats/hamas/assessment"),
+            None,
+            [403, 403, 200, 404, 401],
+        ),
+        // Neither party shares its preferences: the picture would show their utilities.
+        (
+            "GET",
+            format!("{base}/picture.svg"),
+            None,
+            [409, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            "/api/me".to_string(),
+            None,
+            [200, 200, 200, 200, 401],
+        ),
+        (
             "POST",
             format!("{base}/invitations"),
             Some(json!({"seat": "qatar"})),
@@ -344,7 +369,10 @@ fn every_endpoint_for_every_role() {
             format!("{base}/events"),
             format!("{base}/seats/israel/preferences"),
             format!("{base}/seats/hamas/preferences"),
+            format!("{base}/seats/israel/assessment"),
+            format!("{base}/seats/hamas/assessment"),
             format!("{base}/analysis"),
+            format!("{base}/picture.svg"),
         ] {
             all.push_str(&call(&s, "GET", &p, Some(token), None).1);
         }
@@ -358,6 +386,10 @@ fn every_endpoint_for_every_role() {
     assert!(
         seen_by_b.contains("event: draft"),
         "B's live stream carries the drafts: {seen_by_b}"
+    );
+    assert!(
+        seen_by_b.contains("\"utility\""),
+        "B's assessment of the draft: {seen_by_b}"
     );
     for secret in ["SECRET-A", "0.123456789"] {
         assert!(!seen_by_b.contains(secret), "party B saw {secret}");
@@ -376,4 +408,128 @@ fn every_endpoint_for_every_role() {
     ] {
         assert!(!seen_by_med.contains(secret), "the mediator saw {secret}");
     }
+}
+
+#[test]
+fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(&format!(
+        "sqlite://{}",
+        dir.path().join("pages.db").display()
+    ));
+    let med = sign_up(&s, "med");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    // Signing in sets an HttpOnly, same-site cookie that authenticates like the token.
+    let resp = agent
+        .post(format!("{}/api/sessions", s.base))
+        .header("content-type", "application/json")
+        .send(json!({"name": "med", "password": "correct horse"}).to_string())
+        .unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let me = |pair: &str| {
+        let mut r = agent
+            .get(format!("{}/api/me", s.base))
+            .header("cookie", pair)
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = me(&pair);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"med\""), "{body}");
+    let out = agent
+        .delete(format!("{}/api/sessions", s.base))
+        .header("cookie", &pair)
+        .call()
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    assert_eq!(me(&pair).0, 401, "signed out");
+    // The pages: HTML under a policy that allows no inline script; unknown assets are JSON 404s.
+    let page = agent.get(format!("{}/", s.base)).call().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let policy = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    for (path, status) in [
+        ("/negotiations/abc", 200),
+        ("/assets/app.js", 200),
+        ("/assets/app.css", 200),
+        ("/assets/index.html", 404),
+        ("/assets/../Cargo.toml", 404),
+    ] {
+        let r = agent.get(format!("{}{path}", s.base)).call().unwrap();
+        assert_eq!(r.status().as_u16(), status, "{path}");
+    }
+    // Once both parties share with mediators, the mediator gets the utility-space picture.
+    let n = json_of(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"scenario": "trade"})),
+        ),
+        201,
+    );
+    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let picture = || call(&s, "GET", &format!("{base}/picture.svg"), Some(&med), None);
+    let (status, body) = picture();
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("not_shared"), "{body}");
+    for seat in ["Avalon", "Borea"] {
+        json_of(
+            call(
+                &s,
+                "POST",
+                &format!("{base}/agents"),
+                Some(&med),
+                Some(json!({"seat": seat})),
+            ),
+            200,
+        );
+        let prefs = json_of(
+            call(
+                &s,
+                "GET",
+                &format!("{base}/seats/{seat}/preferences"),
+                Some(&med),
+                None,
+            ),
+            200,
+        );
+        json_of(
+            call(
+                &s,
+                "PUT",
+                &format!("{base}/seats/{seat}/preferences"),
+                Some(&med),
+                Some(json!({"preferences": prefs["preferences"], "share_with_mediator": true})),
+            ),
+            200,
+        );
+    }
+    let (status, body) = picture();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.starts_with("<svg") || body.starts_with("<?xml"),
+        "{}",
+        &body[..body.len().min(200)]
+    );
 }

@@ -8,15 +8,18 @@
 //! - **utility over time**: for each party, the utility of its own offers and of the offers it
 //!   received, against normalised time.
 //!
-//! The crate draws what it is given; it computes no analysis and reads no files.
+//! The crate draws what it is given (for the utility space of an analysis, [`analysis_picture`]
+//! reads the engine's report); it decides nothing and reads no files.
 
 #![warn(missing_docs)]
 
 mod bars;
+mod space;
 
 pub use bars::{bars_svg, Bar, Bars};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
+pub use space::{analysis_picture, sample_outcomes};
 
 /// A point in utility space, one coordinate per party shown.
 pub type Point = (f64, f64);

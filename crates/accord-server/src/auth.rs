@@ -71,7 +71,29 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The signed-in user (from `Authorization: Bearer TOKEN`).
+/// The cookie the browser pages sign in with (HttpOnly, SameSite=Strict), beside bearer tokens.
+pub const SESSION_COOKIE: &str = "accord_session";
+
+/// The session token of a request: `Authorization: Bearer TOKEN`, else the session cookie.
+pub fn request_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    if let Some(t) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(t.trim().to_string());
+    }
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// The signed-in user (from `Authorization: Bearer TOKEN` or the session cookie).
 pub struct Auth(pub User);
 
 impl FromRequestParts<AppState> for Auth {
@@ -81,15 +103,11 @@ impl FromRequestParts<AppState> for Auth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+        let token = request_token(&parts.headers)
             .ok_or_else(|| ApiError::unauthorized("sign in first: send `Authorization: Bearer TOKEN` (POST /api/sessions gives a token)"))?;
         let user = state
             .store
-            .session_user(&token_hash(token.trim()))
+            .session_user(&token_hash(&token))
             .await?
             .ok_or_else(|| ApiError::unauthorized("the session token is unknown or expired"))?;
         Ok(Auth(user))

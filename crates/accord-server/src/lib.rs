@@ -17,6 +17,7 @@ pub mod auth;
 pub mod error;
 pub mod process;
 pub mod store;
+pub mod web;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -70,7 +71,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/api/accounts", post(api::create_account))
-        .route("/api/sessions", post(api::create_session))
+        .route("/", get(web::home))
+        .route("/negotiations/{id}", get(web::negotiation))
+        .route("/assets/{name}", get(web::asset))
+        .route(
+            "/api/sessions",
+            post(api::create_session).delete(api::delete_session),
+        )
+        .route("/api/me", get(api::me))
         .route("/api/scenarios", get(api::scenarios))
         .route(
             "/api/negotiations",
@@ -91,6 +99,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/negotiations/{id}/close", post(api::close))
         .route("/api/negotiations/{id}/analysis", get(api::analysis))
+        .route("/api/negotiations/{id}/picture.svg", get(api::picture))
+        .route(
+            "/api/negotiations/{id}/seats/{seat}/assessment",
+            get(api::assessment),
+        )
         .route("/api/negotiations/{id}/audit", get(api::audit))
         .route("/api/negotiations/{id}/events", get(events))
         .fallback(|| async {
@@ -198,17 +211,11 @@ async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
             )
             .await?;
         if changed == 1 {
-            let answered: Vec<String> = tx
+            let missed: Vec<String> = tx
                 .verdicts(version)
                 .await?
                 .into_iter()
-                .map(|(s, _)| s)
-                .collect();
-            let missed: Vec<String> = tx
-                .party_seats()
-                .await?
-                .into_iter()
-                .filter(|s| !answered.contains(s))
+                .filter_map(|(seat, verdict)| verdict.is_none().then_some(seat))
                 .collect();
             // Mediators learn who missed it; each party only that it did; everyone that the
             // draft is closed.
@@ -407,13 +414,17 @@ pub fn openapi_document() -> Value {
     let clause = json!({"type": "object", "properties": {"issue": {"type": "string"}, "value": {}, "wording": {"type": "string"}}, "required": ["issue", "value"]});
     json!({
         "openapi": "3.1.0",
-        "info": {"title": "Accord", "version": env!("CARGO_PKG_VERSION"), "description": "Live mediation: a mediator's single negotiating text, parties' confidential preferences and responses, deadlines. Authenticate with `Authorization: Bearer TOKEN` from POST /api/sessions."},
+        "info": {"title": "Accord", "version": env!("CARGO_PKG_VERSION"), "description": "Live mediation: a mediator's single negotiating text, parties' confidential preferences and responses, deadlines. Authenticate with `Authorization: Bearer TOKEN` from POST /api/sessions (or its cookie). The browser pages are served at / and /negotiations/{id}."},
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
             "/openapi.json": {"get": op("This document", None)},
             "/api/accounts": {"post": op("Create an account", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string", "minLength": 8}}), &["name", "password"])))},
-            "/api/sessions": {"post": op("Sign in: a bearer token", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string"}}), &["name", "password"])))},
+            "/api/sessions": {
+                "post": op("Sign in: a bearer token (also set as the HttpOnly cookie `accord_session` the pages use)", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string"}}), &["name", "password"]))),
+                "delete": op("Sign out: the session ends", None)
+            },
+            "/api/me": {"get": op("Who is signed in", None)},
             "/api/scenarios": {"get": op("Shipped scenarios", None)},
             "/api/negotiations": {
                 "get": op("Negotiations you hold a seat in", None),
@@ -431,6 +442,8 @@ pub fn openapi_document() -> Value {
             "/api/negotiations/{id}/drafts/{version}/responses": {"post": op("Party: accept, reject or amend the current draft before its deadline", Some(obj(json!({"verdict": {"enum": ["accept", "reject", "amend"]}, "amendment": clause, "comment": {"type": "string"}}), &["verdict"])))},
             "/api/negotiations/{id}/close": {"post": op("Mediator: end without agreement (recorded as failed)", Some(obj(json!({"reason": {"type": "string"}}), &[])))},
             "/api/negotiations/{id}/analysis": {"get": op("Mediator: zone of agreement, what blocks it and what would have to give, improvements on the draft, the Nash suggestion, each party's standing (no scores)", None)},
+            "/api/negotiations/{id}/picture.svg": {"get": op("Mediator: the utility-space picture (SVG) of the first two parties with the drafts so far; only when both share their preferences with mediators", None)},
+            "/api/negotiations/{id}/seats/{seat}/assessment": {"get": op("What the current draft means to a party, from its own preferences: utility, red lines crossed, reservation, the best change per clause; that party only (mediators if shared)", None)},
             "/api/negotiations/{id}/audit": {"get": op("The audit log as you may see it (?after=N)", None)},
             "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID)", None)}
         }

@@ -182,6 +182,12 @@ pub fn diff(before: &[Clause], after: &[Clause]) -> Vec<Value> {
 
 /// A seat's preferences as the engine would read them: checked against the public scenario.
 pub fn check_private(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<(), String> {
+    alone(public, seat, p).map(drop)
+}
+
+/// The scenario with one seat's preferences as its only negotiating party (the others watch):
+/// what the engine may compute for that seat without anyone else's preferences.
+fn alone(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<Scenario, String> {
     let mut doc = public.clone();
     doc.draft = None;
     for party in &mut doc.parties {
@@ -192,7 +198,7 @@ pub fn check_private(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<()
             party.role = Some(RoleDoc::Observer);
         }
     }
-    doc.to_scenario().map(drop).map_err(|e| e.to_string())
+    doc.to_scenario().map_err(|e| e.to_string())
 }
 
 /// The mediator's view of the analysis: whether a deal exists, what blocks it and what would
@@ -289,6 +295,105 @@ pub fn mediator_analysis(
     }))
 }
 
+/// At most this many values of one issue are tried when looking for a party's best change.
+const TRIED_VALUES: u64 = 10_000;
+
+/// What the draft means to one party, built for that party alone from its own preferences: its
+/// utility (0 to 1), its reservation value, each of its red lines and whether the draft crosses
+/// it, and per clause the one change that would raise its utility most without crossing its own
+/// red lines (what to ask for in an amendment).
+pub fn assessment(
+    public: &ScenarioDoc,
+    seat: &str,
+    p: &Private,
+    draft: Option<&Outcome>,
+) -> Result<Value, String> {
+    let scenario = alone(public, seat, p)?;
+    let party = scenario
+        .parties
+        .iter()
+        .find(|x| x.name == seat)
+        .ok_or_else(|| format!("no seat `{seat}`"))?;
+    let prefs = party
+        .preferences
+        .as_ref()
+        .ok_or_else(|| format!("`{seat}` has no preferences yet"))?;
+    let space = &scenario.space;
+    let red_lines = |values: Option<&[u32]>| -> Vec<Value> {
+        party
+            .red_lines
+            .iter()
+            .map(|r| {
+                json!({
+                    "rule": r.rule.to_string(),
+                    "source": r.source,
+                    "crossed": values.map(|v| !r.rule.holds(v)),
+                })
+            })
+            .collect()
+    };
+    let Some(draft) = draft else {
+        return Ok(json!({
+            "seat": seat,
+            "reservation": party.reservation,
+            "red_lines": red_lines(None),
+            "draft": null,
+        }));
+    };
+    let values = draft.0.as_slice();
+    let utility = prefs.utility_of_values(space, values);
+    let clauses: Vec<Value> = space
+        .issues()
+        .iter()
+        .enumerate()
+        .map(|(i, issue)| {
+            let mut probe = values.to_vec();
+            let mut best: Option<(u32, f64)> = None;
+            for k in 0..issue.size().min(TRIED_VALUES) as u32 {
+                if k == values[i] {
+                    continue;
+                }
+                probe[i] = k;
+                if !party.respects_red_lines(&probe) {
+                    continue;
+                }
+                let u = prefs.utility_of_values(space, &probe);
+                if u > utility + 1e-9 && best.is_none_or(|(_, b)| u > b) {
+                    best = Some((k, u));
+                }
+            }
+            json!({
+                "issue": issue.name,
+                "value": scalar(&issue.value(values[i])),
+                "best_change": best.map(|(k, u)| json!({"value": scalar(&issue.value(k)), "utility": u})),
+            })
+        })
+        .collect();
+    let within = party.respects_red_lines(values);
+    Ok(json!({
+        "seat": seat,
+        "reservation": party.reservation,
+        "red_lines": red_lines(Some(values)),
+        "draft": {
+            "utility": utility,
+            "within_red_lines": within,
+            "above_reservation": utility >= party.disagreement() - 1e-12,
+            "clauses": clauses,
+        },
+    }))
+}
+
+/// The mediator's utility-space picture (SVG) of the first two parties, with the drafts so far.
+pub fn picture_svg(scenario: &Scenario, drafts: &[Outcome]) -> Result<String, String> {
+    let report = analyze(scenario, &Options::default()).map_err(|e| e.to_string())?;
+    if report.parties.len() < 2 {
+        return Err("a utility-space picture needs two negotiating parties".into());
+    }
+    let model = accord_analysis::Model::new(scenario).map_err(|e| e.to_string())?;
+    let picture = accord_plot::analysis_picture(scenario, &model, &report, drafts);
+    accord_plot::svg(&picture).map_err(|e| e.to_string())
+}
+
 /// An agent's answer: its verdict and, with `amend`, the (issue, value index) it asks for.
 pub type AgentVote = (&'static str, Option<(usize, u32)>);
 
@@ -333,4 +438,75 @@ pub fn agent_vote(
         _ if amendment.is_some() => ("amend", amendment),
         _ => ("reject", None),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ceasefire() -> (ScenarioDoc, Vec<(String, String, Option<String>)>) {
+        let text = crate::SCENARIOS
+            .iter()
+            .find(|(n, _)| *n == "ceasefire")
+            .map(|(_, t)| *t)
+            .unwrap();
+        let doc: ScenarioDoc = toml::from_str(text).unwrap();
+        split(&doc)
+    }
+
+    fn private_of(seats: &[(String, String, Option<String>)], seat: &str) -> Private {
+        let doc = seats.iter().find(|s| s.0 == seat).unwrap().2.as_deref();
+        serde_json::from_str(doc.unwrap()).unwrap()
+    }
+
+    /// Israel's weights and scores in scenarios/ceasefire.toml, by hand: hostages all (0.5 x 1),
+    /// pause (0.15 x 1), partial withdrawal (0.10 x 0.5), "possibility" (0.05 x 1), Rafah not
+    /// addressed (0.20 x 1), humanitarian (0 x 0.5) = 0.95; no withdrawal (score 1) would raise
+    /// it to 1.0.
+    #[test]
+    fn a_party_sees_what_the_draft_means_to_it() {
+        let (public, seats) = ceasefire();
+        let clauses: Vec<Clause> = [
+            ("hostages", "all"),
+            ("ceasefire", "pause"),
+            ("withdrawal", "partial"),
+            ("withdrawal_language", "possibility"),
+            ("rafah", "not_addressed"),
+            ("humanitarian", "expanded"),
+        ]
+        .iter()
+        .map(|(i, v)| Clause {
+            issue: i.to_string(),
+            value: Scalar::Text(v.to_string()),
+            wording: None,
+        })
+        .collect();
+        let (_, draft) = normalise(&public, &clauses).unwrap();
+        let a = assessment(&public, "israel", &private_of(&seats, "israel"), Some(&draft)).unwrap();
+        let u = a["draft"]["utility"].as_f64().unwrap();
+        assert!((u - 0.95).abs() < 1e-9, "{a}");
+        assert_eq!(a["draft"]["above_reservation"], json!(true));
+        assert_eq!(a["red_lines"][0]["crossed"], json!(false));
+        let change = |issue: &str| {
+            a["draft"]["clauses"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["issue"] == issue)
+                .unwrap()["best_change"]
+                .clone()
+        };
+        assert_eq!(change("withdrawal")["value"], json!("none"));
+        assert!((change("withdrawal")["utility"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+        // A permanent end would lower Israel's utility and crosses its red line: no change.
+        assert_eq!(change("ceasefire"), Value::Null);
+        // Hamas, same draft: all hostages without a permanent end and full withdrawal crosses
+        // its red line; by hand 0.35 x 0.2 + 0.30 x 0.4 + 0 + 0 + 0 = 0.19, below its 0.30.
+        let b = assessment(&public, "hamas", &private_of(&seats, "hamas"), Some(&draft)).unwrap();
+        assert!((b["draft"]["utility"].as_f64().unwrap() - 0.19).abs() < 1e-9, "{b}");
+        assert_eq!(b["draft"]["within_red_lines"], json!(false));
+        assert_eq!(b["draft"]["above_reservation"], json!(false));
+        // Nothing of the other party's preferences is in either.
+        assert!(!a.to_string().contains("hamas") && !b.to_string().contains("Netanyahu"));
+    }
 }

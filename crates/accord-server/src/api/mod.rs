@@ -5,14 +5,18 @@
 mod text;
 pub use text::*;
 
-use crate::auth::{hash_password, new_id, new_token, token_hash, verify_password, Auth};
+use crate::auth::{
+    hash_password, new_id, new_token, request_token, token_hash, verify_password, Auth,
+    SESSION_COOKIE,
+};
 use crate::error::ApiError;
 use crate::process::{self, Clause, Private};
 use crate::store::{Param, SeatRow, Store};
 use crate::AppState;
 use accord_formats::ScenarioDoc;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::{HeaderName, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -51,11 +55,11 @@ pub async fn create_account(
     Ok((StatusCode::CREATED, Json(json!({"id": id, "name": name}))))
 }
 
-/// Signs in: a bearer token valid for 7 days.
+/// Signs in: a bearer token valid for 7 days, also set as an HttpOnly cookie for the pages.
 pub async fn create_session(
     State(s): State<AppState>,
     b: JsonBody<Credentials>,
-) -> Res<(StatusCode, Json<Value>)> {
+) -> Res<(StatusCode, [(HeaderName, String); 1], Json<Value>)> {
     let c = body(b)?;
     let wrong = || ApiError::unauthorized("unknown name or wrong password");
     let (user, hash) = s
@@ -67,13 +71,34 @@ pub async fn create_session(
         return Err(wrong());
     }
     let token = new_token();
+    const WEEK_S: i64 = 7 * 24 * 3600;
     s.store
-        .create_session(&token_hash(&token), &user.id, 7 * 24 * 3600 * 1000)
+        .create_session(&token_hash(&token), &user.id, WEEK_S * 1000)
         .await?;
+    let cookie =
+        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={WEEK_S}");
     Ok((
         StatusCode::CREATED,
+        [(SET_COOKIE, cookie)],
         Json(json!({"token": token, "user": user})),
     ))
+}
+
+/// Signs out: the session ends (token and cookie alike).
+pub async fn delete_session(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+) -> Res<(StatusCode, [(HeaderName, String); 1])> {
+    if let Some(token) = request_token(&headers) {
+        s.store.delete_session(&token_hash(&token)).await?;
+    }
+    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]))
+}
+
+/// Who is signed in.
+pub async fn me(Auth(user): Auth) -> Json<Value> {
+    Json(json!({"user": user}))
 }
 
 /// The shipped scenarios a negotiation can start from.
@@ -206,6 +231,8 @@ pub async fn my_negotiations(State(s): State<AppState>, Auth(user): Auth) -> Res
 
 /// What the viewer is in a negotiation.
 pub(crate) struct Member {
+    /// The negotiation as read with the seats.
+    pub row: crate::store::NegotiationRow,
     pub seat: SeatRow,
     pub seats: Vec<SeatRow>,
     pub public: ScenarioDoc,
@@ -222,8 +249,16 @@ impl Member {
             Err(ApiError::forbidden("only a mediator may do this"))
         }
     }
+    /// A seat of this negotiation by name; 404 when there is none.
+    pub(crate) fn seat_named(&self, seat: &str) -> Res<&SeatRow> {
+        self.seats
+            .iter()
+            .find(|x| x.seat == seat)
+            .ok_or_else(|| ApiError::not_found("no such seat"))
+    }
+
     /// Whether the viewer may see `seat`'s private data.
-    fn may_see_private_of(&self, seat: &SeatRow) -> bool {
+    pub(crate) fn may_see_private_of(&self, seat: &SeatRow) -> bool {
         seat.seat == self.seat.seat || (self.is_mediator() && seat.share_with_mediator)
     }
 }
@@ -231,8 +266,10 @@ impl Member {
 /// Loads the viewer's seat; 404 when they hold none (so outsiders learn nothing).
 pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
     let not_found = || ApiError::not_found("no such negotiation among yours");
-    let n = store.negotiation(id).await?.ok_or_else(not_found)?;
-    let seats = store.seats(id).await?;
+    let (n, seats) = store
+        .negotiation_with_seats(id)
+        .await?
+        .ok_or_else(not_found)?;
     let seat = seats
         .iter()
         .find(|x| x.user_id.as_deref() == Some(user))
@@ -241,6 +278,7 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
     let public: ScenarioDoc =
         serde_json::from_str(&n.public_doc).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(Member {
+        row: n,
         seat,
         seats,
         public,
@@ -267,11 +305,7 @@ pub async fn negotiation(
     Query(q): Query<View>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
-    let n = s
-        .store
-        .negotiation(&id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("gone"))?;
+    let n = &m.row;
     // Without the history, the current draft only (and the one before, for its changes).
     let from = if q.history.unwrap_or(true) {
         0
@@ -397,7 +431,7 @@ pub async fn accept_invitation(
         .await?
         .ok_or_else(|| ApiError::not_found("no such invitation, or it was used"))?;
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().await?.status != "open" {
+    if tx.negotiation().status != "open" {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     let taken = tx
@@ -492,11 +526,7 @@ pub async fn get_preferences(
     Path((id, seat)): Path<(String, String)>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
-    let target = m
-        .seats
-        .iter()
-        .find(|x| x.seat == seat)
-        .ok_or_else(|| ApiError::not_found("no such seat"))?;
+    let target = m.seat_named(&seat)?;
     let agent_seat_for_mediator = m.is_mediator() && target.agent.is_some();
     if !m.may_see_private_of(target) && !agent_seat_for_mediator {
         return Err(ApiError::forbidden("a party's preferences are visible to that party only (and to mediators if it shares them)"));
@@ -528,11 +558,7 @@ pub async fn put_preferences(
 ) -> Res<Json<Value>> {
     let p = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
-    let target = m
-        .seats
-        .iter()
-        .find(|x| x.seat == seat)
-        .ok_or_else(|| ApiError::not_found("no such seat"))?;
+    let target = m.seat_named(&seat)?;
     let own = target.seat == m.seat.seat;
     if !(own || (m.is_mediator() && target.agent.is_some())) {
         return Err(ApiError::forbidden(

@@ -1,7 +1,7 @@
 //! The single negotiating text over HTTP: the mediator's drafts, the parties' responses and
 //! amendments, closing without agreement, and the mediator's analysis.
 
-use super::{body, clauses_of, member, JsonBody, Res};
+use super::{body, clauses_of, member, JsonBody, Member, Res};
 use crate::auth::Auth;
 use crate::error::ApiError;
 use crate::process::{self, Clause, Private};
@@ -60,7 +60,7 @@ pub async fn create_draft(
         None => Vec::new(),
     };
     let mut tx = s.store.write(&id).await?;
-    let n = tx.negotiation().await?;
+    let n = tx.negotiation().clone();
     if n.status != "open" {
         return Err(ApiError::conflict(
             "closed",
@@ -210,7 +210,7 @@ pub(crate) async fn record_response(
         return Err(ApiError::invalid("comment: at most 4000 characters"));
     }
     let mut tx = s.store.write(id).await?;
-    let n = tx.negotiation().await?;
+    let n = tx.negotiation().clone();
     if n.status != "open" {
         return Err(ApiError::conflict(
             "closed",
@@ -254,11 +254,9 @@ pub(crate) async fn record_response(
         .and_then(|a| serde_json::from_str(a).ok());
     tx.event("response", actor, &format!("mediators,{seat}"), &json!({"version": version, "seat": seat, "verdict": verdict, "amendment": amendment_value, "comment": comment})).await?;
     // Settle the draft once every negotiating party has answered.
-    let parties = tx.party_seats().await?;
     let verdicts = tx.verdicts(version).await?;
-    let all_in = parties.iter().all(|p| verdicts.iter().any(|(s, _)| s == p));
-    if all_in {
-        let agreed = verdicts.iter().all(|(_, v)| v == "accept");
+    if verdicts.iter().all(|(_, v)| v.is_some()) {
+        let agreed = verdicts.iter().all(|(_, v)| v.as_deref() == Some("accept"));
         let status = if agreed { "accepted" } else { "rejected" };
         tx.exec(
             "UPDATE drafts SET status = $1 WHERE negotiation_id = $2 AND version = $3",
@@ -319,7 +317,7 @@ pub async fn close(
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
     let mut tx = s.store.write(&id).await?;
-    let n = tx.negotiation().await?;
+    let n = tx.negotiation().clone();
     if n.status != "open" {
         return Err(ApiError::conflict(
             "closed",
@@ -343,14 +341,9 @@ pub async fn close(
     Ok(Json(json!({"status": "failed"})))
 }
 
-/// The mediator's analysis of the current draft (aggregate; no party's scores).
-pub async fn analysis(
-    State(s): State<AppState>,
-    Auth(user): Auth,
-    Path(id): Path<String>,
-) -> Res<Json<Value>> {
-    let m = member(&s.store, &id, &user.id).await?;
-    m.require_mediator()?;
+/// The scenario the engine sees (every party's preferences put back); 409 while a party has
+/// not given its preferences yet.
+fn engine_scenario(m: &Member) -> Res<accord_model::Scenario> {
     let mut private = BTreeMap::new();
     let mut missing = Vec::new();
     for seat in m.seats.iter().filter(|x| x.role == "party") {
@@ -372,37 +365,135 @@ pub async fn analysis(
         ));
     }
     let mut doc = process::merge(&m.public, &private);
+    doc.draft = None;
+    doc.to_scenario()
+        .map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// Every draft so far as outcomes, oldest first.
+async fn draft_outcomes(s: &AppState, m: &Member, id: &str) -> Res<Vec<accord_model::Outcome>> {
     let last = s
         .store
-        .negotiation(&id)
+        .negotiation(id)
         .await?
         .map_or(0, |n| n.current_version);
-    let drafts = s.store.drafts(&id, last).await?;
-    let current = drafts.last().map(|d| clauses_of(&d.clauses));
-    doc.draft = None;
-    let scenario = doc
-        .to_scenario()
-        .map_err(|e| ApiError::internal(e.to_string()))?;
-    let draft = match &current {
-        Some(c) => Some(
-            process::normalise(&m.public, c)
-                .map_err(ApiError::internal)?
-                .1,
-        ),
-        None => None,
-    };
+    let mut out = Vec::new();
+    for d in s.store.drafts(id, 0).await? {
+        if d.version <= last {
+            out.push(
+                process::normalise(&m.public, &clauses_of(&d.clauses))
+                    .map_err(ApiError::internal)?
+                    .1,
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Runs engine work off the async threads.
+async fn engine<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Res<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(ApiError::internal)
+}
+
+/// The mediator's analysis of the current draft (aggregate; no party's scores).
+pub async fn analysis(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let scenario = engine_scenario(&m)?;
+    let draft = draft_outcomes(&s, &m, &id).await?.pop();
     let shared: BTreeMap<String, bool> = m
         .seats
         .iter()
         .map(|x| (x.seat.clone(), x.share_with_mediator))
         .collect();
-    let result = tokio::task::spawn_blocking(move || {
+    let result = engine(move || {
         process::mediator_analysis(&scenario, draft.as_ref(), &|p| {
             shared.get(p).copied().unwrap_or(false)
         })
     })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))?
-    .map_err(ApiError::internal)?;
+    .await?;
+    Ok(Json(result))
+}
+
+/// The mediator's utility-space picture (SVG) of the first two parties with every draft so
+/// far; only when both share their preferences with mediators (it shows their utilities).
+pub async fn picture(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+) -> Res<([(axum::http::header::HeaderName, &'static str); 2], String)> {
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let keeping: Vec<&str> = m
+        .seats
+        .iter()
+        .filter(|x| x.role == "party")
+        .take(2)
+        .filter(|x| !x.share_with_mediator)
+        .map(|x| x.seat.as_str())
+        .collect();
+    if !keeping.is_empty() {
+        return Err(ApiError::conflict(
+            "not_shared",
+            format!(
+                "the utility-space picture shows the parties' utilities: {} keep{} them confidential",
+                keeping.join(" and "),
+                if keeping.len() == 1 { "s" } else { "" }
+            ),
+        ));
+    }
+    let scenario = engine_scenario(&m)?;
+    let drafts = draft_outcomes(&s, &m, &id).await?;
+    let svg = engine(move || process::picture_svg(&scenario, &drafts)).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    ))
+}
+
+/// What the current draft means to one party: for that party itself (or mediators when it
+/// shares), from its own preferences only.
+pub async fn assessment(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, seat)): Path<(String, String)>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    let target = m.seat_named(&seat)?;
+    if !m.may_see_private_of(target) {
+        return Err(ApiError::forbidden(
+            "a party's assessment is for that party alone",
+        ));
+    }
+    if target.role != "party" {
+        return Err(ApiError::invalid(
+            "only negotiating parties have preferences",
+        ));
+    }
+    let private: Private = match target.private_doc.as_deref().map(serde_json::from_str) {
+        Some(Ok(p)) => p,
+        _ => {
+            return Err(ApiError::conflict(
+                "waiting_for_preferences",
+                format!("`{seat}` has not given its preferences yet"),
+            ))
+        }
+    };
+    let draft = draft_outcomes(&s, &m, &id).await?.pop();
+    let public = m.public.clone();
+    let result =
+        engine(move || process::assessment(&public, &seat, &private, draft.as_ref())).await?;
     Ok(Json(result))
 }

@@ -1,0 +1,520 @@
+//! The store: every read and write of the server, over SQLite (embedded, the default) or
+//! PostgreSQL. One interface, one SQL text for both (portable SQL, `$n` parameters in order of
+//! first use, which both drivers bind by position); the backend is chosen by the URL.
+//!
+//! **Invariant:** every write to a negotiation runs in one transaction that first touches the
+//! negotiation's row, so writes to one negotiation are serialised (a row lock on PostgreSQL, the
+//! write lock on SQLite) and event numbers never collide.
+
+mod sqlite;
+mod write;
+
+pub use write::{Param, Tx};
+
+use serde::Serialize;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use write::{decode_error, Cell};
+
+/// A failed store operation.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// SQLite's writer refused or failed.
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// Migrations failed.
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A unique key exists already.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// Which backend a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database behind the server.
+#[derive(Clone)]
+pub struct Store {
+    /// PostgreSQL: every read and write. SQLite: the readers, as `read`.
+    pool: AnyPool,
+    /// SQLite: the one writer connection (see `write`); `None` on PostgreSQL.
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<sqlite::Writer>>>,
+    /// SQLite: connections for reads (see `sqlite`); `None` on PostgreSQL.
+    readers: Option<std::sync::Arc<sqlite::Readers>>,
+    /// Reads outside transactions (SQLite in WAL mode: readers run beside the writer).
+    read: AnyPool,
+    /// Its backend.
+    pub backend: Backend,
+    /// The URL it was opened with.
+    pub url: String,
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A user account.
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    /// Id.
+    pub id: String,
+    /// Login name.
+    pub name: String,
+}
+
+/// A negotiation's row.
+#[derive(Debug, Clone)]
+pub struct NegotiationRow {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The public scenario document (JSON).
+    pub public_doc: String,
+    /// `open`, `agreed` or `failed`.
+    pub status: String,
+    /// The agreed draft's version.
+    pub agreement_version: Option<i64>,
+    /// The last draft circulated (0 before any).
+    pub current_version: i64,
+}
+
+/// A seat.
+#[derive(Debug, Clone)]
+pub struct SeatRow {
+    /// Seat (party) name.
+    pub seat: String,
+    /// `party`, `mediator` or `observer`.
+    pub role: String,
+    /// The person holding it.
+    pub user_id: Option<String>,
+    /// The agent holding it.
+    pub agent: Option<String>,
+    /// Confidential preferences (JSON), if given.
+    pub private_doc: Option<String>,
+    /// Whether the party lets mediators see them.
+    pub share_with_mediator: bool,
+}
+
+/// A draft.
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    /// Version, from 1.
+    pub version: i64,
+    /// Clauses (JSON).
+    pub clauses: String,
+    /// The mediator's note.
+    pub note: Option<String>,
+    /// Response deadline (ms).
+    pub deadline_at: i64,
+    /// `open`, `accepted`, `rejected`, `expired` or `superseded`.
+    pub status: String,
+    /// When circulated (ms).
+    pub created_at: i64,
+}
+
+/// A party's response to a draft.
+#[derive(Debug, Clone)]
+pub struct ResponseRow {
+    /// Draft version.
+    pub version: i64,
+    /// The responding seat.
+    pub seat: String,
+    /// `accept`, `reject` or `amend`.
+    pub verdict: String,
+    /// The amendment (JSON).
+    pub amendment: Option<String>,
+    /// Comment.
+    pub comment: Option<String>,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+/// An event of the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRow {
+    /// Number within the negotiation, from 1.
+    pub seq: i64,
+    /// What happened.
+    pub kind: String,
+    /// Who did it (a user id), or none for the server.
+    pub actor: Option<String>,
+    /// Who may see it: `*`, `mediators`, or a seat.
+    pub audience: String,
+    /// Details (JSON).
+    pub payload: serde_json::Value,
+    /// When (ms).
+    pub created_at: i64,
+}
+
+fn text(r: &[Cell], i: usize) -> Result<String, StoreError> {
+    r.get(i)
+        .and_then(Cell::text)
+        .ok_or_else(|| decode_error("text column in a"))
+}
+
+fn opt_text(r: &[Cell], i: usize) -> Result<Option<String>, StoreError> {
+    match r.get(i) {
+        Some(Cell::Null) => Ok(None),
+        Some(Cell::Text(t)) => Ok(Some(t.clone())),
+        _ => Err(decode_error("text column in a")),
+    }
+}
+
+fn int(r: &[Cell], i: usize) -> Result<i64, StoreError> {
+    r.get(i)
+        .and_then(Cell::int)
+        .ok_or_else(|| decode_error("integer column in a"))
+}
+
+fn opt_int(r: &[Cell], i: usize) -> Result<Option<i64>, StoreError> {
+    match r.get(i) {
+        Some(Cell::Null) => Ok(None),
+        Some(Cell::Int(v)) => Ok(Some(*v)),
+        _ => Err(decode_error("integer column in a")),
+    }
+}
+
+/// The columns of a negotiation's row, in the order `negotiation_from` reads them.
+const NEGOTIATION: &str =
+    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version";
+
+/// A negotiation's row from the cells of `NEGOTIATION`, then anything else.
+fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
+    Ok(NegotiationRow {
+        id: text(r, 0)?,
+        title: text(r, 1)?,
+        public_doc: text(r, 2)?,
+        status: text(r, 3)?,
+        agreement_version: opt_int(r, 4)?,
+        current_version: int(r, 5)?,
+    })
+}
+
+/// The columns of a seat, in the order `seat_from` reads them (from `at`).
+const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.share_with_mediator";
+
+fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
+    Ok(SeatRow {
+        seat: text(r, at)?,
+        role: text(r, at + 1)?,
+        user_id: opt_text(r, at + 2)?,
+        agent: opt_text(r, at + 3)?,
+        private_doc: opt_text(r, at + 4)?,
+        share_with_mediator: int(r, at + 5)? != 0,
+    })
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database and applies the migrations.
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        };
+        // SQLite: create the file on first start unless the URL says otherwise.
+        let connect = match backend {
+            Backend::Sqlite if url.contains("mode=") => url.to_string(),
+            Backend::Sqlite if url.contains('?') => format!("{url}&mode=rwc"),
+            Backend::Sqlite => format!("{url}?mode=rwc"),
+            Backend::Postgres => url.to_string(),
+        };
+        let sqlite = |connections: u32| {
+            AnyPoolOptions::new()
+                .max_connections(connections)
+                // A local file: no network to fail between uses, so no ping before each.
+                .test_before_acquire(false)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        use sqlx::Executor;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        // WAL with NORMAL: a commit survives the process being killed (what the
+                        // durability test checks); only an operating-system crash or power loss
+                        // may lose the last commits.
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        Ok(())
+                    })
+                })
+        };
+        let (pool, read) = match backend {
+            // Readers here (WAL lets them run beside the writer); the one writer connection is
+            // `write`'s, so a transaction never waits for a lock another connection holds.
+            Backend::Sqlite => {
+                let migrating = sqlite(1).connect(&connect).await?;
+                sqlx::migrate!("./migrations").run(&migrating).await?;
+                migrating.close().await;
+                let read = sqlite(4).connect(&connect).await?;
+                (read.clone(), read)
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .connect(&connect)
+                    .await?;
+                sqlx::migrate!("./migrations").run(&pool).await?;
+                (pool.clone(), pool)
+            }
+        };
+        let writer = match backend {
+            Backend::Sqlite => Some(sqlite::open_writer(url)?),
+            Backend::Postgres => None,
+        };
+        let readers =
+            (backend == Backend::Sqlite).then(|| std::sync::Arc::new(sqlite::Readers::new(url)));
+        Ok(Store {
+            pool,
+            writer,
+            readers,
+            read,
+            backend,
+            url: url.to_string(),
+        })
+    }
+
+    /// On PostgreSQL, calls `changed` with the negotiation id of every event any instance
+    /// commits (LISTEN/NOTIFY), reconnecting when the connection drops. On SQLite, returns.
+    pub async fn listen(&self, changed: impl Fn(String) + Send + 'static) {
+        if self.backend != Backend::Postgres {
+            return;
+        }
+        loop {
+            match sqlx::postgres::PgListener::connect(&self.url).await {
+                Ok(mut l) => {
+                    if l.listen("accord_events").await.is_ok() {
+                        while let Ok(n) = l.recv().await {
+                            changed(n.payload().to_string());
+                        }
+                    }
+                }
+                Err(e) => eprintln!("event listener: {e}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Runs a read outside any transaction.
+    async fn select(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, StoreError> {
+        match &self.readers {
+            Some(r) => r.query(sql, params),
+            None => write::pg_query(&self.read, sql, params).await,
+        }
+    }
+
+    /// An account and its password hash, by name.
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
+        let rows = self
+            .select(
+                "SELECT id, name, password_hash FROM users WHERE name = $1",
+                &[Param::Text(name)],
+            )
+            .await?;
+        rows.first()
+            .map(|r| {
+                Ok((
+                    User {
+                        id: text(r, 0)?,
+                        name: text(r, 1)?,
+                    },
+                    text(r, 2)?,
+                ))
+            })
+            .transpose()
+    }
+
+    /// The user of a live session.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let rows = self.select(
+            "SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+            &[Param::Text(token_hash), Param::Int(now_ms())],
+        ).await?;
+        rows.first()
+            .map(|r| {
+                Ok(User {
+                    id: text(r, 0)?,
+                    name: text(r, 1)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// A negotiation.
+    pub async fn negotiation(&self, id: &str) -> Result<Option<NegotiationRow>, StoreError> {
+        let rows = self
+            .select(
+                &format!("SELECT {NEGOTIATION} FROM negotiations n WHERE n.id = $1"),
+                &[Param::Text(id)],
+            )
+            .await?;
+        rows.first().map(|r| negotiation_from(r)).transpose()
+    }
+
+    /// A negotiation with its seats (sorted by name), in one read: what every request on a
+    /// negotiation starts from.
+    pub async fn negotiation_with_seats(
+        &self,
+        id: &str,
+    ) -> Result<Option<(NegotiationRow, Vec<SeatRow>)>, StoreError> {
+        let rows = self
+            .select(&format!("SELECT {NEGOTIATION}, {SEAT} FROM negotiations n JOIN seats s ON s.negotiation_id = n.id WHERE n.id = $1"), &[Param::Text(id)])
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        // Sorted here: the two databases collate text differently.
+        let mut seats: Vec<SeatRow> = rows
+            .iter()
+            .map(|r| seat_from(r, 6))
+            .collect::<Result<_, _>>()?;
+        seats.sort_by(|a, b| a.seat.cmp(&b.seat));
+        Ok(Some((negotiation_from(first)?, seats)))
+    }
+
+    /// The negotiations a user holds a seat in.
+    pub async fn negotiations_of(
+        &self,
+        user: &str,
+    ) -> Result<Vec<(NegotiationRow, String)>, StoreError> {
+        let rows = self
+            .select(&format!("SELECT {NEGOTIATION}, s.seat FROM negotiations n JOIN seats s ON s.negotiation_id = n.id WHERE s.user_id = $1 ORDER BY n.created_at"), &[Param::Text(user)])
+            .await?;
+        rows.iter()
+            .map(|r| Ok((negotiation_from(r)?, text(r, 6)?)))
+            .collect()
+    }
+
+    /// Every seat of a negotiation, sorted by name.
+    pub async fn seats(&self, negotiation_id: &str) -> Result<Vec<SeatRow>, StoreError> {
+        let rows = self
+            .select(
+                &format!("SELECT {SEAT} FROM seats s WHERE s.negotiation_id = $1"),
+                &[Param::Text(negotiation_id)],
+            )
+            .await?;
+        let mut seats: Vec<SeatRow> = rows
+            .iter()
+            .map(|r| seat_from(r, 0))
+            .collect::<Result<_, _>>()?;
+        seats.sort_by(|a, b| a.seat.cmp(&b.seat));
+        Ok(seats)
+    }
+
+    /// The drafts from version `from` on (0 or 1: all), oldest first.
+    pub async fn drafts(
+        &self,
+        negotiation_id: &str,
+        from: i64,
+    ) -> Result<Vec<DraftRow>, StoreError> {
+        let rows = self
+            .select("SELECT version, clauses, note, deadline_at, status, created_at FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version", &[Param::Text(negotiation_id), Param::Int(from)])
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DraftRow {
+                    version: int(r, 0)?,
+                    clauses: text(r, 1)?,
+                    note: opt_text(r, 2)?,
+                    deadline_at: int(r, 3)?,
+                    status: text(r, 4)?,
+                    created_at: int(r, 5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The responses to drafts from version `from` on, by draft then time.
+    pub async fn responses(
+        &self,
+        negotiation_id: &str,
+        from: i64,
+    ) -> Result<Vec<ResponseRow>, StoreError> {
+        let rows = self
+            .select("SELECT version, seat, verdict, amendment, comment, created_at FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat", &[Param::Text(negotiation_id), Param::Int(from)])
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ResponseRow {
+                    version: int(r, 0)?,
+                    seat: text(r, 1)?,
+                    verdict: text(r, 2)?,
+                    amendment: opt_text(r, 3)?,
+                    comment: opt_text(r, 4)?,
+                    created_at: int(r, 5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Events after `after`, oldest first.
+    pub async fn events(
+        &self,
+        negotiation_id: &str,
+        after: i64,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let rows = self
+            .select("SELECT seq, kind, actor, audience, payload, created_at FROM events WHERE negotiation_id = $1 AND seq > $2 ORDER BY seq", &[Param::Text(negotiation_id), Param::Int(after)])
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(EventRow {
+                    seq: int(r, 0)?,
+                    kind: text(r, 1)?,
+                    actor: opt_text(r, 2)?,
+                    audience: text(r, 3)?,
+                    payload: serde_json::from_str(&text(r, 4)?).unwrap_or(serde_json::Value::Null),
+                    created_at: int(r, 5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Open drafts whose deadline has passed: (negotiation, version).
+    pub async fn due_drafts(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = self
+            .select("SELECT negotiation_id, version FROM drafts WHERE status = 'open' AND deadline_at <= $1", &[Param::Int(now)])
+            .await?;
+        rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()
+    }
+
+    /// Open drafts some agent seat has not answered: (negotiation, version).
+    pub async fn agents_pending(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = self
+            .select(
+                "SELECT DISTINCT d.negotiation_id, d.version FROM drafts d JOIN seats s ON s.negotiation_id = d.negotiation_id \
+                 WHERE d.status = 'open' AND s.agent IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM responses r WHERE r.negotiation_id = d.negotiation_id AND r.version = d.version AND r.seat = s.seat)",
+                &[],
+            )
+            .await?;
+        rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()
+    }
+
+    /// The negotiation and seat an unused invitation is for.
+    pub async fn invitation(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let rows = self
+            .select("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL AND created_at > $2", &[Param::Text(token_hash), Param::Int(now_ms() - 14 * 24 * 3600 * 1000)])
+            .await?;
+        rows.first()
+            .map(|r| Ok((text(r, 0)?, text(r, 1)?)))
+            .transpose()
+    }
+}

@@ -1,0 +1,414 @@
+// Accord workbench: shared helpers (API calls, DOM building, formatting, live events) and the
+// negotiation page's entry point, which loads the mediator's desk, the party's room or a
+// read-only view for observers. No framework; every page works with the session cookie.
+
+/** Calls the JSON API; throws an Error carrying the server's message, `status` and `code`. */
+export async function api(method, path, body) {
+  const opt = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
+  if (body !== undefined) {
+    opt.headers['content-type'] = 'application/json';
+    opt.body = JSON.stringify(body);
+  }
+  let r;
+  try {
+    r = await fetch(path, opt);
+  } catch (e) {
+    throw Object.assign(new Error('The server cannot be reached. Check the connection and try again.'), { status: 0 });
+  }
+  const text = await r.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = text; }
+  }
+  if (!r.ok) {
+    const msg = (data && data.error && data.error.message) || `${r.status} ${r.statusText}`;
+    throw Object.assign(new Error(msg), { status: r.status, code: data && data.error && data.error.code });
+  }
+  return data;
+}
+
+/** Builds an element: h('p', {class: 'x', onclick: f}, 'text', child, [more]). */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k in el && typeof v !== 'string') el[k] = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    if (Array.isArray(c)) append(el, c);
+    else el.append(c instanceof Node ? c : String(c));
+  }
+}
+
+/** Replaces an element's children. */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let uid = 0;
+/** A fresh element id with a readable prefix. */
+export const newId = (prefix) => `${prefix}-${++uid}`;
+
+/** An alert region for a control's errors; `.show(msg)` / `.clear()`. */
+export function alertBox() {
+  const el = h('p', { class: 'alert', role: 'alert', hidden: true });
+  el.show = (msg) => { el.textContent = msg; el.hidden = !msg; };
+  el.clear = () => el.show('');
+  return el;
+}
+
+/** A polite status line for successes. */
+export function statusLine() {
+  const el = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite' });
+  el.show = (msg) => { el.textContent = msg; };
+  return el;
+}
+
+/** Runs an async action from a button: disables it meanwhile, shows errors in `alert`. */
+export async function act(button, alert, work) {
+  if (alert) alert.clear();
+  if (button) button.disabled = true;
+  try {
+    return await work();
+  } catch (e) {
+    if (alert) alert.show(e.message);
+    else console.error(e);
+    return undefined;
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+// ---- Formatting -------------------------------------------------------------------------
+
+/** "withdrawal_language" -> "Withdrawal language" (the scenario's own names, made readable). */
+export function label(name) {
+  const s = String(name).replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** An option or value as text ("not_addressed" -> "not addressed"). */
+export function val(v) {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return num(v);
+  return String(v).replace(/_/g, ' ');
+}
+
+/** A number rounded sensibly: 0.6000000001 -> "0.60". */
+export function num(x, digits = 2) {
+  if (typeof x !== 'number' || !Number.isFinite(x)) return String(x ?? '—');
+  if (Number.isInteger(x)) return String(x);
+  return x.toFixed(digits);
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** A time: "14:05:12" today, "3 Mar, 14:05" otherwise. */
+export function when(ms) {
+  if (!ms) return '—';
+  const d = new Date(ms);
+  return d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : dateFmt.format(d);
+}
+
+/** A duration in words: "2 h 05 min", "4 min 09 s", "7 s". */
+export function duration(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const d = Math.floor(s / 86400), hh = Math.floor((s % 86400) / 3600), mm = Math.floor((s % 3600) / 60), ss = s % 60;
+  const p = (x) => String(x).padStart(2, '0');
+  if (d) return `${d} d ${hh} h`;
+  if (hh) return `${hh} h ${p(mm)} min`;
+  if (mm) return `${mm} min ${p(ss)} s`;
+  return `${ss} s`;
+}
+
+// ---- Deadlines ---------------------------------------------------------------------------
+
+const clocks = new Set();
+setInterval(() => {
+  for (const c of clocks) {
+    if (!c.isConnected) clocks.delete(c);
+    else c.tick();
+  }
+}, 1000);
+
+/** A live countdown to `deadline` (ms); `open` false means the draft is no longer open. */
+export function countdown(deadline, open = true) {
+  const el = h('p', { class: 'countdown', role: 'timer', 'aria-live': 'off' });
+  el.tick = () => {
+    const left = deadline - Date.now();
+    if (!open) {
+      el.className = 'countdown closed';
+      el.textContent = `Deadline was ${when(deadline)}`;
+    } else if (left > 0) {
+      el.className = 'countdown' + (left < 60000 ? ' urgent' : '');
+      el.textContent = `Responses due by ${when(deadline)} — ${duration(left)} left`;
+    } else {
+      el.className = 'countdown passed';
+      el.textContent = `Deadline passed at ${when(deadline)}`;
+    }
+  };
+  el.tick();
+  clocks.add(el);
+  return el;
+}
+
+// ---- Shared views --------------------------------------------------------------------------
+
+export const STATUS_TEXT = {
+  open: 'open for responses', accepted: 'accepted by every party', rejected: 'not accepted',
+  superseded: 'replaced by a later draft', expired: 'deadline passed',
+};
+
+/** Position of an issue (clause number, 1-based). */
+export function clauseNo(issues, issue) {
+  return issues.findIndex((i) => i.name === issue) + 1;
+}
+
+/** A draft's clauses as an ordered list with their wording. */
+export function clauseList(issues, clauses) {
+  return h('ol', { class: 'clauses' }, clauses.map((c) =>
+    h('li', {},
+      h('span', { class: 'clause-head' }, h('strong', {}, label(c.issue)), ': ', h('span', { class: 'value' }, val(c.value))),
+      c.wording ? h('span', { class: 'wording' }, c.wording) : null)));
+}
+
+/** A package (clause list without wording) in one line. */
+export function packageLine(clauses) {
+  return h('ul', { class: 'package' }, clauses.map((c) =>
+    h('li', {}, h('span', { class: 'muted' }, label(c.issue), ': '), val(c.value))));
+}
+
+/** One response in words. */
+export function responseText(issues, r) {
+  if (r.verdict === 'accept') return 'accepts the draft';
+  if (r.verdict === 'reject') return 'rejects the draft';
+  const a = r.amendment || {};
+  return `proposes an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')}): ${val(a.value)}`;
+}
+
+function ownResponseText(issues, r) {
+  if (r.verdict === 'accept') return 'accepted the draft';
+  if (r.verdict === 'reject') return 'rejected the draft';
+  const a = r.amendment || {};
+  return `proposed an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')}): ${val(a.value)}`;
+}
+
+/** Who missed which draft's deadline, from the audit log: version -> [seats]. */
+export function missedFrom(log) {
+  const m = new Map();
+  for (const e of log || []) {
+    if (e.kind !== 'deadline_missed') continue;
+    const v = e.payload.version;
+    m.set(v, [...new Set([...(m.get(v) || []), ...(e.payload.missed || [])])]);
+  }
+  return m;
+}
+
+/** The history of drafts, newest first, with clause-level changes and visible responses. */
+export function historyView(n, log, { you } = {}) {
+  const missed = missedFrom(log);
+  const issues = n.issues;
+  if (!n.drafts.length) return h('p', { class: 'muted' }, 'No draft has been circulated yet.');
+  return h('ol', { class: 'history', reversed: true }, [...n.drafts].reverse().map((d) => {
+    const changes = d.changes.length
+      ? h('ul', { class: 'changes' }, d.changes.map((c) => changeItem(issues, c)))
+      : h('p', { class: 'muted' }, d.version === 1 ? 'First draft.' : 'No clause changed.');
+    const gone = missed.get(d.version) || [];
+    return h('li', { class: 'draft-hist' },
+      h('h3', {}, `Draft ${d.version}`, ' ', h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status)),
+      h('p', { class: 'meta' }, `Circulated ${when(d.created_at)} · responses due ${when(d.deadline_at)}`),
+      d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note: '), d.note) : null,
+      changes,
+      d.responses.length ? h('ul', { class: 'hist-responses' }, d.responses.map((r) =>
+        h('li', {}, h('strong', {}, r.seat === you ? 'You' : label(r.seat)), ' ',
+          r.seat === you ? ownResponseText(issues, r) : responseText(issues, r),
+          r.comment ? h('q', {}, r.comment) : null))) : null,
+      gone.length ? h('p', { class: 'missed' }, gone.includes(you)
+        ? 'You did not respond before the deadline.'
+        : `Missed the deadline: ${gone.map(label).join(', ')}.`) : null);
+  }));
+}
+
+function changeItem(issues, c) {
+  const head = `Clause ${clauseNo(issues, c.issue)} · ${label(c.issue)}: `;
+  if (c.change === 'value') {
+    return h('li', {}, h('strong', {}, head), `value changed from ${val(c.from.value)} to ${val(c.to.value)}`,
+      c.from.wording !== c.to.wording ? wordingDiff(c) : null);
+  }
+  return h('li', {}, h('strong', {}, head), 'wording changed', wordingDiff(c));
+}
+
+function wordingDiff(c) {
+  return h('div', { class: 'wording-diff' },
+    h('p', {}, h('span', { class: 'muted' }, 'Before: '), h('del', {}, c.from.wording || '(none)')),
+    h('p', {}, h('span', { class: 'muted' }, 'Now: '), h('ins', {}, c.to.wording || '(none)')));
+}
+
+/** The outcome banner: agreement or failure, else null. */
+export function outcomeBanner(n, log) {
+  if (n.status === 'agreed') {
+    const d = n.drafts.find((x) => x.version === n.agreement_version);
+    return h('section', { class: 'banner agreed', 'aria-labelledby': 'outcome-h' },
+      h('h2', { id: 'outcome-h' }, `Agreement reached on draft ${n.agreement_version}`),
+      h('p', {}, 'Every party accepted this text.'),
+      d ? clauseList(n.issues, d.clauses) : null);
+  }
+  if (n.status === 'failed') {
+    const f = (log || []).filter((e) => e.kind === 'failed').pop();
+    const reason = f && f.payload && f.payload.reason;
+    return h('section', { class: 'banner failed', 'aria-labelledby': 'outcome-h' },
+      h('h2', { id: 'outcome-h' }, 'Closed without agreement'),
+      h('p', {}, reason ? `Reason recorded: ${reason}` : 'The mediator ended the negotiation without agreement.'));
+  }
+  return null;
+}
+
+/** The page heading block. */
+export function pageHead(n, roleText, liveEl) {
+  return h('div', { class: 'page-head' },
+    h('div', {},
+      h('h1', {}, n.title),
+      h('p', { class: 'meta' }, roleText, ' · ', n.status === 'open' ? 'Open' : n.status === 'agreed' ? 'Agreed' : 'Closed')),
+    liveEl);
+}
+
+/** The scenario's description and issues (public texts). */
+export function scenarioDetails(n) {
+  return h('details', { class: 'scenario' },
+    h('summary', {}, 'Scenario: description and issues'),
+    n.description ? h('p', { class: 'desc' }, n.description) : null,
+    h('dl', {}, n.issues.map((i, k) => [
+      h('dt', {}, `${k + 1}. ${label(i.name)}`),
+      h('dd', {}, i.description || '', issueOptions(i)),
+    ])));
+}
+
+function issueOptions(i) {
+  if (i.options) return h('ul', { class: 'opts' }, i.options.map((o) => h('li', {}, val(optName(o)))));
+  return h('p', { class: 'muted' }, `${i.type || 'number'} from ${i.min} to ${i.max}`);
+}
+
+/** An option's name and wording, whichever form it has. */
+export const optName = (o) => (typeof o === 'string' ? o : o.name);
+export const optWording = (o) => (typeof o === 'string' ? null : o.wording || null);
+
+/** The default wording for a value of an issue. */
+export function defaultWording(issue, value) {
+  const o = (issue.options || []).find((x) => optName(x) === value);
+  return o ? optWording(o) : null;
+}
+
+// ---- Live updates -------------------------------------------------------------------------
+
+const KINDS = ['created', 'invited', 'joined', 'agent_seated', 'preferences_updated', 'draft', 'response',
+  'agreement', 'draft_rejected', 'deadline_missed', 'draft_expired', 'failed'];
+
+/** Listens to the negotiation's events after `after`; calls `onEvent(kind, data)`. */
+export function live(id, after, onEvent) {
+  const ind = h('p', { class: 'live', role: 'status' }, 'Connecting…');
+  const es = new EventSource(`/api/negotiations/${encodeURIComponent(id)}/events?after=${after}`);
+  es.onopen = () => { ind.textContent = 'Live updates on'; ind.className = 'live on'; };
+  es.onerror = () => { ind.textContent = 'Reconnecting…'; ind.className = 'live off'; };
+  for (const k of KINDS) {
+    es.addEventListener(k, (e) => {
+      let d = null;
+      try { d = JSON.parse(e.data); } catch { /* keep null */ }
+      onEvent(k, d);
+    });
+  }
+  window.addEventListener('pagehide', () => es.close());
+  return ind;
+}
+
+/** Coalesces bursts of calls into one (events often come in groups). */
+export function debounce(f, ms = 120) {
+  let t = null;
+  return (...a) => { clearTimeout(t); t = setTimeout(() => f(...a), ms); };
+}
+
+// ---- Account header ---------------------------------------------------------------------------
+
+export async function currentUser() {
+  try {
+    return (await api('GET', '/api/me')).user;
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+export function renderAccount(user) {
+  const nav = document.getElementById('account');
+  if (!nav) return;
+  if (!user) { nav.replaceChildren(); return; }
+  const alert = alertBox();
+  const out = h('button', { type: 'button', class: 'link' }, 'Sign out');
+  out.addEventListener('click', () => act(out, alert, async () => {
+    await api('DELETE', '/api/sessions');
+    location.href = '/';
+  }));
+  fill(nav, h('span', { class: 'who' }, 'Signed in as ', h('strong', {}, user.name)), out, alert);
+}
+
+// ---- The negotiation page ---------------------------------------------------------------------
+
+async function bootNegotiation() {
+  const main = document.getElementById('main');
+  const id = decodeURIComponent(location.pathname.split('/')[2] || '');
+  try {
+    const me = await currentUser();
+    if (!me) {
+      fill(main, h('section', { class: 'card narrow' }, h('h1', {}, 'Please sign in'),
+        h('p', {}, 'This negotiation is only shown to the people who hold a seat in it. ',
+          h('a', { href: '/' }, 'Sign in on the home page'), ' and open it again.')));
+      return;
+    }
+    renderAccount(me);
+    const n = await api('GET', `/api/negotiations/${encodeURIComponent(id)}`);
+    document.title = `${n.title} · Accord`;
+    const ctx = { id, me, n, main };
+    if (n.you.role === 'mediator') (await import('/assets/desk.js')).start(ctx);
+    else if (n.you.role === 'party') (await import('/assets/room.js')).start(ctx);
+    else startObserver(ctx);
+  } catch (e) {
+    fill(main, h('section', { class: 'card narrow' }, h('h1', {}, 'This negotiation cannot be shown'),
+      h('p', { role: 'alert', class: 'alert' }, e.message), h('p', {}, h('a', { href: '/' }, 'Back to my negotiations'))));
+  }
+}
+
+/** Observers: a read-only view of the current text and its history. */
+async function startObserver({ id, n: first, main }) {
+  let log = await api('GET', `/api/negotiations/${encodeURIComponent(id)}/audit`);
+  const liveEl = live(id, log.length ? log[log.length - 1].seq : 0, debounce(async () => {
+    const [n, l] = await Promise.all([api('GET', `/api/negotiations/${encodeURIComponent(id)}`), api('GET', `/api/negotiations/${encodeURIComponent(id)}/audit`)]);
+    log = l;
+    render(n);
+  }));
+  function render(n) {
+    const d = n.drafts[n.drafts.length - 1];
+    fill(main,
+      pageHead(n, `You observe as ${label(n.you.seat)} (read only)`, liveEl),
+      outcomeBanner(n, log),
+      h('div', { class: 'columns' },
+        h('section', { class: 'card', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, d ? `Current draft: ${d.version}` : 'Current draft'),
+          d ? [countdown(d.deadline_at, d.status === 'open'), clauseList(n.issues, d.clauses)] : h('p', { class: 'muted' }, 'No draft yet.')),
+        h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), historyView(n, log))),
+      scenarioDetails(n));
+  }
+  render(first);
+}
+
+if (document.body && document.body.dataset.page === 'negotiation') bootNegotiation();

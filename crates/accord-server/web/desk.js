@@ -1,0 +1,405 @@
+// The mediator's desk: seats and invitations, the draft editor, the responses to the current
+// draft as they arrive, the analysis, the utility-space picture and the history of drafts.
+
+import {
+  api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, clauseList, packageLine,
+  historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
+  defaultWording, newId, STATUS_TEXT,
+} from '/assets/app.js';
+
+export function start(ctx) {
+  const { id, main } = ctx;
+  const base = `/api/negotiations/${encodeURIComponent(id)}`;
+  let n = ctx.n;
+  let log = [];
+  let lastAnalysis = null;
+
+  // ---- Layout (built once; panels re-render in place) ----
+  const banner = h('div', { class: 'banner-slot' });
+  const responses = h('div', { class: 'responses', 'aria-live': 'polite', 'aria-atomic': 'false' });
+  const responsesHead = h('h2', { id: 'resp-h' }, 'Responses');
+  const responsesClock = h('div');
+  const history = h('div');
+  const seats = h('div');
+  const analysis = h('div', { 'aria-live': 'polite' });
+  const picture = h('div', { class: 'picture' });
+  const editor = draftEditor();
+  const closer = closeForm();
+  const liveSlot = h('div');
+
+  fill(main,
+    h('div', { class: 'page-head-slot' }),
+    banner,
+    h('div', { class: 'columns desk' },
+      h('div', { class: 'col-main' },
+        h('section', { class: 'card', 'aria-labelledby': 'resp-h' }, responsesHead, responsesClock, responses),
+        editor.section,
+        h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
+      h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
+        h('section', { class: 'card', 'aria-labelledby': 'an-h' }, h('h2', { id: 'an-h' }, 'Analysis'), analysis),
+        h('section', { class: 'card', 'aria-labelledby': 'pic-h' }, h('h2', { id: 'pic-h' }, 'Utility space'), picture),
+        h('section', { class: 'card', 'aria-labelledby': 'seats-h' }, h('h2', { id: 'seats-h' }, 'Seats'), seats),
+        scenarioDetails(n),
+        closer.section)));
+
+  function renderHead() {
+    main.querySelector('.page-head-slot').replaceChildren(
+      pageHead(n, `Mediator's desk · your seat: ${label(n.you.seat)}`, liveSlot));
+  }
+
+  // ---- Seats and invitations ----
+  const invites = new Map(); // seat -> link shown
+  function renderSeats() {
+    fill(seats, h('table', { class: 'seats' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Seat'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Preferences'))),
+      h('tbody', {}, n.seats.map((s) => h('tr', {},
+        h('th', { scope: 'row' }, label(s.name), s.name === n.you.seat ? h('span', { class: 'muted' }, ' (you)') : null),
+        h('td', {}, s.role),
+        h('td', {}, s.agent ? 'an agent' : s.held ? 'a person' : h('span', { class: 'muted' }, 'free')),
+        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing'))))),
+    n.status === 'open' ? n.seats.filter((s) => !s.held).map(seatActions) : null);
+  }
+
+  function seatActions(s) {
+    const alert = alertBox();
+    const box = h('div', { class: 'seat-actions' });
+    const inv = h('button', { type: 'button', 'aria-label': `Invite someone to the ${s.name} seat` }, `Invite to ${label(s.name)}`);
+    inv.addEventListener('click', () => act(inv, alert, async () => {
+      const r = await api('POST', `${base}/invitations`, { seat: s.name });
+      invites.set(s.name, `${location.origin}/?invitation=${encodeURIComponent(r.token)}`);
+      renderSeats();
+      document.getElementById(`inv-${s.name}`)?.focus();
+    }));
+    const row = h('div', { class: 'row' }, inv);
+    if (s.role === 'party' && s.preferences_given) {
+      const ag = h('button', { type: 'button', class: 'secondary' }, `Seat an agent`);
+      ag.setAttribute('aria-label', `Seat an agent in the ${s.name} seat`);
+      ag.addEventListener('click', () => act(ag, alert, async () => {
+        await api('POST', `${base}/agents`, { seat: s.name });
+        await refresh();
+      }));
+      row.append(ag);
+    }
+    box.append(row);
+    const link = invites.get(s.name);
+    if (link) {
+      const input = h('input', { id: `inv-${s.name}`, readonly: true, value: link, class: 'mono' });
+      const copied = statusLine();
+      const copy = h('button', { type: 'button', class: 'secondary' }, 'Copy link');
+      copy.setAttribute('aria-label', `Copy the invitation link for ${s.name}`);
+      copy.addEventListener('click', async () => {
+        input.select();
+        try { await navigator.clipboard.writeText(link); copied.show('Copied.'); } catch { copied.show('Selected: press Ctrl+C to copy.'); }
+      });
+      box.append(h('div', { class: 'field' }, h('label', { for: `inv-${s.name}` }, `Invitation link for ${label(s.name)}`),
+        h('div', { class: 'row' }, input, copy), copied,
+        h('p', { class: 'hint' }, 'Send this link to the person who takes the seat. It works once, for 14 days.')));
+    }
+    box.append(alert);
+    return box;
+  }
+
+  // ---- Responses to the current draft ----
+  function renderResponses() {
+    const d = n.drafts[n.drafts.length - 1];
+    const parties = n.seats.filter((s) => s.role === 'party');
+    if (!d) {
+      responsesHead.textContent = 'Responses';
+      fill(responsesClock);
+      fill(responses, h('p', { class: 'muted' }, 'No draft has been circulated yet. Write the first one in the editor below.'));
+      return;
+    }
+    responsesHead.textContent = `Responses to draft ${d.version}`;
+    fill(responsesClock, h('p', { class: 'meta' }, h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status),
+      ` · circulated ${when(d.created_at)}`), countdown(d.deadline_at, d.status === 'open'));
+    const by = new Map(d.responses.map((r) => [r.seat, r]));
+    const missed = new Set(log.filter((e) => e.kind === 'deadline_missed' && e.payload.version === d.version).flatMap((e) => e.payload.missed || []));
+    const cell = (r, issue) => {
+      if (!r) return h('td', { class: 'muted' }, '…');
+      if (r.verdict === 'accept') return h('td', { class: 'yes' }, 'accepts');
+      if (r.verdict === 'reject') return h('td', { class: 'no' }, 'rejects');
+      return r.amendment && r.amendment.issue === issue
+        ? h('td', { class: 'amending' }, `amend → ${val(r.amendment.value)}`)
+        : h('td', { class: 'muted' }, 'no change');
+    };
+    fill(responses,
+      h('table', { class: 'matrix' },
+        h('caption', { class: 'sr-only' }, `Responses per party and clause to draft ${d.version}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Clause'), parties.map((p) => h('th', { scope: 'col' }, label(p.name))))),
+        h('tbody', {}, d.clauses.map((c, k) => h('tr', {},
+          h('th', { scope: 'row' }, `${k + 1}. ${label(c.issue)}: `, h('span', { class: 'value' }, val(c.value))),
+          parties.map((p) => cell(by.get(p.name), c.issue)))))),
+      h('ul', { class: 'response-list' }, parties.map((p) => {
+        const r = by.get(p.name);
+        return h('li', { class: r ? `resp ${r.verdict}` : 'resp waiting' },
+          h('strong', {}, label(p.name)), ' ',
+          r ? [responseWords(r), h('span', { class: 'meta' }, ` · ${when(r.at)}`),
+            r.amendment && r.amendment.wording ? h('p', { class: 'wording' }, 'Proposed wording: ', r.amendment.wording) : null,
+            r.comment ? h('p', { class: 'comment' }, h('span', { class: 'muted' }, 'Comment: '), r.comment) : null]
+            : missed.has(p.name) ? h('span', { class: 'no' }, 'missed the deadline') : h('span', { class: 'muted' }, 'has not responded yet'));
+      })));
+  }
+
+  function responseWords(r) {
+    if (r.verdict === 'accept') return 'accepts the draft';
+    if (r.verdict === 'reject') return 'rejects the draft';
+    const a = r.amendment || {};
+    return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')}) to ${val(a.value)}`;
+  }
+
+  // ---- Analysis and picture ----
+  async function refreshAnalysis() {
+    try {
+      lastAnalysis = await api('GET', `${base}/analysis`);
+      renderAnalysis(lastAnalysis);
+    } catch (e) {
+      lastAnalysis = null;
+      fill(analysis, h('p', { class: e.code === 'waiting_for_preferences' ? 'notice' : 'alert', role: 'alert' }, e.message));
+    }
+    try {
+      const r = await fetch(`${base}/picture.svg`, { credentials: 'same-origin' });
+      const text = await r.text();
+      if (r.ok) {
+        fill(picture, h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`, alt: 'Utility-space picture: the possible packages and every draft so far, plotted by the utility of the first two parties.' }),
+          h('p', { class: 'hint' }, h('a', { href: `${base}/picture.svg`, target: '_blank', rel: 'noopener' }, 'Open the picture at full size'), ' (opens a new tab).'));
+      } else {
+        let msg = text;
+        try { msg = JSON.parse(text).error.message; } catch { /* plain text */ }
+        fill(picture, h('p', { class: 'notice' }, msg.charAt(0).toUpperCase() + msg.slice(1), '.'),
+          h('p', { class: 'hint' }, 'It appears when both parties choose to share their preferences with the mediators.'));
+      }
+    } catch (e) {
+      fill(picture, h('p', { class: 'alert', role: 'alert' }, e.message));
+    }
+  }
+
+  function renderAnalysis(a) {
+    const zone = a.zone.exists
+      ? h('p', { class: 'zone ok' }, h('strong', {}, 'A zone of agreement exists: '),
+        `${a.zone.count} package${a.zone.count === '1' ? '' : 's'} respect every party's red lines and reservation value.`)
+      : h('p', { class: 'zone none' }, h('strong', {}, 'No zone of agreement: '), 'no package respects every party\u2019s red lines and reservation value.');
+    const blocking = (a.blocking || []).length ? h('div', {},
+      h('h3', {}, 'What blocks agreement, and what would have to give'),
+      h('ol', { class: 'blocking' }, a.blocking.map((b) => h('li', {},
+        h('p', {}, 'If ', [
+          ...b.red_lines.map((r) => r.rule ? `${label(r.party)}'s red line \u201c${r.rule}\u201d` : `a red line of ${label(r.party)} (not shared)`),
+          ...b.reservations.map((p) => `${label(p)}'s reservation value`),
+        ].join(' and '), ' gave way, the best deal would be:'),
+        packageLine(b.best_deal))))) : null;
+    const st = a.draft && a.draft.standing && a.draft.standing.length ? h('div', {},
+      h('h3', {}, 'Standing on the current draft'),
+      h('table', { class: 'standing' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Party'), h('th', { scope: 'col' }, 'Within its red lines'), h('th', { scope: 'col' }, 'Above its reservation value'))),
+        h('tbody', {}, a.draft.standing.map((s) => h('tr', {}, h('th', { scope: 'row' }, label(s.party)),
+          yesNo(s.within_red_lines), yesNo(s.above_reservation)))))) : null;
+    const imp = a.draft && a.draft.improvements;
+    const improvements = imp ? h('div', {},
+      h('h3', {}, 'Improvements on the current draft'),
+      imp.count ? [h('p', {}, `${imp.count} package${imp.count === 1 ? '' : 's'} every party prefers to the current draft. The best:`),
+        h('ol', { class: 'improvements' }, (imp.best || []).slice(0, 3).map((p, k) => h('li', {}, packageLine(p),
+          useButton(p, `Put improvement ${k + 1} in the editor`, 'secondary'))))]
+        : h('p', { class: 'muted' }, 'No package is better for every party than the current draft.')) : null;
+    const nash = h('div', {}, h('h3', {}, 'Nash suggestion'),
+      a.nash ? [h('p', { class: 'hint' }, 'The package that maximises the product of the parties\u2019 gains over their reservation values.'),
+        packageLine(a.nash), useButton(a.nash, 'Use Nash suggestion', 'primary')]
+        : h('p', { class: 'muted' }, 'None: without a zone of agreement there is no Nash suggestion.'));
+    fill(analysis, zone, nash, st, improvements, blocking);
+  }
+
+  const yesNo = (b) => h('td', { class: b ? 'yes' : 'no' }, b ? 'yes' : 'no');
+
+  function useButton(pkg, text, cls) {
+    const b = h('button', { type: 'button', class: cls }, text);
+    b.addEventListener('click', () => {
+      editor.load(pkg, true);
+      editor.status.show(`${text.replace(/^Use |^Put /, '').replace(/ in the editor$/, '')} loaded into the draft editor: review the wording, then circulate.`);
+      editor.section.scrollIntoView({ block: 'start' });
+      editor.firstControl().focus({ preventScroll: true });
+    });
+    return b;
+  }
+
+  // ---- Draft editor ----
+  function draftEditor() {
+    const alert = alertBox();
+    const status = statusLine();
+    const rows = new Map(); // issue -> {value, wording, issue}
+    let baseVersion = n.current_version;
+    let dirty = false; // edited since the last circulated draft was loaded
+    const heading = h('h2', { id: 'ed-h' }, 'Draft editor');
+    const form = h('form', { class: 'editor', 'aria-labelledby': 'ed-h', novalidate: true });
+    const clauses = n.issues.map((issue, k) => {
+      const vid = newId('ed-val'), wid = newId('ed-word');
+      const value = issue.options
+        ? h('select', { id: vid }, issue.options.map((o) => h('option', { value: optName(o) }, val(optName(o)))))
+        : h('input', { id: vid, type: 'number', min: issue.min, max: issue.max, step: issue.resolution || (issue.type === 'real' ? 'any' : 1) });
+      const wording = h('textarea', { id: wid, rows: 2 });
+      let previous = null;
+      value.addEventListener('focus', () => { previous = value.value; });
+      value.addEventListener('change', () => {
+        // Follow the option's own wording unless the mediator has written their own.
+        const old = defaultWording(issue, previous);
+        if (!wording.value.trim() || wording.value === old) wording.value = defaultWording(issue, value.value) || '';
+        previous = value.value;
+      });
+      rows.set(issue.name, { value, wording, issue });
+      return h('fieldset', { class: 'clause' },
+        h('legend', {}, `Clause ${k + 1}: ${label(issue.name)}`),
+        issue.description ? h('p', { class: 'hint' }, issue.description) : null,
+        h('div', { class: 'clause-grid' },
+          h('div', { class: 'field' }, h('label', { for: vid }, issue.options ? 'Option' : `Value (${issue.min}–${issue.max})`), value),
+          h('div', { class: 'field' }, h('label', { for: wid }, 'Wording'), wording)));
+    });
+    const within = h('input', { id: 'ed-within', type: 'number', min: 1, step: 1, value: 1, inputmode: 'numeric' });
+    const unit = h('select', { id: 'ed-unit' }, [['1', 'seconds'], ['60', 'minutes'], ['3600', 'hours'], ['86400', 'days']]
+      .map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
+    const note = h('input', { id: 'ed-note', maxlength: 2000 });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Circulate draft');
+    const reload = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load the current draft and start again');
+    reload.addEventListener('click', async () => {
+      await refresh();
+      baseVersion = n.current_version;
+      loadCurrent();
+      alert.clear();
+      reload.hidden = true;
+      updateSubmit();
+    });
+    fill(form, clauses,
+      h('div', { class: 'draft-meta' },
+        h('div', { class: 'field grow' }, h('label', { for: 'ed-note' }, 'Note to the parties (optional)'), note),
+        h('fieldset', { class: 'inline' }, h('legend', {}, 'Respond within'),
+          h('label', { for: 'ed-within', class: 'sr-only' }, 'Respond within (amount)'), within,
+          h('label', { for: 'ed-unit', class: 'sr-only' }, 'Unit'), unit)),
+      alert, status,
+      h('div', { class: 'row' }, submit, reload));
+    form.addEventListener('input', () => { dirty = true; });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      status.show('');
+      act(submit, alert, async () => {
+        const amount = Number(within.value);
+        if (!(amount > 0)) throw new Error('Respond within: enter a number greater than 0.');
+        const body = {
+          base_version: baseVersion,
+          clauses: n.issues.map((i) => {
+            const r = rows.get(i.name);
+            const c = { issue: i.name, value: i.options ? r.value.value : Number(r.value.value) };
+            if (r.wording.value.trim()) c.wording = r.wording.value.trim();
+            return c;
+          }),
+          respond_within_seconds: amount * Number(unit.value),
+        };
+        if (note.value.trim()) body.note = note.value.trim();
+        try {
+          const r = await api('POST', `${base}/drafts`, body);
+          baseVersion = r.version;
+          dirty = false;
+          note.value = '';
+          within.value = 1;
+          unit.value = '86400'; // a short deadline is a one-off: back to the default of one day
+          status.show(`Draft ${r.version} circulated to the parties.`);
+          await refresh();
+        } catch (err) {
+          if (err.code === 'version_conflict') {
+            reload.hidden = false;
+            throw new Error(`A newer draft was circulated meanwhile (${err.message}). Your text is kept here; load the current draft to start again from it.`);
+          }
+          throw err;
+        }
+      });
+    });
+    function updateSubmit() {
+      submit.textContent = `Circulate draft ${baseVersion + 1}`;
+      submit.disabled = n.status !== 'open';
+      heading.textContent = baseVersion ? `Draft editor: draft ${baseVersion + 1}` : 'Draft editor: first draft';
+    }
+    function load(pkg, keepCustom) {
+      dirty = !!keepCustom;
+      for (const c of pkg) {
+        const r = rows.get(c.issue);
+        if (!r) continue;
+        const oldDefault = defaultWording(r.issue, r.value.value);
+        r.value.value = String(c.value);
+        const custom = keepCustom && r.wording.value && r.wording.value !== oldDefault;
+        if (c.wording) r.wording.value = c.wording;
+        else if (!custom) r.wording.value = defaultWording(r.issue, r.value.value) || '';
+      }
+    }
+    function loadCurrent() {
+      const d = n.drafts[n.drafts.length - 1];
+      if (d) load(d.clauses);
+      else load(n.issues.map((i) => ({ issue: i.name, value: i.options ? optName(i.options[0]) : i.min })));
+    }
+    loadCurrent();
+    updateSubmit();
+    const section = h('section', { class: 'card', 'aria-labelledby': 'ed-h' }, heading,
+      h('p', { class: 'hint' }, 'One clause per issue: choose the option and adjust its wording. The parties see the wording.'), form);
+    return {
+      section, status, load, firstControl: () => rows.values().next().value.value,
+      sync() {
+        // A draft circulated by another mediator: follow it unless this editor holds unsent
+        // edits (those meet a clear version conflict when sent, and are kept).
+        if (baseVersion !== n.current_version && reload.hidden && !dirty) { baseVersion = n.current_version; loadCurrent(); }
+        updateSubmit();
+      },
+    };
+  }
+
+  // ---- Closing without agreement ----
+  function closeForm() {
+    const alert = alertBox();
+    const reason = h('input', { id: 'close-reason', maxlength: 2000 });
+    const btn = h('button', { type: 'submit', class: 'danger' }, 'Close without agreement');
+    const form = h('form', { novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: 'close-reason' }, 'Reason (optional, visible to every seat)'), reason),
+      alert, btn);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (!window.confirm('End this negotiation without agreement? This cannot be undone.')) return;
+      act(btn, alert, async () => {
+        await api('POST', `${base}/close`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+        await refresh();
+      });
+    });
+    const section = h('section', { class: 'card', 'aria-labelledby': 'close-h' },
+      h('h2', { id: 'close-h' }, 'End the negotiation'),
+      h('p', { class: 'hint' }, 'Records the negotiation as ended without agreement.'), form);
+    return { section, sync() { section.hidden = n.status !== 'open'; } };
+  }
+
+  // ---- Refreshing ----
+  async function refresh() {
+    [n, log] = await Promise.all([api('GET', base), api('GET', `${base}/audit`)]);
+    renderAll();
+  }
+
+  function renderAll() {
+    renderHead();
+    fill(banner, outcomeBanner(n, log));
+    renderResponses();
+    renderSeats();
+    fill(history, historyView(n, log));
+    editor.sync();
+    closer.sync();
+  }
+
+  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agreement', 'failed']);
+  let pendingAnalysis = false;
+  const onEvents = debounce(async () => {
+    try {
+      await refresh();
+      if (pendingAnalysis) { pendingAnalysis = false; await refreshAnalysis(); }
+    } catch (e) { console.error(e); }
+  });
+
+  (async () => {
+    log = await api('GET', `${base}/audit`);
+    liveSlot.append(live(id, log.length ? log[log.length - 1].seq : 0, (kind) => {
+      if (slowKinds.has(kind)) pendingAnalysis = true;
+      onEvents();
+    }));
+    renderAll();
+    await refreshAnalysis();
+  })().catch((e) => fill(banner, h('p', { class: 'alert', role: 'alert' }, e.message)));
+  void num; void clauseList;
+}

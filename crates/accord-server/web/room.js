@@ -1,0 +1,401 @@
+// The party's room: its own confidential preferences, the current draft with what it means to
+// this party, its response (accept, reject, amend one clause) and the deadline.
+
+import {
+  api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, historyView,
+  outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, STATUS_TEXT,
+} from '/assets/app.js';
+
+export function start(ctx) {
+  const { id, main } = ctx;
+  let n = ctx.n;
+  const seat = n.you.seat;
+  const base = `/api/negotiations/${encodeURIComponent(id)}`;
+  const seatBase = `${base}/seats/${encodeURIComponent(seat)}`;
+  let log = [];
+  let assessment = null;
+  let assessmentError = null;
+  let formCache = null;
+
+  const banner = h('div');
+  const draftBox = h('div');
+  const history = h('div');
+  const prefs = preferencesForm();
+  const liveSlot = h('div');
+  const headSlot = h('div');
+
+  fill(main, headSlot, banner,
+    h('div', { class: 'columns room' },
+      h('div', { class: 'col-main' },
+        h('section', { class: 'card', 'aria-labelledby': 'draft-h' }, draftBox),
+        h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
+      h('div', { class: 'col-side' }, prefs.section, scenarioDetails(n))));
+
+  // ---- The current draft and what it means ----
+  function renderDraft() {
+    const d = n.drafts[n.drafts.length - 1];
+    if (!d) {
+      fill(draftBox, h('h2', { id: 'draft-h' }, 'Current draft'),
+        h('p', { class: 'muted' }, 'The mediators have not circulated a draft yet. Meanwhile, check your confidential preferences: they decide what each draft means for you.'));
+      return;
+    }
+    const mine = d.responses.find((r) => r.seat === seat);
+    const missed = log.some((e) => e.kind === 'deadline_missed' && e.payload.version === d.version && (e.payload.missed || []).includes(seat));
+    const a = assessment && assessment.draft;
+    const byIssue = new Map((a ? a.clauses : []).map((c) => [c.issue, c]));
+    const canRespond = d.status === 'open' && !mine && n.status === 'open' && Date.now() < d.deadline_at;
+    // Keep the form (and what is typed in it) across live refreshes of the same draft.
+    if (canRespond && (!formCache || formCache.version !== d.version)) formCache = { version: d.version, form: responseForm(d) };
+    const form = canRespond ? formCache.form : null;
+    fill(draftBox,
+      h('h2', { id: 'draft-h' }, `Current draft: ${d.version}`, ' ', h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status)),
+      h('p', { class: 'meta' }, `Circulated ${when(d.created_at)}`),
+      countdown(d.deadline_at, d.status === 'open'),
+      d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note from the mediators: '), d.note) : null,
+      meaning(a),
+      h('ol', { class: 'clauses assess' }, d.clauses.map((c, k) => {
+        const m = byIssue.get(c.issue);
+        return h('li', {},
+          h('span', { class: 'clause-head' }, h('strong', {}, label(c.issue)), ': ', h('span', { class: 'value' }, val(c.value))),
+          c.wording ? h('span', { class: 'wording' }, c.wording) : null,
+          m ? h('span', { class: 'for-you' }, m.best_change
+            ? `For you: ${val(m.best_change.value)} instead would bring your utility to ${num(m.best_change.utility)}.`
+            : 'For you: no other option here would be better.') : null,
+          form ? form.amendButton(c.issue, k + 1) : null);
+      })),
+      mine ? h('div', { class: `own-response ${mine.verdict}` }, h('h3', {}, 'Your response'),
+        h('p', {}, mine.verdict === 'accept' ? 'You accepted this draft.' : mine.verdict === 'reject' ? 'You rejected this draft.'
+          : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`),
+        mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null) : null,
+      missed ? h('p', { class: 'missed', role: 'alert' }, `You missed the deadline for draft ${d.version}: no response was recorded.`) : null,
+      !mine && !missed && !form && d.status !== 'open' ? h('p', { class: 'muted' }, 'This draft is closed for responses.') : null,
+      form ? form.el : null);
+  }
+
+  function meaning(a) {
+    if (assessmentError) return h('p', { class: 'notice' }, assessmentError);
+    if (!a) return null;
+    return h('div', { class: 'meaning' },
+      h('h3', {}, 'What this draft means for you'),
+      h('dl', { class: 'summary' },
+        h('div', {}, h('dt', {}, 'Your utility'), h('dd', { class: 'big' }, num(a.utility))),
+        h('div', {}, h('dt', {}, 'Your reservation value'), h('dd', {}, assessment.reservation == null ? '—' : num(assessment.reservation))),
+        h('div', {}, h('dt', {}, 'Within your red lines'), h('dd', { class: a.within_red_lines ? 'yes' : 'no' }, a.within_red_lines ? 'yes' : 'no')),
+        h('div', {}, h('dt', {}, 'Better than no agreement'), h('dd', { class: a.above_reservation ? 'yes' : 'no' }, a.above_reservation ? 'yes' : 'no'))),
+      assessment.red_lines.length ? h('ul', { class: 'redline-status' }, assessment.red_lines.map((r) =>
+        h('li', { class: r.crossed ? 'no' : 'yes' }, r.crossed ? 'Crossed: ' : 'Respected: ', h('code', {}, r.rule)))) : null);
+  }
+
+  function responseForm(d) {
+    const alert = alertBox();
+    const f = h('form', { class: 'respond', 'aria-labelledby': 'resp-h', novalidate: true });
+    const radio = (v, text) => {
+      const rid = newId('verdict');
+      return h('div', { class: 'radio' }, h('input', { type: 'radio', name: 'verdict', id: rid, value: v }), h('label', { for: rid }, text));
+    };
+    const issueSel = h('select', { id: 'am-issue' }, n.issues.map((i, k) => h('option', { value: i.name }, `${k + 1}. ${label(i.name)}`)));
+    const valueBox = h('div', { class: 'field' });
+    const wording = h('textarea', { id: 'am-wording', rows: 2 });
+    const amendBox = h('div', { class: 'amend-box', hidden: true },
+      h('div', { class: 'field' }, h('label', { for: 'am-issue' }, 'Clause to amend'), issueSel),
+      valueBox,
+      h('div', { class: 'field' }, h('label', { for: 'am-wording' }, 'Proposed wording (optional)'), wording));
+    let valueCtl = null;
+    const setValues = () => {
+      const issue = n.issues.find((i) => i.name === issueSel.value);
+      const current = d.clauses.find((c) => c.issue === issue.name);
+      const other = issue.options && (issue.options.map(optName).find((o) => o !== String(current && current.value)) || optName(issue.options[0]));
+      valueCtl = issue.options
+        ? h('select', { id: 'am-value' }, issue.options.map((o) => h('option', { value: optName(o), selected: optName(o) === other }, val(optName(o)))))
+        : h('input', { id: 'am-value', type: 'number', min: issue.min, max: issue.max, step: issue.resolution || 1, value: current ? current.value : issue.min });
+      fill(valueBox, h('label', { for: 'am-value' }, 'Proposed option'), valueCtl);
+    };
+    issueSel.addEventListener('change', () => { valueCtl = null; setValues(); });
+    setValues();
+    const comment = h('textarea', { id: 'resp-comment', rows: 3, maxlength: 4000 });
+    const submit = h('button', { type: 'submit', class: 'primary' }, 'Send response');
+    fill(f,
+      h('h3', { id: 'resp-h' }, `Your response to draft ${d.version}`),
+      h('fieldset', {}, h('legend', {}, 'Your response'),
+        radio('accept', 'Accept the draft'), radio('reject', 'Reject the draft'), radio('amend', 'Propose an amendment to one clause')),
+      amendBox,
+      h('div', { class: 'field' }, h('label', { for: 'resp-comment' }, 'Comment (optional)'), comment),
+      alert, submit);
+    f.addEventListener('change', (e) => { if (e.target.name === 'verdict') amendBox.hidden = e.target.value !== 'amend'; });
+    f.addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(submit, alert, async () => {
+        const verdict = (f.querySelector('input[name=verdict]:checked') || {}).value;
+        if (!verdict) throw new Error('Choose a response: accept, reject or propose an amendment.');
+        const body = { verdict };
+        if (verdict === 'amend') {
+          const issue = n.issues.find((i) => i.name === issueSel.value);
+          body.amendment = { issue: issue.name, value: issue.options ? valueCtl.value : Number(valueCtl.value) };
+          if (wording.value.trim()) body.amendment.wording = wording.value.trim();
+        }
+        if (comment.value.trim()) body.comment = comment.value.trim();
+        try {
+          await api('POST', `${base}/drafts/${d.version}/responses`, body);
+        } catch (err) {
+          if (err.code === 'draft_closed' || err.code === 'deadline_passed') await refresh();
+          throw err;
+        }
+        await refresh();
+      });
+    });
+    return {
+      el: f,
+      amendButton(issue, k) {
+        const b = h('button', { type: 'button', class: 'link small' }, `Propose a change to clause ${k}`);
+        b.addEventListener('click', () => {
+          f.querySelector('input[value=amend]').checked = true;
+          amendBox.hidden = false;
+          issueSel.value = issue;
+          valueCtl = null;
+          setValues();
+          valueCtl.focus();
+        });
+        return b;
+      },
+    };
+  }
+
+  // ---- Confidential preferences ----
+  function preferencesForm() {
+    const alert = alertBox();
+    const status = statusLine();
+    const form = h('form', { class: 'prefs', 'aria-labelledby': 'prefs-h', novalidate: true });
+    const section = h('section', { class: 'card', 'aria-labelledby': 'prefs-h' },
+      h('h2', { id: 'prefs-h' }, 'Your confidential preferences'),
+      h('p', { class: 'hint' }, 'Only you see these, unless you choose to share them with the mediators. They decide what each draft means for you; the other parties never see them.'),
+      form);
+    let p = {};
+    let redLines = [];
+    const weightIn = new Map();
+    const scoreIn = new Map();
+    const reservation = h('input', { id: 'pref-reservation', type: 'number', step: 0.01, inputmode: 'decimal' });
+    const share = h('input', { id: 'pref-share', type: 'checkbox' });
+    const redList = h('ul', { class: 'redlines' });
+    const save = h('button', { type: 'submit', class: 'primary' }, 'Save preferences');
+
+    const totalOut = [];
+    const updateShares = () => {
+      const total = [...weightIn.values()].reduce((s, el) => s + (Number(el.value) || 0), 0);
+      for (const [name, out] of totalOut) {
+        const w = Number(weightIn.get(name).value) || 0;
+        out.textContent = total > 0 ? `${Math.round((100 * w) / total)}% of the total` : '';
+      }
+    };
+
+    function issueFieldset(issue) {
+      const wid = newId('w');
+      const w = h('input', { id: wid, type: 'number', min: 0, step: 0.05, inputmode: 'decimal' });
+      w.addEventListener('input', updateShares);
+      weightIn.set(issue.name, w);
+      const out = h('output', { for: wid, class: 'muted' });
+      totalOut.push([issue.name, out]);
+      const scores = new Map();
+      scoreIn.set(issue.name, scores);
+      const s = (p.scores || {})[issue.name];
+      let keys;
+      if (issue.options) keys = issue.options.map(optName);
+      else if (s && typeof s === 'object') keys = Object.keys(s).filter((k) => k !== 'type');
+      else keys = ['at_min', 'at_max'];
+      const scoreFields = keys.map((k) => {
+        const sid = newId('s');
+        const input = h('input', { id: sid, type: 'number', min: 0, max: 1, step: 0.1, inputmode: 'decimal' });
+        if (s && s[k] !== undefined) input.value = s[k];
+        scores.set(k, input);
+        return h('div', { class: 'field score' }, h('label', { for: sid }, issue.options ? val(k) : label(k)), input);
+      });
+      w.value = (p.weights || {})[issue.name] ?? 0;
+      return h('fieldset', { class: 'issue-prefs' },
+        h('legend', {}, label(issue.name)),
+        h('div', { class: 'field weight' }, h('label', { for: wid }, 'Weight (importance)'), h('div', { class: 'row' }, w, out)),
+        h('fieldset', { class: 'scores' }, h('legend', {}, issue.options ? 'How good is each option for you? (0 = worst, 1 = best)' : 'Scores (0 to 1)'),
+          h('div', { class: 'score-grid' }, scoreFields)));
+    }
+
+    function renderRedLines() {
+      fill(redList, redLines.length ? redLines.map((r, k) => {
+        const rule = typeof r === 'string' ? r : r.rule;
+        const source = typeof r === 'string' ? null : r.source;
+        const rm = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove red line: ${rule}` }, 'Remove');
+        rm.addEventListener('click', () => { redLines.splice(k, 1); renderRedLines(); status.show('Red line removed: save to keep the change.'); });
+        return h('li', {}, h('div', {}, h('code', {}, rule), source ? h('p', { class: 'muted' }, source) : null), rm);
+      }) : h('li', { class: 'muted' }, 'No red line.'));
+    }
+
+    function builder() {
+      const issueSel = h('select', { id: 'rl-issue' }, n.issues.map((i) => h('option', { value: i.name }, label(i.name))));
+      const opSel = h('select', { id: 'rl-op' },
+        [['in', 'must be'], ['not in', 'must not be'], ['>=', 'must be at least'], ['<=', 'must be at most']].map(([v, t]) => h('option', { value: v }, t)));
+      const valuesBox = h('fieldset', { class: 'choices' });
+      const source = h('input', { id: 'rl-source', maxlength: 2000 });
+      const preview = h('p', { class: 'preview' });
+      const ruleAlert = alertBox();
+      const add = h('button', { type: 'button', class: 'secondary' }, 'Add red line');
+      const rule = () => {
+        const issue = n.issues.find((i) => i.name === issueSel.value);
+        const q = (x) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(x) ? x : `'${x}'`);
+        const name = q(issue.name);
+        let vals;
+        if (issue.options) vals = [...valuesBox.querySelectorAll('input:checked')].map((c) => q(c.value));
+        else { const x = valuesBox.querySelector('input').value; vals = x === '' ? [] : [x]; }
+        if (!vals.length) return null;
+        const op = opSel.value;
+        if (op === '>=' || op === '<=') return vals.length === 1 ? `${name} ${op} ${vals[0]}` : null;
+        if (vals.length === 1) return `${name} ${op === 'in' ? '=' : '!='} ${vals[0]}`;
+        return `${name} ${op} {${vals.join(', ')}}`;
+      };
+      const update = () => { const r = rule(); preview.textContent = r ? `Rule: ${r}` : 'Choose the option(s) the rule is about.'; };
+      const setValues = () => {
+        const issue = n.issues.find((i) => i.name === issueSel.value);
+        fill(valuesBox, h('legend', {}, issue.options ? 'Option(s)' : 'Value'),
+          issue.options ? issue.options.map((o) => {
+            const cid = newId('rl-opt');
+            return h('span', { class: 'check' }, h('input', { type: 'checkbox', id: cid, value: optName(o) }), h('label', { for: cid }, val(optName(o))));
+          }) : [h('label', { for: 'rl-num', class: 'sr-only' }, 'Value'), h('input', { id: 'rl-num', type: 'number', min: issue.min, max: issue.max })]);
+        update();
+      };
+      issueSel.addEventListener('change', setValues);
+      opSel.addEventListener('change', update);
+      valuesBox.addEventListener('input', update);
+      valuesBox.addEventListener('change', update);
+      add.addEventListener('click', () => {
+        ruleAlert.clear();
+        const r = rule();
+        if (!r) { ruleAlert.show(opSel.value.length === 2 ? 'Choose exactly one option for “at least” or “at most”.' : 'Choose at least one option.'); return; }
+        redLines.push(source.value.trim() ? { rule: r, source: source.value.trim() } : r);
+        source.value = '';
+        setValues();
+        renderRedLines();
+        status.show(`Red line added: ${r}. Save to keep it.`);
+      });
+      setValues();
+      return h('fieldset', { class: 'builder' }, h('legend', {}, 'Add a red line'),
+        h('p', { class: 'hint' }, 'A red line is what must hold in any agreement you can accept.'),
+        h('div', { class: 'row wrap' },
+          h('div', { class: 'field' }, h('label', { for: 'rl-issue' }, 'Issue'), issueSel),
+          h('div', { class: 'field' }, h('label', { for: 'rl-op' }, 'Condition'), opSel)),
+        valuesBox, preview,
+        h('div', { class: 'field' }, h('label', { for: 'rl-source' }, 'Source or note (optional, stays confidential)'), source),
+        ruleAlert, add);
+    }
+
+    function advanced() {
+      const rule = h('input', { id: 'rl-free', class: 'mono', placeholder: 'hostages = all => ceasefire = permanent' });
+      const source = h('input', { id: 'rl-free-source', maxlength: 2000 });
+      const add = h('button', { type: 'button', class: 'secondary' }, 'Add rule');
+      const a = alertBox();
+      add.addEventListener('click', () => {
+        a.clear();
+        const r = rule.value.trim();
+        if (!r) { a.show('Write a rule first.'); return; }
+        redLines.push(source.value.trim() ? { rule: r, source: source.value.trim() } : r);
+        rule.value = ''; source.value = '';
+        renderRedLines();
+        status.show(`Red line added: ${r}. Save to keep it (the rule is checked when you save).`);
+      });
+      return h('details', { class: 'advanced' }, h('summary', {}, 'Write a rule yourself (advanced)'),
+        h('p', { class: 'hint' }, 'Rules combine comparisons with and, or, not and => (if … then), for example ',
+          h('code', {}, 'rafah = no_offensive or withdrawal >= partial'), '. See the scenario format\u2019s rule language.'),
+        h('div', { class: 'field' }, h('label', { for: 'rl-free' }, 'Rule'), rule),
+        h('div', { class: 'field' }, h('label', { for: 'rl-free-source' }, 'Source or note for this rule (optional)'), source),
+        a, add);
+    }
+
+    async function load() {
+      try {
+        const r = await api('GET', `${seatBase}/preferences`);
+        p = r.preferences || {};
+        share.checked = !!r.share_with_mediator;
+      } catch (e) {
+        alert.show(e.message);
+      }
+      redLines = [...(p.red_lines || [])];
+      reservation.value = p.reservation ?? '';
+      weightIn.clear(); scoreIn.clear(); totalOut.length = 0;
+      fill(form,
+        h('div', { class: 'field' }, h('label', { for: 'pref-reservation' }, 'Reservation value'), reservation,
+          h('p', { class: 'hint' }, 'How good no agreement is for you, on the same 0–1 scale as a draft\u2019s utility. A draft below it is worse for you than no deal.')),
+        h('h3', {}, 'Issues'),
+        h('p', { class: 'hint' }, 'Give each issue a weight (how much it matters to you) and score its options.'),
+        n.issues.map(issueFieldset),
+        h('h3', {}, 'Red lines'),
+        redList, builder(), advanced(),
+        h('div', { class: 'share' },
+          h('div', { class: 'check' }, share, h('label', { for: 'pref-share' }, 'Share my preferences with the mediators')),
+          h('p', { class: 'hint' }, 'If checked, the mediators (and only they) can read these preferences, your red lines\u2019 texts included, and use them in their analysis and picture. Other parties never see them. If not, mediators only learn whether a draft is within your red lines and above your reservation value.')),
+        alert, status, save);
+      renderRedLines();
+      updateShares();
+    }
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      status.show('');
+      act(save, alert, async () => {
+        const out = {};
+        if (reservation.value !== '') out.reservation = Number(reservation.value);
+        if (p.discount !== undefined) out.discount = p.discount;
+        if (p.terms && p.terms.length) out.terms = p.terms;
+        out.red_lines = redLines;
+        out.weights = {};
+        out.scores = {};
+        for (const issue of n.issues) {
+          out.weights[issue.name] = Number(weightIn.get(issue.name).value) || 0;
+          const sc = {};
+          const old = (p.scores || {})[issue.name];
+          if (!issue.options && old && old.type) sc.type = old.type;
+          else if (!issue.options && !old) sc.type = 'linear';
+          for (const [k, input] of scoreIn.get(issue.name)) {
+            if (input.value === '') throw new Error(`${label(issue.name)}: give a score for ${val(k)}.`);
+            const x = Number(input.value);
+            if (!(x >= 0 && x <= 1) && !(k === 'peak')) throw new Error(`${label(issue.name)}: the score of ${val(k)} must lie between 0 and 1.`);
+            sc[k] = x;
+          }
+          out.scores[issue.name] = sc;
+        }
+        await api('PUT', `${seatBase}/preferences`, { preferences: out, share_with_mediator: share.checked });
+        p = out;
+        status.show(`Preferences saved at ${when(Date.now())}${share.checked ? ' (shared with the mediators)' : ' (kept confidential)'}.`);
+        await refreshAssessment();
+        renderDraft();
+      });
+    });
+    return { section, load };
+  }
+
+  // ---- Refreshing ----
+  async function refreshAssessment() {
+    try {
+      assessment = await api('GET', `${seatBase}/assessment`);
+      assessmentError = null;
+    } catch (e) {
+      assessment = null;
+      assessmentError = e.message;
+    }
+  }
+
+  async function refresh() {
+    [n, log] = await Promise.all([api('GET', base), api('GET', `${base}/audit`)]);
+    await refreshAssessment();
+    renderAll();
+  }
+
+  function renderAll() {
+    fill(headSlot, pageHead(n, `Party's room · your seat: ${label(seat)}`, liveSlot));
+    fill(banner, outcomeBanner(n, log));
+    renderDraft();
+    fill(history, historyView(n, log, { you: seat }));
+  }
+
+  (async () => {
+    log = await api('GET', `${base}/audit`);
+    liveSlot.append(live(id, log.length ? log[log.length - 1].seq : 0, debounce(() => refresh().catch((e) => console.error(e)))));
+    await refreshAssessment();
+    renderAll();
+    await prefs.load();
+  })().catch((e) => fill(banner, h('p', { class: 'alert', role: 'alert' }, e.message)));
+}
