@@ -302,10 +302,13 @@ fn the_process(database: &str) {
         .collect();
     // Draft 1 was answered by both (neither accepted), 2 was replaced, 3 ran out of time.
     assert_eq!(statuses, ["rejected", "superseded", "expired"]);
+    assert_eq!(view["drafts"][2]["missed"], json!(["israel"]), "{view}");
+    assert_eq!(view["closed_reason"], "no zone of agreement");
     // The mediator sees every response; Israel only its own (not the agent's).
     let d1v = &view["drafts"][0]["responses"];
     assert_eq!(d1v.as_array().unwrap().len(), 2, "{view}");
     let isr_view = ok(call(&s, "GET", &base, Some(&isr), None), 200);
+    assert_eq!(isr_view["drafts"][2]["missed"], json!(["israel"]));
     for d in isr_view["drafts"].as_array().unwrap() {
         assert!(d["responses"]
             .as_array()

@@ -445,7 +445,7 @@ pub fn openapi_document() -> Value {
             "/api/negotiations/{id}/picture.svg": {"get": op("Mediator: the utility-space picture (SVG) of the first two parties with the drafts so far; only when both share their preferences with mediators", None)},
             "/api/negotiations/{id}/seats/{seat}/assessment": {"get": op("What the current draft means to a party, from its own preferences: utility, red lines crossed, reservation, the best change per clause; that party only (mediators if shared)", None)},
             "/api/negotiations/{id}/audit": {"get": op("The audit log as you may see it (?after=N)", None)},
-            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID)", None)}
+            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (the SSE `event:` field; listen by name): created, invited, joined, agent_seated, preferences_updated, draft, response, agreement, draft_rejected, deadline_missed, draft_expired, failed. Its data is {seq, kind, payload, at}.", None)}
         }
     })
 }

@@ -482,7 +482,13 @@ mod tests {
         })
         .collect();
         let (_, draft) = normalise(&public, &clauses).unwrap();
-        let a = assessment(&public, "israel", &private_of(&seats, "israel"), Some(&draft)).unwrap();
+        let a = assessment(
+            &public,
+            "israel",
+            &private_of(&seats, "israel"),
+            Some(&draft),
+        )
+        .unwrap();
         let u = a["draft"]["utility"].as_f64().unwrap();
         assert!((u - 0.95).abs() < 1e-9, "{a}");
         assert_eq!(a["draft"]["above_reservation"], json!(true));
@@ -503,7 +509,10 @@ mod tests {
         // Hamas, same draft: all hostages without a permanent end and full withdrawal crosses
         // its red line; by hand 0.35 x 0.2 + 0.30 x 0.4 + 0 + 0 + 0 = 0.19, below its 0.30.
         let b = assessment(&public, "hamas", &private_of(&seats, "hamas"), Some(&draft)).unwrap();
-        assert!((b["draft"]["utility"].as_f64().unwrap() - 0.19).abs() < 1e-9, "{b}");
+        assert!(
+            (b["draft"]["utility"].as_f64().unwrap() - 0.19).abs() < 1e-9,
+            "{b}"
+        );
         assert_eq!(b["draft"]["within_red_lines"], json!(false));
         assert_eq!(b["draft"]["above_reservation"], json!(false));
         // Nothing of the other party's preferences is in either.

@@ -331,28 +331,50 @@ pub async fn negotiation(
                     "comment": r.comment, "at": r.created_at,
                 }))
                 .collect();
-            json!({
+            let mut draft = json!({
                 "version": d.version, "clauses": clauses, "changes": changes, "note": d.note,
                 "deadline_at": d.deadline_at, "status": d.status, "created_at": d.created_at,
                 "responses": visible,
-            })
+            });
+            if d.status == "expired" {
+                // Mediators learn who missed the deadline; a party only whether it did.
+                let missed: Vec<&str> = m
+                    .seats
+                    .iter()
+                    .filter(|x| x.role == "party" && (m.is_mediator() || x.seat == m.seat.seat))
+                    .filter(|x| !responses.iter().any(|r| r.version == d.version && r.seat == x.seat))
+                    .map(|x| x.seat.as_str())
+                    .collect();
+                draft["missed"] = json!(missed);
+            }
+            draft
         })
         .zip(&drafts)
         .filter(|(_, d)| d.version >= from_current)
         .map(|(v, _)| v)
         .collect();
+    let invited = if m.is_mediator() {
+        s.store.invited_seats(&id).await?
+    } else {
+        Vec::new()
+    };
     let seats: Vec<Value> = m
         .seats
         .iter()
         .map(|x| {
-            json!({
+            let mut seat = json!({
                 "name": x.seat, "role": x.role, "held": x.user_id.is_some() || x.agent.is_some(),
                 "agent": x.agent.is_some(), "preferences_given": x.private_doc.is_some(),
-            })
+            });
+            if m.is_mediator() {
+                seat["invitation_pending"] = json!(invited.contains(&x.seat));
+            }
+            seat
         })
         .collect();
     Ok(Json(json!({
         "id": n.id, "title": n.title, "status": n.status, "agreement_version": n.agreement_version,
+        "closed_reason": n.closed_reason,
         "current_version": n.current_version,
         "issues": m.public.issues, "description": m.public.description,
         "seats": seats, "drafts": drafts_json,

@@ -324,9 +324,12 @@ pub async fn close(
             format!("the negotiation is {} already", n.status),
         ));
     }
+    if c.reason.as_ref().is_some_and(|r| r.len() > 4000) {
+        return Err(ApiError::invalid("reason: at most 4000 characters"));
+    }
     tx.exec(
-        "UPDATE negotiations SET status = 'failed' WHERE id = $1",
-        &[Param::Text(&id)],
+        "UPDATE negotiations SET status = 'failed', closed_reason = $2 WHERE id = $1",
+        &[Param::Text(&id), Param::OptText(c.reason.as_deref())],
     )
     .await?;
     tx.exec(

@@ -59,6 +59,9 @@ pub struct Store {
     pub url: String,
 }
 
+/// How long an invitation stays valid: 14 days.
+pub const INVITATION_MS: i64 = 14 * 24 * 3600 * 1000;
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -90,6 +93,8 @@ pub struct NegotiationRow {
     pub agreement_version: Option<i64>,
     /// The last draft circulated (0 before any).
     pub current_version: i64,
+    /// Why the mediator ended it without agreement, if it said.
+    pub closed_reason: Option<String>,
 }
 
 /// A seat.
@@ -189,11 +194,14 @@ fn opt_int(r: &[Cell], i: usize) -> Result<Option<i64>, StoreError> {
 }
 
 /// The columns of a negotiation's row, in the order `negotiation_from` reads them.
-const NEGOTIATION: &str =
-    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version";
+pub(crate) const NEGOTIATION: &str =
+    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, n.closed_reason";
+
+/// How many columns `NEGOTIATION` has (where the next ones start).
+const NEGOTIATION_WIDTH: usize = 7;
 
 /// A negotiation's row from the cells of `NEGOTIATION`, then anything else.
-fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
+pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
     Ok(NegotiationRow {
         id: text(r, 0)?,
         title: text(r, 1)?,
@@ -201,6 +209,7 @@ fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
         status: text(r, 3)?,
         agreement_version: opt_int(r, 4)?,
         current_version: int(r, 5)?,
+        closed_reason: opt_text(r, 6)?,
     })
 }
 
@@ -380,7 +389,7 @@ impl Store {
         // Sorted here: the two databases collate text differently.
         let mut seats: Vec<SeatRow> = rows
             .iter()
-            .map(|r| seat_from(r, 6))
+            .map(|r| seat_from(r, NEGOTIATION_WIDTH))
             .collect::<Result<_, _>>()?;
         seats.sort_by(|a, b| a.seat.cmp(&b.seat));
         Ok(Some((negotiation_from(first)?, seats)))
@@ -395,7 +404,7 @@ impl Store {
             .select(&format!("SELECT {NEGOTIATION}, s.seat FROM negotiations n JOIN seats s ON s.negotiation_id = n.id WHERE s.user_id = $1 ORDER BY n.created_at"), &[Param::Text(user)])
             .await?;
         rows.iter()
-            .map(|r| Ok((negotiation_from(r)?, text(r, 6)?)))
+            .map(|r| Ok((negotiation_from(r)?, text(r, NEGOTIATION_WIDTH)?)))
             .collect()
     }
 
@@ -505,13 +514,21 @@ impl Store {
         rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()
     }
 
+    /// Seats with an invitation out (unused and unexpired).
+    pub async fn invited_seats(&self, negotiation_id: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .select("SELECT DISTINCT seat FROM invitations WHERE negotiation_id = $1 AND used_by IS NULL AND created_at > $2", &[Param::Text(negotiation_id), Param::Int(now_ms() - INVITATION_MS)])
+            .await?;
+        rows.iter().map(|r| text(r, 0)).collect()
+    }
+
     /// The negotiation and seat an unused invitation is for.
     pub async fn invitation(
         &self,
         token_hash: &str,
     ) -> Result<Option<(String, String)>, StoreError> {
         let rows = self
-            .select("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL AND created_at > $2", &[Param::Text(token_hash), Param::Int(now_ms() - 14 * 24 * 3600 * 1000)])
+            .select("SELECT negotiation_id, seat FROM invitations WHERE token_hash = $1 AND used_by IS NULL AND created_at > $2", &[Param::Text(token_hash), Param::Int(now_ms() - INVITATION_MS)])
             .await?;
         rows.first()
             .map(|r| Ok((text(r, 0)?, text(r, 1)?)))

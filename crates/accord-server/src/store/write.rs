@@ -107,9 +107,11 @@ impl Store {
     /// Starts a write on one negotiation, serialised with every other write on it.
     pub async fn write(&self, negotiation_id: &str) -> Result<Tx, StoreError> {
         let mut tx = self.begin().await?;
+        // RETURNING names the columns as `NEGOTIATION` does, without the table's alias.
+        let returning = super::NEGOTIATION.replace("n.", "");
         let rows = tx
             .query(
-                "UPDATE negotiations SET current_version = current_version WHERE id = $1 RETURNING id, title, public_doc, status, agreement_version, current_version",
+                &format!("UPDATE negotiations SET current_version = current_version WHERE id = $1 RETURNING {returning}"),
                 &[Param::Text(negotiation_id)],
             )
             .await?;
