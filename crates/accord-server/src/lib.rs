@@ -449,3 +449,36 @@ pub fn openapi_document() -> Value {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every API route of the router, with each of its methods, is in the OpenAPI document (the
+    /// document is written by hand, so this keeps it from falling behind).
+    #[test]
+    fn the_openapi_document_lists_every_route() {
+        let source = include_str!("lib.rs");
+        let router = &source[source.find("pub fn router").unwrap()..];
+        let router = &router[..router.find("\n}\n").unwrap()];
+        let doc = super::openapi_document();
+        let mut seen = 0;
+        for piece in router.split(".route(").skip(1) {
+            let path = piece.split('"').nth(1).unwrap();
+            if !path.starts_with("/api") && path != "/openapi.json" {
+                continue; // the pages
+            }
+            let handlers = &piece[piece.find(',').unwrap()..];
+            let handlers = &handlers[..handlers.find("\n        .").unwrap_or(handlers.len())];
+            for method in ["get", "post", "put", "delete"] {
+                let called = handlers.contains(&format!("{method}(")) || handlers.contains(&format!(".{method}("));
+                if called {
+                    seen += 1;
+                    assert!(
+                        doc["paths"][path][method].is_object(),
+                        "{method} {path} is routed but not in /openapi.json"
+                    );
+                }
+            }
+        }
+        assert!(seen >= 20, "only {seen} routes found: the router's shape changed");
+    }
+}
