@@ -3,7 +3,7 @@
 //! a missed deadline, a version conflict and a recorded failure; a trade deal taken to
 //! agreement; and what each seat may see.
 
-use common::server::{call, ok, sign_up, start, Postgres};
+use common::server::{call, create, ok, seat_person, sign_up, start, Postgres};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -49,26 +49,7 @@ fn the_process(database: &str) {
     let id = n["id"].as_str().unwrap().to_string();
     let base = format!("/api/negotiations/{id}");
     // A person takes Israel's seat by invitation; an agent takes Hamas's.
-    let inv = ok(
-        call(
-            &s,
-            "POST",
-            &format!("{base}/invitations"),
-            Some(&med),
-            Some(json!({"seat": "israel"})),
-        ),
-        201,
-    );
-    ok(
-        call(
-            &s,
-            "POST",
-            "/api/invitations/accept",
-            Some(&isr),
-            Some(json!({"token": inv["token"]})),
-        ),
-        200,
-    );
+    let used = seat_person(&s, &med, &base, "israel", &isr);
     ok(
         call(
             &s,
@@ -86,7 +67,7 @@ fn the_process(database: &str) {
             "POST",
             "/api/invitations/accept",
             Some(&outsider),
-            Some(json!({"token": inv["token"]}))
+            Some(json!({"token": used}))
         )
         .0,
         404
@@ -359,37 +340,8 @@ fn the_process(database: &str) {
 
     // A trade deal to agreement: the Nash suggestion is acceptable to the agent and the person.
     let avalon = sign_up(&s, "avalon");
-    let t = ok(
-        call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&med),
-            Some(json!({"scenario": "trade"})),
-        ),
-        201,
-    );
-    let tb = format!("/api/negotiations/{}", t["id"].as_str().unwrap());
-    let inv = ok(
-        call(
-            &s,
-            "POST",
-            &format!("{tb}/invitations"),
-            Some(&med),
-            Some(json!({"seat": "Avalon"})),
-        ),
-        201,
-    );
-    ok(
-        call(
-            &s,
-            "POST",
-            "/api/invitations/accept",
-            Some(&avalon),
-            Some(json!({"token": inv["token"]})),
-        ),
-        200,
-    );
+    let tb = create(&s, &med, "trade");
+    seat_person(&s, &med, &tb, "Avalon", &avalon);
     ok(
         call(
             &s,

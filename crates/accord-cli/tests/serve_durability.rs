@@ -1,7 +1,7 @@
 //! `accord serve` survives: kill -9 under load loses no acknowledged action and deadlines fire
 //! after a restart (SQLite and PostgreSQL); two instances on one PostgreSQL share live events.
 
-use common::server::{call, ok, sign_up, start, try_call, Postgres};
+use common::server::{call, create, ok, seat_person, sign_up, start, try_call, Postgres};
 use serde_json::json;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -22,37 +22,8 @@ fn durability(database: &str) {
     let s = start(database);
     let med = sign_up(&s, "mediator");
     let a = sign_up(&s, "a");
-    let n = ok(
-        call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&med),
-            Some(json!({"scenario": "trade"})),
-        ),
-        201,
-    );
-    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
-    let inv = ok(
-        call(
-            &s,
-            "POST",
-            &format!("{base}/invitations"),
-            Some(&med),
-            Some(json!({"seat": "Avalon"})),
-        ),
-        201,
-    );
-    ok(
-        call(
-            &s,
-            "POST",
-            "/api/invitations/accept",
-            Some(&a),
-            Some(json!({"token": inv["token"]})),
-        ),
-        200,
-    );
+    let base = create(&s, &med, "trade");
+    seat_person(&s, &med, &base, "Avalon", &a);
     let a_pref = ok(
         call(
             &s,

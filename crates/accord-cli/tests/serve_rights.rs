@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Duration;
 
 mod common;
-use common::server::{start, Server};
+use common::server::{create, seat_person, start, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within `stream_for`.
 fn call(
@@ -101,38 +101,9 @@ fn every_endpoint_for_every_role() {
     let a = sign_up(&s, "party-a");
     let b = sign_up(&s, "party-b");
     let out = sign_up(&s, "outsider");
-    let n = json_of(
-        call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&med),
-            Some(json!({"scenario": "ceasefire"})),
-        ),
-        201,
-    );
-    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let base = create(&s, &med, "ceasefire");
     for (seat, token) in [("israel", &a), ("hamas", &b)] {
-        let inv = json_of(
-            call(
-                &s,
-                "POST",
-                &format!("{base}/invitations"),
-                Some(&med),
-                Some(json!({"seat": seat})),
-            ),
-            201,
-        );
-        json_of(
-            call(
-                &s,
-                "POST",
-                "/api/invitations/accept",
-                Some(token),
-                Some(json!({"token": inv["token"]})),
-            ),
-            200,
-        );
+        seat_person(&s, &med, &base, seat, token);
     }
     json_of(
         call(
@@ -478,18 +449,39 @@ fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
         assert_eq!(r.status().as_u16(), status, "{path}");
     }
     // Once both parties share with mediators, the mediator gets the utility-space picture.
-    let n = json_of(
-        call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&med),
-            Some(json!({"scenario": "trade"})),
-        ),
-        201,
-    );
-    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let base = create(&s, &med, "trade");
     let picture = || call(&s, "GET", &format!("{base}/picture.svg"), Some(&med), None);
+    // A new invitation to a seat withdraws the earlier one; the view says one is out.
+    let invite = || {
+        json_of(
+            call(
+                &s,
+                "POST",
+                &format!("{base}/invitations"),
+                Some(&med),
+                Some(json!({"seat": "Avalon"})),
+            ),
+            201,
+        )["token"]
+            .clone()
+    };
+    let (first, _second) = (invite(), invite());
+    let taker = sign_up(&s, "taker");
+    let (status, body) = call(
+        &s,
+        "POST",
+        "/api/invitations/accept",
+        Some(&taker),
+        Some(json!({"token": first})),
+    );
+    assert_eq!(status, 404, "the replaced link still worked: {body}");
+    let view = json_of(call(&s, "GET", &base, Some(&med), None), 200);
+    assert_eq!(view["seats"][0]["name"], "Avalon");
+    assert_eq!(
+        view["seats"][0]["invitation_pending"],
+        json!(true),
+        "{view}"
+    );
     let (status, body) = picture();
     assert_eq!(status, 409, "{body}");
     assert!(body.contains("not_shared"), "{body}");

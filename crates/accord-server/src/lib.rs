@@ -469,7 +469,8 @@ mod tests {
             let handlers = &piece[piece.find(',').unwrap()..];
             let handlers = &handlers[..handlers.find("\n        .").unwrap_or(handlers.len())];
             for method in ["get", "post", "put", "delete"] {
-                let called = handlers.contains(&format!("{method}(")) || handlers.contains(&format!(".{method}("));
+                let called = handlers.contains(&format!("{method}("))
+                    || handlers.contains(&format!(".{method}("));
                 if called {
                     seen += 1;
                     assert!(
@@ -479,6 +480,9 @@ mod tests {
                 }
             }
         }
-        assert!(seen >= 20, "only {seen} routes found: the router's shape changed");
+        assert!(
+            seen >= 20,
+            "only {seen} routes found: the router's shape changed"
+        );
     }
 }

@@ -151,7 +151,8 @@ export function countdown(deadline, open = true) {
     const left = deadline - Date.now();
     if (!open) {
       el.className = 'countdown closed';
-      el.textContent = `Deadline was ${when(deadline)}`;
+      // A draft every party answered (or that the negotiation's end closed) closes early.
+      el.textContent = left > 0 ? `Closed for responses before its deadline (${when(deadline)})` : `Deadline was ${when(deadline)}`;
     } else if (left > 0) {
       el.className = 'countdown' + (left < 60000 ? ' urgent' : '');
       el.textContent = `Responses due by ${when(deadline)} — ${duration(left)} left`;
@@ -170,6 +171,7 @@ export function countdown(deadline, open = true) {
 export const STATUS_TEXT = {
   open: 'open for responses', accepted: 'accepted by every party', rejected: 'not accepted',
   superseded: 'replaced by a later draft', expired: 'deadline passed',
+  withdrawn: 'closed with the negotiation',
 };
 
 /** Position of an issue (clause number, 1-based). */
@@ -206,29 +208,28 @@ function ownResponseText(issues, r) {
   return `proposed an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')}): ${val(a.value)}`;
 }
 
-/** Who missed which draft's deadline, from the audit log: version -> [seats]. */
-export function missedFrom(log) {
-  const m = new Map();
-  for (const e of log || []) {
-    if (e.kind !== 'deadline_missed') continue;
-    const v = e.payload.version;
-    m.set(v, [...new Set([...(m.get(v) || []), ...(e.payload.missed || [])])]);
-  }
-  return m;
+/** A draft's status in words. */
+export function draftStatus(n, d) {
+  return { cls: d.status === 'withdrawn' ? 'closed' : d.status, text: STATUS_TEXT[d.status] || d.status };
+}
+
+/** A status badge for a draft. */
+export function statusBadge(n, d) {
+  const s = draftStatus(n, d);
+  return h('span', { class: `badge ${s.cls}` }, s.text);
 }
 
 /** The history of drafts, newest first, with clause-level changes and visible responses. */
-export function historyView(n, log, { you } = {}) {
-  const missed = missedFrom(log);
+export function historyView(n, { you } = {}) {
   const issues = n.issues;
   if (!n.drafts.length) return h('p', { class: 'muted' }, 'No draft has been circulated yet.');
   return h('ol', { class: 'history', reversed: true }, [...n.drafts].reverse().map((d) => {
     const changes = d.changes.length
       ? h('ul', { class: 'changes' }, d.changes.map((c) => changeItem(issues, c)))
       : h('p', { class: 'muted' }, d.version === 1 ? 'First draft.' : 'No clause changed.');
-    const gone = missed.get(d.version) || [];
+    const gone = d.missed || [];
     return h('li', { class: 'draft-hist' },
-      h('h3', {}, `Draft ${d.version}`, ' ', h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status)),
+      h('h3', {}, `Draft ${d.version}`, ' ', statusBadge(n, d)),
       h('p', { class: 'meta' }, `Circulated ${when(d.created_at)} · responses due ${when(d.deadline_at)}`),
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note: '), d.note) : null,
       changes,
@@ -258,7 +259,7 @@ function wordingDiff(c) {
 }
 
 /** The outcome banner: agreement or failure, else null. */
-export function outcomeBanner(n, log) {
+export function outcomeBanner(n) {
   if (n.status === 'agreed') {
     const d = n.drafts.find((x) => x.version === n.agreement_version);
     return h('section', { class: 'banner agreed', 'aria-labelledby': 'outcome-h' },
@@ -267,11 +268,11 @@ export function outcomeBanner(n, log) {
       d ? clauseList(n.issues, d.clauses) : null);
   }
   if (n.status === 'failed') {
-    const f = (log || []).filter((e) => e.kind === 'failed').pop();
-    const reason = f && f.payload && f.payload.reason;
+    const reason = n.closed_reason;
     return h('section', { class: 'banner failed', 'aria-labelledby': 'outcome-h' },
       h('h2', { id: 'outcome-h' }, 'Closed without agreement'),
-      h('p', {}, reason ? `Reason recorded: ${reason}` : 'The mediator ended the negotiation without agreement.'));
+      h('p', {}, 'The mediators ended the negotiation without agreement.'),
+      reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null);
   }
   return null;
 }
@@ -289,7 +290,8 @@ export function pageHead(n, roleText, liveEl) {
 export function scenarioDetails(n) {
   return h('details', { class: 'scenario' },
     h('summary', {}, 'Scenario: description and issues'),
-    n.description ? h('p', { class: 'desc' }, n.description) : null,
+    // Scenario files wrap their text by hand: keep the paragraphs, not the line breaks.
+    n.description ? n.description.trim().split(/\n\s*\n/).map((para) => h('p', { class: 'desc' }, para.replace(/\s*\n\s*/g, ' '))) : null,
     h('dl', {}, n.issues.map((i, k) => [
       h('dt', {}, `${k + 1}. ${label(i.name)}`),
       h('dd', {}, i.description || '', issueOptions(i)),
@@ -331,6 +333,13 @@ export function live(id, after, onEvent) {
   }
   window.addEventListener('pagehide', () => es.close());
   return ind;
+}
+
+/** The number of the last audit entry this viewer sees: where its live stream starts. Read
+ * once per page; live events then carry everything that changes. */
+export async function lastSeq(id) {
+  const log = await api('GET', `/api/negotiations/${encodeURIComponent(id)}/audit`);
+  return log.length ? log[log.length - 1].seq : 0;
 }
 
 /** Coalesces bursts of calls into one (events often come in groups). */
@@ -377,9 +386,12 @@ async function bootNegotiation() {
       return;
     }
     renderAccount(me);
+    // Where the live stream starts, read before the negotiation itself so that nothing
+    // happening in between is missed.
+    const after = await lastSeq(id);
     const n = await api('GET', `/api/negotiations/${encodeURIComponent(id)}`);
     document.title = `${n.title} · Accord`;
-    const ctx = { id, me, n, main };
+    const ctx = { id, me, n, main, after };
     if (n.you.role === 'mediator') (await import('/assets/desk.js')).start(ctx);
     else if (n.you.role === 'party') (await import('/assets/room.js')).start(ctx);
     else startObserver(ctx);
@@ -390,25 +402,21 @@ async function bootNegotiation() {
 }
 
 /** Observers: a read-only view of the current text and its history. */
-async function startObserver({ id, n: first, main }) {
-  let log = await api('GET', `/api/negotiations/${encodeURIComponent(id)}/audit`);
-  const liveEl = live(id, log.length ? log[log.length - 1].seq : 0, debounce(async () => {
-    const [n, l] = await Promise.all([api('GET', `/api/negotiations/${encodeURIComponent(id)}`), api('GET', `/api/negotiations/${encodeURIComponent(id)}/audit`)]);
-    log = l;
-    render(n);
-  }));
+function startObserver({ id, n, main, after }) {
+  const base = `/api/negotiations/${encodeURIComponent(id)}`;
+  const liveEl = live(id, after, debounce(async () => render(await api('GET', base))));
   function render(n) {
     const d = n.drafts[n.drafts.length - 1];
     fill(main,
       pageHead(n, `You observe as ${label(n.you.seat)} (read only)`, liveEl),
-      outcomeBanner(n, log),
+      outcomeBanner(n),
       h('div', { class: 'columns' },
         h('section', { class: 'card', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, d ? `Current draft: ${d.version}` : 'Current draft'),
           d ? [countdown(d.deadline_at, d.status === 'open'), clauseList(n.issues, d.clauses)] : h('p', { class: 'muted' }, 'No draft yet.')),
-        h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), historyView(n, log))),
+        h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), historyView(n))),
       scenarioDetails(n));
   }
-  render(first);
+  render(n);
 }
 
 if (document.body && document.body.dataset.page === 'negotiation') bootNegotiation();

@@ -4,14 +4,13 @@
 import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, clauseList, packageLine,
   historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
-  defaultWording, newId, STATUS_TEXT,
+  defaultWording, newId, statusBadge,
 } from '/assets/app.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
   const base = `/api/negotiations/${encodeURIComponent(id)}`;
   let n = ctx.n;
-  let log = [];
   let lastAnalysis = null;
 
   // ---- Layout (built once; panels re-render in place) ----
@@ -48,29 +47,41 @@ export function start(ctx) {
   }
 
   // ---- Seats and invitations ----
-  const invites = new Map(); // seat -> link shown
+  const invites = new Map(); // seat -> link shown on this page (the server keeps only a hash)
+  const holder = (s) => {
+    if (s.agent) return 'an agent';
+    if (s.held) return 'a person';
+    if (s.invitation_pending) return h('span', { class: 'waiting' }, 'invited, waiting');
+    return h('span', { class: 'muted' }, 'free');
+  };
   function renderSeats() {
-    fill(seats, h('table', { class: 'seats' },
+    fill(seats, h('div', { class: 'table-scroll' }, h('table', { class: 'seats' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Seat'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Preferences'))),
       h('tbody', {}, n.seats.map((s) => h('tr', {},
         h('th', { scope: 'row' }, label(s.name), s.name === n.you.seat ? h('span', { class: 'muted' }, ' (you)') : null),
         h('td', {}, s.role),
-        h('td', {}, s.agent ? 'an agent' : s.held ? 'a person' : h('span', { class: 'muted' }, 'free')),
-        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing'))))),
+        h('td', {}, holder(s)),
+        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing')))))),
     n.status === 'open' ? n.seats.filter((s) => !s.held).map(seatActions) : null);
   }
 
   function seatActions(s) {
     const alert = alertBox();
     const box = h('div', { class: 'seat-actions' });
-    const inv = h('button', { type: 'button', 'aria-label': `Invite someone to the ${s.name} seat` }, `Invite to ${label(s.name)}`);
+    const link = invites.get(s.name);
+    const pending = s.invitation_pending || !!link;
+    const inv = pending
+      ? h('button', { type: 'button', class: 'secondary', 'aria-label': `Create a new invitation link for the ${s.name} seat` }, 'New invitation link')
+      : h('button', { type: 'button', 'aria-label': `Invite someone to the ${s.name} seat` }, `Invite to ${label(s.name)}`);
     inv.addEventListener('click', () => act(inv, alert, async () => {
       const r = await api('POST', `${base}/invitations`, { seat: s.name });
-      invites.set(s.name, `${location.origin}/?invitation=${encodeURIComponent(r.token)}`);
+      invites.set(s.name, `${location.origin}/#invitation=${encodeURIComponent(r.token)}`);
       renderSeats();
       document.getElementById(`inv-${s.name}`)?.focus();
     }));
-    const row = h('div', { class: 'row' }, inv);
+    box.append(h('p', { class: 'seat-name' }, h('strong', {}, label(s.name)), ' ',
+      pending ? h('span', { class: 'waiting' }, 'invited, waiting for the invitee') : h('span', { class: 'muted' }, 'free')));
+    const row = h('div', { class: 'row wrap' }, inv);
     if (s.role === 'party' && s.preferences_given) {
       const ag = h('button', { type: 'button', class: 'secondary' }, `Seat an agent`);
       ag.setAttribute('aria-label', `Seat an agent in the ${s.name} seat`);
@@ -81,7 +92,6 @@ export function start(ctx) {
       row.append(ag);
     }
     box.append(row);
-    const link = invites.get(s.name);
     if (link) {
       const input = h('input', { id: `inv-${s.name}`, readonly: true, value: link, class: 'mono' });
       const copied = statusLine();
@@ -94,6 +104,8 @@ export function start(ctx) {
       box.append(h('div', { class: 'field' }, h('label', { for: `inv-${s.name}` }, `Invitation link for ${label(s.name)}`),
         h('div', { class: 'row' }, input, copy), copied,
         h('p', { class: 'hint' }, 'Send this link to the person who takes the seat. It works once, for 14 days.')));
+    } else if (pending) {
+      box.append(h('p', { class: 'hint' }, 'The link was shown when the invitation was made and cannot be shown again. If it was lost, create a new one: the new link replaces the old, which stops working.'));
     }
     box.append(alert);
     return box;
@@ -110,10 +122,10 @@ export function start(ctx) {
       return;
     }
     responsesHead.textContent = `Responses to draft ${d.version}`;
-    fill(responsesClock, h('p', { class: 'meta' }, h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status),
+    fill(responsesClock, h('p', { class: 'meta' }, statusBadge(n, d),
       ` · circulated ${when(d.created_at)}`), countdown(d.deadline_at, d.status === 'open'));
     const by = new Map(d.responses.map((r) => [r.seat, r]));
-    const missed = new Set(log.filter((e) => e.kind === 'deadline_missed' && e.payload.version === d.version).flatMap((e) => e.payload.missed || []));
+    const missed = new Set(d.missed || []);
     const cell = (r, issue) => {
       if (!r) return h('td', { class: 'muted' }, '…');
       if (r.verdict === 'accept') return h('td', { class: 'yes' }, 'accepts');
@@ -234,15 +246,15 @@ export function start(ctx) {
         ? h('select', { id: vid }, issue.options.map((o) => h('option', { value: optName(o) }, val(optName(o)))))
         : h('input', { id: vid, type: 'number', min: issue.min, max: issue.max, step: issue.resolution || (issue.type === 'real' ? 'any' : 1) });
       const wording = h('textarea', { id: wid, rows: 2 });
-      let previous = null;
-      value.addEventListener('focus', () => { previous = value.value; });
+      const row = { value, wording, issue, previous: null };
       value.addEventListener('change', () => {
-        // Follow the option's own wording unless the mediator has written their own.
-        const old = defaultWording(issue, previous);
+        // Follow the option's own wording unless the mediator has written their own. The value
+        // before the change is remembered here (not on focus: a value can change without it).
+        const old = defaultWording(issue, row.previous);
         if (!wording.value.trim() || wording.value === old) wording.value = defaultWording(issue, value.value) || '';
-        previous = value.value;
+        row.previous = value.value;
       });
-      rows.set(issue.name, { value, wording, issue });
+      rows.set(issue.name, row);
       return h('fieldset', { class: 'clause' },
         h('legend', {}, `Clause ${k + 1}: ${label(issue.name)}`),
         issue.description ? h('p', { class: 'hint' }, issue.description) : null,
@@ -320,6 +332,7 @@ export function start(ctx) {
         if (!r) continue;
         const oldDefault = defaultWording(r.issue, r.value.value);
         r.value.value = String(c.value);
+        r.previous = r.value.value;
         const custom = keepCustom && r.wording.value && r.wording.value !== oldDefault;
         if (c.wording) r.wording.value = c.wording;
         else if (!custom) r.wording.value = defaultWording(r.issue, r.value.value) || '';
@@ -328,6 +341,7 @@ export function start(ctx) {
     function loadCurrent() {
       const d = n.drafts[n.drafts.length - 1];
       if (d) load(d.clauses);
+      else if (n.scenario_draft) load(n.scenario_draft);
       else load(n.issues.map((i) => ({ issue: i.name, value: i.options ? optName(i.options[0]) : i.min })));
     }
     loadCurrent();
@@ -337,6 +351,7 @@ export function start(ctx) {
     return {
       section, status, load, firstControl: () => rows.values().next().value.value,
       sync() {
+        section.hidden = n.status !== 'open';
         // A draft circulated by another mediator: follow it unless this editor holds unsent
         // edits (those meet a clear version conflict when sent, and are kept).
         if (baseVersion !== n.current_version && reload.hidden && !dirty) { baseVersion = n.current_version; loadCurrent(); }
@@ -369,16 +384,16 @@ export function start(ctx) {
 
   // ---- Refreshing ----
   async function refresh() {
-    [n, log] = await Promise.all([api('GET', base), api('GET', `${base}/audit`)]);
+    n = await api('GET', base);
     renderAll();
   }
 
   function renderAll() {
     renderHead();
-    fill(banner, outcomeBanner(n, log));
+    fill(banner, outcomeBanner(n));
     renderResponses();
     renderSeats();
-    fill(history, historyView(n, log));
+    fill(history, historyView(n));
     editor.sync();
     closer.sync();
   }
@@ -393,8 +408,7 @@ export function start(ctx) {
   });
 
   (async () => {
-    log = await api('GET', `${base}/audit`);
-    liveSlot.append(live(id, log.length ? log[log.length - 1].seq : 0, (kind) => {
+    liveSlot.append(live(id, ctx.after, (kind) => {
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
     }));

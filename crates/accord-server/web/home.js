@@ -1,11 +1,12 @@
 // Home page: sign in / create an account, my negotiations, a new negotiation, and accepting an
-// invitation opened as /?invitation=TOKEN.
+// invitation opened as /#invitation=TOKEN (a fragment: browsers never send it to any server or
+// proxy; the token travels only in the body of the accepting request).
 
 import { api, h, fill, alertBox, act, currentUser, renderAccount, label, newId } from '/assets/app.js';
 
 const main = document.getElementById('main');
-const params = new URLSearchParams(location.search);
-const invitation = params.get('invitation');
+const invitation = new URLSearchParams(location.hash.slice(1)).get('invitation')
+  || new URLSearchParams(location.search).get('invitation');
 
 function field(text, attrs) {
   const id = newId('f');

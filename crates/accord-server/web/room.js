@@ -3,7 +3,7 @@
 
 import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, historyView,
-  outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, STATUS_TEXT,
+  outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, statusBadge,
 } from '/assets/app.js';
 
 export function start(ctx) {
@@ -12,7 +12,6 @@ export function start(ctx) {
   const seat = n.you.seat;
   const base = `/api/negotiations/${encodeURIComponent(id)}`;
   const seatBase = `${base}/seats/${encodeURIComponent(seat)}`;
-  let log = [];
   let assessment = null;
   let assessmentError = null;
   let formCache = null;
@@ -40,7 +39,7 @@ export function start(ctx) {
       return;
     }
     const mine = d.responses.find((r) => r.seat === seat);
-    const missed = log.some((e) => e.kind === 'deadline_missed' && e.payload.version === d.version && (e.payload.missed || []).includes(seat));
+    const missed = (d.missed || []).includes(seat);
     const a = assessment && assessment.draft;
     const byIssue = new Map((a ? a.clauses : []).map((c) => [c.issue, c]));
     const canRespond = d.status === 'open' && !mine && n.status === 'open' && Date.now() < d.deadline_at;
@@ -48,7 +47,7 @@ export function start(ctx) {
     if (canRespond && (!formCache || formCache.version !== d.version)) formCache = { version: d.version, form: responseForm(d) };
     const form = canRespond ? formCache.form : null;
     fill(draftBox,
-      h('h2', { id: 'draft-h' }, `Current draft: ${d.version}`, ' ', h('span', { class: `badge ${d.status}` }, STATUS_TEXT[d.status] || d.status)),
+      h('h2', { id: 'draft-h' }, `Current draft: ${d.version}`, ' ', statusBadge(n, d)),
       h('p', { class: 'meta' }, `Circulated ${when(d.created_at)}`),
       countdown(d.deadline_at, d.status === 'open'),
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note from the mediators: '), d.note) : null,
@@ -107,8 +106,8 @@ export function start(ctx) {
       const other = issue.options && (issue.options.map(optName).find((o) => o !== String(current && current.value)) || optName(issue.options[0]));
       valueCtl = issue.options
         ? h('select', { id: 'am-value' }, issue.options.map((o) => h('option', { value: optName(o), selected: optName(o) === other }, val(optName(o)))))
-        : h('input', { id: 'am-value', type: 'number', min: issue.min, max: issue.max, step: issue.resolution || 1, value: current ? current.value : issue.min });
-      fill(valueBox, h('label', { for: 'am-value' }, 'Proposed option'), valueCtl);
+        : h('input', { id: 'am-value', type: 'number', min: issue.min, max: issue.max, step: issue.resolution || (issue.type === 'real' ? 'any' : 1), value: current ? current.value : issue.min });
+      fill(valueBox, h('label', { for: 'am-value' }, issue.options ? 'Proposed option' : `Proposed value (${num(issue.min)}–${num(issue.max)})`), valueCtl);
     };
     issueSel.addEventListener('change', () => { valueCtl = null; setValues(); });
     setValues();
@@ -194,26 +193,139 @@ export function start(ctx) {
       weightIn.set(issue.name, w);
       const out = h('output', { for: wid, class: 'muted' });
       totalOut.push([issue.name, out]);
-      const scores = new Map();
-      scoreIn.set(issue.name, scores);
+      w.value = (p.weights || {})[issue.name] ?? 0;
       const s = (p.scores || {})[issue.name];
-      let keys;
-      if (issue.options) keys = issue.options.map(optName);
-      else if (s && typeof s === 'object') keys = Object.keys(s).filter((k) => k !== 'type');
-      else keys = ['at_min', 'at_max'];
-      const scoreFields = keys.map((k) => {
+      const scores = issue.options ? optionScores(issue, s) : numericScores(issue, s);
+      scoreIn.set(issue.name, scores.read);
+      return h('fieldset', { class: 'issue-prefs' },
+        h('legend', {}, label(issue.name)),
+        issue.options ? null : h('p', { class: 'hint' }, issue.description ? `${issue.description} ` : '',
+          `Values from ${num(issue.min)} to ${num(issue.max)}.`),
+        h('div', { class: 'field weight' }, h('label', { for: wid }, 'Weight (importance)'), h('div', { class: 'row' }, w, out)),
+        scores.el);
+    }
+
+    /** A score per option of a discrete issue. */
+    function optionScores(issue, s) {
+      const inputs = issue.options.map(optName).map((k) => {
         const sid = newId('s');
         const input = h('input', { id: sid, type: 'number', min: 0, max: 1, step: 0.1, inputmode: 'decimal' });
         if (s && s[k] !== undefined) input.value = s[k];
-        scores.set(k, input);
-        return h('div', { class: 'field score' }, h('label', { for: sid }, issue.options ? val(k) : label(k)), input);
+        return [k, input, h('div', { class: 'field score' }, h('label', { for: sid }, val(k)), input)];
       });
-      w.value = (p.weights || {})[issue.name] ?? 0;
-      return h('fieldset', { class: 'issue-prefs' },
-        h('legend', {}, label(issue.name)),
-        h('div', { class: 'field weight' }, h('label', { for: wid }, 'Weight (importance)'), h('div', { class: 'row' }, w, out)),
-        h('fieldset', { class: 'scores' }, h('legend', {}, issue.options ? 'How good is each option for you? (0 = worst, 1 = best)' : 'Scores (0 to 1)'),
-          h('div', { class: 'score-grid' }, scoreFields)));
+      return {
+        el: h('fieldset', { class: 'scores' }, h('legend', {}, 'How good is each option for you? (0 = worst, 1 = best)'),
+          h('div', { class: 'score-grid' }, inputs.map((x) => x[2]))),
+        read() {
+          const sc = {};
+          for (const [k, input] of inputs) sc[k] = score01(issue, val(k), input.value);
+          return sc;
+        },
+      };
+    }
+
+    /** The scoring of an integer or real issue: a straight line, lines through a turning point
+     * (the format's "triangular"), or a table of values kept as it came (from an import). */
+    function numericScores(issue, s) {
+      const kind = s && s.type === 'triangular' ? 'triangular' : s && !s.type && Object.keys(s).length ? 'table' : 'linear';
+      const step = issue.resolution || (issue.type === 'real' ? 'any' : 1);
+      const shape = h('select', { id: newId('shape') },
+        h('option', { value: 'linear' }, 'A straight line from the lowest value to the highest'),
+        h('option', { value: 'triangular' }, 'Straight lines through a turning point'),
+        kind === 'table' ? h('option', { value: 'table' }, 'A score for each value (as imported)') : null);
+      shape.value = kind;
+      const scoreInput = (v) => h('input', { id: newId('s'), type: 'number', min: 0, max: 1, step: 0.05, inputmode: 'decimal', value: v ?? '' });
+      const atMin = scoreInput(s && s.at_min);
+      const atMax = scoreInput(s && s.at_max);
+      const atPeak = scoreInput(s && s.at_peak);
+      const peak = h('input', { id: newId('peak'), type: 'number', min: issue.min, max: issue.max, step, inputmode: 'decimal',
+        value: s && s.peak !== undefined ? s.peak : '' });
+      const table = kind === 'table' ? Object.keys(s).sort((x, y) => Number(x) - Number(y)).map((k) => [k, scoreInput(s[k])]) : [];
+      const fieldOf = (text, input, cls = 'score') => h('div', { class: `field ${cls}` }, h('label', { for: input.id }, text), input);
+      const lo = fieldOf(`Score at ${num(issue.min)} (lowest)`, atMin);
+      const hi = fieldOf(`Score at ${num(issue.max)} (highest)`, atMax);
+      const turn = h('div', { class: 'turn' }, fieldOf('Turning point (a value)', peak, 'score'), fieldOf('Score at the turning point', atPeak));
+      const grid = h('div', { class: 'score-grid points' });
+      const chart = h('div', { class: 'curve' });
+      const layout = () => {
+        const k = shape.value;
+        if (k === 'linear') fill(grid, lo, hi);
+        else if (k === 'triangular') {
+          if (peak.value === '') peak.value = issue.type === 'integer' ? Math.round((issue.min + issue.max) / 2) : (issue.min + issue.max) / 2;
+          fill(grid, lo, turn, hi);
+        } else fill(grid, table.map(([v, input]) => fieldOf(`At ${v}`, input)));
+        drawCurve();
+      };
+      const points = () => {
+        const n0 = (x) => (x === '' ? NaN : Number(x));
+        const k = shape.value;
+        if (k === 'linear') return [[issue.min, n0(atMin.value)], [issue.max, n0(atMax.value)]];
+        if (k === 'triangular') return [[issue.min, n0(atMin.value)], [n0(peak.value), n0(atPeak.value)], [issue.max, n0(atMax.value)]];
+        return table.map(([v, input]) => [Number(v), n0(input.value)]);
+      };
+      const drawCurve = () => {
+        const pts = points();
+        if (pts.some(([x, y]) => !Number.isFinite(x) || !Number.isFinite(y)) || issue.max <= issue.min) {
+          fill(chart, h('p', { class: 'hint' }, 'Fill in the scores to see the curve.'));
+          return;
+        }
+        chart.replaceChildren(curveSvg(issue, pts), h('p', { class: 'curve-axis' },
+          h('span', {}, num(issue.min)), h('span', { class: 'muted' }, label(issue.name)), h('span', {}, num(issue.max))));
+      };
+      shape.addEventListener('change', layout);
+      grid.addEventListener('input', drawCurve);
+      layout();
+      const el = h('fieldset', { class: 'scores' }, h('legend', {}, 'How good is each value for you? (0 = worst, 1 = best)'),
+        h('div', { class: 'field' }, h('label', { for: shape.id }, 'Shape'), shape),
+        grid, chart);
+      return {
+        el,
+        read() {
+          const name = label(issue.name);
+          if (shape.value === 'table') {
+            const sc = {};
+            for (const [v, input] of table) sc[v] = score01(issue, `the value ${v}`, input.value);
+            return sc;
+          }
+          const sc = { type: shape.value, at_min: score01(issue, `the lowest value (${num(issue.min)})`, atMin.value) };
+          if (shape.value === 'triangular') {
+            const x = Number(peak.value);
+            if (peak.value === '' || !(x >= issue.min && x <= issue.max)) throw new Error(`${name}: the turning point must be a value from ${num(issue.min)} to ${num(issue.max)}.`);
+            sc.peak = x;
+            sc.at_peak = score01(issue, 'the turning point', atPeak.value);
+          }
+          sc.at_max = score01(issue, `the highest value (${num(issue.max)})`, atMax.value);
+          return sc;
+        },
+      };
+    }
+
+    function score01(issue, what, raw) {
+      if (raw === '') throw new Error(`${label(issue.name)}: give a score for ${what}.`);
+      const x = Number(raw);
+      if (!(x >= 0 && x <= 1)) throw new Error(`${label(issue.name)}: the score of ${what} must lie between 0 and 1.`);
+      return x;
+    }
+
+    /** A small picture of a numeric issue's scoring: value (across) against score (up). */
+    function curveSvg(issue, pts) {
+      const NS = 'http://www.w3.org/2000/svg';
+      const W = 240, H = 64, pad = 4;
+      const x = (v) => pad + ((v - issue.min) / (issue.max - issue.min)) * (W - 2 * pad);
+      const y = (sc) => H - pad - Math.max(0, Math.min(1, sc)) * (H - 2 * pad);
+      const el = (tag, attrs) => {
+        const e = document.createElementNS(NS, tag);
+        for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+        return e;
+      };
+      const sorted = [...pts].sort((a, b) => a[0] - b[0]);
+      const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img',
+        'aria-label': `Score of ${label(issue.name)}: ${sorted.map(([v, sc]) => `${num(v)} scores ${num(sc)}`).join(', ')}` });
+      svg.append(el('rect', { x: pad, y: pad, width: W - 2 * pad, height: H - 2 * pad, class: 'frame' }));
+      svg.append(el('line', { x1: pad, x2: W - pad, y1: y(0.5), y2: y(0.5), class: 'mid' }));
+      svg.append(el('polyline', { points: sorted.map(([v, sc]) => `${x(v)},${y(sc)}`).join(' '), class: 'line' }));
+      for (const [v, sc] of sorted) svg.append(el('circle', { cx: x(v), cy: y(sc), r: 2.5, class: 'dot' }));
+      return svg;
     }
 
     function renderRedLines() {
@@ -248,14 +360,23 @@ export function start(ctx) {
         if (vals.length === 1) return `${name} ${op === 'in' ? '=' : '!='} ${vals[0]}`;
         return `${name} ${op} {${vals.join(', ')}}`;
       };
-      const update = () => { const r = rule(); preview.textContent = r ? `Rule: ${r}` : 'Choose the option(s) the rule is about.'; };
+      const update = () => {
+        const r = rule();
+        const numeric = !n.issues.find((i) => i.name === issueSel.value).options;
+        preview.textContent = r ? `Rule: ${r}` : numeric ? 'Enter the value the rule is about.' : 'Choose the option(s) the rule is about.';
+      };
+      let lastWasNumeric = null;
       const setValues = () => {
         const issue = n.issues.find((i) => i.name === issueSel.value);
+        // Numbers are mostly bounded ("at most 30"); options mostly required or excluded.
+        if (lastWasNumeric !== !issue.options) opSel.value = issue.options ? 'in' : '<=';
+        lastWasNumeric = !issue.options;
         fill(valuesBox, h('legend', {}, issue.options ? 'Option(s)' : 'Value'),
           issue.options ? issue.options.map((o) => {
             const cid = newId('rl-opt');
             return h('span', { class: 'check' }, h('input', { type: 'checkbox', id: cid, value: optName(o) }), h('label', { for: cid }, val(optName(o))));
-          }) : [h('label', { for: 'rl-num', class: 'sr-only' }, 'Value'), h('input', { id: 'rl-num', type: 'number', min: issue.min, max: issue.max })]);
+          }) : [h('label', { for: 'rl-num', class: 'sr-only' }, 'Value'), h('input', { id: 'rl-num', type: 'number', min: issue.min, max: issue.max, step: issue.resolution || (issue.type === 'real' ? 'any' : 1) }),
+            h('span', { class: 'muted' }, ` from ${num(issue.min)} to ${num(issue.max)}`)]);
         update();
       };
       issueSel.addEventListener('change', setValues);
@@ -265,7 +386,11 @@ export function start(ctx) {
       add.addEventListener('click', () => {
         ruleAlert.clear();
         const r = rule();
-        if (!r) { ruleAlert.show(opSel.value.length === 2 ? 'Choose exactly one option for “at least” or “at most”.' : 'Choose at least one option.'); return; }
+        if (!r) {
+          const numeric = !n.issues.find((i) => i.name === issueSel.value).options;
+          ruleAlert.show(numeric ? 'Enter a value.' : opSel.value.length === 2 ? 'Choose exactly one option for “at least” or “at most”.' : 'Choose at least one option.');
+          return;
+        }
         redLines.push(source.value.trim() ? { rule: r, source: source.value.trim() } : r);
         source.value = '';
         setValues();
@@ -345,16 +470,7 @@ export function start(ctx) {
         out.scores = {};
         for (const issue of n.issues) {
           out.weights[issue.name] = Number(weightIn.get(issue.name).value) || 0;
-          const sc = {};
-          const old = (p.scores || {})[issue.name];
-          if (!issue.options && old && old.type) sc.type = old.type;
-          else if (!issue.options && !old) sc.type = 'linear';
-          for (const [k, input] of scoreIn.get(issue.name)) {
-            if (input.value === '') throw new Error(`${label(issue.name)}: give a score for ${val(k)}.`);
-            const x = Number(input.value);
-            if (!(x >= 0 && x <= 1) && !(k === 'peak')) throw new Error(`${label(issue.name)}: the score of ${val(k)} must lie between 0 and 1.`);
-            sc[k] = x;
-          }
+          const sc = scoreIn.get(issue.name)();
           out.scores[issue.name] = sc;
         }
         await api('PUT', `${seatBase}/preferences`, { preferences: out, share_with_mediator: share.checked });
@@ -378,22 +494,33 @@ export function start(ctx) {
     }
   }
 
-  async function refresh() {
-    [n, log] = await Promise.all([api('GET', base), api('GET', `${base}/audit`)]);
-    await refreshAssessment();
+  // What this party's assessment depends on: the current draft and its own preferences.
+  async function refresh(withAssessment = true) {
+    if (withAssessment) [n] = await Promise.all([api('GET', base), refreshAssessment()]);
+    else n = await api('GET', base);
     renderAll();
   }
 
   function renderAll() {
     fill(headSlot, pageHead(n, `Party's room · your seat: ${label(seat)}`, liveSlot));
-    fill(banner, outcomeBanner(n, log));
+    fill(banner, outcomeBanner(n));
     renderDraft();
-    fill(history, historyView(n, log, { you: seat }));
+    fill(history, historyView(n, { you: seat }));
   }
 
+  const assessmentKinds = new Set(['draft', 'preferences_updated']);
+  let pendingAssessment = false;
+  const onEvents = debounce(() => {
+    const withAssessment = pendingAssessment;
+    pendingAssessment = false;
+    refresh(withAssessment).catch((e) => console.error(e));
+  });
+
   (async () => {
-    log = await api('GET', `${base}/audit`);
-    liveSlot.append(live(id, log.length ? log[log.length - 1].seq : 0, debounce(() => refresh().catch((e) => console.error(e)))));
+    liveSlot.append(live(id, ctx.after, (kind) => {
+      if (assessmentKinds.has(kind)) pendingAssessment = true;
+      onEvents();
+    }));
     await refreshAssessment();
     renderAll();
     await prefs.load();

@@ -159,3 +159,43 @@ impl Drop for Postgres {
         ));
     }
 }
+
+/// A negotiation from a shipped scenario, created by `mediator`: its API path.
+pub fn create(s: &Server, mediator: &str, scenario: &str) -> String {
+    let n = ok(
+        call(
+            s,
+            "POST",
+            "/api/negotiations",
+            Some(mediator),
+            Some(json!({"scenario": scenario})),
+        ),
+        201,
+    );
+    format!("/api/negotiations/{}", n["id"].as_str().expect("id"))
+}
+
+/// `mediator` invites the holder of `token` to `seat`, who accepts: the (used) invitation token.
+pub fn seat_person(s: &Server, mediator: &str, base: &str, seat: &str, token: &str) -> String {
+    let inv = ok(
+        call(
+            s,
+            "POST",
+            &format!("{base}/invitations"),
+            Some(mediator),
+            Some(json!({"seat": seat})),
+        ),
+        201,
+    );
+    ok(
+        call(
+            s,
+            "POST",
+            "/api/invitations/accept",
+            Some(token),
+            Some(json!({"token": inv["token"]})),
+        ),
+        200,
+    );
+    inv["token"].as_str().expect("token").to_string()
+}

@@ -367,7 +367,8 @@ pub async fn negotiation(
                 "agent": x.agent.is_some(), "preferences_given": x.private_doc.is_some(),
             });
             if m.is_mediator() {
-                seat["invitation_pending"] = json!(invited.contains(&x.seat));
+                let held = x.user_id.is_some() || x.agent.is_some();
+                seat["invitation_pending"] = json!(!held && invited.contains(&x.seat));
             }
             seat
         })
@@ -375,11 +376,29 @@ pub async fn negotiation(
     Ok(Json(json!({
         "id": n.id, "title": n.title, "status": n.status, "agreement_version": n.agreement_version,
         "closed_reason": n.closed_reason,
+        "scenario_draft": scenario_draft(&m.public),
         "current_version": n.current_version,
         "issues": m.public.issues, "description": m.public.description,
         "seats": seats, "drafts": drafts_json,
         "you": {"seat": m.seat.seat, "role": m.seat.role},
     })))
+}
+
+/// The text the scenario puts on the table, as clauses with wording (where a first draft can
+/// start), or null.
+fn scenario_draft(public: &ScenarioDoc) -> Value {
+    let Some(draft) = &public.draft else {
+        return Value::Null;
+    };
+    let clauses: Vec<Clause> = draft
+        .iter()
+        .map(|(issue, value)| Clause {
+            issue: issue.clone(),
+            value: value.clone(),
+            wording: None,
+        })
+        .collect();
+    process::normalise(public, &clauses).map_or(Value::Null, |(c, _)| json!(c))
 }
 
 /// `POST .../invitations` body.
@@ -411,10 +430,18 @@ pub async fn invite(
         ));
     }
     let token = new_token();
-    s.store
-        .create_invitation(&token_hash(&token), &id, &i.seat)
-        .await?;
     let mut tx = s.store.write(&id).await?;
+    // A new link replaces the seat's earlier unused ones (a leaked link is withdrawn this way).
+    tx.exec(
+        "DELETE FROM invitations WHERE negotiation_id = $1 AND seat = $2 AND used_by IS NULL",
+        &[Param::Text(&id), Param::Text(&i.seat)],
+    )
+    .await?;
+    tx.exec(
+        "INSERT INTO invitations (token_hash, negotiation_id, seat, created_at, used_by) VALUES ($1, $2, $3, $4, NULL)",
+        &[Param::Text(&token_hash(&token)), Param::Text(&id), Param::Text(&i.seat), Param::Int(crate::store::now_ms())],
+    )
+    .await?;
     tx.event(
         "invited",
         Some(&user.id),

@@ -333,7 +333,7 @@ pub async fn close(
     )
     .await?;
     tx.exec(
-        "UPDATE drafts SET status = 'superseded' WHERE negotiation_id = $1 AND status = 'open'",
+        "UPDATE drafts SET status = 'withdrawn' WHERE negotiation_id = $1 AND status = 'open'",
         &[Param::Text(&id)],
     )
     .await?;

@@ -125,7 +125,8 @@ pub struct DraftRow {
     pub note: Option<String>,
     /// Response deadline (ms).
     pub deadline_at: i64,
-    /// `open`, `accepted`, `rejected`, `expired` or `superseded`.
+    /// `open`, `accepted`, `rejected`, `expired`, `superseded` (by a later draft) or `withdrawn`
+    /// (the negotiation was closed while it was open).
     pub status: String,
     /// When circulated (ms).
     pub created_at: i64,

@@ -199,21 +199,6 @@ impl Store {
         }
         tx.commit().await
     }
-
-    /// Records an invitation to a seat (the token hashed).
-    pub async fn create_invitation(
-        &self,
-        token_hash: &str,
-        negotiation_id: &str,
-        seat: &str,
-    ) -> Result<(), StoreError> {
-        self.exec_alone(
-            "INSERT INTO invitations (token_hash, negotiation_id, seat, created_at, used_by) VALUES ($1, $2, $3, $4, NULL)",
-            &[Param::Text(token_hash), Param::Text(negotiation_id), Param::Text(seat), Param::Int(now_ms())],
-        )
-        .await
-        .map(drop)
-    }
 }
 
 impl Tx {

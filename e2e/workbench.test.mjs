@@ -1,0 +1,436 @@
+// End-to-end test of the mediation workbench in a real Chromium: a mediator and two parties, each
+// in its own browser context, run the ceasefire negotiation through the pages only.
+//
+//   ACCORD_BIN=/path/to/accord node --test workbench.test.mjs     (see run.sh)
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = resolve(here, process.env.ACCORD_BIN || '../target/release/accord');
+const SHOTS = join(here, 'screenshots');
+const ISRAEL_MARKER = 'MARKER-ISRAEL-PRIVATE-7f3a';
+const HAMAS_MARKER = 'MARKER-HAMAS-PRIVATE-91c2';
+const ISRAEL_RESERVATION = '0.413';
+const HAMAS_RESERVATION = '0.357';
+const STRONGER = 'The agreement ensures, with an agreed timetable, the withdrawal of Israeli forces from the entire Gaza Strip.';
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+async function startServer() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'accord-e2e-'));
+  const env = { ...process.env };
+  if (!env.ACCORD_WEB_DIR) delete env.ACCORD_WEB_DIR; // passed through only when set
+  const child = spawn(BIN, ['serve', '--port', String(port), '--database', join(dir, 'accord.db')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`accord serve exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(`${base}/api/scenarios`)).ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) { child.kill('SIGKILL'); throw new Error(`accord serve did not start:\n${output}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, stop() { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); }, output: () => output };
+}
+
+let shotNo = 0;
+async function shot(page, name) {
+  const n = String(++shotNo).padStart(2, '0');
+  await page.screenshot({ path: join(SHOTS, `${n}-${name}.png`), fullPage: true });
+}
+
+/** A page that records every JSON body it receives, for the privacy checks. */
+async function openPage(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  page.bodies = [];
+  page.on('response', async (r) => {
+    if (!(r.headers()['content-type'] || '').includes('json')) return;
+    try { page.bodies.push({ url: r.url(), text: await r.text() }); } catch { /* page navigated */ }
+  });
+  page.on('pageerror', (e) => { page.errors = [...(page.errors || []), e.message]; });
+  return page;
+}
+
+async function signUp(page, name) {
+  const form = page.getByRole('form', { name: 'Create an account' });
+  await form.getByLabel('Name').fill(name);
+  await form.getByLabel('Password (at least 8 characters)').fill('correct horse battery');
+  await form.getByRole('button', { name: 'Create account' }).click();
+}
+
+function assertPrivate(page, text, forbidden, what) {
+  for (const f of forbidden) {
+    assert.ok(!text.includes(f), `${what}: page text contains ${f}`);
+    for (const b of page.bodies) assert.ok(!b.text.includes(f), `${what}: ${b.url} returned ${f}`);
+  }
+}
+
+test('mediation workbench: ceasefire from invitations to agreement', { timeout: 180000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    // ---- The mediator signs up with the keyboard only and creates the negotiation. ----
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await med.getByRole('heading', { name: 'Create an account' }).waitFor();
+    await shot(med, 'home-signed-out');
+    const signupForm = med.getByRole('form', { name: 'Create an account' });
+    await signupForm.getByLabel('Name').focus();
+    await med.keyboard.type('Mediator Egypt');
+    await med.keyboard.press('Tab');
+    assert.equal(await med.evaluate(() => document.activeElement.getAttribute('type')), 'password');
+    await med.keyboard.type('correct horse battery');
+    await med.keyboard.press('Tab');
+    assert.equal(await med.evaluate(() => document.activeElement.textContent), 'Create account');
+    await med.keyboard.press('Enter');
+    await med.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    await med.getByLabel('Scenario', { exact: true }).selectOption('ceasefire');
+    await med.getByLabel('Title (optional)').fill('Ceasefire talks');
+    await shot(med, 'home-signed-in');
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('heading', { name: 'Analysis' }).waitFor();
+
+    // ---- Invitations. ----
+    const links = {};
+    for (const seat of ['israel', 'hamas']) {
+      await med.getByRole('button', { name: `Invite someone to the ${seat} seat` }).click();
+      links[seat] = await med.getByRole('textbox', { name: `Invitation link for ${seat[0].toUpperCase()}${seat.slice(1)}` }).inputValue();
+      assert.match(links[seat], /\/#invitation=[0-9a-f]+$/);
+    }
+    await shot(med, 'desk-invitations');
+
+    // ---- The parties sign up through their links and take their seats. ----
+    const isr = await openPage(browser, server.base);
+    const ham = await openPage(browser, server.base);
+    for (const [page, name, seat] of [[isr, 'Israel delegate', 'israel'], [ham, 'Hamas delegate', 'hamas']]) {
+      await page.goto(links[seat]);
+      await page.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+      await signUp(page, name);
+      await page.waitForURL(/\/negotiations\//);
+      await page.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
+      await page.getByText(`your seat: ${seat[0].toUpperCase()}${seat.slice(1)}`).waitFor();
+    }
+
+    // ---- Israel: reservation, a weight, a red line from the builder (kept confidential). ----
+    await isr.getByLabel('Reservation value').fill(ISRAEL_RESERVATION);
+    await isr.getByRole('group', { name: 'Rafah', exact: true }).getByLabel('Weight (importance)').fill('0.25');
+    const builder = isr.getByRole('group', { name: 'Add a red line' });
+    await builder.getByLabel('Issue').selectOption('hostages');
+    await builder.getByLabel('Condition').selectOption('not in');
+    await builder.getByLabel('none', { exact: true }).check();
+    await builder.getByText('Rule: hostages != none').waitFor();
+    await builder.getByLabel('Source or note (optional, stays confidential)').fill(`${ISRAEL_MARKER}: internal position paper`);
+    await builder.getByRole('button', { name: 'Add red line' }).click();
+    await isr.getByRole('button', { name: 'Remove red line: hostages != none' }).waitFor();
+    assert.equal(await isr.getByLabel('Share my preferences with the mediators').isChecked(), false);
+    await isr.getByRole('button', { name: 'Save preferences' }).click();
+    await isr.getByText(/Preferences saved at .* \(kept confidential\)/).waitFor();
+    await shot(isr, 'room-israel-preferences');
+
+    // ---- Hamas: reservation, a free-text rule, and it shares with the mediators. ----
+    await ham.getByLabel('Reservation value').fill(HAMAS_RESERVATION);
+    await ham.getByText('Write a rule yourself (advanced)').click();
+    await ham.getByLabel('Rule', { exact: true }).fill('humanitarian = expanded');
+    await ham.getByLabel('Source or note for this rule (optional)').fill(`${HAMAS_MARKER}: delegation brief`);
+    await ham.getByRole('button', { name: 'Add rule' }).click();
+    await ham.getByRole('button', { name: 'Remove red line: humanitarian = expanded' }).waitFor();
+    await ham.getByLabel('Share my preferences with the mediators').check();
+    await ham.getByRole('button', { name: 'Save preferences' }).click();
+    await ham.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    // A bad rule is refused with the server's message, near the form.
+    await ham.getByLabel('Rule', { exact: true }).fill('hostages = everyone');
+    await ham.getByRole('button', { name: 'Add rule' }).click();
+    await ham.getByRole('button', { name: 'Save preferences' }).click();
+    await ham.getByRole('alert').filter({ hasText: 'everyone' }).waitFor();
+    await ham.getByRole('button', { name: 'Remove red line: hostages = everyone' }).click();
+    await ham.getByRole('button', { name: 'Save preferences' }).click();
+    await ham.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    await shot(ham, 'room-hamas-preferences');
+
+    // ---- The mediator's analysis updates live: a zone exists now; the picture waits for Israel. ----
+    await med.evaluate(() => { window.__sameDocument = true; });
+    await med.getByText('A zone of agreement exists').waitFor();
+    await med.getByText(/keeps them confidential/).waitFor();
+    await med.getByRole('button', { name: 'Use Nash suggestion' }).waitFor();
+    await shot(med, 'desk-analysis');
+    assertPrivate(med, await med.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'mediator (Israel does not share)');
+
+    // ---- Draft 1 from the Nash suggestion. ----
+    await med.getByRole('button', { name: 'Use Nash suggestion' }).click();
+    await med.getByText('loaded into the draft editor').waitFor();
+    await med.getByLabel('Note to the parties (optional)').fill('First text, from the package that balances both sides\u2019 gains.');
+    await med.getByRole('button', { name: 'Circulate draft 1' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 1' }).waitFor();
+
+    // Israel sees the draft, what it means for it, and the countdown; it amends a clause.
+    await isr.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await isr.getByText('What this draft means for you').waitFor();
+    await isr.getByRole('timer').filter({ hasText: 'left' }).waitFor();
+    await shot(isr, 'room-israel-draft-countdown');
+    await isr.getByLabel('Propose an amendment to one clause').check();
+    await isr.getByLabel('Clause to amend').selectOption('withdrawal');
+    await isr.getByLabel('Proposed option').selectOption('partial');
+    await isr.getByLabel('Comment (optional)').fill('Clause 3 should describe a partial withdrawal in this phase.');
+    await isr.getByRole('button', { name: 'Send response' }).click();
+    await isr.getByText('You proposed to amend Withdrawal to partial.').waitFor();
+
+    // Hamas rejects, with a comment.
+    await ham.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await ham.getByLabel('Reject the draft').check();
+    await ham.getByLabel('Comment (optional)').fill('The withdrawal language is too weak.');
+    await ham.getByRole('button', { name: 'Send response' }).click();
+    await ham.getByText('You rejected this draft.').waitFor();
+
+    // The mediator sees both responses arrive without reloading.
+    const responses = med.getByRole('region', { name: 'Responses to draft 1' });
+    await responses.getByText('proposes to amend clause 3 (Withdrawal) to partial').waitFor();
+    await responses.getByText('rejects the draft').waitFor();
+    await responses.getByText('The withdrawal language is too weak.').waitFor();
+    assert.equal(await med.evaluate(() => window.__sameDocument), true, 'the desk reloaded');
+    await shot(med, 'desk-live-responses');
+
+    // ---- A second desk tab with unsent edits meets a clear version conflict. ----
+    const stale = await med.context().newPage();
+    await stale.goto(med.url());
+    await stale.getByRole('button', { name: 'Circulate draft 2' }).waitFor();
+    await stale.getByLabel('Note to the parties (optional)').fill('Edited in a second tab.');
+
+    // ---- Draft 2 strengthens the wording of clause 4; the history shows it. ----
+    const clause4 = med.getByRole('group', { name: 'Clause 4: Withdrawal language' });
+    await clause4.getByLabel('Wording').fill(STRONGER);
+    await med.getByRole('group', { name: 'Clause 3: Withdrawal' }).getByLabel('Option').selectOption('partial');
+    await med.getByLabel('Note to the parties (optional)').fill('Takes Israel\u2019s amendment of clause 3; strengthens the language of clause 4.');
+    await med.getByRole('button', { name: 'Circulate draft 2' }).click();
+    const hist = med.getByRole('region', { name: 'History of drafts' });
+    await hist.getByText('Clause 4 · Withdrawal language:').waitFor();
+    await hist.getByText('wording changed').waitFor();
+    await hist.locator('ins', { hasText: STRONGER }).waitFor();
+    await hist.getByText(/value changed from \w+ to partial/).waitFor();
+    await hist.scrollIntoViewIfNeeded();
+    await shot(med, 'desk-history-diffs');
+    await stale.getByRole('button', { name: 'Circulate draft 2' }).click();
+    await stale.getByRole('alert').filter({ hasText: 'A newer draft was circulated meanwhile' }).waitFor();
+    await shot(stale, 'desk-version-conflict');
+    await stale.getByRole('button', { name: 'Load the current draft and start again' }).click();
+    await stale.getByRole('button', { name: 'Circulate draft 3' }).waitFor();
+    await stale.close();
+
+    // ---- Draft 3 with a 10-second deadline: Hamas accepts, Israel misses it. ----
+    await med.getByLabel('Respond within (amount)').fill('10');
+    await med.getByLabel('Unit', { exact: true }).selectOption({ label: 'seconds' });
+    await med.getByRole('button', { name: 'Circulate draft 3' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 3' }).waitFor();
+    await ham.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
+    await ham.getByLabel('Accept the draft').check();
+    await ham.getByRole('button', { name: 'Send response' }).click();
+    await ham.getByText('You accepted this draft.').waitFor();
+    await isr.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
+    // The one wait on the clock: the deadline itself.
+    await med.getByRole('region', { name: 'Responses to draft 3' }).getByText('missed the deadline').waitFor({ timeout: 25000 });
+    await isr.getByText('You missed the deadline for draft 3').waitFor({ timeout: 25000 });
+    await isr.getByText(/Deadline was/).waitFor();
+    await shot(med, 'desk-missed-deadline');
+    await shot(isr, 'room-israel-missed-deadline');
+
+    // Privacy: no party ever received the other's marker, reservation value or preferences.
+    assertPrivate(isr, await isr.locator('body').innerText(), [HAMAS_MARKER, HAMAS_RESERVATION], 'Israel');
+    assertPrivate(ham, await ham.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'Hamas');
+    for (const [page, own] of [[isr, 'israel'], [ham, 'hamas']]) {
+      for (const b of page.bodies) {
+        if (b.text.includes('"weights"')) assert.ok(b.url.includes(`/seats/${own}/preferences`), `${own} received weights from ${b.url}`);
+      }
+    }
+    assertPrivate(med, await med.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'mediator');
+
+    // ---- Israel now shares: the utility-space picture appears on the desk. ----
+    await isr.getByLabel('Share my preferences with the mediators').check();
+    await isr.getByRole('button', { name: 'Save preferences' }).click();
+    await isr.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    await med.getByRole('img', { name: /Utility-space picture/ }).waitFor();
+    await shot(med, 'desk-analysis-picture');
+
+    // ---- Draft 4: both accept; the agreement shows on all three pages. ----
+    await med.getByRole('button', { name: 'Circulate draft 4' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 4' }).waitFor();
+    // The short deadline was a one-off: the editor went back to one day.
+    await isr.getByRole('timer').filter({ hasText: /1 d 0 h left|23 h \d+ min left/ }).waitFor();
+    for (const page of [isr, ham]) {
+      await page.getByRole('heading', { name: /Current draft: 4/ }).waitFor();
+      await page.getByLabel('Accept the draft').check();
+      await page.getByLabel('Comment (optional)').fill('Accepted.');
+      await page.getByRole('button', { name: 'Send response' }).click();
+    }
+    for (const [page, name] of [[med, 'desk'], [isr, 'room-israel'], [ham, 'room-hamas']]) {
+      await page.getByRole('heading', { name: 'Agreement reached on draft 4' }).waitFor();
+      await shot(page, `agreement-${name}`);
+    }
+    assert.equal(await med.evaluate(() => window.__sameDocument), true, 'the desk reloaded');
+    for (const page of [med, isr, ham]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('mediation workbench: an uploaded trade scenario, an agent, numeric preferences, closing', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 16; // continues the first test's numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const AVALON_PRIVATE = ['0.452', 'Avalon trade minister'];
+  const REASON = 'Borea cannot accept any duty-free beef quota in this round.';
+  try {
+    // ---- The mediator uploads scenarios/trade.toml through the home page's file input. ----
+    const med = await openPage(browser, server.base);
+    med.audits = 0;
+    med.on('request', (r) => { if (/\/audit(\?|$)/.test(r.url())) med.audits += 1; });
+    await med.goto('/');
+    await signUp(med, 'Trade mediator');
+    await med.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    await med.getByLabel('Scenario', { exact: true }).selectOption({ label: 'An uploaded scenario file' });
+    await med.getByLabel('Scenario file (.toml)').setInputFiles(resolve(here, '../scenarios/trade.toml'));
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('heading', { name: 'Avalon-Borea trade agreement' }).waitFor();
+    // The desk shows the scenario's issues: an integer issue and four discrete ones.
+    const beefClause = med.getByRole('group', { name: 'Clause 1: Beef quota' });
+    await beefClause.getByLabel('Value (0–40)').waitFor();
+    for (const [k, name] of [[2, 'Car tariff'], [3, 'Phase in'], [4, 'Disputes'], [5, 'Food names']]) {
+      await med.getByRole('group', { name: `Clause ${k}: ${name}` }).waitFor();
+    }
+    await med.getByText('Scenario: description and issues').click();
+    await med.getByText('integer from 0 to 40').waitFor();
+
+    // ---- An agent takes the Avalon seat; Borea is invited (twice: the first link was "lost"). ----
+    const seats = med.getByRole('region', { name: 'Seats' });
+    await med.getByRole('button', { name: 'Seat an agent in the Avalon seat' }).click();
+    await seats.getByRole('row', { name: /Avalon party an agent/ }).waitFor();
+    await med.getByRole('button', { name: 'Invite someone to the Borea seat' }).click();
+    const linkBox = med.getByRole('textbox', { name: 'Invitation link for Borea' });
+    const firstLink = await linkBox.inputValue();
+    await seats.getByRole('row', { name: /Borea party invited, waiting/ }).waitFor();
+    await med.getByRole('button', { name: 'Create a new invitation link for the Borea seat' }).click();
+    await med.waitForFunction((old) => document.getElementById('inv-Borea')?.value !== old, firstLink);
+    const link = await linkBox.inputValue();
+    assert.match(link, /\/#invitation=[0-9a-f]+$/);
+    await med.setViewportSize({ width: 800, height: 900 });
+    await shot(med, 'desk-narrow-invited');
+
+    // ---- The Borea delegate signs up through the link. ----
+    const bor = await openPage(browser, server.base);
+    await bor.goto(link);
+    await bor.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+    await signUp(bor, 'Borea delegate');
+    await bor.waitForURL(/\/negotiations\//);
+    await bor.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
+    await seats.getByRole('row', { name: /Borea party a person/ }).waitFor();
+    assert.equal(await med.getByRole('button', { name: /invitation link for the Borea seat|Invite someone to the Borea seat/ }).count(), 0);
+
+    // ---- Borea's preferences for the integer issue: a turning point at 10 thousand tonnes. ----
+    const beef = bor.getByRole('group', { name: 'Beef quota', exact: true });
+    await beef.getByText('Values from 0 to 40.').waitFor();
+    assert.equal(await beef.getByLabel('Shape').inputValue(), 'linear'); // from the scenario file
+    await beef.getByLabel('Weight (importance)').fill('0.3');
+    await beef.getByLabel('Shape').selectOption({ label: 'Straight lines through a turning point' });
+    await beef.getByLabel('Score at 0 (lowest)').fill('0.6');
+    await beef.getByLabel('Turning point (a value)').fill('10');
+    await beef.getByLabel('Score at the turning point').fill('1');
+    await beef.getByLabel('Score at 40 (highest)').fill('0');
+    await beef.getByRole('img', { name: 'Score of Beef quota: 0 scores 0.60, 10 scores 1, 40 scores 0' }).waitFor();
+    // A score outside 0-1 is refused near the form, before anything is sent.
+    await beef.getByLabel('Score at the turning point').fill('1.5');
+    await bor.getByRole('button', { name: 'Save preferences' }).click();
+    await bor.getByRole('alert').filter({ hasText: 'Beef quota: the score of the turning point must lie between 0 and 1.' }).waitFor();
+    await beef.getByLabel('Score at the turning point').fill('1');
+    await bor.getByRole('button', { name: 'Save preferences' }).click();
+    await bor.getByText(/Preferences saved at .* \(kept confidential\)/).waitFor();
+    await beef.scrollIntoViewIfNeeded();
+    await shot(bor, 'room-borea-numeric-preferences');
+
+    // ---- Draft 1 (the scenario's working text); the agent answers at once. ----
+    await beefClause.getByLabel('Value (0–40)').fill('20');
+    for (const [k, name, opt] of [[2, 'Car tariff', 'halved'], [3, 'Phase in', 'five_years'], [4, 'Disputes', 'panel'], [5, 'Food names', 'listed']]) {
+      await med.getByRole('group', { name: `Clause ${k}: ${name}` }).getByLabel('Option').selectOption(opt);
+    }
+    // Each clause's wording follows the option chosen (the mediator wrote none of their own).
+    assert.equal(await med.getByRole('group', { name: 'Clause 2: Car tariff' }).getByLabel('Wording').inputValue(),
+      'Avalon reduces its tariff on passenger cars to 5%.');
+    await med.getByRole('button', { name: 'Circulate draft 1' }).click();
+    const responses = med.getByRole('region', { name: 'Responses to draft 1' });
+    await responses.getByRole('listitem').filter({ hasText: 'Avalon' }).getByText('accepts the draft').waitFor();
+    await responses.getByText('agent (hill-climber)').waitFor();
+
+    // Borea sees what the draft means for it and rejects (after a look at the numeric amendment).
+    await bor.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await bor.getByText('What this draft means for you').waitFor();
+    await bor.getByText(/Beef quota: 20/).waitFor();
+    await bor.getByLabel('Propose an amendment to one clause').check();
+    await bor.getByLabel('Clause to amend').selectOption('beef_quota');
+    await bor.getByLabel('Proposed value (0–40)').waitFor();
+    await bor.getByLabel('Reject the draft').check();
+    await bor.getByLabel('Comment (optional)').fill('Twenty thousand tonnes is more than our farmers can take.');
+    await bor.getByRole('button', { name: 'Send response' }).click();
+    await bor.getByText('You rejected this draft.').waitFor();
+    await bor.getByText(/Closed for responses before its deadline/).waitFor();
+    await responses.getByRole('listitem').filter({ hasText: 'Borea' }).getByText('rejects the draft').waitFor();
+    await med.getByRole('region', { name: 'Responses to draft 1' }).getByText('not accepted', { exact: true }).first().waitFor();
+    await bor.setViewportSize({ width: 800, height: 900 });
+    await bor.getByText('not accepted', { exact: true }).first().waitFor();
+    await shot(bor, 'room-borea-narrow-rejected');
+    await shot(med, 'desk-narrow-agent-and-person');
+    // Borea never receives Avalon's preferences nor the agent's response.
+    assertPrivate(bor, await bor.locator('body').innerText(), [...AVALON_PRIVATE, 'agent (hill-climber)'], 'Borea');
+
+    // ---- The mediator closes without agreement, with a reason; both pages show it. ----
+    await med.setViewportSize({ width: 1280, height: 800 });
+    await med.getByLabel('Reason (optional, visible to every seat)').fill(REASON);
+    med.once('dialog', (d) => d.accept());
+    await med.getByRole('button', { name: 'Close without agreement' }).click();
+    for (const page of [med, bor]) {
+      const banner = page.getByRole('region', { name: 'Closed without agreement' });
+      await banner.getByText(REASON).waitFor();
+    }
+    await med.getByRole('heading', { name: 'End the negotiation' }).waitFor({ state: 'hidden' });
+    await med.getByRole('button', { name: /Circulate draft/ }).waitFor({ state: 'hidden' });
+    await shot(med, 'desk-closed-without-agreement');
+    await shot(bor, 'room-borea-closed-without-agreement');
+
+    // The audit log is read once per page load: live events need only the negotiation itself.
+    assert.equal(med.audits, 1, 'the desk re-read the audit log');
+    for (const page of [med, bor]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
