@@ -100,9 +100,23 @@ fn every_endpoint_for_every_role() {
     let med = sign_up(&s, "med");
     let a = sign_up(&s, "party-a");
     let b = sign_up(&s, "party-b");
+    let obs = sign_up(&s, "observer");
     let out = sign_up(&s, "outsider");
-    let base = create(&s, &med, "ceasefire");
-    for (seat, token) in [("israel", &a), ("hamas", &b)] {
+    // The ceasefire talks with an observer seat added (the shipped file has none).
+    let text = std::fs::read_to_string(common::root().join("scenarios/ceasefire.toml")).unwrap()
+        + "\n[[parties]]\nname = \"monitor\"\nrole = \"observer\"\n";
+    let n = json_of(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"toml": text})),
+        ),
+        201,
+    );
+    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    for (seat, token) in [("israel", &a), ("hamas", &b), ("monitor", &obs)] {
         seat_person(&s, &med, &base, seat, token);
     }
     json_of(
@@ -162,116 +176,118 @@ fn every_endpoint_for_every_role() {
         201,
     );
 
-    // (method, path, body, expected status for mediator, party A, party B, outsider, nobody).
+    // (method, path, body, expected status for mediator, party A, party B, observer, outsider,
+    // nobody).
     let d2 = {
         let mut d = draft.clone();
         d["base_version"] = json!(1);
         d
     };
-    let matrix: Vec<(&str, String, Option<Value>, [u16; 5])> = vec![
-        ("GET", base.clone(), None, [200, 200, 200, 404, 401]),
+    let matrix: Vec<(&str, String, Option<Value>, [u16; 6])> = vec![
+        ("GET", base.clone(), None, [200, 200, 200, 200, 404, 401]),
         (
             "GET",
             format!("{base}/audit"),
             None,
-            [200, 200, 200, 404, 401],
+            [200, 200, 200, 200, 404, 401],
         ),
         (
             "GET",
             format!("{base}/events"),
             None,
-            [200, 200, 200, 404, 401],
+            [200, 200, 200, 200, 404, 401],
         ),
         (
             "GET",
             format!("{base}/analysis"),
             None,
-            [200, 403, 403, 404, 401],
+            [200, 403, 403, 403, 404, 401],
         ),
         (
             "GET",
             format!("{base}/seats/israel/preferences"),
             None,
-            [403, 200, 403, 404, 401],
+            [403, 200, 403, 403, 404, 401],
         ),
         (
             "GET",
             format!("{base}/seats/hamas/preferences"),
             None,
-            [403, 403, 200, 404, 401],
+            [403, 403, 200, 403, 404, 401],
         ),
         (
             "PUT",
             format!("{base}/seats/hamas/preferences"),
             Some(json!({"preferences": secret_preferences("B", 0.987654321)})),
-            [403, 403, 200, 404, 401],
+            [403, 403, 200, 403, 404, 401],
         ),
         (
             "GET",
             format!("{base}/seats/israel/assessment"),
             None,
-            [403, 200, 403, 404, 401],
+            [403, 200, 403, 403, 404, 401],
         ),
         (
             "GET",
             format!("{base}/seats/hamas/assessment"),
             None,
-            [403, 403, 200, 404, 401],
+            [403, 403, 200, 403, 404, 401],
         ),
         // Neither party shares its preferences: the picture would show their utilities.
         (
             "GET",
             format!("{base}/picture.svg"),
             None,
-            [409, 403, 403, 404, 401],
+            [409, 403, 403, 403, 404, 401],
         ),
         (
             "GET",
             "/api/me".to_string(),
             None,
-            [200, 200, 200, 200, 401],
+            [200, 200, 200, 200, 200, 401],
         ),
         (
             "POST",
             format!("{base}/invitations"),
             Some(json!({"seat": "qatar"})),
-            [201, 403, 403, 404, 401],
+            [201, 403, 403, 403, 404, 401],
         ),
         (
             "POST",
             format!("{base}/agents"),
             Some(json!({"seat": "israel"})),
-            [409, 403, 403, 404, 401],
+            [409, 403, 403, 403, 404, 401],
         ),
         (
             "POST",
             format!("{base}/drafts/1/responses"),
             Some(json!({"verdict": "accept"})),
-            [403, 409, 409, 404, 401],
+            [403, 409, 409, 403, 404, 401],
         ),
         (
             "POST",
             format!("{base}/drafts"),
             Some(d2),
-            [201, 403, 403, 404, 401],
+            [201, 403, 403, 403, 404, 401],
         ),
         (
             "POST",
             format!("{base}/close"),
             Some(json!({})),
-            [200, 403, 403, 404, 401],
+            [200, 403, 403, 403, 404, 401],
         ),
     ];
-    let who: [(&str, Option<&str>); 5] = [
+    let who: [(&str, Option<&str>); 6] = [
         ("mediator", Some(&med)),
         ("party A", Some(&a)),
         ("party B", Some(&b)),
+        ("observer", Some(&obs)),
         ("outsider", Some(&out)),
         ("nobody", None),
     ];
     for (method, path, body, expected) in &matrix {
         // The mediator acts last, so that its writes do not change what the others meet.
-        for k in [1, 2, 3, 4, 0] {
+        for k in [1, 2, 3, 4, 5, 0] {
             let (name, token) = who[k];
             let (status, text) = call(&s, method, path, token, body.clone());
             assert_eq!(status, expected[k], "{name}: {method} {path} -> {text}");
@@ -368,6 +384,14 @@ fn every_endpoint_for_every_role() {
     let seen_by_a = reads(&a);
     for secret in ["SECRET-B", "0.987654321"] {
         assert!(!seen_by_a.contains(secret), "party A saw {secret}");
+    }
+    let seen_by_obs = reads(&obs);
+    assert!(
+        seen_by_obs.contains("event: draft"),
+        "the observer follows the drafts"
+    );
+    for secret in ["SECRET-A", "SECRET-B", "0.123456789", "0.987654321"] {
+        assert!(!seen_by_obs.contains(secret), "the observer saw {secret}");
     }
     let seen_by_med = reads(&med);
     assert!(seen_by_med.contains("SECRET-A-COMMENT") && seen_by_med.contains("SECRET-B-COMMENT"));
@@ -523,5 +547,93 @@ fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
         body.starts_with("<svg") || body.starts_with("<?xml"),
         "{}",
         &body[..body.len().min(200)]
+    );
+    // Three parties: the picture's frontier and zone use every party's preferences, so one
+    // party keeping them confidential withholds it, whichever two would be drawn.
+    let c = create(&s, &med, "coalition");
+    let mut keeping = String::new();
+    for (k, seat) in ["Progress", "Farmers%27%20League", "Civic%20Liberals"]
+        .iter()
+        .enumerate()
+    {
+        json_of(
+            call(
+                &s,
+                "POST",
+                &format!("{c}/agents"),
+                Some(&med),
+                Some(json!({"seat": seat.replace("%27", "'").replace("%20", " ")})),
+            ),
+            200,
+        );
+        let prefs = json_of(
+            call(
+                &s,
+                "GET",
+                &format!("{c}/seats/{seat}/preferences"),
+                Some(&med),
+                None,
+            ),
+            200,
+        );
+        let share = k != 0;
+        if !share {
+            keeping = seat.to_string();
+        }
+        json_of(
+            call(
+                &s,
+                "PUT",
+                &format!("{c}/seats/{seat}/preferences"),
+                Some(&med),
+                Some(json!({"preferences": prefs["preferences"], "share_with_mediator": share})),
+            ),
+            200,
+        );
+    }
+    let (status, body) = call(&s, "GET", &format!("{c}/picture.svg"), Some(&med), None);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains(&keeping), "{body}");
+    // A live stream ends once its session does (signed out elsewhere).
+    // A second session of the mediator's, for one open stream.
+    let listener = json_of(
+        call(
+            &s,
+            "POST",
+            "/api/sessions",
+            None,
+            Some(json!({"name": "med", "password": "correct horse"})),
+        ),
+        201,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stream = {
+        let (base, path, token) = (s.base.clone(), format!("{c}/events"), listener.clone());
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(20)))
+                .build()
+                .into();
+            let resp = agent
+                .get(format!("{base}{path}"))
+                .header("authorization", format!("Bearer {token}"))
+                .call()
+                .unwrap();
+            let mut bytes = Vec::new();
+            let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
+            started.elapsed()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, _) = call(&s, "DELETE", "/api/sessions", Some(&listener), None);
+    assert_eq!(status, 204);
+    let lasted = stream.join().unwrap();
+    assert!(
+        lasted < Duration::from_secs(5),
+        "the stream outlived its session: {lasted:?}"
     );
 }

@@ -362,8 +362,17 @@ async fn events(
         store::Backend::Postgres => Duration::from_secs(10),
         store::Backend::Sqlite => Duration::from_secs(1),
     };
+    // The stream ends when the session does (signed out elsewhere, or expired).
+    let session = auth::request_token(&headers).map(|t| auth::token_hash(&t));
     let stream = async_stream::stream! {
         loop {
+            let live = match &session {
+                Some(hash) => matches!(s.store.session_user(hash).await, Ok(Some(_))),
+                None => false,
+            };
+            if !live {
+                break;
+            }
             match s.store.events(&id, last).await {
                 Ok(list) => {
                     for e in list {

@@ -295,7 +295,7 @@ pub fn mediator_analysis(
     }))
 }
 
-/// At most this many values of one issue are tried when looking for a party's best change.
+/// About this many values of one issue are tried when looking for a party's best change.
 const TRIED_VALUES: u64 = 10_000;
 
 /// What the draft means to one party, built for that party alone from its own preferences: its
@@ -349,7 +349,12 @@ pub fn assessment(
         .map(|(i, issue)| {
             let mut probe = values.to_vec();
             let mut best: Option<(u32, f64)> = None;
-            for k in 0..issue.size().min(TRIED_VALUES) as u32 {
+            // Every value of a small issue; of a large numeric one, evenly spaced values from the
+            // lowest to the highest.
+            let size = issue.size().max(1);
+            let step = size.div_ceil(TRIED_VALUES).max(1);
+            let tried = (0..size).step_by(step as usize).chain([size - 1]);
+            for k in tried.map(|k| k as u32) {
                 if k == values[i] {
                     continue;
                 }

@@ -376,6 +376,8 @@ pub async fn negotiation(
     Ok(Json(json!({
         "id": n.id, "title": n.title, "status": n.status, "agreement_version": n.agreement_version,
         "closed_reason": n.closed_reason,
+        // The server's clock (Unix ms), so pages count deadlines down in its time.
+        "now": crate::store::now_ms(),
         "scenario_draft": scenario_draft(&m.public),
         "current_version": n.current_version,
         "issues": m.public.issues, "description": m.public.description,
@@ -431,6 +433,9 @@ pub async fn invite(
     }
     let token = new_token();
     let mut tx = s.store.write(&id).await?;
+    if tx.negotiation().status != "open" {
+        return Err(ApiError::conflict("closed", "the negotiation is over"));
+    }
     // A new link replaces the seat's earlier unused ones (a leaked link is withdrawn this way).
     tx.exec(
         "DELETE FROM invitations WHERE negotiation_id = $1 AND seat = $2 AND used_by IS NULL",
@@ -450,6 +455,7 @@ pub async fn invite(
     )
     .await?;
     tx.commit().await?;
+    s.notify(&id);
     Ok((
         StatusCode::CREATED,
         Json(
@@ -483,6 +489,17 @@ pub async fn accept_invitation(
     if tx.negotiation().status != "open" {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
+    // Used up inside the transaction: a link withdrawn (replaced) since the lookup above no
+    // longer takes the seat.
+    let used = tx
+        .exec(
+            "UPDATE invitations SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND created_at > $3",
+            &[Param::Text(&user.id), Param::Text(&token_hash(&token)), Param::Int(crate::store::now_ms() - crate::store::INVITATION_MS)],
+        )
+        .await?;
+    if used != 1 {
+        return Err(ApiError::not_found("no such invitation, or it was used"));
+    }
     let taken = tx
         .exec(
             "UPDATE seats SET user_id = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL AND NOT EXISTS (SELECT 1 FROM seats WHERE negotiation_id = $2 AND user_id = $1)",
@@ -490,16 +507,12 @@ pub async fn accept_invitation(
         )
         .await?;
     if taken == 0 {
+        // Dropping the transaction rolls back the invitation's use too.
         return Err(ApiError::conflict(
             "seat_taken",
             "the seat is held, or you already hold a seat in this negotiation",
         ));
     }
-    tx.exec(
-        "UPDATE invitations SET used_by = $1 WHERE token_hash = $2",
-        &[Param::Text(&user.id), Param::Text(&token_hash(&token))],
-    )
-    .await?;
     tx.event("joined", Some(&user.id), "*", &json!({"seat": seat}))
         .await?;
     tx.commit().await?;

@@ -206,7 +206,7 @@ pub(crate) async fn record_response(
         }
         (_, None) => None,
     };
-    if comment.as_ref().is_some_and(|c| c.len() > 4000) {
+    if comment.as_ref().is_some_and(|c| c.chars().count() > 4000) {
         return Err(ApiError::invalid("comment: at most 4000 characters"));
     }
     let mut tx = s.store.write(id).await?;
@@ -324,7 +324,7 @@ pub async fn close(
             format!("the negotiation is {} already", n.status),
         ));
     }
-    if c.reason.as_ref().is_some_and(|r| r.len() > 4000) {
+    if c.reason.as_ref().is_some_and(|r| r.chars().count() > 4000) {
         return Err(ApiError::invalid("reason: at most 4000 characters"));
     }
     tx.exec(
@@ -433,15 +433,21 @@ pub async fn picture(
     State(s): State<AppState>,
     Auth(user): Auth,
     Path(id): Path<String>,
-) -> Res<([(axum::http::header::HeaderName, &'static str); 2], String)> {
+) -> Res<([(axum::http::header::HeaderName, &'static str); 4], String)> {
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
+    if m.seats.iter().filter(|x| x.role == "party").count() < 2 {
+        return Err(ApiError::conflict(
+            "not_two_parties",
+            "a utility-space picture needs two negotiating parties",
+        ));
+    }
+    // Every party must share: the picture draws two parties' utilities, and its frontier, zone
+    // and red-line marks come from every party's preferences.
     let keeping: Vec<&str> = m
         .seats
         .iter()
-        .filter(|x| x.role == "party")
-        .take(2)
-        .filter(|x| !x.share_with_mediator)
+        .filter(|x| x.role == "party" && !x.share_with_mediator)
         .map(|x| x.seat.as_str())
         .collect();
     if !keeping.is_empty() {
@@ -461,6 +467,11 @@ pub async fn picture(
         [
             (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
             (axum::http::header::CACHE_CONTROL, "no-store"),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
         ],
         svg,
     ))

@@ -25,11 +25,17 @@ pub(crate) fn open_writer(url: &str) -> Result<Arc<Mutex<Writer>>, StoreError> {
     // WAL with NORMAL: a commit survives the process being killed (the durability test checks
     // it); an operating-system crash or power loss may lose the last commits.
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 0;",
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
     let writer = Arc::new(Mutex::new(Writer { conn }));
-    checkpoints(path, Arc::downgrade(&writer));
+    // Checkpoints move to a thread of their own; should it fail to start, commits keep
+    // checkpointing as SQLite does by default.
+    if checkpoints(path)?.start(Arc::downgrade(&writer)) {
+        if let Ok(w) = writer.try_lock() {
+            w.conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        }
+    }
     Ok(writer)
 }
 
@@ -42,20 +48,43 @@ fn sqlite_path(url: &str) -> String {
     rest.split('?').next().unwrap_or(rest).to_string()
 }
 
-/// Moves the write-ahead log into the database every second from a thread of its own (a passive
-/// checkpoint never blocks the writer), until the store is gone.
-fn checkpoints(path: String, writer: std::sync::Weak<Mutex<Writer>>) {
-    let _ = std::thread::Builder::new()
-        .name("accord-checkpoint".into())
-        .spawn(move || {
-            let Ok(conn) = rusqlite::Connection::open(&path) else {
-                return;
-            };
-            while writer.strong_count() > 0 {
-                std::thread::sleep(std::time::Duration::from_secs(1));
-                let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+/// The checkpoint thread, ready to run.
+struct Checkpoints {
+    conn: rusqlite::Connection,
+}
+
+/// Opens the checkpoint thread's connection.
+fn checkpoints(path: String) -> Result<Checkpoints, StoreError> {
+    Ok(Checkpoints {
+        conn: rusqlite::Connection::open(&path)?,
+    })
+}
+
+impl Checkpoints {
+    /// Moves the write-ahead log into the database every second (a passive checkpoint never
+    /// blocks the writer), until the store is gone; whether the thread started. Failures of a
+    /// checkpoint are reported, not fatal: the log grows until a later one succeeds.
+    fn start(self, writer: std::sync::Weak<Mutex<Writer>>) -> bool {
+        let conn = self.conn;
+        let spawned = std::thread::Builder::new()
+            .name("accord-checkpoint".into())
+            .spawn(move || {
+                while writer.strong_count() > 0 {
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        eprintln!("accord: SQLite checkpoint failed: {e}");
+                    }
+                }
+            });
+        match spawned {
+            Ok(_) => true,
+            Err(e) => {
+                eprintln!("accord: no checkpoint thread ({e}); commits checkpoint instead");
+                false
             }
-        });
+        }
+    }
 }
 
 /// Connections for reads outside transactions (WAL: they never wait for the writer).

@@ -91,6 +91,11 @@ impl Store {
         let conn = match &self.writer {
             Some(w) => {
                 let guard = w.clone().lock_owned().await;
+                // Defensive: a transaction left open (a failed rollback) would refuse every
+                // later BEGIN.
+                if !guard.conn.is_autocommit() {
+                    guard.conn.execute_batch("ROLLBACK")?;
+                }
                 guard.conn.execute_batch("BEGIN IMMEDIATE")?;
                 Conn::Sqlite(guard)
             }
