@@ -10,6 +10,7 @@ export async function api(method, path, body) {
     opt.body = JSON.stringify(body);
   }
   let r;
+  const t0 = Date.now();
   try {
     r = await fetch(path, opt);
   } catch (e) {
@@ -24,7 +25,20 @@ export async function api(method, path, body) {
     const msg = (data && data.error && data.error.message) || `${r.status} ${r.statusText}`;
     throw Object.assign(new Error(msg), { status: r.status, code: data && data.error && data.error.code });
   }
+  // The negotiation view carries the server's clock: deadlines count down in its time.
+  if (method === 'GET' && /^\/api\/negotiations\/[^/?]+$/.test(path) && data && typeof data.now === 'number') {
+    skew = data.now - (t0 + Date.now()) / 2;
+  }
   return data;
+}
+
+let skew = 0; // server clock minus browser clock (ms), from the last negotiation view read
+/** The server's time now (Unix ms), estimated from the browser's clock. */
+export const serverNow = () => Date.now() + skew;
+
+/** An error about one field: `act` moves the focus to that field. */
+export function invalid(message, field) {
+  return Object.assign(new Error(message), { field });
 }
 
 /** Builds an element: h('p', {class: 'x', onclick: f}, 'text', child, [more]). */
@@ -76,19 +90,75 @@ export function statusLine() {
   return el;
 }
 
-/** Runs an async action from a button: disables it meanwhile, shows errors in `alert`. */
-export async function act(button, alert, work) {
+/** Runs an async action from a button: disables it meanwhile, shows errors in `alert`. A
+ * disabled button loses the focus (to the body): it is given back, or on an error moved to the
+ * invalid field when known (`invalid()`); `after()` names where the focus goes when the action
+ * removed the button itself (a form answered, a page re-rendered). */
+export async function act(button, alert, work, { after } = {}) {
   if (alert) alert.clear();
   if (button) button.disabled = true;
+  let failed = null;
   try {
     return await work();
   } catch (e) {
+    failed = e;
     if (alert) alert.show(e.message);
     else console.error(e);
     return undefined;
   } finally {
     if (button) button.disabled = false;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    const shown = (el) => el && el.isConnected && el.getClientRects().length > 0;
+    const field = failed && failed.field;
+    if (shown(field)) {
+      field.setAttribute('aria-invalid', 'true');
+      field.addEventListener('input', () => field.removeAttribute('aria-invalid'), { once: true });
+      field.focus();
+    } else if (lost && shown(button)) button.focus();
+    else if (lost && after) {
+      const el = after();
+      if (shown(el)) el.focus();
+    }
   }
+}
+
+/** Re-renders `el` with `render()` (children), unless it holds the focus: then it waits until
+ * the focus leaves, so that live updates never take a field (and its caret) from under the
+ * user. `force` re-renders at once (the content no longer applies). */
+export function calmFill(el, render, force = false) {
+  el.calmRender = render;
+  const a = document.activeElement;
+  if (force || !a || a === document.body || !el.contains(a)) {
+    el.onceKey = null;
+    fill(el, render());
+    return;
+  }
+  if (el.calmWaiting) return;
+  el.calmWaiting = true;
+  el.addEventListener('focusout', function later(e) {
+    if (e.relatedTarget && el.contains(e.relatedTarget)) return;
+    el.removeEventListener('focusout', later);
+    el.calmWaiting = false;
+    setTimeout(() => { if (el.calmRender) calmFill(el, el.calmRender); }, 0);
+  });
+}
+
+/** Re-renders `el` only when `key` changed since its last render: alerts inside are created
+ * (and announced) once per new message, not on every live refresh. */
+export function fillOnce(el, key, render) {
+  if (el.onceKey === key) return false;
+  el.onceKey = key;
+  el.calmRender = null; // a pending calm re-render no longer applies
+  fill(el, render());
+  return true;
+}
+
+/** Makes `el`'s children exactly `nodes` (in order) without detaching the ones it keeps: a kept
+ * node holding the focus keeps it. */
+export function syncChildren(el, nodes) {
+  const keep = new Set(nodes);
+  for (const c of [...el.children]) if (!keep.has(c)) c.remove();
+  nodes.forEach((node, k) => { if (el.children[k] !== node) el.insertBefore(node, el.children[k] || null); });
 }
 
 // ---- Formatting -------------------------------------------------------------------------
@@ -120,7 +190,7 @@ const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'sho
 export function when(ms) {
   if (!ms) return '—';
   const d = new Date(ms);
-  return d.toDateString() === new Date().toDateString() ? timeFmt.format(d) : dateFmt.format(d);
+  return d.toDateString() === new Date(serverNow()).toDateString() ? timeFmt.format(d) : dateFmt.format(d);
 }
 
 /** A duration in words: "2 h 05 min", "4 min 09 s", "7 s". */
@@ -144,11 +214,12 @@ setInterval(() => {
   }
 }, 1000);
 
-/** A live countdown to `deadline` (ms); `open` false means the draft is no longer open. */
+/** A live countdown to `deadline` (ms, server time); `open` false means the draft is no longer
+ * open. The server closes a draft: until it does, a draft at its deadline is still open. */
 export function countdown(deadline, open = true) {
   const el = h('p', { class: 'countdown', role: 'timer', 'aria-live': 'off' });
   el.tick = () => {
-    const left = deadline - Date.now();
+    const left = deadline - serverNow();
     if (!open) {
       el.className = 'countdown closed';
       // A draft every party answered (or that the negotiation's end closed) closes early.
@@ -158,7 +229,7 @@ export function countdown(deadline, open = true) {
       el.textContent = `Responses due by ${when(deadline)} — ${duration(left)} left`;
     } else {
       el.className = 'countdown passed';
-      el.textContent = `Deadline passed at ${when(deadline)}`;
+      el.textContent = `Deadline reached (${when(deadline)}); waiting for the server to close the draft`;
     }
   };
   el.tick();
@@ -263,14 +334,14 @@ export function outcomeBanner(n) {
   if (n.status === 'agreed') {
     const d = n.drafts.find((x) => x.version === n.agreement_version);
     return h('section', { class: 'banner agreed', 'aria-labelledby': 'outcome-h' },
-      h('h2', { id: 'outcome-h' }, `Agreement reached on draft ${n.agreement_version}`),
+      h('h2', { id: 'outcome-h', tabindex: -1 }, `Agreement reached on draft ${n.agreement_version}`),
       h('p', {}, 'Every party accepted this text.'),
       d ? clauseList(n.issues, d.clauses) : null);
   }
   if (n.status === 'failed') {
     const reason = n.closed_reason;
     return h('section', { class: 'banner failed', 'aria-labelledby': 'outcome-h' },
-      h('h2', { id: 'outcome-h' }, 'Closed without agreement'),
+      h('h2', { id: 'outcome-h', tabindex: -1 }, 'Closed without agreement'),
       h('p', {}, 'The mediators ended the negotiation without agreement.'),
       reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null);
   }
@@ -318,20 +389,49 @@ export function defaultWording(issue, value) {
 const KINDS = ['created', 'invited', 'joined', 'agent_seated', 'preferences_updated', 'draft', 'response',
   'agreement', 'draft_rejected', 'deadline_missed', 'draft_expired', 'failed'];
 
-/** Listens to the negotiation's events after `after`; calls `onEvent(kind, data)`. */
-export function live(id, after, onEvent) {
-  const ind = h('p', { class: 'live', role: 'status' }, 'Connecting…');
-  const es = new EventSource(`/api/negotiations/${encodeURIComponent(id)}/events?after=${after}`);
-  es.onopen = () => { ind.textContent = 'Live updates on'; ind.className = 'live on'; };
-  es.onerror = () => { ind.textContent = 'Reconnecting…'; ind.className = 'live off'; };
-  for (const k of KINDS) {
-    es.addEventListener(k, (e) => {
-      let d = null;
-      try { d = JSON.parse(e.data); } catch { /* keep null */ }
-      onEvent(k, d);
-    });
-  }
-  window.addEventListener('pagehide', () => es.close());
+/** Listens to the negotiation's events after `after`; calls `onEvent(kind, data)`. Returns the
+ * indicator. The stream closes with the page (pagehide); a page restored from the back/forward
+ * cache calls `onReopen()` (which re-reads the negotiation), then resumes after the last event
+ * seen. A stream the server refused (signed out, no longer a member) says so, with a reload. */
+export function live(id, after, onEvent, onReopen) {
+  const text = h('p', { class: 'live', role: 'status' }, 'Connecting…');
+  const reload = h('button', { type: 'button', class: 'link small', hidden: true }, 'Reload the page');
+  reload.addEventListener('click', () => location.reload());
+  const ind = h('div', { class: 'live-box' }, text, reload);
+  const show = (msg, cls) => {
+    if (text.textContent !== msg) text.textContent = msg;
+    text.className = `live ${cls}`;
+  };
+  let last = after;
+  let es = null;
+  const open = () => {
+    reload.hidden = true;
+    es = new EventSource(`/api/negotiations/${encodeURIComponent(id)}/events?after=${last}`);
+    es.onopen = () => show('Live updates on', 'on');
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED) {
+        show('Live updates stopped: reload the page to see changes', 'off');
+        reload.hidden = false;
+      } else show('Reconnecting…', 'off');
+    };
+    for (const k of KINDS) {
+      es.addEventListener(k, (e) => {
+        let d = null;
+        try { d = JSON.parse(e.data); } catch { /* keep null */ }
+        const seq = Number(e.lastEventId || (d && d.seq));
+        if (Number.isInteger(seq) && seq > last) last = seq;
+        onEvent(k, d);
+      });
+    }
+  };
+  window.addEventListener('pagehide', () => { if (es) es.close(); es = null; });
+  window.addEventListener('pageshow', async (e) => {
+    if (!e.persisted || es) return;
+    show('Connecting…', 'off');
+    try { if (onReopen) await onReopen(); } catch (err) { console.error(err); }
+    if (!es) open();
+  });
+  open();
   return ind;
 }
 
@@ -404,17 +504,18 @@ async function bootNegotiation() {
 /** Observers: a read-only view of the current text and its history. */
 function startObserver({ id, n, main, after }) {
   const base = `/api/negotiations/${encodeURIComponent(id)}`;
-  const liveEl = live(id, after, debounce(async () => render(await api('GET', base))));
+  const update = async () => render(await api('GET', base));
+  const liveEl = live(id, after, debounce(() => update().catch((e) => console.error(e))), update);
   function render(n) {
     const d = n.drafts[n.drafts.length - 1];
-    fill(main,
+    calmFill(main, () => [
       pageHead(n, `You observe as ${label(n.you.seat)} (read only)`, liveEl),
       outcomeBanner(n),
       h('div', { class: 'columns' },
         h('section', { class: 'card', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, d ? `Current draft: ${d.version}` : 'Current draft'),
           d ? [countdown(d.deadline_at, d.status === 'open'), clauseList(n.issues, d.clauses)] : h('p', { class: 'muted' }, 'No draft yet.')),
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), historyView(n))),
-      scenarioDetails(n));
+      scenarioDetails(n)]);
   }
   render(n);
 }

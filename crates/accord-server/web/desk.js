@@ -4,7 +4,7 @@
 import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, clauseList, packageLine,
   historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
-  defaultWording, newId, statusBadge,
+  defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren,
 } from '/assets/app.js';
 
 export function start(ctx) {
@@ -15,12 +15,16 @@ export function start(ctx) {
 
   // ---- Layout (built once; panels re-render in place) ----
   const banner = h('div', { class: 'banner-slot' });
-  const responses = h('div', { class: 'responses', 'aria-live': 'polite', 'aria-atomic': 'false' });
+  const responses = h('div', { class: 'responses' });
+  // What screen readers hear as it happens: one line per new response (not the whole matrix).
+  const announcer = h('p', { class: 'sr-only', role: 'status' });
   const responsesHead = h('h2', { id: 'resp-h' }, 'Responses');
   const responsesClock = h('div');
   const history = h('div');
-  const seats = h('div');
-  const analysis = h('div', { 'aria-live': 'polite' });
+  const seatTable = h('div', { class: 'table-scroll' });
+  const seatBoxes = h('div');
+  const seats = h('div', {}, seatTable, seatBoxes);
+  const analysis = h('div');
   const picture = h('div', { class: 'picture' });
   const editor = draftEditor();
   const closer = closeForm();
@@ -37,13 +41,13 @@ export function start(ctx) {
       h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
         h('section', { class: 'card', 'aria-labelledby': 'an-h' }, h('h2', { id: 'an-h' }, 'Analysis'), analysis),
         h('section', { class: 'card', 'aria-labelledby': 'pic-h' }, h('h2', { id: 'pic-h' }, 'Utility space'), picture),
-        h('section', { class: 'card', 'aria-labelledby': 'seats-h' }, h('h2', { id: 'seats-h' }, 'Seats'), seats),
+        h('section', { class: 'card', 'aria-labelledby': 'seats-h' }, h('h2', { id: 'seats-h', tabindex: -1 }, 'Seats'), seats),
         scenarioDetails(n),
-        closer.section)));
+        closer.section)),
+    announcer);
 
   function renderHead() {
-    main.querySelector('.page-head-slot').replaceChildren(
-      pageHead(n, `Mediator's desk · your seat: ${label(n.you.seat)}`, liveSlot));
+    calmFill(main.querySelector('.page-head-slot'), () => pageHead(n, `Mediator's desk · your seat: ${label(n.you.seat)}`, liveSlot));
   }
 
   // ---- Seats and invitations ----
@@ -54,15 +58,24 @@ export function start(ctx) {
     if (s.invitation_pending) return h('span', { class: 'waiting' }, 'invited, waiting');
     return h('span', { class: 'muted' }, 'free');
   };
+  // Each free seat's actions are kept while they stay the same (a live refresh must not take
+  // the focus from the invitation link or its copy button).
+  const seatBoxCache = new Map(); // seat -> {key, el}
   function renderSeats() {
-    fill(seats, h('div', { class: 'table-scroll' }, h('table', { class: 'seats' },
+    fill(seatTable, h('table', { class: 'seats' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Seat'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Preferences'))),
       h('tbody', {}, n.seats.map((s) => h('tr', {},
         h('th', { scope: 'row' }, label(s.name), s.name === n.you.seat ? h('span', { class: 'muted' }, ' (you)') : null),
         h('td', {}, s.role),
         h('td', {}, holder(s)),
-        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing')))))),
-    n.status === 'open' ? n.seats.filter((s) => !s.held).map(seatActions) : null);
+        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing'))))));
+    syncChildren(seatBoxes, (n.status === 'open' ? n.seats.filter((s) => !s.held) : []).map((s) => {
+      const link = invites.get(s.name) || null;
+      const key = JSON.stringify([s.role, !!s.preferences_given, !!s.invitation_pending || !!link, link]);
+      let c = seatBoxCache.get(s.name);
+      if (!c || c.key !== key) seatBoxCache.set(s.name, c = { key, el: seatActions(s) });
+      return c.el;
+    }));
   }
 
   function seatActions(s) {
@@ -88,7 +101,7 @@ export function start(ctx) {
       ag.addEventListener('click', () => act(ag, alert, async () => {
         await api('POST', `${base}/agents`, { seat: s.name });
         await refresh();
-      }));
+      }, { after: () => document.getElementById('seats-h') }));
       row.append(ag);
     }
     box.append(row);
@@ -115,6 +128,7 @@ export function start(ctx) {
   function renderResponses() {
     const d = n.drafts[n.drafts.length - 1];
     const parties = n.seats.filter((s) => s.role === 'party');
+    announceResponses(d);
     if (!d) {
       responsesHead.textContent = 'Responses';
       fill(responsesClock);
@@ -152,6 +166,19 @@ export function start(ctx) {
       })));
   }
 
+  // Announces what changed since the last render: new responses, missed deadlines.
+  let heard = null;
+  function announceResponses(d) {
+    const now = new Map();
+    if (d) {
+      for (const r of d.responses) now.set(`${d.version}:${r.seat}`, `${label(r.seat)} ${responseText(n.issues, r)}.`);
+      for (const s of d.missed || []) now.set(`${d.version}:${s}:missed`, `${label(s)} missed the deadline for draft ${d.version}.`);
+    }
+    const fresh = heard ? [...now].filter(([k]) => !heard.has(k)).map(([, text]) => text) : [];
+    heard = new Set([...(heard || []), ...now.keys()]);
+    if (fresh.length) announcer.textContent = fresh.join(' ');
+  }
+
   function responseWords(r) {
     if (r.verdict === 'accept') return 'accepts the draft';
     if (r.verdict === 'reject') return 'rejects the draft';
@@ -162,33 +189,40 @@ export function start(ctx) {
   // ---- Analysis and picture ----
   async function refreshAnalysis() {
     try {
-      lastAnalysis = await api('GET', `${base}/analysis`);
-      renderAnalysis(lastAnalysis);
+      const a = await api('GET', `${base}/analysis`);
+      if (lastAnalysis && lastAnalysis.zone.exists !== a.zone.exists) {
+        announcer.textContent = a.zone.exists ? 'Analysis updated: there is now a zone of agreement.' : 'Analysis updated: the zone of agreement is gone.';
+      }
+      lastAnalysis = a;
+      calmFill(analysis, () => analysisView(a));
     } catch (e) {
       lastAnalysis = null;
-      fill(analysis, h('p', { class: e.code === 'waiting_for_preferences' ? 'notice' : 'alert', role: 'alert' }, e.message));
+      // The same message again (waiting for preferences, say) is left as it is, not re-announced.
+      fillOnce(analysis, `error:${e.message}`, () => h('p', { class: e.code === 'waiting_for_preferences' ? 'notice' : 'alert', role: 'alert' }, e.message));
     }
     try {
       const r = await fetch(`${base}/picture.svg`, { credentials: 'same-origin' });
       const text = await r.text();
       if (r.ok) {
-        fill(picture, h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`, alt: 'Utility-space picture: the possible packages and every draft so far, plotted by the utility of the first two parties.' }),
-          h('p', { class: 'hint' }, h('a', { href: `${base}/picture.svg`, target: '_blank', rel: 'noopener' }, 'Open the picture at full size'), ' (opens a new tab).'));
+        calmFill(picture, () => [h('img', { src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`, alt: 'Utility-space picture: the possible packages and every draft so far, plotted by the utility of the first two parties.' }),
+          h('p', { class: 'hint' }, h('a', { href: `${base}/picture.svg`, target: '_blank', rel: 'noopener' }, 'Open the picture at full size'), ' (opens a new tab).')]);
       } else {
         let msg = text;
         try { msg = JSON.parse(text).error.message; } catch { /* plain text */ }
-        fill(picture, h('p', { class: 'notice' }, msg.charAt(0).toUpperCase() + msg.slice(1), '.'),
-          h('p', { class: 'hint' }, 'It appears when both parties choose to share their preferences with the mediators.'));
+        calmFill(picture, () => [h('p', { class: 'notice' }, msg.charAt(0).toUpperCase() + msg.slice(1), '.'),
+          h('p', { class: 'hint' }, 'It appears when both parties choose to share their preferences with the mediators.')]);
       }
     } catch (e) {
-      fill(picture, h('p', { class: 'alert', role: 'alert' }, e.message));
+      fillOnce(picture, `error:${e.message}`, () => h('p', { class: 'alert', role: 'alert' }, e.message));
     }
   }
 
-  function renderAnalysis(a) {
+  function analysisView(a) {
+    const count = a.zone.count;
     const zone = a.zone.exists
-      ? h('p', { class: 'zone ok' }, h('strong', {}, 'A zone of agreement exists: '),
-        `${a.zone.count} package${a.zone.count === '1' ? '' : 's'} respect every party's red lines and reservation value.`)
+      ? h('p', { class: 'zone ok' }, h('strong', {}, 'A zone of agreement exists: '), count == null
+        ? 'packages respecting every party\u2019s red lines and reservation value exist (too many to count).'
+        : `${count} package${String(count) === '1' ? '' : 's'} respect every party's red lines and reservation value.`)
       : h('p', { class: 'zone none' }, h('strong', {}, 'No zone of agreement: '), 'no package respects every party\u2019s red lines and reservation value.');
     const blocking = (a.blocking || []).length ? h('div', {},
       h('h3', {}, 'What blocks agreement, and what would have to give'),
@@ -215,7 +249,7 @@ export function start(ctx) {
       a.nash ? [h('p', { class: 'hint' }, 'The package that maximises the product of the parties\u2019 gains over their reservation values.'),
         packageLine(a.nash), useButton(a.nash, 'Use Nash suggestion', 'primary')]
         : h('p', { class: 'muted' }, 'None: without a zone of agreement there is no Nash suggestion.'));
-    fill(analysis, zone, nash, st, improvements, blocking);
+    return [zone, nash, st, improvements, blocking];
   }
 
   const yesNo = (b) => h('td', { class: b ? 'yes' : 'no' }, b ? 'yes' : 'no');
@@ -268,14 +302,13 @@ export function start(ctx) {
     const note = h('input', { id: 'ed-note', maxlength: 2000 });
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Circulate draft');
     const reload = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load the current draft and start again');
-    reload.addEventListener('click', async () => {
+    reload.addEventListener('click', () => act(reload, alert, async () => {
       await refresh();
       baseVersion = n.current_version;
       loadCurrent();
-      alert.clear();
       reload.hidden = true;
       updateSubmit();
-    });
+    }, { after: () => editor.firstControl() }));
     fill(form, clauses,
       h('div', { class: 'draft-meta' },
         h('div', { class: 'field grow' }, h('label', { for: 'ed-note' }, 'Note to the parties (optional)'), note),
@@ -290,7 +323,7 @@ export function start(ctx) {
       status.show('');
       act(submit, alert, async () => {
         const amount = Number(within.value);
-        if (!(amount > 0)) throw new Error('Respond within: enter a number greater than 0.');
+        if (!(amount > 0)) throw invalid('Respond within: enter a number greater than 0.', within);
         const body = {
           base_version: baseVersion,
           clauses: n.issues.map((i) => {
@@ -374,7 +407,7 @@ export function start(ctx) {
       act(btn, alert, async () => {
         await api('POST', `${base}/close`, reason.value.trim() ? { reason: reason.value.trim() } : {});
         await refresh();
-      });
+      }, { after: () => document.getElementById('outcome-h') });
     });
     const section = h('section', { class: 'card', 'aria-labelledby': 'close-h' },
       h('h2', { id: 'close-h' }, 'End the negotiation'),
@@ -411,7 +444,7 @@ export function start(ctx) {
     liveSlot.append(live(id, ctx.after, (kind) => {
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
-    }));
+    }, async () => { await refresh(); await refreshAnalysis(); }));
     renderAll();
     await refreshAnalysis();
   })().catch((e) => fill(banner, h('p', { class: 'alert', role: 'alert' }, e.message)));

@@ -2,21 +2,33 @@
 // invitation opened as /#invitation=TOKEN (a fragment: browsers never send it to any server or
 // proxy; the token travels only in the body of the accepting request).
 
-import { api, h, fill, alertBox, act, currentUser, renderAccount, label, newId } from '/assets/app.js';
+import { api, h, fill, alertBox, act, currentUser, renderAccount, label, newId, invalid } from '/assets/app.js';
 
 const main = document.getElementById('main');
-const invitation = new URLSearchParams(location.hash.slice(1)).get('invitation')
-  || new URLSearchParams(location.search).get('invitation');
+let invitation = null;
+
+/** Takes the invitation token from the fragment (only there: a fragment is never sent to a
+ * server), then removes it from the address bar and the history entry. */
+function readInvitation() {
+  const token = new URLSearchParams(location.hash.slice(1)).get('invitation');
+  if (!token) return false;
+  invitation = token;
+  history.replaceState(history.state, '', location.pathname + location.search);
+  return true;
+}
 
 function field(text, attrs) {
   const id = newId('f');
   return h('div', { class: 'field' }, h('label', { for: id }, text), h('input', { id, ...attrs }));
 }
 
-async function acceptInvitation(alert) {
+async function acceptInvitation() {
   const r = await api('POST', '/api/invitations/accept', { token: invitation });
   location.href = `/negotiations/${encodeURIComponent(r.negotiation)}`;
 }
+
+// Where the focus goes once signing in has replaced the forms with the signed-in page.
+const afterSignInFocus = { after: () => document.getElementById('inv-h') || document.getElementById('mine-h') };
 
 function authForms() {
   const signIn = h('form', { class: 'card', 'aria-labelledby': 'signin-h', novalidate: true });
@@ -30,9 +42,12 @@ function authForms() {
   signIn.addEventListener('submit', (e) => {
     e.preventDefault();
     act(signIn.querySelector('button'), siAlert, async () => {
-      await api('POST', '/api/sessions', { name: signIn.elements.name.value, password: signIn.elements.password.value });
-      await afterSignIn(siAlert);
-    });
+      const { name, password } = signIn.elements;
+      if (!name.value.trim()) throw invalid('Enter your name.', name);
+      if (!password.value) throw invalid('Enter your password.', password);
+      await api('POST', '/api/sessions', { name: name.value, password: password.value });
+      await afterSignIn();
+    }, afterSignInFocus);
   });
 
   const signUp = h('form', { class: 'card', 'aria-labelledby': 'signup-h', novalidate: true });
@@ -46,41 +61,52 @@ function authForms() {
   signUp.addEventListener('submit', (e) => {
     e.preventDefault();
     act(signUp.querySelector('button'), suAlert, async () => {
-      const cred = { name: signUp.elements.name.value, password: signUp.elements.password.value };
+      const { name, password } = signUp.elements;
+      if (!name.value.trim()) throw invalid('Enter a name.', name);
+      if (password.value.length < 8) throw invalid('The password needs at least 8 characters.', password);
+      const cred = { name: name.value, password: password.value };
       await api('POST', '/api/accounts', cred);
       await api('POST', '/api/sessions', cred);
-      await afterSignIn(suAlert);
-    });
+      await afterSignIn();
+    }, afterSignInFocus);
   });
   return [signIn, signUp];
 }
 
-async function afterSignIn(alert) {
+/** Signed in: accepts the invitation if there is one. If that fails (a used link, a taken
+ * seat, a seat already held), the signed-in page shows the error in the invitation banner. */
+async function afterSignIn() {
   if (invitation) {
-    await acceptInvitation(alert);
-    return;
+    try {
+      await acceptInvitation();
+      return;
+    } catch (e) {
+      await render(e.message);
+      return;
+    }
   }
   await render();
 }
 
-function invitationNotice(user) {
+function invitationNotice(user, error) {
   const alert = alertBox();
+  if (error) alert.show(error);
   if (!user) {
     return h('section', { class: 'banner invite', 'aria-labelledby': 'inv-h' },
       h('h2', { id: 'inv-h' }, 'You have been invited to a negotiation'),
       h('p', {}, 'Sign in, or create an account if you have none: the invitation is accepted right after, and the negotiation opens.'));
   }
   const btn = h('button', { type: 'button', class: 'primary' }, 'Accept the invitation');
-  btn.addEventListener('click', () => act(btn, alert, () => acceptInvitation(alert)));
+  btn.addEventListener('click', () => act(btn, alert, acceptInvitation));
   return h('section', { class: 'banner invite', 'aria-labelledby': 'inv-h' },
-    h('h2', { id: 'inv-h' }, 'You have been invited to a negotiation'),
+    h('h2', { id: 'inv-h', tabindex: -1 }, 'You have been invited to a negotiation'),
     h('p', {}, `Accept it to take your seat as ${user.name}. An invitation can be used once.`),
     btn, alert);
 }
 
 async function myNegotiations() {
   const list = await api('GET', '/api/negotiations');
-  const sec = h('section', { class: 'card', 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h' }, 'My negotiations'));
+  const sec = h('section', { class: 'card', 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h', tabindex: -1 }, 'My negotiations'));
   if (!list.length) sec.append(h('p', { class: 'muted' }, 'You hold no seat in any negotiation yet. Create one, or open an invitation link you received.'));
   else {
     sec.append(h('ul', { class: 'neg-list' }, list.map((n) =>
@@ -131,7 +157,7 @@ async function newNegotiation() {
   return form;
 }
 
-async function render() {
+async function render(inviteError) {
   try {
     const user = await currentUser();
     renderAccount(user);
@@ -145,11 +171,13 @@ async function render() {
     }
     fill(main,
       h('h1', {}, 'Mediation workbench'),
-      invitation ? invitationNotice(user) : null,
+      invitation ? invitationNotice(user, inviteError) : null,
       h('div', { class: 'columns even' }, await myNegotiations(), await newNegotiation()));
   } catch (e) {
     fill(main, h('h1', {}, 'Mediation workbench'), h('p', { class: 'alert', role: 'alert' }, e.message));
   }
 }
 
+readInvitation();
+window.addEventListener('hashchange', () => { if (readInvitation()) render(); });
 render();

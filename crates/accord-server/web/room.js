@@ -4,6 +4,7 @@
 import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, historyView,
   outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, statusBadge,
+  invalid, calmFill, fillOnce, serverNow,
 } from '/assets/app.js';
 
 export function start(ctx) {
@@ -17,11 +18,19 @@ export function start(ctx) {
   let formCache = null;
 
   const banner = h('div');
-  const draftBox = h('div');
+  // The draft panel in parts, so that a live refresh leaves alone the part holding the focus:
+  // the draft itself (with the amendment shortcuts), this party's own response or missed
+  // deadline, and the response form (kept, with what is typed in it, for the same draft).
+  const draftTop = h('div');
+  const draftOwn = h('div');
+  const formSlot = h('div');
+  const draftBox = h('div', {}, draftTop, draftOwn, formSlot);
   const history = h('div');
   const prefs = preferencesForm();
   const liveSlot = h('div');
   const headSlot = h('div');
+  let shownVersion = null;
+  let shownForm = null;
 
   fill(main, headSlot, banner,
     h('div', { class: 'columns room' },
@@ -34,20 +43,27 @@ export function start(ctx) {
   function renderDraft() {
     const d = n.drafts[n.drafts.length - 1];
     if (!d) {
-      fill(draftBox, h('h2', { id: 'draft-h' }, 'Current draft'),
-        h('p', { class: 'muted' }, 'The mediators have not circulated a draft yet. Meanwhile, check your confidential preferences: they decide what each draft means for you.'));
+      calmFill(draftTop, () => [h('h2', { id: 'draft-h' }, 'Current draft'),
+        h('p', { class: 'muted' }, 'The mediators have not circulated a draft yet. Meanwhile, check your confidential preferences: they decide what each draft means for you.')]);
       return;
     }
     const mine = d.responses.find((r) => r.seat === seat);
     const missed = (d.missed || []).includes(seat);
     const a = assessment && assessment.draft;
     const byIssue = new Map((a ? a.clauses : []).map((c) => [c.issue, c]));
-    const canRespond = d.status === 'open' && !mine && n.status === 'open' && Date.now() < d.deadline_at;
+    // The server decides when a draft closes (its deadline is in the server's time): the form
+    // stays while the draft is open; the countdown says when the deadline is reached.
+    const canRespond = d.status === 'open' && !mine && n.status === 'open';
     // Keep the form (and what is typed in it) across live refreshes of the same draft.
     if (canRespond && (!formCache || formCache.version !== d.version)) formCache = { version: d.version, form: responseForm(d) };
     const form = canRespond ? formCache.form : null;
-    fill(draftBox,
-      h('h2', { id: 'draft-h' }, `Current draft: ${d.version}`, ' ', statusBadge(n, d)),
+    // A new draft, or the form coming or going, changes the whole panel: re-render it at once.
+    const force = shownVersion !== d.version || shownForm !== form;
+    shownVersion = d.version;
+    shownForm = form;
+    const topFocused = draftTop.contains(document.activeElement);
+    calmFill(draftTop, () => [
+      h('h2', { id: 'draft-h', tabindex: -1 }, `Current draft: ${d.version}`, ' ', statusBadge(n, d)),
       h('p', { class: 'meta' }, `Circulated ${when(d.created_at)}`),
       countdown(d.deadline_at, d.status === 'open'),
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note from the mediators: '), d.note) : null,
@@ -61,14 +77,22 @@ export function start(ctx) {
             ? `For you: ${val(m.best_change.value)} instead would bring your utility to ${num(m.best_change.utility)}.`
             : 'For you: no other option here would be better.') : null,
           form ? form.amendButton(c.issue, k + 1) : null);
-      })),
-      mine ? h('div', { class: `own-response ${mine.verdict}` }, h('h3', {}, 'Your response'),
+      }))], force);
+    if (topFocused && !draftTop.contains(document.activeElement)) document.getElementById('draft-h').focus();
+    fillOnce(draftOwn, JSON.stringify([d.version, d.status, mine || null, missed, !!form]), () => [
+      mine ? h('div', { class: `own-response ${mine.verdict}`, id: 'own-response', tabindex: -1 }, h('h3', {}, 'Your response'),
         h('p', {}, mine.verdict === 'accept' ? 'You accepted this draft.' : mine.verdict === 'reject' ? 'You rejected this draft.'
           : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`),
         mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null) : null,
       missed ? h('p', { class: 'missed', role: 'alert' }, `You missed the deadline for draft ${d.version}: no response was recorded.`) : null,
-      !mine && !missed && !form && d.status !== 'open' ? h('p', { class: 'muted' }, 'This draft is closed for responses.') : null,
-      form ? form.el : null);
+      !mine && !missed && !form && d.status !== 'open' ? h('p', { class: 'muted' }, 'This draft is closed for responses.') : null]);
+    const el = form ? form.el : null;
+    if (formSlot.firstChild !== el) {
+      const focused = formSlot.contains(document.activeElement);
+      fill(formSlot, el);
+      // The form went (the draft closed) while in use: the focus goes to the draft's heading.
+      if (focused) (document.getElementById('own-response') || document.getElementById('draft-h')).focus();
+    }
   }
 
   function meaning(a) {
@@ -125,10 +149,13 @@ export function start(ctx) {
       e.preventDefault();
       act(submit, alert, async () => {
         const verdict = (f.querySelector('input[name=verdict]:checked') || {}).value;
-        if (!verdict) throw new Error('Choose a response: accept, reject or propose an amendment.');
+        if (!verdict) throw invalid('Choose a response: accept, reject or propose an amendment.', f.querySelector('input[name=verdict]'));
         const body = { verdict };
         if (verdict === 'amend') {
           const issue = n.issues.find((i) => i.name === issueSel.value);
+          if (!issue.options && (valueCtl.value === '' || !Number.isFinite(Number(valueCtl.value)))) {
+            throw invalid(`Proposed value: enter a number from ${num(issue.min)} to ${num(issue.max)}.`, valueCtl);
+          }
           body.amendment = { issue: issue.name, value: issue.options ? valueCtl.value : Number(valueCtl.value) };
           if (wording.value.trim()) body.amendment.wording = wording.value.trim();
         }
@@ -140,7 +167,7 @@ export function start(ctx) {
           throw err;
         }
         await refresh();
-      });
+      }, { after: () => document.getElementById('own-response') || document.getElementById('draft-h') });
     });
     return {
       el: f,
@@ -218,7 +245,7 @@ export function start(ctx) {
           h('div', { class: 'score-grid' }, inputs.map((x) => x[2]))),
         read() {
           const sc = {};
-          for (const [k, input] of inputs) sc[k] = score01(issue, val(k), input.value);
+          for (const [k, input] of inputs) sc[k] = score01(issue, val(k), input);
           return sc;
         },
       };
@@ -284,26 +311,27 @@ export function start(ctx) {
           const name = label(issue.name);
           if (shape.value === 'table') {
             const sc = {};
-            for (const [v, input] of table) sc[v] = score01(issue, `the value ${v}`, input.value);
+            for (const [v, input] of table) sc[v] = score01(issue, `the value ${v}`, input);
             return sc;
           }
-          const sc = { type: shape.value, at_min: score01(issue, `the lowest value (${num(issue.min)})`, atMin.value) };
+          const sc = { type: shape.value, at_min: score01(issue, `the lowest value (${num(issue.min)})`, atMin) };
           if (shape.value === 'triangular') {
             const x = Number(peak.value);
-            if (peak.value === '' || !(x >= issue.min && x <= issue.max)) throw new Error(`${name}: the turning point must be a value from ${num(issue.min)} to ${num(issue.max)}.`);
+            if (peak.value === '' || !(x >= issue.min && x <= issue.max)) throw invalid(`${name}: the turning point must be a value from ${num(issue.min)} to ${num(issue.max)}.`, peak);
             sc.peak = x;
-            sc.at_peak = score01(issue, 'the turning point', atPeak.value);
+            sc.at_peak = score01(issue, 'the turning point', atPeak);
           }
-          sc.at_max = score01(issue, `the highest value (${num(issue.max)})`, atMax.value);
+          sc.at_max = score01(issue, `the highest value (${num(issue.max)})`, atMax);
           return sc;
         },
       };
     }
 
-    function score01(issue, what, raw) {
-      if (raw === '') throw new Error(`${label(issue.name)}: give a score for ${what}.`);
+    function score01(issue, what, input) {
+      const raw = input.value;
+      if (raw === '') throw invalid(`${label(issue.name)}: give a score for ${what}.`, input);
       const x = Number(raw);
-      if (!(x >= 0 && x <= 1)) throw new Error(`${label(issue.name)}: the score of ${what} must lie between 0 and 1.`);
+      if (!(x >= 0 && x <= 1)) throw invalid(`${label(issue.name)}: the score of ${what} must lie between 0 and 1.`, input);
       return x;
     }
 
@@ -430,14 +458,31 @@ export function start(ctx) {
         a, add);
     }
 
+    // Saving is possible only once the stored preferences are loaded: a form left empty by a
+    // failed load must never overwrite them.
+    let loaded = false;
     async function load() {
+      let r;
       try {
-        const r = await api('GET', `${seatBase}/preferences`);
-        p = r.preferences || {};
-        share.checked = !!r.share_with_mediator;
+        r = await api('GET', `${seatBase}/preferences`);
       } catch (e) {
-        alert.show(e.message);
+        loaded = false;
+        save.disabled = true;
+        const retry = h('button', { type: 'button', class: 'secondary' }, 'Load my preferences again');
+        retry.addEventListener('click', async () => {
+          retry.disabled = true;
+          await load();
+          (loaded ? reservation : form.querySelector('button')).focus();
+        });
+        fill(form, h('p', { class: 'alert', role: 'alert' }, `Your stored preferences could not be loaded: ${e.message}`),
+          h('p', { class: 'hint' }, 'Saving is disabled until they are loaded, so that they are not overwritten with an empty form.'),
+          h('div', { class: 'row' }, retry, save));
+        return;
       }
+      loaded = true;
+      save.disabled = false;
+      p = r.preferences || {};
+      share.checked = !!r.share_with_mediator;
       redLines = [...(p.red_lines || [])];
       reservation.value = p.reservation ?? '';
       weightIn.clear(); scoreIn.clear(); totalOut.length = 0;
@@ -460,6 +505,7 @@ export function start(ctx) {
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       status.show('');
+      if (!loaded) return;
       act(save, alert, async () => {
         const out = {};
         if (reservation.value !== '') out.reservation = Number(reservation.value);
@@ -475,7 +521,7 @@ export function start(ctx) {
         }
         await api('PUT', `${seatBase}/preferences`, { preferences: out, share_with_mediator: share.checked });
         p = out;
-        status.show(`Preferences saved at ${when(Date.now())}${share.checked ? ' (shared with the mediators)' : ' (kept confidential)'}.`);
+        status.show(`Preferences saved at ${when(serverNow())}${share.checked ? ' (shared with the mediators)' : ' (kept confidential)'}.`);
         await refreshAssessment();
         renderDraft();
       });
@@ -502,7 +548,7 @@ export function start(ctx) {
   }
 
   function renderAll() {
-    fill(headSlot, pageHead(n, `Party's room · your seat: ${label(seat)}`, liveSlot));
+    calmFill(headSlot, () => pageHead(n, `Party's room · your seat: ${label(seat)}`, liveSlot));
     fill(banner, outcomeBanner(n));
     renderDraft();
     fill(history, historyView(n, { you: seat }));
@@ -520,7 +566,7 @@ export function start(ctx) {
     liveSlot.append(live(id, ctx.after, (kind) => {
       if (assessmentKinds.has(kind)) pendingAssessment = true;
       onEvents();
-    }));
+    }, () => refresh(true)));
     await refreshAssessment();
     renderAll();
     await prefs.load();
