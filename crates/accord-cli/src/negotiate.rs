@@ -47,8 +47,9 @@ pub struct Settings {
     /// Strategy of every party not named by --strategy (SAO).
     #[arg(long, default_value = "boulware")]
     pub default_strategy: String,
-    /// The mediator (single text): nash-seeking, amending, feedback, random-flipping, fixed-order.
-    #[arg(long, default_value = "nash-seeking")]
+    /// The mediator (single text): bayes-nash, nash-seeking, amending, feedback, random-flipping,
+    /// fixed-order.
+    #[arg(long, default_value = "bayes-nash")]
     pub mediator: String,
     /// Voter of every party not named by --strategy (single text).
     #[arg(long, default_value = "hill-climber")]

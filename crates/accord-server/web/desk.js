@@ -255,6 +255,8 @@ export function start(ctx) {
   const yesNo = (b) => h('td', { class: b ? 'yes' : 'no' }, b ? 'yes' : 'no');
 
   function useButton(pkg, text, cls) {
+    // Nothing to draft once the negotiation has ended.
+    if (n.status !== 'open') return null;
     const b = h('button', { type: 'button', class: cls }, text);
     b.addEventListener('click', () => {
       editor.load(pkg, true);

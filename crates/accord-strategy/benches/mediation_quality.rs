@@ -5,7 +5,9 @@
 //! with hill-climbing voters. Reported: agreement rate, agreements in the zone, and the Nash
 //! product reached relative to the optimum N* = max over the zone of prod (u_i - rv_i)
 //! (0 for no agreement), as in the NegMAS baseline's section (e). `MQ_ROUNDS=N` changes the
-//! deadline (default 100).
+//! deadline (default 100), `MQ_SCENARIOS=N` the number of scenarios (default 500),
+//! `MQ_MEDIATORS=a,b` runs only the named mediators (default: all of `MEDIATORS`), and
+//! `MQ_FIRST_SEED=S` draws scenarios from seed S on (default 0; e.g. 1000000 for a held-out set).
 
 use accord_analysis::testing::issues;
 use accord_analysis::{analyze, Options};
@@ -58,9 +60,19 @@ fn scenario(seed: u64) -> Scenario {
 }
 
 fn main() {
-    let wanted = 500;
+    let wanted: usize = std::env::var("MQ_SCENARIOS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(500);
+    let only: Option<Vec<String>> = std::env::var("MQ_MEDIATORS")
+        .ok()
+        .map(|m| m.split(',').map(|x| x.trim().to_string()).collect());
     let mut cases = Vec::new();
-    let mut seed = 0u64;
+    let first: u64 = std::env::var("MQ_FIRST_SEED")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let mut seed = first;
     while cases.len() < wanted {
         let s = scenario(seed);
         seed += 1;
@@ -73,6 +85,9 @@ fn main() {
     println!("| mediator | scenarios | agreement | in zone | mean Nash ratio | median | ratio >= 0.95 | ms / run |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (name, _) in MEDIATORS {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
+            continue;
+        }
         let (mut agreed, mut in_zone, mut ratios) = (0, 0, Vec::new());
         let start = Instant::now();
         for (i, (s, best)) in cases.iter().enumerate() {
@@ -146,8 +161,8 @@ fn main() {
         );
     }
     println!(
-        "\n{} scenarios drawn to find {} with a non-empty zone (seeds 0..{seed}).",
-        seed,
+        "\n{} scenarios drawn to find {} with a non-empty zone (seeds {first}..{seed}).",
+        seed - first,
         cases.len()
     );
 }

@@ -10,11 +10,13 @@
 
 #![warn(missing_docs)]
 
+pub mod bayes;
 pub mod boa;
 pub mod index;
 pub mod session;
 pub mod text;
 
+pub use bayes::BayesNash;
 pub use boa::{
     AcceptWhen, Acceptance, BoaAgent, Context, FrequencyModel, Hardliner, Negotiator, Offering,
     OpponentModel, RandomOffering, TimeDependent, TitForTat,
@@ -107,6 +109,10 @@ pub const MEDIATORS: &[(&str, &str)] = &[
     (
         "nash-seeking",
         "learns each party's preferences from its ballots and amendments, and drafts the change every learned model accepts with the most balanced gains",
+    ),
+    (
+        "bayes-nash",
+        "keeps a Gaussian belief over each party's utilities, learned from ballots and amendments; drafts first to learn, then towards the predicted Nash point",
     ),
 ];
 
@@ -238,6 +244,7 @@ pub fn mediator(spec: &str) -> Result<Box<dyn Mediator>, StrategyError> {
         "feedback" => Ok(Box::new(FeedbackLearning::default())),
         "amending" => Ok(Box::new(Amending::default())),
         "nash-seeking" => Ok(Box::new(NashSeeking::default())),
+        "bayes-nash" => Ok(Box::new(BayesNash::default())),
         _ => Err(unknown("mediator", spec, MEDIATORS)),
     }
 }

@@ -143,6 +143,7 @@ fn mediators_reach_agreement_where_a_zone_exists() {
             "feedback",
             "amending",
             "nash-seeking",
+            "bayes-nash",
         ] {
             for (mode, voter_spec) in [
                 (VoteMode::AcceptReject, "hill-climber"),

@@ -113,13 +113,13 @@ impl Store {
     pub async fn write(&self, negotiation_id: &str) -> Result<Tx, StoreError> {
         let mut tx = self.begin().await?;
         // RETURNING names the columns as `NEGOTIATION` does, without the table's alias.
-        let returning = super::NEGOTIATION.replace("n.", "");
-        let rows = tx
-            .query(
-                &format!("UPDATE negotiations SET current_version = current_version WHERE id = $1 RETURNING {returning}"),
-                &[Param::Text(negotiation_id)],
+        static TOUCH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "UPDATE negotiations SET current_version = current_version WHERE id = $1 RETURNING {}",
+                super::NEGOTIATION.replace("n.", "")
             )
-            .await?;
+        });
+        let rows = tx.query(&TOUCH, &[Param::Text(negotiation_id)]).await?;
         let row = rows
             .first()
             .ok_or(StoreError::Db(sqlx::Error::RowNotFound))?;

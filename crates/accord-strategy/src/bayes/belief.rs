@@ -1,0 +1,152 @@
+//! The Gaussian belief over one party's utilities, and the normal-distribution functions its
+//! probit updates need.
+
+use super::NOISE;
+
+/// Standard normal density.
+pub(crate) fn pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+}
+
+/// erfc(x) = t·exp(-x² + poly(t)) for x >= 0 (Numerical Recipes' erfcc, relative error < 1.2e-7):
+/// returns (t, poly(t)).
+fn erfc_parts(x: f64) -> (f64, f64) {
+    let t = 1.0 / (1.0 + 0.5 * x);
+    let poly = -1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    (t, poly)
+}
+
+/// Standard normal distribution function.
+pub(crate) fn cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let (t, poly) = erfc_parts(x);
+    let tail = 0.5 * t * (-x * x + poly).exp();
+    if z >= 0.0 {
+        1.0 - tail
+    } else {
+        tail
+    }
+}
+
+/// The inverse Mills ratio φ(z)/Φ(z), computed without underflow for very negative z.
+pub(crate) fn mills(z: f64) -> f64 {
+    if z >= 0.0 {
+        pdf(z) / cdf(z)
+    } else {
+        // φ(z) = exp(-x²)/√(2π) and Φ(z) = t·exp(-x² + poly)/2 with x = -z/√2: the exp(-x²)
+        // cancels.
+        let (t, poly) = erfc_parts(-z / std::f64::consts::SQRT_2);
+        2.0 / ((2.0 * std::f64::consts::PI).sqrt() * t * poly.exp())
+    }
+}
+
+/// Binary entropy in bits.
+pub(crate) fn entropy(q: f64) -> f64 {
+    let h = |p: f64| if p <= 0.0 { 0.0 } else { -p * p.log2() };
+    h(q) + h(1.0 - q)
+}
+
+/// A Gaussian belief N(μ, Σ) over a party's utility vector x (one entry per clause value, then
+/// its reservation value).
+#[derive(Debug, Clone)]
+pub(crate) struct Belief {
+    pub(crate) mu: Vec<f64>,
+    /// Row-major, dim × dim.
+    pub(crate) sigma: Vec<f64>,
+    dim: usize,
+    scratch: Vec<f64>,
+}
+
+impl Belief {
+    /// The prior: a clause value has mean 0.5/n and sd 0.4/n (correlation 0.3 within an issue);
+    /// the reservation value mean 0.4, sd 0.2.
+    pub(crate) fn prior(radices: &[u32]) -> Self {
+        let n = radices.len().max(1) as f64;
+        let d: usize = radices.iter().map(|&r| r as usize).sum();
+        let dim = d + 1;
+        let mut mu = vec![0.5 / n; dim];
+        mu[d] = 0.4;
+        let var = (0.4 / n).powi(2);
+        let mut sigma = vec![0.0; dim * dim];
+        let mut start = 0;
+        for &r in radices {
+            let r = r as usize;
+            for a in start..start + r {
+                for b in start..start + r {
+                    sigma[a * dim + b] = if a == b { var } else { 0.3 * var };
+                }
+            }
+            start += r;
+        }
+        sigma[d * dim + d] = 0.04;
+        Belief {
+            mu,
+            sigma,
+            dim,
+            scratch: vec![0.0; dim],
+        }
+    }
+
+    /// Mean and variance of c·x for a sparse c.
+    pub(crate) fn predict(&self, c: &[(usize, f64)]) -> (f64, f64) {
+        let mut mean = 0.0;
+        let mut var = 0.0;
+        for &(i, a) in c {
+            mean += a * self.mu[i];
+            let row = &self.sigma[i * self.dim..(i + 1) * self.dim];
+            for &(j, b) in c {
+                var += a * b * row[j];
+            }
+        }
+        (mean, var.max(0.0))
+    }
+
+    /// Learns c·x >= 0 (probit assumed-density filtering).
+    pub(crate) fn observe(&mut self, c: &[(usize, f64)]) {
+        if c.is_empty() {
+            return;
+        }
+        let dim = self.dim;
+        let sc = &mut self.scratch;
+        sc.iter_mut().for_each(|x| *x = 0.0);
+        // Σ is symmetric: Σc = Σ_k c_k · (row k of Σ).
+        for &(k, a) in c {
+            let row = &self.sigma[k * dim..(k + 1) * dim];
+            for (s, r) in sc.iter_mut().zip(row) {
+                *s += a * r;
+            }
+        }
+        let v = c.iter().map(|&(k, a)| a * sc[k]).sum::<f64>().max(0.0) + NOISE;
+        let mean: f64 = c.iter().map(|&(k, a)| a * self.mu[k]).sum();
+        let sd = v.sqrt();
+        let z = mean / sd;
+        let lambda = mills(z);
+        let shrink = (lambda * (lambda + z)).clamp(0.0, 1.0) / v;
+        let step = lambda / sd;
+        for (m, s) in self.mu.iter_mut().zip(sc.iter()) {
+            *m += s * step;
+        }
+        // Update the upper triangle and mirror it, so that Σ stays exactly symmetric.
+        for a in 0..dim {
+            let ka = sc[a] * shrink;
+            if ka != 0.0 {
+                let row = &mut self.sigma[a * dim + a..(a + 1) * dim];
+                for (x, s) in row.iter_mut().zip(&sc[a..]) {
+                    *x -= ka * s;
+                }
+            }
+            let x = &mut self.sigma[a * dim + a];
+            *x = x.max(1e-12);
+            for b in a + 1..dim {
+                self.sigma[b * dim + a] = self.sigma[a * dim + b];
+            }
+        }
+    }
+}
