@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Duration;
 
 mod common;
-use common::server::{create, seat_person, start, Server};
+use common::server::{create, seat_person, sign_up, start, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within `stream_for`.
 fn call(
@@ -47,30 +47,6 @@ fn call(
 fn json_of(r: (u16, String), want: u16) -> Value {
     assert_eq!(r.0, want, "{}", r.1);
     serde_json::from_str(&r.1).unwrap_or(Value::Null)
-}
-
-fn sign_up(s: &Server, name: &str) -> String {
-    json_of(
-        call(
-            s,
-            "POST",
-            "/api/accounts",
-            None,
-            Some(json!({"name": name, "password": "correct horse"})),
-        ),
-        201,
-    );
-    let v = json_of(
-        call(
-            s,
-            "POST",
-            "/api/sessions",
-            None,
-            Some(json!({"name": name, "password": "correct horse"})),
-        ),
-        201,
-    );
-    v["token"].as_str().unwrap().to_string()
 }
 
 /// Preferences with markers that must never reach another seat.
