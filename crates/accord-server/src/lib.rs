@@ -252,16 +252,15 @@ pub(crate) async fn agents_respond(
     id: &str,
     version: i64,
 ) -> Result<(), error::ApiError> {
-    let seats = state.store.seats(id).await?;
+    let (n, seats) = state
+        .store
+        .negotiation_with_seats(id)
+        .await?
+        .ok_or_else(|| error::ApiError::not_found("gone"))?;
     let agents: Vec<_> = seats.iter().filter(|s| s.agent.is_some()).collect();
     if agents.is_empty() {
         return Ok(());
     }
-    let n = state
-        .store
-        .negotiation(id)
-        .await?
-        .ok_or_else(|| error::ApiError::not_found("gone"))?;
     let public: accord_formats::ScenarioDoc = serde_json::from_str(&n.public_doc)
         .map_err(|e| error::ApiError::internal(e.to_string()))?;
     let drafts = state.store.drafts(id, version).await?;
@@ -358,7 +357,7 @@ async fn events(
     }
     mine = seen;
     let mut rx = s.changed.subscribe();
-    let poll = match s.store.backend {
+    let poll = match s.store.backend() {
         store::Backend::Postgres => Duration::from_secs(10),
         store::Backend::Sqlite => Duration::from_secs(1),
     };

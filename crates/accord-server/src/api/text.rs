@@ -50,11 +50,7 @@ pub async fn create_draft(
     let deadline = now_ms() + (within * 1000.0) as i64;
     // Read before the transaction (see the store's invariant); the version check below makes
     // sure it is still the last draft.
-    let last = s
-        .store
-        .negotiation(&id)
-        .await?
-        .map_or(0, |n| n.current_version);
+    let last = m.row.current_version;
     let previous: Vec<Clause> = match s.store.drafts(&id, last).await?.last() {
         Some(p) => clauses_of(&p.clauses),
         None => Vec::new(),
@@ -375,11 +371,8 @@ fn engine_scenario(m: &Member) -> Res<accord_model::Scenario> {
 
 /// Every draft so far as outcomes, oldest first.
 async fn draft_outcomes(s: &AppState, m: &Member, id: &str) -> Res<Vec<accord_model::Outcome>> {
-    let last = s
-        .store
-        .negotiation(id)
-        .await?
-        .map_or(0, |n| n.current_version);
+    // Drafts up to the version read with the seats: one consistent picture.
+    let last = m.row.current_version;
     let mut out = Vec::new();
     for d in s.store.drafts(id, 0).await? {
         if d.version <= last {

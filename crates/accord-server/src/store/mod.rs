@@ -45,18 +45,21 @@ pub enum Backend {
 /// The database behind the server.
 #[derive(Clone)]
 pub struct Store {
-    /// PostgreSQL: every read and write. SQLite: the readers, as `read`.
-    pool: AnyPool,
-    /// SQLite: the one writer connection (see `write`); `None` on PostgreSQL.
-    writer: Option<std::sync::Arc<tokio::sync::Mutex<sqlite::Writer>>>,
-    /// SQLite: connections for reads (see `sqlite`); `None` on PostgreSQL.
-    readers: Option<std::sync::Arc<sqlite::Readers>>,
-    /// Reads outside transactions (SQLite in WAL mode: readers run beside the writer).
-    read: AnyPool,
-    /// Its backend.
-    pub backend: Backend,
+    db: Db,
     /// The URL it was opened with.
     pub url: String,
+}
+
+/// The connections of each backend.
+#[derive(Clone)]
+enum Db {
+    /// The one writer connection (see `write`) and connections for reads (see `sqlite`).
+    Sqlite {
+        writer: std::sync::Arc<tokio::sync::Mutex<sqlite::Writer>>,
+        readers: std::sync::Arc<sqlite::Readers>,
+    },
+    /// sqlx's pool, for every read and write.
+    Postgres(AnyPool),
 }
 
 /// How long an invitation stays valid: 14 days.
@@ -244,34 +247,19 @@ impl Store {
             Backend::Sqlite => format!("{url}?mode=rwc"),
             Backend::Postgres => url.to_string(),
         };
-        let sqlite = |connections: u32| {
-            AnyPoolOptions::new()
-                .max_connections(connections)
-                // A local file: no network to fail between uses, so no ping before each.
-                .test_before_acquire(false)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        use sqlx::Executor;
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        // WAL with NORMAL: a commit survives the process being killed (what the
-                        // durability test checks); only an operating-system crash or power loss
-                        // may lose the last commits.
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                        Ok(())
-                    })
-                })
-        };
-        let (pool, read) = match backend {
-            // Readers here (WAL lets them run beside the writer); the one writer connection is
-            // `write`'s, so a transaction never waits for a lock another connection holds.
+        let db = match backend {
             Backend::Sqlite => {
-                let migrating = sqlite(1).connect(&connect).await?;
+                // sqlx applies the migrations (creating the file); rusqlite serves from then on.
+                let migrating = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&connect)
+                    .await?;
                 sqlx::migrate!("./migrations").run(&migrating).await?;
                 migrating.close().await;
-                let read = sqlite(4).connect(&connect).await?;
-                (read.clone(), read)
+                Db::Sqlite {
+                    writer: sqlite::open_writer(url)?,
+                    readers: std::sync::Arc::new(sqlite::Readers::new(url)),
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()
@@ -279,29 +267,27 @@ impl Store {
                     .connect(&connect)
                     .await?;
                 sqlx::migrate!("./migrations").run(&pool).await?;
-                (pool.clone(), pool)
+                Db::Postgres(pool)
             }
         };
-        let writer = match backend {
-            Backend::Sqlite => Some(sqlite::open_writer(url)?),
-            Backend::Postgres => None,
-        };
-        let readers =
-            (backend == Backend::Sqlite).then(|| std::sync::Arc::new(sqlite::Readers::new(url)));
         Ok(Store {
-            pool,
-            writer,
-            readers,
-            read,
-            backend,
+            db,
             url: url.to_string(),
         })
+    }
+
+    /// Its backend.
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// On PostgreSQL, calls `changed` with the negotiation id of every event any instance
     /// commits (LISTEN/NOTIFY), reconnecting when the connection drops. On SQLite, returns.
     pub async fn listen(&self, changed: impl Fn(String) + Send + 'static) {
-        if self.backend != Backend::Postgres {
+        if self.backend() != Backend::Postgres {
             return;
         }
         loop {
@@ -321,9 +307,9 @@ impl Store {
 
     /// Runs a read outside any transaction.
     async fn select(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, StoreError> {
-        match &self.readers {
-            Some(r) => r.query(sql, params),
-            None => write::pg_query(&self.read, sql, params).await,
+        match &self.db {
+            Db::Sqlite { readers, .. } => readers.query(sql, params),
+            Db::Postgres(pool) => write::pg_query(pool, sql, params).await,
         }
     }
 
@@ -364,17 +350,6 @@ impl Store {
             .transpose()
     }
 
-    /// A negotiation.
-    pub async fn negotiation(&self, id: &str) -> Result<Option<NegotiationRow>, StoreError> {
-        let rows = self
-            .select(
-                &format!("SELECT {NEGOTIATION} FROM negotiations n WHERE n.id = $1"),
-                &[Param::Text(id)],
-            )
-            .await?;
-        rows.first().map(|r| negotiation_from(r)).transpose()
-    }
-
     /// A negotiation with its seats (sorted by name), in one read: what every request on a
     /// negotiation starts from.
     pub async fn negotiation_with_seats(
@@ -407,22 +382,6 @@ impl Store {
         rows.iter()
             .map(|r| Ok((negotiation_from(r)?, text(r, NEGOTIATION_WIDTH)?)))
             .collect()
-    }
-
-    /// Every seat of a negotiation, sorted by name.
-    pub async fn seats(&self, negotiation_id: &str) -> Result<Vec<SeatRow>, StoreError> {
-        let rows = self
-            .select(
-                &format!("SELECT {SEAT} FROM seats s WHERE s.negotiation_id = $1"),
-                &[Param::Text(negotiation_id)],
-            )
-            .await?;
-        let mut seats: Vec<SeatRow> = rows
-            .iter()
-            .map(|r| seat_from(r, 0))
-            .collect::<Result<_, _>>()?;
-        seats.sort_by(|a, b| a.seat.cmp(&b.seat));
-        Ok(seats)
     }
 
     /// The drafts from version `from` on (0 or 1: all), oldest first.

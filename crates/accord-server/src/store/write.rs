@@ -12,7 +12,7 @@
 //! never collide. A transaction dropped before `commit` is rolled back.
 
 use super::sqlite::{self, Writer};
-use super::{negotiation_from, NegotiationRow, Store, StoreError};
+use super::{negotiation_from, Db, NegotiationRow, Store, StoreError};
 use crate::store::now_ms;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use sqlx::{Row, Transaction};
@@ -79,8 +79,6 @@ enum Conn {
 /// A transaction (see the module's invariant).
 pub struct Tx {
     conn: Conn,
-    /// The negotiation it writes to (empty for writes outside any negotiation).
-    negotiation: String,
     /// The negotiation's row as the transaction found it when it took the lock.
     row: Option<NegotiationRow>,
     open: bool,
@@ -88,8 +86,8 @@ pub struct Tx {
 
 impl Store {
     async fn begin(&self) -> Result<Tx, StoreError> {
-        let conn = match &self.writer {
-            Some(w) => {
+        let conn = match &self.db {
+            Db::Sqlite { writer: w, .. } => {
                 let guard = w.clone().lock_owned().await;
                 // Defensive: a transaction left open (a failed rollback) would refuse every
                 // later BEGIN.
@@ -99,11 +97,10 @@ impl Store {
                 guard.conn.execute_batch("BEGIN IMMEDIATE")?;
                 Conn::Sqlite(guard)
             }
-            None => Conn::Postgres(self.pool.begin().await?),
+            Db::Postgres(pool) => Conn::Postgres(pool.begin().await?),
         };
         Ok(Tx {
             conn,
-            negotiation: String::new(),
             row: None,
             open: true,
         })
@@ -124,7 +121,6 @@ impl Store {
             .first()
             .ok_or(StoreError::Db(sqlx::Error::RowNotFound))?;
         tx.row = Some(negotiation_from(row)?);
-        tx.negotiation = negotiation_id.to_string();
         Ok(tx)
     }
 
@@ -241,7 +237,7 @@ impl Tx {
         &mut self,
         version: i64,
     ) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        let id = self.negotiation.clone();
+        let id = self.negotiation().id.clone();
         let rows = self.query(
             "SELECT s.seat, r.verdict FROM seats s LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 WHERE s.negotiation_id = $1 AND s.role = 'party'",
             &[Param::Text(&id), Param::Int(version)],
@@ -257,7 +253,7 @@ impl Tx {
 
     /// One draft's status and deadline.
     pub async fn draft_state(&mut self, version: i64) -> Result<Option<(String, i64)>, StoreError> {
-        let id = self.negotiation.clone();
+        let id = self.negotiation().id.clone();
         let rows = self
             .query(
                 "SELECT status, deadline_at FROM drafts WHERE negotiation_id = $1 AND version = $2",
@@ -281,7 +277,7 @@ impl Tx {
         audience: &str,
         payload: &serde_json::Value,
     ) -> Result<i64, StoreError> {
-        let id = self.negotiation.clone();
+        let id = self.negotiation().id.clone();
         let payload = payload.to_string();
         // Numbered and appended in one statement (the lock taken by `write` keeps it gap-free).
         let rows = self.query(
