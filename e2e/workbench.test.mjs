@@ -116,6 +116,8 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await med.getByRole('button', { name: 'Create negotiation' }).click();
     await med.waitForURL(/\/negotiations\//);
     await med.getByRole('heading', { name: 'Analysis' }).waitFor();
+    // Issue 12 (5): the scenario's preferences are the mediator's assumptions, said as such.
+    await med.getByRole('region', { name: 'Seats' }).getByText('your assumptions (from the scenario file)').first().waitFor();
 
     // ---- Invitations. ----
     const links = {};
@@ -138,9 +140,22 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
       await page.getByText(`your seat: ${seat[0].toUpperCase()}${seat.slice(1)}`).waitFor();
     }
 
-    // ---- Israel: reservation, a weight, a red line from the builder (kept confidential). ----
-    await isr.getByLabel('Reservation value').fill(ISRAEL_RESERVATION);
-    await isr.getByRole('group', { name: 'Rafah', exact: true }).getByLabel('Weight (importance)').fill('0.25');
+    // ---- Israel: walk-away point, weights, a red line from the builder (aggregate consent). ----
+    // Issue 12 (5): pre-filled preferences are labelled as the mediators' assumptions, and each
+    // consent level is stated exactly.
+    await isr.getByText(/mediators\u2019 assumptions about your preferences/).waitFor();
+    await isr.getByText(/^Private: the mediators learn only whether each circulated draft/).waitFor();
+    // Issue 12 (1): a walk-away point outside 0-1 is refused by the field, in words.
+    await isr.getByLabel('Walk-away point (reservation value)').fill('1.5');
+    await isr.getByLabel(/^Aggregate:/).check();
+    await isr.getByRole('button', { name: 'Save preferences' }).click();
+    await isr.getByRole('alert').filter({ hasText: 'Walk-away point: enter a number from 0 (your worst text) to 1 (your best).' }).waitFor();
+    await isr.getByLabel('Walk-away point (reservation value)').fill(ISRAEL_RESERVATION);
+    // Weights typed on any scale are saved as shares of their total (5/3/2/1/4/0 sums to 15).
+    for (const [name, w] of [['Hostages', '5'], ['Ceasefire', '3'], ['Withdrawal', '2'], ['Withdrawal language', '1'], ['Rafah', '4'], ['Humanitarian', '0']]) {
+      await isr.getByRole('group', { name, exact: true }).getByLabel('Weight (importance)').fill(w);
+    }
+    await isr.getByRole('group', { name: 'Rafah', exact: true }).getByText('27% of the total: saved as 0.27').waitFor();
     const builder = isr.getByRole('group', { name: 'Add a red line' });
     await builder.getByLabel('Issue').selectOption('hostages');
     await builder.getByLabel('Condition').selectOption('not in');
@@ -149,21 +164,23 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await builder.getByLabel('Source or note (optional, stays confidential)').fill(`${ISRAEL_MARKER}: internal position paper`);
     await builder.getByRole('button', { name: 'Add red line' }).click();
     await isr.getByRole('button', { name: 'Remove red line: hostages != none' }).waitFor();
-    assert.equal(await isr.getByLabel('Share my preferences with the mediators').isChecked(), false);
     await isr.getByRole('button', { name: 'Save preferences' }).click();
-    await isr.getByText(/Preferences saved at .* \(kept confidential\)/).waitFor();
+    await isr.getByText(/Preferences saved at .* \(aggregate\)\. Your weights added up to 15/).waitFor();
+    // The form shows what was saved: the shares, and no more assumptions notice.
+    assert.equal(await isr.getByRole('group', { name: 'Rafah', exact: true }).getByLabel('Weight (importance)').inputValue(), '0.2667');
+    assert.equal(await isr.getByText(/mediators\u2019 assumptions about your preferences/).count(), 0);
     await shot(isr, 'room-israel-preferences');
 
     // ---- Hamas: reservation, a free-text rule, and it shares with the mediators. ----
-    await ham.getByLabel('Reservation value').fill(HAMAS_RESERVATION);
+    await ham.getByLabel('Walk-away point (reservation value)').fill(HAMAS_RESERVATION);
     await ham.getByText('Write a rule yourself (advanced)').click();
     await ham.getByLabel('Rule', { exact: true }).fill('humanitarian = expanded');
     await ham.getByLabel('Source or note for this rule (optional)').fill(`${HAMAS_MARKER}: delegation brief`);
     await ham.getByRole('button', { name: 'Add rule' }).click();
     await ham.getByRole('button', { name: 'Remove red line: humanitarian = expanded' }).waitFor();
-    await ham.getByLabel('Share my preferences with the mediators').check();
+    await ham.getByLabel(/^Shared:/).check();
     await ham.getByRole('button', { name: 'Save preferences' }).click();
-    await ham.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    await ham.getByText(/Preferences saved at .* \(shared\)/).waitFor();
     // A bad rule is refused with the server's message, near the form.
     await ham.getByLabel('Rule', { exact: true }).fill('hostages = everyone');
     await ham.getByRole('button', { name: 'Add rule' }).click();
@@ -171,13 +188,14 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await ham.getByRole('alert').filter({ hasText: 'everyone' }).waitFor();
     await ham.getByRole('button', { name: 'Remove red line: hostages = everyone' }).click();
     await ham.getByRole('button', { name: 'Save preferences' }).click();
-    await ham.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    await ham.getByText(/Preferences saved at .* \(shared\)/).waitFor();
     await shot(ham, 'room-hamas-preferences');
 
     // ---- The mediator's analysis updates live: a zone exists now; the picture waits for Israel. ----
     await med.evaluate(() => { window.__sameDocument = true; });
     await med.getByText('A zone of agreement exists').waitFor();
-    await med.getByText(/keeps them confidential/).waitFor();
+    await med.getByText(/Israel has not shared them with the mediators/i).waitFor();
+    await med.getByRole('region', { name: 'Seats' }).getByText('given, used in the analysis only').waitFor();
     await med.getByRole('button', { name: 'Use Nash suggestion' }).waitFor();
     await shot(med, 'desk-analysis');
     assertPrivate(med, await med.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'mediator (Israel does not share)');
@@ -192,6 +210,10 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     // Israel sees the draft, what it means for it, and the countdown; it amends a clause.
     await isr.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
     await isr.getByText('What this draft means for you').waitFor();
+    // Issue 12 (1): the utility is on the 0-1 scale, said so.
+    const utility = Number((await isr.locator('.meaning dd.big').innerText()).split(' ')[0]);
+    assert.ok(utility >= 0 && utility <= 1, `Israel's utility ${utility} is off the 0-1 scale`);
+    await isr.getByText('Your utility, from 0 (your worst text) to 1 (your best)').waitFor();
     await isr.getByRole('timer').filter({ hasText: 'left' }).waitFor();
     await shot(isr, 'room-israel-draft-countdown');
     await isr.getByLabel('Propose an amendment to one clause').check();
@@ -242,6 +264,16 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await stale.getByRole('button', { name: 'Circulate draft 3' }).waitFor();
     await stale.close();
 
+    // ---- Issue 12 (2): wording written for another option is not circulated unnoticed. ----
+    const language = clause4.getByLabel('Option');
+    const kept = await language.inputValue();
+    await language.selectOption(kept === 'guaranteed' ? 'possibility' : 'guaranteed');
+    await med.getByRole('button', { name: 'Circulate draft 3' }).click();
+    await med.getByRole('alert').filter({ hasText: /Not circulated: clause `withdrawal_language` keeps the wording written for/ }).waitFor();
+    await med.getByRole('button', { name: 'Circulate with this wording anyway' }).waitFor();
+    await shot(med, 'desk-wording-mismatch');
+    await language.selectOption(kept);
+
     // ---- Draft 3 with a 10-second deadline: Hamas accepts, Israel misses it. ----
     await med.getByLabel('Respond within (amount)').fill('10');
     await med.getByLabel('Unit', { exact: true }).selectOption({ label: 'seconds' });
@@ -270,9 +302,9 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     assertPrivate(med, await med.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'mediator');
 
     // ---- Israel now shares: the utility-space picture appears on the desk. ----
-    await isr.getByLabel('Share my preferences with the mediators').check();
+    await isr.getByLabel(/^Shared:/).check();
     await isr.getByRole('button', { name: 'Save preferences' }).click();
-    await isr.getByText(/Preferences saved at .* \(shared with the mediators\)/).waitFor();
+    await isr.getByText(/Preferences saved at .* \(shared\)/).waitFor();
     await med.getByRole('img', { name: /Utility-space picture/ }).waitFor();
     await shot(med, 'desk-analysis-picture');
 
@@ -334,8 +366,16 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
 
     // ---- An agent takes the Avalon seat; Borea is invited (twice: the first link was "lost"). ----
     const seats = med.getByRole('region', { name: 'Seats' });
+    // Issue 12 (6): the strategy comes from the server's list, with a parameter form that parses
+    // (annealer), and an agent can be removed.
+    const avalonBox = seats.locator('.seat-actions').filter({ hasText: 'Avalon' });
+    await avalonBox.getByLabel('Agent strategy').selectOption('annealer');
     await med.getByRole('button', { name: 'Seat an agent in the Avalon seat' }).click();
-    await seats.getByRole('row', { name: /Avalon party an agent/ }).waitFor();
+    await seats.getByRole('row', { name: /Avalon party an agent \(annealer\)/ }).waitFor();
+    await med.getByRole('button', { name: 'Remove the agent from the Avalon seat' }).click();
+    await seats.getByRole('row', { name: /Avalon party free/ }).waitFor();
+    await med.getByRole('button', { name: 'Seat an agent in the Avalon seat' }).click();
+    await seats.getByRole('row', { name: /Avalon party an agent \(hill-climber\)/ }).waitFor();
     await med.getByRole('button', { name: 'Invite someone to the Borea seat' }).click();
     const linkBox = med.getByRole('textbox', { name: 'Invitation link for Borea' });
     const firstLink = await linkBox.inputValue();
@@ -373,8 +413,9 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
     await bor.getByRole('button', { name: 'Save preferences' }).click();
     await bor.getByRole('alert').filter({ hasText: 'Beef quota: the score of the turning point must lie between 0 and 1.' }).waitFor();
     await beef.getByLabel('Score at the turning point').fill('1');
+    await bor.getByLabel(/^Private:/).check();
     await bor.getByRole('button', { name: 'Save preferences' }).click();
-    await bor.getByText(/Preferences saved at .* \(kept confidential\)/).waitFor();
+    await bor.getByText(/Preferences saved at .* \(private\)/).waitFor();
     await beef.scrollIntoViewIfNeeded();
     await shot(bor, 'room-borea-numeric-preferences');
 

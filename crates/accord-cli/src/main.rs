@@ -1,6 +1,7 @@
 //! `accord`: the command-line front of Accord. Parses arguments, reads files through
 //! `accord-formats`, runs `accord-analysis`, prints. No analysis logic lives here.
 
+mod draft;
 mod human;
 mod json;
 mod negotiate;
@@ -63,7 +64,10 @@ enum Command {
         /// Print machine-readable JSON (see docs/analysis-json.md) instead of the report.
         #[arg(long)]
         json: bool,
-        /// Analyse this draft instead of the scenario's: `issue=value,issue=value,...`.
+        /// Analyse this draft instead of the scenario's: `issue=value,issue=value,...`, every
+        /// issue given once. A name or value containing `,`, `=`, `"` or outer spaces goes in
+        /// double quotes, a `"` inside them written twice, as the report prints them:
+        /// `--draft 'Invitations="Custom, Printed",Food=Catering'`.
         #[arg(long)]
         draft: Option<String>,
         /// Outcomes listed per frontier point when several give the same utilities.
@@ -92,6 +96,12 @@ enum Command {
         /// Output file (TOML/JSON; standard output when absent) or folder (GENIUS, required).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// With `--to genius`: leave out what GENIUS XML cannot hold (red lines; nonlinear terms
+        /// beside weighted scores, negative terms, terms that are not ranges on integer
+        /// issues), with a warning on stderr for each item left out (which party, which rule),
+        /// instead of stopping with an error.
+        #[arg(long)]
+        drop_red_lines: bool,
     },
     /// Run a negotiation: alternating offers between agents, or a mediator's single text voted
     /// on by the parties; optionally one seat played by you at the terminal.
@@ -181,9 +191,17 @@ fn run(cli: Cli) -> Result<()> {
                 emit(&text::report(&scenario, &report))?;
             }
         }
-        Command::Export { input, to, out } => {
+        Command::Export {
+            input,
+            to,
+            out,
+            drop_red_lines,
+        } => {
+            if drop_red_lines && !matches!(to, Target::Genius) {
+                bail!("--drop-red-lines goes with --to genius (TOML and JSON keep red lines)");
+            }
             let scenario = input.load()?;
-            export(&scenario, to, out.as_deref())?;
+            export(&scenario, to, out.as_deref(), drop_red_lines)?;
         }
         Command::Negotiate { input, settings } => {
             negotiate::run(&input.load()?, settings)?;
@@ -194,6 +212,14 @@ fn run(cli: Cli) -> Result<()> {
             host,
             database,
         } => {
+            // Request logs and internal errors' causes on stderr; RUST_LOG adjusts (e.g. `debug`).
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info,tower_http=info".into()),
+                )
+                .with_writer(std::io::stderr)
+                .init();
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
                 .block_on(accord_server::serve((host, port).into(), &database))
@@ -207,7 +233,12 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Result<()> {
+fn export(
+    scenario: &Scenario,
+    to: Target,
+    out: Option<&std::path::Path>,
+    drop_red_lines: bool,
+) -> Result<()> {
     let text = match to {
         Target::Toml => accord_formats::to_toml(scenario)?,
         Target::Json => accord_formats::to_json(scenario),
@@ -215,7 +246,23 @@ fn export(scenario: &Scenario, to: Target, out: Option<&std::path::Path>) -> Res
             let Some(dir) = out else {
                 bail!("--to genius writes several files: give a folder with --out");
             };
-            let files = accord_formats::to_genius(scenario)?;
+            let files = if drop_red_lines {
+                let (files, dropped) = accord_formats::to_genius_dropping(scenario)?;
+                for d in &dropped {
+                    eprintln!("warning: {d}");
+                }
+                files
+            } else {
+                accord_formats::to_genius(scenario).map_err(|e| {
+                    // Name the flag when it would let the export through.
+                    let hint = if accord_formats::to_genius_dropping(scenario).is_ok() {
+                        ". With --drop-red-lines the export leaves out what GENIUS cannot hold, with a warning for each item"
+                    } else {
+                        ""
+                    };
+                    anyhow::anyhow!("{e}{hint}")
+                })?
+            };
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             for (name, text) in std::iter::once(&files.domain).chain(&files.profiles) {
                 let path = dir.join(name);
@@ -246,13 +293,10 @@ fn emit(text: &str) -> Result<()> {
 }
 
 fn parse_draft(scenario: &Scenario, text: &str) -> Result<accord_model::Outcome> {
-    let mut map = BTreeMap::new();
-    for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
-        let Some((k, v)) = pair.split_once('=') else {
-            bail!("expected `issue=value`, found `{pair}`");
-        };
-        map.insert(k.trim().to_string(), Scalar::Text(v.trim().to_string()));
-    }
+    let map: BTreeMap<String, Scalar> = draft::parse(text)?
+        .into_iter()
+        .map(|(k, v)| (k, Scalar::Text(v)))
+        .collect();
     draft_from_doc(&map, &scenario.space).map_err(|e| anyhow::anyhow!("{e}"))
 }
 

@@ -13,9 +13,12 @@
 //! - [`single_text`]: the mediated single negotiating text: a mediator circulates drafts, the
 //!   parties vote (accept / reject, or better / worse / same) and may propose amendments to a
 //!   clause; the agreement is the last draft everyone accepted.
+//! - [`live`]: the same text run live by people (`accord serve`): deadlines per draft, one
+//!   answer per party, and the first draft every party accepts is the agreement.
 
 #![warn(missing_docs)]
 
+pub mod live;
 pub mod sao;
 pub mod single_text;
 

@@ -45,9 +45,36 @@ impl ApiError {
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
-    /// 500.
-    pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    /// 500: the cause is logged here; the answer says only "internal error", never a database's
+    /// or the engine's words (they could name a table, a file or another party's data).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(cause = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error (logged on the server)",
+        )
+    }
+}
+
+impl From<accord_protocol::live::Refusal> for ApiError {
+    fn from(r: accord_protocol::live::Refusal) -> Self {
+        use accord_protocol::live::Refusal;
+        let message = r.to_string();
+        match r {
+            Refusal::NotOpen(_) => ApiError::conflict("closed", message),
+            Refusal::VersionConflict { .. } => ApiError::conflict("version_conflict", message),
+            Refusal::DeadlineInPast => ApiError::invalid(message),
+            Refusal::NotAParty(_) => {
+                ApiError::forbidden("only negotiating parties respond to drafts")
+            }
+            Refusal::NoSuchDraft(_) => ApiError::not_found(message),
+            Refusal::DraftClosed { .. } => ApiError::conflict("draft_closed", message),
+            Refusal::DeadlinePassed(_) => {
+                ApiError::new(StatusCode::GONE, "deadline_passed", message)
+            }
+            Refusal::AlreadyAnswered { .. } => ApiError::conflict("already_responded", message),
+        }
     }
 }
 

@@ -14,19 +14,23 @@
 
 pub mod api;
 pub mod auth;
+pub mod domain;
 pub mod error;
+mod live;
 pub mod process;
 pub mod store;
+pub mod viewer;
 pub mod web;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::{Audience, EventKind};
 use serde_json::{json, Value};
 use std::convert::Infallible;
 use std::time::Duration;
-use store::{now_ms, Param, Store};
+use store::{now_ms, Store};
 use tokio::sync::broadcast;
 
 /// The shipped scenarios a negotiation can start from: (name, TOML).
@@ -89,6 +93,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/invitations/accept", post(api::accept_invitation))
         .route("/api/negotiations/{id}/agents", post(api::seat_agent))
         .route(
+            "/api/negotiations/{id}/agents/{seat}",
+            axum::routing::delete(api::remove_agent),
+        )
+        .route("/api/voters", get(api::voters))
+        .route("/api/vocabulary", get(api::vocabulary))
+        .route(
             "/api/negotiations/{id}/seats/{seat}/preferences",
             get(api::get_preferences).put(api::put_preferences),
         )
@@ -110,6 +120,7 @@ pub fn router(state: AppState) -> Router {
             error::ApiError::not_found("no such endpoint (GET /openapi.json lists them)")
         })
         .layer(axum::middleware::map_response(json_errors))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
 }
@@ -172,9 +183,10 @@ pub async fn serve(
     tokio::spawn(keep_deadlines(state.clone()));
     tokio::spawn(listen(state.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    eprintln!(
-        "accord serve: http://{} (database {database})",
-        listener.local_addr()?
+    tracing::info!(
+        "accord serve: http://{} (database {})",
+        listener.local_addr()?,
+        redacted(&database)
     );
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
@@ -189,46 +201,25 @@ pub async fn serve(
 pub async fn keep_deadlines(state: AppState) {
     loop {
         if let Err(e) = expire_due(&state).await {
-            eprintln!("deadline keeper: {e}");
+            tracing::error!(error = %e, "deadline keeper");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
 async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
-    // Agents that have not answered an open draft (the server stopped before they could).
+    // Agents that have not answered an open draft (the server stopped before they could);
+    // an agent that cannot answer is marked failed once and left alone.
     for (id, version) in state.store.agents_pending().await? {
         if let Err(e) = agents_respond(state, &id, version).await {
-            eprintln!("agents on draft {version} of {id}: {}", e.message);
+            tracing::warn!(negotiation = %id, version, error = %e.message, "agents could not answer");
         }
     }
-    for (id, version) in state.store.due_drafts(now_ms()).await? {
+    for (id, _) in state.store.due_drafts(now_ms()).await? {
         let mut tx = state.store.write(&id).await?;
-        let changed = tx
-            .exec(
-                "UPDATE drafts SET status = 'expired' WHERE negotiation_id = $1 AND version = $2 AND status = 'open' AND deadline_at <= $3",
-                &[Param::Text(&id), Param::Int(version), Param::Int(now_ms())],
-            )
-            .await?;
-        if changed == 1 {
-            let missed: Vec<String> = tx
-                .verdicts(version)
-                .await?
-                .into_iter()
-                .filter_map(|(seat, verdict)| verdict.is_none().then_some(seat))
-                .collect();
-            // Mediators learn who missed it; each party only that it did; everyone that the
-            // draft is closed.
-            let payload = json!({"version": version, "missed": missed});
-            tx.event("deadline_missed", None, "mediators", &payload)
-                .await?;
-            for seat in &missed {
-                let own = json!({"version": version, "missed": [seat]});
-                tx.event("deadline_missed", None, seat, &own).await?;
-            }
-            tx.event("draft_expired", None, "*", &json!({"version": version}))
-                .await?;
-        }
+        let mut text = tx.live_text().await?;
+        let events = text.expire(now_ms());
+        live::record(&mut tx, &events, None, None).await?;
         tx.commit().await?;
         state.notify(&id);
     }
@@ -269,12 +260,15 @@ pub(crate) async fn agents_respond(
     };
     let clauses: Vec<process::Clause> = serde_json::from_str(&d.clauses).unwrap_or_default();
     for seat in agents {
-        let (Some(spec), Some(doc)) = (&seat.agent, &seat.private_doc) else {
+        let (Some(spec), Some(doc)) = (seat.agent, &seat.private_doc) else {
             continue;
         };
+        if seat.agent_failed.is_some() {
+            continue;
+        }
         // The agent sees only its own preferences: a scenario with just them.
         let private: process::Private =
-            serde_json::from_str(doc).map_err(|e| error::ApiError::internal(e.to_string()))?;
+            serde_json::from_str(doc).map_err(error::ApiError::internal)?;
         let mut mine = public.clone();
         for p in &mut mine.parties {
             if p.name != seat.seat {
@@ -283,32 +277,51 @@ pub(crate) async fn agents_respond(
         }
         let mut only = std::collections::BTreeMap::new();
         only.insert(seat.seat.clone(), private);
-        let scenario = process::merge(&mine, &only)
-            .to_scenario()
-            .map_err(|e| error::ApiError::internal(e.to_string()))?;
         let (_, outcome) =
             process::normalise(&public, &clauses).map_err(error::ApiError::internal)?;
         // Building the agent's index is CPU work: off the async threads.
-        let (scenario, name, spec_owned) = (scenario, seat.seat.clone(), spec.clone());
-        let (scenario, verdict, amendment) = tokio::task::spawn_blocking(move || {
-            process::agent_vote(&scenario, &name, &spec_owned, &outcome)
-                .map(|(v, a)| (scenario, v, a))
+        let name = seat.seat.clone();
+        let vote = tokio::task::spawn_blocking(move || {
+            let scenario = process::merge(&mine, &only)
+                .to_scenario()
+                .map_err(|e| e.to_string())?;
+            process::agent_vote(&scenario, &name, spec, &outcome).map(|(v, a)| {
+                let amendment = a.map(|(i, v)| {
+                    let issue = &scenario.space.issues()[i];
+                    process::Clause {
+                        issue: issue.name.clone(),
+                        value: match issue.value(v) {
+                            accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
+                            accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
+                            accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
+                        },
+                        wording: None,
+                    }
+                });
+                (v, amendment)
+            })
         })
         .await
-        .map_err(|e| error::ApiError::internal(e.to_string()))?
         .map_err(error::ApiError::internal)?;
-        let amendment = amendment.map(|(i, v)| {
-            let issue = &scenario.space.issues()[i];
-            process::Clause {
-                issue: issue.name.clone(),
-                value: match issue.value(v) {
-                    accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
-                    accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
-                    accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
-                },
-                wording: None,
+        let (verdict, amendment) = match vote {
+            Ok(v) => v,
+            Err(reason) => {
+                // It will not do better next time: marked failed once, the mediators told why.
+                let mut tx = state.store.write(id).await?;
+                if tx.mark_agent_failed(&seat.seat, &reason).await? {
+                    tx.event(
+                        EventKind::AgentFailed,
+                        None,
+                        &Audience::Mediators,
+                        &json!({"seat": seat.seat, "version": version, "reason": reason}),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                state.notify(id);
+                continue;
             }
-        });
+        };
         let comment = Some(format!("agent ({spec})"));
         match api::record_response(
             state, id, version, &seat.seat, None, verdict, amendment, comment, &public,
@@ -317,7 +330,9 @@ pub(crate) async fn agents_respond(
         {
             Ok(()) => {}
             // Closed meanwhile (another answer settled it): nothing to do.
-            Err(e) if e.status == axum::http::StatusCode::CONFLICT => {}
+            Err(e)
+                if e.status == axum::http::StatusCode::CONFLICT
+                    || e.status == axum::http::StatusCode::GONE => {}
             Err(e) => return Err(e),
         }
     }
@@ -334,8 +349,7 @@ async fn events(
     headers: axum::http::HeaderMap,
 ) -> Result<Sse<impl futures_core::Stream<Item = Result<Event, Infallible>>>, error::ApiError> {
     let m = api::member(&s.store, &id, &user.id).await?;
-    let mediator = m.seat.role == "mediator";
-    let seat = m.seat.seat.clone();
+    let viewer = m.viewer.clone();
     // The cursor counts the events this viewer has seen (see `api::viewer_events`).
     let mut mine = headers
         .get("last-event-id")
@@ -351,7 +365,7 @@ async fn events(
             break;
         }
         last = e.seq;
-        if api::visible(&e.audience, &seat, mediator) {
+        if viewer.may_see(&e.audience) {
             seen += 1;
         }
     }
@@ -376,10 +390,10 @@ async fn events(
                 Ok(list) => {
                     for e in list {
                         last = e.seq;
-                        if api::visible(&e.audience, &seat, mediator) {
+                        if viewer.may_see(&e.audience) {
                             mine += 1;
-                            let data = json!({"seq": mine, "kind": e.kind, "payload": e.payload, "at": e.created_at});
-                            yield Ok(Event::default().id(mine.to_string()).event(e.kind.clone()).data(data.to_string()));
+                            let data = json!({"seq": mine, "kind": e.kind.as_str(), "payload": e.payload, "at": e.created_at});
+                            yield Ok(Event::default().id(mine.to_string()).event(e.kind.as_str()).data(data.to_string()));
                         }
                     }
                 }
@@ -442,18 +456,21 @@ pub fn openapi_document() -> Value {
             "/api/negotiations/{id}/invitations": {"post": op("Mediator: invite someone to a free seat (a one-time token)", Some(obj(json!({"seat": {"type": "string"}}), &["seat"])))},
             "/api/invitations/accept": {"post": op("Take the seat an invitation is for (tokens last 14 days)", Some(obj(json!({"token": {"type": "string"}}), &["token"])))},
             "/api/negotiations/{id}/agents": {"post": op("Mediator: an agent takes a free party seat", Some(obj(json!({"seat": {"type": "string"}, "voter": {"type": "string"}}), &["seat"])))},
+            "/api/negotiations/{id}/agents/{seat}": {"delete": op("Mediator: take the agent out of a seat", None)},
+            "/api/voters": {"get": op("The voters an agent seat can run (name, what it does)", None)},
+            "/api/vocabulary": {"get": op("The names clients need: event kinds, draft and negotiation statuses, verdicts, consent levels with their exact promise, voters", None)},
             "/api/negotiations/{id}/seats/{seat}/preferences": {
                 "get": op("A seat's confidential preferences: its holder only (mediators if shared)", None),
-                "put": op("Set your confidential preferences", Some(obj(json!({"preferences": {"type": "object"}, "share_with_mediator": {"type": "boolean"}}), &["preferences"])))
+                "put": op("Set your confidential preferences (weights are normalised to sum 1; reservation from 0 to 1) and what mediators may do with them: consent private (your standing on each draft only), aggregate (used in their analysis, never shown), shared (readable, utilities shown)", Some(obj(json!({"preferences": {"type": "object"}, "consent": {"enum": ["private", "aggregate", "shared"]}, "share_with_mediator": {"type": "boolean"}}), &["preferences"])))
             },
-            "/api/negotiations/{id}/drafts": {"post": op("Mediator: circulate the next draft (base_version = the current one, else 409)", Some(obj(json!({"base_version": {"type": "integer"}, "clauses": {"type": "array", "items": clause}, "note": {"type": "string"}, "respond_within_seconds": {"type": "number"}}), &["base_version", "clauses"])))},
+            "/api/negotiations/{id}/drafts": {"post": op("Mediator: circulate the next draft (base_version = the current one, else 409)", Some(obj(json!({"base_version": {"type": "integer"}, "clauses": {"type": "array", "items": clause}, "note": {"type": "string"}, "respond_within_seconds": {"type": "number"}, "keep_wording": {"type": "array", "items": {"type": "string"}}}), &["base_version", "clauses"])))},
             "/api/negotiations/{id}/drafts/{version}/responses": {"post": op("Party: accept, reject or amend the current draft before its deadline", Some(obj(json!({"verdict": {"enum": ["accept", "reject", "amend"]}, "amendment": clause, "comment": {"type": "string"}}), &["verdict"])))},
             "/api/negotiations/{id}/close": {"post": op("Mediator: end without agreement (recorded as failed)", Some(obj(json!({"reason": {"type": "string"}}), &[])))},
             "/api/negotiations/{id}/analysis": {"get": op("Mediator: zone of agreement, what blocks it and what would have to give, improvements on the draft, the Nash suggestion, each party's standing (no scores)", None)},
             "/api/negotiations/{id}/picture.svg": {"get": op("Mediator: the utility-space picture (SVG) of the first two parties with the drafts so far; only when both share their preferences with mediators", None)},
             "/api/negotiations/{id}/seats/{seat}/assessment": {"get": op("What the current draft means to a party, from its own preferences: utility, red lines crossed, reservation, the best change per clause; that party only (mediators if shared)", None)},
             "/api/negotiations/{id}/audit": {"get": op("The audit log as you may see it (?after=N)", None)},
-            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (the SSE `event:` field; listen by name): created, invited, joined, agent_seated, preferences_updated, draft, response, agreement, draft_rejected, deadline_missed, draft_expired, failed. Its data is {seq, kind, payload, at}.", None)}
+            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (the SSE `event:` field; listen by name): created, invited, joined, agent_seated, agent_removed, agent_failed, preferences_updated, draft, response, agreement, draft_rejected, deadline_missed, draft_expired, failed (GET /api/vocabulary lists them). Its data is {seq, kind, payload, at}.", None)}
         }
     })
 }

@@ -6,6 +6,8 @@
 //! lines, reservation value or utilities, unless that seat shares them with mediators and the
 //! viewer is one.
 
+use crate::domain::{Role, Verdict};
+use crate::viewer::AnalysisUse;
 use accord_analysis::{analyze, Options, Report};
 use accord_formats::{draft_from_doc, PartyDoc, RoleDoc, Scalar, ScenarioDoc};
 use accord_model::{Outcome, Scenario};
@@ -50,6 +52,46 @@ impl Private {
         })
     }
 
+    /// The same preferences with weights that sum to 1, and the sum they had when it was not 1
+    /// (so every utility a person sees runs from 0 to 1; nonlinear terms are on that scale
+    /// already). All-zero weights stay as they are (only terms count then).
+    pub fn normalised(&self) -> (Private, Option<f64>) {
+        let mut out = self.clone();
+        let Some(weights) = out.weights.as_mut() else {
+            return (out, None);
+        };
+        let total: f64 = weights.values().sum();
+        if !(total.is_finite() && total > 0.0) || (total - 1.0).abs() <= 1e-9 {
+            return (out, None);
+        }
+        for w in weights.values_mut() {
+            *w /= total;
+        }
+        (out, Some(total))
+    }
+
+    /// Range checks a person can act on, in words, before the engine's own checks.
+    pub fn check_ranges(&self) -> Result<(), String> {
+        if let Some(r) = self.reservation {
+            if !(r.is_finite() && (0.0..=1.0).contains(&r)) {
+                return Err(format!(
+                    "reservation: your walk-away point is a utility from 0 to 1 (0 = your worst text, 1 = your best); {r} is outside"
+                ));
+            }
+        }
+        if let Some(weights) = &self.weights {
+            if let Some((issue, w)) = weights.iter().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
+                return Err(format!("weights.{issue}: a weight is 0 or more, found {w}"));
+            }
+            if !self.terms.is_empty() || weights.is_empty() {
+                // Purely nonlinear preferences may weigh nothing.
+            } else if weights.values().sum::<f64>() <= 0.0 {
+                return Err("weights: at least one issue must matter (a weight above 0)".into());
+            }
+        }
+        Ok(())
+    }
+
     fn fill(&self, p: &mut PartyDoc) {
         p.reservation = self.reservation;
         p.discount = self.discount;
@@ -60,25 +102,47 @@ impl Private {
     }
 }
 
-/// The role names as stored.
-pub fn role_name(r: Option<RoleDoc>) -> &'static str {
+/// A seat's role from the scenario document.
+pub fn role_of(r: Option<RoleDoc>) -> Role {
     match r {
-        None | Some(RoleDoc::Party) => "party",
-        Some(RoleDoc::Mediator) => "mediator",
-        Some(RoleDoc::Observer) => "observer",
+        None | Some(RoleDoc::Party) => Role::Party,
+        Some(RoleDoc::Mediator) => Role::Mediator,
+        Some(RoleDoc::Observer) => Role::Observer,
     }
 }
 
-/// Splits a scenario into its public document and, per seat, (name, role, preferences JSON).
-pub fn split(doc: &ScenarioDoc) -> (ScenarioDoc, Vec<(String, String, Option<String>)>) {
+/// A seat as a scenario gives it: name, role, preferences (JSON) if any.
+pub type SeatSpec = (String, Role, Option<String>);
+
+/// Splits a scenario into its public document and its seats (preferences with weights
+/// normalised to sum 1), and says for which seats the weights were rescaled.
+pub fn split(doc: &ScenarioDoc) -> (ScenarioDoc, Vec<SeatSpec>, Vec<String>) {
     let mut public = doc.clone();
     let mut seats = Vec::new();
+    let mut warnings = Vec::new();
     for p in &mut public.parties {
-        let private = Private::of(p).map(|x| serde_json::to_string(&x).unwrap_or_default());
-        seats.push((p.name.clone(), role_name(p.role).to_string(), private));
+        let private = Private::of(p).map(|x| {
+            let (normalised, total) = x.normalised();
+            if let Some(total) = total {
+                warnings.push(format!(
+                    "the weights of `{}` summed to {}; the workbench divided them by {} so that every utility runs from 0 to 1",
+                    p.name,
+                    round(total),
+                    round(total)
+                ));
+            }
+            serde_json::to_string(&normalised).unwrap_or_default()
+        });
+        seats.push((p.name.clone(), role_of(p.role), private));
         Private::default().fill(p);
     }
-    (public, seats)
+    (public, seats, warnings)
+}
+
+/// A number as people read it: at most 4 decimals, no trailing zeros.
+fn round(x: f64) -> String {
+    let text = format!("{x:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The scenario the engine sees: the public document with every seat's preferences put back.
@@ -169,15 +233,102 @@ pub fn diff(before: &[Clause], after: &[Clause]) -> Vec<Value> {
             let value = b.value != a.value;
             let wording = b.wording != a.wording;
             (value || wording).then(|| {
+                let change = match (value, wording) {
+                    (true, true) => "value_and_wording",
+                    (true, false) => "value",
+                    _ => "wording",
+                };
                 json!({
                     "issue": a.issue,
-                    "change": if value { "value" } else { "wording" },
+                    "change": change,
                     "from": {"value": b.value, "wording": b.wording},
                     "to": {"value": a.value, "wording": a.wording},
                 })
             })
         })
         .collect()
+}
+
+/// A clause whose wording was written for another value than the one it now carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordingMismatch {
+    /// The issue.
+    pub issue: String,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+/// Clauses of a new draft whose wording belongs to another value: the wording of another
+/// option of the scenario, or the previous draft's own wording kept while the value changed.
+pub fn wording_mismatches(
+    public: &ScenarioDoc,
+    previous: &[Clause],
+    clauses: &[Clause],
+) -> Vec<WordingMismatch> {
+    let mut out = Vec::new();
+    for c in clauses {
+        let Some(wording) = c.wording.as_deref() else {
+            continue;
+        };
+        let issue = public.issues.iter().find(|i| i.name == c.issue);
+        let options: Vec<(String, Option<String>)> = issue
+            .and_then(|i| i.options.as_ref())
+            .map(|opts| {
+                opts.iter()
+                    .map(|o| match o {
+                        accord_formats::OptionDoc::Name(n) => (n.clone(), None),
+                        accord_formats::OptionDoc::Full(f) => (f.name.clone(), f.wording.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let own = match &c.value {
+            Scalar::Text(v) => options
+                .iter()
+                .find(|(n, _)| n == v)
+                .and_then(|(_, w)| w.clone()),
+            _ => None,
+        };
+        if own.as_deref() == Some(wording) {
+            continue;
+        }
+        let label = |v: &Scalar| match v {
+            Scalar::Text(t) => t.replace('_', " "),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Float(x) => x.to_string(),
+        };
+        if let Some((other, _)) = options
+            .iter()
+            .find(|(n, w)| w.as_deref() == Some(wording) && Scalar::Text(n.clone()) != c.value)
+        {
+            out.push(WordingMismatch {
+                issue: c.issue.clone(),
+                message: format!(
+                    "clause `{}` says \"{}\", the wording of `{}`, but its value is `{}`",
+                    c.issue,
+                    wording,
+                    other.replace('_', " "),
+                    label(&c.value)
+                ),
+            });
+            continue;
+        }
+        if let Some(before) = previous.iter().find(|b| b.issue == c.issue) {
+            if before.value != c.value && before.wording.as_deref() == Some(wording) {
+                out.push(WordingMismatch {
+                    issue: c.issue.clone(),
+                    message: format!(
+                        "clause `{}` keeps the wording written for `{}` (\"{}\") but its value is now `{}`",
+                        c.issue,
+                        label(&before.value),
+                        wording,
+                        label(&c.value)
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// A seat's preferences as the engine would read them: checked against the public scenario.
@@ -201,14 +352,15 @@ fn alone(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<Scenario, Stri
     doc.to_scenario().map_err(|e| e.to_string())
 }
 
-/// The mediator's view of the analysis: whether a deal exists, what blocks it and what would
-/// have to give, packages every party prefers to the draft, the Nash suggestion, and each
-/// party's standing on the draft (meets its red lines, meets its reservation) without scores.
-/// A red line's text is shown only when its party shares its preferences with mediators.
+/// The mediator's view of the analysis over the parties whose consent allows it (`uses`):
+/// whether a deal exists, what blocks it and what would have to give, packages every analysed
+/// party prefers to the draft (each with the red lines it still crosses, red-line-free first),
+/// and the Nash suggestion. A red line's text is shown only for parties whose use is
+/// [`AnalysisUse::Shown`]; the others' are named by their party alone, never counted.
 pub fn mediator_analysis(
     scenario: &Scenario,
     draft: Option<&Outcome>,
-    shared: &dyn Fn(&str) -> bool,
+    uses: &BTreeMap<String, AnalysisUse>,
 ) -> Result<Value, String> {
     let opts = Options {
         draft: draft.cloned(),
@@ -216,6 +368,7 @@ pub fn mediator_analysis(
     };
     let report: Report = analyze(scenario, &opts).map_err(|e| e.to_string())?;
     let parties = &report.parties;
+    let shown = |party: &str| uses.get(party) == Some(&AnalysisUse::Shown);
     let outcome_clauses = |o: &[u32]| -> Value {
         Value::Array(
             scenario
@@ -230,18 +383,30 @@ pub fn mediator_analysis(
     let red_line = |c: usize| -> Value {
         let info = &report.red_lines[c];
         let party = &parties[info.party];
-        if shared(party) {
+        if shown(party) {
             json!({"party": party, "rule": info.rule, "source": info.source})
         } else {
             json!({"party": party, "rule": null})
         }
+    };
+    // Hidden red lines are reported once per party (never how many), shown ones each.
+    let red_lines_of = |crossed: &mut dyn Iterator<Item = usize>| -> Vec<Value> {
+        let mut out: Vec<Value> = Vec::new();
+        let mut hidden = std::collections::BTreeSet::new();
+        for c in crossed {
+            let party = &parties[report.red_lines[c].party];
+            if shown(party) || hidden.insert(party.clone()) {
+                out.push(red_line(c));
+            }
+        }
+        out
     };
     let blocking: Vec<Value> = report
         .blocking
         .iter()
         .map(|r| {
             json!({
-                "red_lines": r.red_lines.iter().map(|&c| red_line(c)).collect::<Vec<_>>(),
+                "red_lines": red_lines_of(&mut r.red_lines.iter().copied()),
                 "reservations": r.reservations.iter().map(|&p| &parties[p]).collect::<Vec<_>>(),
                 "best_deal": outcome_clauses(&r.outcome),
             })
@@ -255,43 +420,73 @@ pub fn mediator_analysis(
         .and_then(|n| report.zone.pareto_frontier[n.point].outcomes.first())
         .map(|o| outcome_clauses(&o.0));
     let model = accord_analysis::Model::new(scenario).map_err(|e| e.to_string())?;
-    let standing: Vec<Value> = match draft {
-        None => Vec::new(),
-        Some(d) => {
-            let u = model.utilities(&d.0);
-            let crossed = report
-                .draft
-                .as_ref()
-                .map(|x| x.crossed.clone())
-                .unwrap_or_default();
-            parties
-                .iter()
-                .enumerate()
-                .map(|(p, name)| {
-                    let crosses = crossed.iter().any(|&c| report.red_lines[c].party == p);
-                    json!({
-                        "party": name,
-                        "within_red_lines": !crosses,
-                        "above_reservation": u[p] >= report.disagreement[p] - 1e-12,
-                    })
-                })
-                .collect()
-        }
+    let crossing = |values: &[u32]| -> Vec<usize> {
+        (0..model.constraints.len())
+            .filter(|&c| !model.constraints[c].rule.holds(values))
+            .collect()
     };
     let improvements = report.draft.as_ref().map(|d| {
+        let mut best: Vec<(Vec<usize>, &accord_analysis::Improvement)> = d
+            .improvements
+            .best
+            .iter()
+            .map(|i| (crossing(&i.outcome), i))
+            .collect();
+        // Red-line-free first; otherwise the engine's order (Nash product, then welfare).
+        best.sort_by_key(|(crossed, _)| !crossed.is_empty());
         json!({
-            "count": d.improvements.count,
-            "best": d.improvements.best.iter().map(|i| outcome_clauses(&i.outcome)).collect::<Vec<_>>(),
+            "count": d.improvements.count.map(|c| c.to_string()),
+            "best": best.iter().map(|(crossed, i)| json!({
+                "clauses": outcome_clauses(&i.outcome),
+                "within_red_lines": crossed.is_empty(),
+                "crosses": red_lines_of(&mut crossed.iter().copied()),
+            })).collect::<Vec<_>>(),
         })
     });
+    let analysed: Vec<&String> = parties.iter().collect();
+    let left_out: Vec<&String> = uses
+        .iter()
+        .filter(|(_, u)| **u == AnalysisUse::Excluded)
+        .map(|(p, _)| p)
+        .collect();
     Ok(json!({
+        "parties": analysed,
+        "left_out": left_out,
         "zone": {
             "exists": !report.zone.is_empty(),
             "count": report.zone.count.map(|c| c.to_string()),
+            "outcomes": report.outcome_count.to_string(),
         },
         "blocking": blocking,
         "nash": nash,
-        "draft": {"standing": standing, "improvements": improvements},
+        "draft": {"standing": [], "improvements": improvements},
+    }))
+}
+
+/// One party's standing on a draft, from its own preferences alone: whether the draft is within
+/// its red lines and at or above its walk-away point. What mediators learn of every party,
+/// whatever its consent.
+pub fn standing(
+    public: &ScenarioDoc,
+    seat: &str,
+    p: &Private,
+    draft: &Outcome,
+) -> Result<Value, String> {
+    let scenario = alone(public, seat, p)?;
+    let party = scenario
+        .parties
+        .iter()
+        .find(|x| x.name == seat)
+        .ok_or_else(|| format!("no seat `{seat}`"))?;
+    let prefs = party
+        .preferences
+        .as_ref()
+        .ok_or_else(|| format!("`{seat}` has no preferences yet"))?;
+    let u = prefs.utility_of_values(&scenario.space, &draft.0);
+    Ok(json!({
+        "party": seat,
+        "within_red_lines": party.respects_red_lines(&draft.0),
+        "above_reservation": u >= party.disagreement() - 1e-12,
     }))
 }
 
@@ -342,13 +537,17 @@ pub fn assessment(
     };
     let values = draft.0.as_slice();
     let utility = prefs.utility_of_values(space, values);
+    let crossed_by = |v: &[u32]| party.red_lines.iter().filter(|r| !r.rule.holds(v)).count();
+    let crossed = crossed_by(values);
+    // Per clause, the change a party would ask for first: fewer of its red lines crossed, then
+    // a higher utility. Silent only when no value of that clause does better on either.
     let clauses: Vec<Value> = space
         .issues()
         .iter()
         .enumerate()
         .map(|(i, issue)| {
             let mut probe = values.to_vec();
-            let mut best: Option<(u32, f64)> = None;
+            let mut best: Option<(u32, usize, f64)> = None;
             // Every value of a small issue; of a large numeric one, evenly spaced values from the
             // lowest to the highest.
             let size = issue.size().max(1);
@@ -359,29 +558,34 @@ pub fn assessment(
                     continue;
                 }
                 probe[i] = k;
-                if !party.respects_red_lines(&probe) {
-                    continue;
-                }
+                let c = crossed_by(&probe);
                 let u = prefs.utility_of_values(space, &probe);
-                if u > utility + 1e-9 && best.is_none_or(|(_, b)| u > b) {
-                    best = Some((k, u));
+                let better_than_draft = c < crossed || (c == crossed && u > utility + 1e-9);
+                let better_than_best =
+                    best.is_none_or(|(_, bc, bu)| c < bc || (c == bc && u > bu + 1e-12));
+                if better_than_draft && better_than_best {
+                    best = Some((k, c, u));
                 }
             }
             json!({
                 "issue": issue.name,
                 "value": scalar(&issue.value(values[i])),
-                "best_change": best.map(|(k, u)| json!({"value": scalar(&issue.value(k)), "utility": u})),
+                "best_change": best.map(|(k, c, u)| json!({
+                    "value": scalar(&issue.value(k)),
+                    "utility": u,
+                    "red_lines_crossed": c,
+                })),
             })
         })
         .collect();
-    let within = party.respects_red_lines(values);
     Ok(json!({
         "seat": seat,
         "reservation": party.reservation,
         "red_lines": red_lines(Some(values)),
         "draft": {
             "utility": utility,
-            "within_red_lines": within,
+            "within_red_lines": crossed == 0,
+            "red_lines_crossed": crossed,
             "above_reservation": utility >= party.disagreement() - 1e-12,
             "clauses": clauses,
         },
@@ -400,13 +604,13 @@ pub fn picture_svg(scenario: &Scenario, drafts: &[Outcome]) -> Result<String, St
 }
 
 /// An agent's answer: its verdict and, with `amend`, the (issue, value index) it asks for.
-pub type AgentVote = (&'static str, Option<(usize, u32)>);
+pub type AgentVote = (Verdict, Option<(usize, u32)>);
 
 /// An agent's answer to a draft.
 pub fn agent_vote(
     scenario: &Scenario,
     seat: &str,
-    spec: &str,
+    spec: accord_strategy::VoterSpec,
     draft: &Outcome,
 ) -> Result<AgentVote, String> {
     let p = scenario
@@ -420,12 +624,7 @@ pub fn agent_vote(
         .ok_or_else(|| format!("the agent of `{seat}` has no preferences"))?;
     let index = accord_strategy::UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
         .map_err(|e| e.to_string())?;
-    let mut v = accord_strategy::voter(
-        spec,
-        std::sync::Arc::new(index),
-        p.reservation.unwrap_or(0.0),
-    )
-    .map_err(|e| e.to_string())?;
+    let mut v = spec.build(std::sync::Arc::new(index), p.reservation.unwrap_or(0.0));
     let id = scenario
         .space
         .index(draft)
@@ -439,9 +638,9 @@ pub fn agent_vote(
     };
     let (ballot, amendment) = v.vote(&view, &mut accord_model::Rng::new(id));
     Ok(match ballot {
-        accord_protocol::Ballot::Accept => ("accept", None),
-        _ if amendment.is_some() => ("amend", amendment),
-        _ => ("reject", None),
+        accord_protocol::Ballot::Accept => (Verdict::Accept, None),
+        _ if amendment.is_some() => (Verdict::Amend, amendment),
+        _ => (Verdict::Reject, None),
     })
 }
 
@@ -449,17 +648,18 @@ pub fn agent_vote(
 mod tests {
     use super::*;
 
-    fn ceasefire() -> (ScenarioDoc, Vec<(String, String, Option<String>)>) {
+    fn ceasefire() -> (ScenarioDoc, Vec<SeatSpec>) {
         let text = crate::SCENARIOS
             .iter()
             .find(|(n, _)| *n == "ceasefire")
             .map(|(_, t)| *t)
             .unwrap();
         let doc: ScenarioDoc = toml::from_str(text).unwrap();
-        split(&doc)
+        let (public, seats, _) = split(&doc);
+        (public, seats)
     }
 
-    fn private_of(seats: &[(String, String, Option<String>)], seat: &str) -> Private {
+    fn private_of(seats: &[SeatSpec], seat: &str) -> Private {
         let doc = seats.iter().find(|s| s.0 == seat).unwrap().2.as_deref();
         serde_json::from_str(doc.unwrap()).unwrap()
     }

@@ -316,7 +316,7 @@ export function historyView(n, { you } = {}) {
 
 function changeItem(issues, c) {
   const head = `Clause ${clauseNo(issues, c.issue)} · ${label(c.issue)}: `;
-  if (c.change === 'value') {
+  if (c.change === 'value' || c.change === 'value_and_wording') {
     return h('li', {}, h('strong', {}, head), `value changed from ${val(c.from.value)} to ${val(c.to.value)}`,
       c.from.wording !== c.to.wording ? wordingDiff(c) : null);
   }

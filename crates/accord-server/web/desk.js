@@ -53,7 +53,7 @@ export function start(ctx) {
   // ---- Seats and invitations ----
   const invites = new Map(); // seat -> link shown on this page (the server keeps only a hash)
   const holder = (s) => {
-    if (s.agent) return 'an agent';
+    if (s.agent) return s.agent_failed ? h('span', { class: 'no' }, `an agent (${s.agent_spec}), failed`) : `an agent (${s.agent_spec})`;
     if (s.held) return 'a person';
     if (s.invitation_pending) return h('span', { class: 'waiting' }, 'invited, waiting');
     return h('span', { class: 'muted' }, 'free');
@@ -68,14 +68,23 @@ export function start(ctx) {
         h('th', { scope: 'row' }, label(s.name), s.name === n.you.seat ? h('span', { class: 'muted' }, ' (you)') : null),
         h('td', {}, s.role),
         h('td', {}, holder(s)),
-        h('td', {}, s.role !== 'party' ? '—' : s.preferences_given ? 'given' : 'missing'))))));
-    syncChildren(seatBoxes, (n.status === 'open' ? n.seats.filter((s) => !s.held) : []).map((s) => {
+        h('td', {}, preferencesCell(s)))))));
+    syncChildren(seatBoxes, (n.status === 'open' ? n.seats.filter((s) => !s.held || s.agent) : []).map((s) => {
       const link = invites.get(s.name) || null;
-      const key = JSON.stringify([s.role, !!s.preferences_given, !!s.invitation_pending || !!link, link]);
+      const key = JSON.stringify([s.role, s.preferences_source, !!s.invitation_pending || !!link, link, s.agent_spec, s.agent_failed]);
       let c = seatBoxCache.get(s.name);
-      if (!c || c.key !== key) seatBoxCache.set(s.name, c = { key, el: seatActions(s) });
+      if (!c || c.key !== key) seatBoxCache.set(s.name, c = { key, el: s.agent ? agentActions(s) : seatActions(s) });
       return c.el;
     }));
+  }
+
+  /** What the mediators know of a seat's preferences, in words. */
+  function preferencesCell(s) {
+    if (s.role !== 'party') return '—';
+    if (s.preferences_source === 'scenario') return 'your assumptions (from the scenario file)';
+    if (s.preferences_source !== 'party') return 'none yet';
+    if (s.agent) return 'set for the agent';
+    return { private: 'given, kept private', aggregate: 'given, used in the analysis only', shared: 'given, shared with you' }[s.consent] || 'given';
   }
 
   function seatActions(s) {
@@ -95,16 +104,34 @@ export function start(ctx) {
     box.append(h('p', { class: 'seat-name' }, h('strong', {}, label(s.name)), ' ',
       pending ? h('span', { class: 'waiting' }, 'invited, waiting for the invitee') : h('span', { class: 'muted' }, 'free')));
     const row = h('div', { class: 'row wrap' }, inv);
-    if (s.role === 'party' && s.preferences_given) {
+    if (s.role === 'party' && s.preferences_source) {
+      const sid = newId('voter');
+      const pick = h('select', { id: sid }, voters.map((v) => h('option', { value: v.name, title: v.about }, v.name)));
       const ag = h('button', { type: 'button', class: 'secondary' }, `Seat an agent`);
       ag.setAttribute('aria-label', `Seat an agent in the ${s.name} seat`);
       ag.addEventListener('click', () => act(ag, alert, async () => {
-        await api('POST', `${base}/agents`, { seat: s.name });
+        await api('POST', `${base}/agents`, { seat: s.name, voter: pick.value });
         await refresh();
       }, { after: () => document.getElementById('seats-h') }));
-      row.append(ag);
+      const about = h('p', { class: 'hint' });
+      const explain = () => { about.textContent = (voters.find((v) => v.name === pick.value) || {}).about || ''; };
+      pick.addEventListener('change', explain);
+      explain();
+      row.append(h('div', { class: 'field' }, h('label', { for: sid }, 'Agent strategy'), pick), ag);
+      box.append(row, about);
+      box.append(alert);
+      appendInvite(box, s);
+      return box;
     }
     box.append(row);
+    appendInvite(box, s);
+    box.append(alert);
+    return box;
+  }
+
+  function appendInvite(box, s) {
+    const link = invites.get(s.name);
+    const pending = s.invitation_pending || !!link;
     if (link) {
       const input = h('input', { id: `inv-${s.name}`, readonly: true, value: link, class: 'mono' });
       const copied = statusLine();
@@ -120,8 +147,21 @@ export function start(ctx) {
     } else if (pending) {
       box.append(h('p', { class: 'hint' }, 'The link was shown when the invitation was made and cannot be shown again. If it was lost, create a new one: the new link replaces the old, which stops working.'));
     }
-    box.append(alert);
-    return box;
+  }
+
+  /** An agent's seat: its strategy, why it failed if it did, and a way to take it out. */
+  function agentActions(s) {
+    const alert = alertBox();
+    const rm = h('button', { type: 'button', class: 'secondary' }, 'Remove the agent');
+    rm.setAttribute('aria-label', `Remove the agent from the ${s.name} seat`);
+    rm.addEventListener('click', () => act(rm, alert, async () => {
+      await api('DELETE', `${base}/agents/${encodeURIComponent(s.name)}`);
+      await refresh();
+    }, { after: () => document.getElementById('seats-h') }));
+    return h('div', { class: 'seat-actions' },
+      h('p', { class: 'seat-name' }, h('strong', {}, label(s.name)), ' ', h('span', { class: 'muted' }, `agent: ${s.agent_spec}`)),
+      s.agent_failed ? h('p', { class: 'alert', role: 'alert' }, `The agent cannot answer drafts: ${s.agent_failed}. Remove it and seat another strategy or invite a person.`) : null,
+      h('div', { class: 'row wrap' }, rm), alert);
   }
 
   // ---- Responses to the current draft ----
@@ -210,7 +250,7 @@ export function start(ctx) {
         let msg = text;
         try { msg = JSON.parse(text).error.message; } catch { /* plain text */ }
         calmFill(picture, () => [h('p', { class: 'notice' }, msg.charAt(0).toUpperCase() + msg.slice(1), '.'),
-          h('p', { class: 'hint' }, 'It appears when both parties choose to share their preferences with the mediators.')]);
+          h('p', { class: 'hint' }, 'It appears when every party shares its preferences with the mediators (or they are still your assumptions from the scenario file).')]);
       }
     } catch (e) {
       fillOnce(picture, `error:${e.message}`, () => h('p', { class: 'alert', role: 'alert' }, e.message));
@@ -239,17 +279,24 @@ export function start(ctx) {
         h('tbody', {}, a.draft.standing.map((s) => h('tr', {}, h('th', { scope: 'row' }, label(s.party)),
           yesNo(s.within_red_lines), yesNo(s.above_reservation)))))) : null;
     const imp = a.draft && a.draft.improvements;
+    const crossesText = (list) => list.map((r) => r.rule ? `${label(r.party)}'s red line \u201c${r.rule}\u201d` : `a red line of ${label(r.party)} (not shared)`).join('; ');
     const improvements = imp ? h('div', {},
       h('h3', {}, 'Improvements on the current draft'),
-      imp.count ? [h('p', {}, `${imp.count} package${imp.count === 1 ? '' : 's'} every party prefers to the current draft. The best:`),
-        h('ol', { class: 'improvements' }, (imp.best || []).slice(0, 3).map((p, k) => h('li', {}, packageLine(p),
-          useButton(p, `Put improvement ${k + 1} in the editor`, 'secondary'))))]
-        : h('p', { class: 'muted' }, 'No package is better for every party than the current draft.')) : null;
+      imp.count && imp.count !== '0' ? [h('p', {}, imp.count == null ? 'Packages every analysed party prefers to the current draft (too many to count). The best:'
+        : `${imp.count} package${imp.count === '1' ? '' : 's'} every analysed party prefers to the current draft. The best, those within every red line first:`),
+        h('ol', { class: 'improvements' }, (imp.best || []).slice(0, 3).map((p, k) => h('li', {}, packageLine(p.clauses),
+          p.within_red_lines ? h('p', { class: 'yes' }, 'Within every analysed party\u2019s red lines.')
+            : h('p', { class: 'no' }, 'Still crosses ', crossesText(p.crosses), '.'),
+          useButton(p.clauses, `Put improvement ${k + 1} in the editor`, 'secondary'))))]
+        : h('p', { class: 'muted' }, 'No package is better for every analysed party than the current draft.')) : null;
+    const scope = (a.left_out || []).length ? h('p', { class: 'notice' },
+      `This analysis covers ${a.parties.map(label).join(' and ')}. `,
+      `${a.left_out.map(label).join(' and ')} keep${a.left_out.length === 1 ? 's' : ''} their preferences private: nothing here accounts for them except their standing on the current draft.`) : null;
     const nash = h('div', {}, h('h3', {}, 'Nash suggestion'),
       a.nash ? [h('p', { class: 'hint' }, 'The package that maximises the product of the parties\u2019 gains over their reservation values.'),
         packageLine(a.nash), useButton(a.nash, 'Use Nash suggestion', 'primary')]
         : h('p', { class: 'muted' }, 'None: without a zone of agreement there is no Nash suggestion.'));
-    return [zone, nash, st, improvements, blocking];
+    return [scope, zone, nash, st, improvements, blocking];
   }
 
   const yesNo = (b) => h('td', { class: b ? 'yes' : 'no' }, b ? 'yes' : 'no');
@@ -259,8 +306,9 @@ export function start(ctx) {
     if (n.status !== 'open') return null;
     const b = h('button', { type: 'button', class: cls }, text);
     b.addEventListener('click', () => {
-      editor.load(pkg, true);
-      editor.status.show(`${text.replace(/^Use |^Put /, '').replace(/ in the editor$/, '')} loaded into the draft editor: review the wording, then circulate.`);
+      const replaced = editor.load(pkg, true);
+      editor.status.show(`${text.replace(/^Use |^Put /, '').replace(/ in the editor$/, '')} loaded into the draft editor: review the wording, then circulate.`
+        + (replaced.length ? ` Your own wording of ${replaced.join(', ')} was written for another option and was replaced by the new option\u2019s wording.` : ''));
       editor.section.scrollIntoView({ block: 'start' });
       editor.firstControl().focus({ preventScroll: true });
     });
@@ -304,6 +352,10 @@ export function start(ctx) {
     const note = h('input', { id: 'ed-note', maxlength: 2000 });
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Circulate draft');
     const reload = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load the current draft and start again');
+    // A wording mismatch the mediator has seen and confirms: circulate the text as it stands.
+    let keepWording = false;
+    const confirmWording = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Circulate with this wording anyway');
+    confirmWording.addEventListener('click', () => { keepWording = true; confirmWording.hidden = true; form.requestSubmit(); });
     reload.addEventListener('click', () => act(reload, alert, async () => {
       await refresh();
       baseVersion = n.current_version;
@@ -318,7 +370,7 @@ export function start(ctx) {
           h('label', { for: 'ed-within', class: 'sr-only' }, 'Respond within (amount)'), within,
           h('label', { for: 'ed-unit', class: 'sr-only' }, 'Unit'), unit)),
       alert, status,
-      h('div', { class: 'row' }, submit, reload));
+      h('div', { class: 'row' }, submit, confirmWording, reload));
     form.addEventListener('input', () => { dirty = true; });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -337,6 +389,9 @@ export function start(ctx) {
           respond_within_seconds: amount * Number(unit.value),
         };
         if (note.value.trim()) body.note = note.value.trim();
+        if (keepWording) body.keep_wording = n.issues.map((i) => i.name);
+        keepWording = false;
+        confirmWording.hidden = true;
         try {
           const r = await api('POST', `${base}/drafts`, body);
           baseVersion = r.version;
@@ -347,6 +402,10 @@ export function start(ctx) {
           status.show(`Draft ${r.version} circulated to the parties.`);
           await refresh();
         } catch (err) {
+          if (err.code === 'wording_mismatch') {
+            confirmWording.hidden = false;
+            throw new Error(`Not circulated: ${err.message}`);
+          }
           if (err.code === 'version_conflict') {
             reload.hidden = false;
             throw new Error(`A newer draft was circulated meanwhile (${err.message}). Your text is kept here; load the current draft to start again from it.`);
@@ -360,18 +419,29 @@ export function start(ctx) {
       submit.disabled = n.status !== 'open';
       heading.textContent = baseVersion ? `Draft editor: draft ${baseVersion + 1}` : 'Draft editor: first draft';
     }
+    /** Loads a package into the editor. With `keepCustom` (a suggestion), custom wording is kept
+     * only on clauses whose value stays the same: wording written for another option never
+     * travels with a new one. Returns the clauses whose custom wording was replaced. */
     function load(pkg, keepCustom) {
       dirty = !!keepCustom;
+      const replaced = [];
       for (const c of pkg) {
         const r = rows.get(c.issue);
         if (!r) continue;
-        const oldDefault = defaultWording(r.issue, r.value.value);
+        const oldValue = r.value.value;
+        const oldDefault = defaultWording(r.issue, oldValue);
         r.value.value = String(c.value);
         r.previous = r.value.value;
         const custom = keepCustom && r.wording.value && r.wording.value !== oldDefault;
+        const sameValue = oldValue === r.value.value;
         if (c.wording) r.wording.value = c.wording;
-        else if (!custom) r.wording.value = defaultWording(r.issue, r.value.value) || '';
+        else if (custom && sameValue) { /* the mediator's own wording for this very option */ }
+        else {
+          if (custom) replaced.push(label(c.issue));
+          r.wording.value = defaultWording(r.issue, r.value.value) || '';
+        }
       }
+      return replaced;
     }
     function loadCurrent() {
       const d = n.drafts[n.drafts.length - 1];
@@ -417,6 +487,9 @@ export function start(ctx) {
     return { section, sync() { section.hidden = n.status !== 'open'; } };
   }
 
+  // The voters an agent seat can run, from the server.
+  let voters = [];
+
   // ---- Refreshing ----
   async function refresh() {
     n = await api('GET', base);
@@ -433,7 +506,7 @@ export function start(ctx) {
     closer.sync();
   }
 
-  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agreement', 'failed']);
+  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agent_removed', 'agent_failed', 'agreement', 'failed']);
   let pendingAnalysis = false;
   const onEvents = debounce(async () => {
     try {
@@ -447,6 +520,14 @@ export function start(ctx) {
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
     }, async () => { await refresh(); await refreshAnalysis(); }));
+    voters = await api('GET', '/api/voters');
+    const warnKey = `accord-warnings-${id}`;
+    const warnings = JSON.parse(sessionStorage.getItem(warnKey) || '[]');
+    sessionStorage.removeItem(warnKey);
+    if (warnings.length) {
+      main.querySelector('.page-head-slot').after(h('div', { class: 'notice', role: 'status', id: 'scenario-warnings' },
+        h('p', {}, h('strong', {}, 'About the scenario file:')), h('ul', {}, warnings.map((w) => h('li', {}, w)))));
+    }
     renderAll();
     await refreshAnalysis();
   })().catch((e) => fill(banner, h('p', { class: 'alert', role: 'alert' }, e.message)));

@@ -151,6 +151,8 @@ async function newNegotiation() {
         body.toml = await f.text();
       }
       const r = await api('POST', '/api/negotiations', body);
+      // What `accord check` would warn about, shown once on the desk.
+      if (r.warnings && r.warnings.length) sessionStorage.setItem(`accord-warnings-${r.id}`, JSON.stringify(r.warnings));
       location.href = `/negotiations/${encodeURIComponent(r.id)}`;
     });
   });

@@ -73,9 +73,7 @@ export function start(ctx) {
         return h('li', {},
           h('span', { class: 'clause-head' }, h('strong', {}, label(c.issue)), ': ', h('span', { class: 'value' }, val(c.value))),
           c.wording ? h('span', { class: 'wording' }, c.wording) : null,
-          m ? h('span', { class: 'for-you' }, m.best_change
-            ? `For you: ${val(m.best_change.value)} instead would bring your utility to ${num(m.best_change.utility)}.`
-            : 'For you: no other option here would be better.') : null,
+          m ? h('span', { class: 'for-you' }, adviceText(m, a)) : null,
           form ? form.amendButton(c.issue, k + 1) : null);
       }))], force);
     if (topFocused && !draftTop.contains(document.activeElement)) document.getElementById('draft-h').focus();
@@ -95,14 +93,30 @@ export function start(ctx) {
     }
   }
 
+  /** One clause's advice: the change that clears most of this party's red lines, then raises its
+   * utility most; said plainly, with both effects. */
+  function adviceText(m, a) {
+    const b = m.best_change;
+    if (!b) return a.red_lines_crossed
+      ? 'For you: no other option here clears any of your red lines or raises your utility.'
+      : 'For you: no other option here would be better.';
+    const cleared = a.red_lines_crossed - b.red_lines_crossed;
+    const utility = `bring your utility to ${num(b.utility)} (now ${num(a.utility)})`;
+    if (cleared > 0) {
+      const which = b.red_lines_crossed === 0 ? 'would respect all your red lines' : `would clear ${cleared} of the ${a.red_lines_crossed} red lines this draft crosses`;
+      return `For you: ${val(b.value)} instead ${which} and ${utility}.`;
+    }
+    return `For you: ${val(b.value)} instead would ${utility}.`;
+  }
+
   function meaning(a) {
     if (assessmentError) return h('p', { class: 'notice' }, assessmentError);
     if (!a) return null;
     return h('div', { class: 'meaning' },
       h('h3', {}, 'What this draft means for you'),
       h('dl', { class: 'summary' },
-        h('div', {}, h('dt', {}, 'Your utility'), h('dd', { class: 'big' }, num(a.utility))),
-        h('div', {}, h('dt', {}, 'Your reservation value'), h('dd', {}, assessment.reservation == null ? '—' : num(assessment.reservation))),
+        h('div', {}, h('dt', {}, 'Your utility, from 0 (your worst text) to 1 (your best)'), h('dd', { class: 'big' }, num(a.utility))),
+        h('div', {}, h('dt', {}, 'Your walk-away point'), h('dd', {}, assessment.reservation == null ? 'not set (0)' : num(assessment.reservation))),
         h('div', {}, h('dt', {}, 'Within your red lines'), h('dd', { class: a.within_red_lines ? 'yes' : 'no' }, a.within_red_lines ? 'yes' : 'no')),
         h('div', {}, h('dt', {}, 'Better than no agreement'), h('dd', { class: a.above_reservation ? 'yes' : 'no' }, a.above_reservation ? 'yes' : 'no'))),
       assessment.red_lines.length ? h('ul', { class: 'redline-status' }, assessment.red_lines.map((r) =>
@@ -200,7 +214,9 @@ export function start(ctx) {
     const weightIn = new Map();
     const scoreIn = new Map();
     const reservation = h('input', { id: 'pref-reservation', type: 'number', step: 0.01, inputmode: 'decimal' });
-    const share = h('input', { id: 'pref-share', type: 'checkbox' });
+    const consentBox = h('fieldset', { class: 'consent' });
+    let consentLevels = [];
+    let source = null;
     const redList = h('ul', { class: 'redlines' });
     const save = h('button', { type: 'submit', class: 'primary' }, 'Save preferences');
 
@@ -209,7 +225,7 @@ export function start(ctx) {
       const total = [...weightIn.values()].reduce((s, el) => s + (Number(el.value) || 0), 0);
       for (const [name, out] of totalOut) {
         const w = Number(weightIn.get(name).value) || 0;
-        out.textContent = total > 0 ? `${Math.round((100 * w) / total)}% of the total` : '';
+        out.textContent = total > 0 ? `${Math.round((100 * w) / total)}% of the total: saved as ${num(w / total)}` : '';
       }
     };
 
@@ -220,7 +236,9 @@ export function start(ctx) {
       weightIn.set(issue.name, w);
       const out = h('output', { for: wid, class: 'muted' });
       totalOut.push([issue.name, out]);
-      w.value = (p.weights || {})[issue.name] ?? 0;
+      // Stored weights sum to 1; four decimals are plenty to read and to save again (they are
+      // shares: saving divides by the total once more).
+      w.value = String(Number(Number((p.weights || {})[issue.name] ?? 0).toFixed(4)));
       const s = (p.scores || {})[issue.name];
       const scores = issue.options ? optionScores(issue, s) : numericScores(issue, s);
       scoreIn.set(issue.name, scores.read);
@@ -482,21 +500,29 @@ export function start(ctx) {
       loaded = true;
       save.disabled = false;
       p = r.preferences || {};
-      share.checked = !!r.share_with_mediator;
+      source = r.source;
+      consentLevels = r.consent_levels || [];
+      fill(consentBox, h('legend', {}, 'What may the mediators do with your preferences?'),
+        consentLevels.map((c) => {
+          const cid = `consent-${c.level}`;
+          return h('div', { class: 'radio' },
+            h('input', { type: 'radio', name: 'consent', id: cid, value: c.level, checked: source === 'party' && r.consent === c.level }),
+            h('label', { for: cid }, h('strong', {}, c.promise.split(':')[0], ':'), c.promise.slice(c.promise.indexOf(':') + 1)));
+        }));
       redLines = [...(p.red_lines || [])];
       reservation.value = p.reservation ?? '';
       weightIn.clear(); scoreIn.clear(); totalOut.length = 0;
       fill(form,
-        h('div', { class: 'field' }, h('label', { for: 'pref-reservation' }, 'Reservation value'), reservation,
-          h('p', { class: 'hint' }, 'How good no agreement is for you, on the same 0–1 scale as a draft\u2019s utility. A draft below it is worse for you than no deal.')),
+        source === 'scenario' ? h('p', { class: 'notice', id: 'assumed-notice' }, 'These are the mediators\u2019 assumptions about your preferences, taken from their scenario file, and the mediators can see them. They are not yours until you save: then you choose below what the mediators may do with them.') : null,
+        h('div', { class: 'field' }, h('label', { for: 'pref-reservation' }, 'Walk-away point (reservation value)'), reservation,
+          h('p', { class: 'hint' }, 'How good no agreement is for you, from 0 (your worst possible text) to 1 (your best). A draft below it is worse for you than no deal.')),
         h('h3', {}, 'Issues'),
-        h('p', { class: 'hint' }, 'Give each issue a weight (how much it matters to you) and score its options.'),
+        h('p', { class: 'hint' }, 'Give each issue a weight (how much it matters to you) and score its options. Weights are saved as shares of their total, so they always add up to 1.'),
         n.issues.map(issueFieldset),
         h('h3', {}, 'Red lines'),
         redList, builder(), advanced(),
-        h('div', { class: 'share' },
-          h('div', { class: 'check' }, share, h('label', { for: 'pref-share' }, 'Share my preferences with the mediators')),
-          h('p', { class: 'hint' }, 'If checked, the mediators (and only they) can read these preferences, your red lines\u2019 texts included, and use them in their analysis and picture. Other parties never see them. If not, mediators only learn whether a draft is within your red lines and above your reservation value.')),
+        h('div', { class: 'share' }, consentBox,
+          h('p', { class: 'hint' }, 'Other parties never see your preferences, whatever you choose.')),
         alert, status, save);
       renderRedLines();
       updateShares();
@@ -508,20 +534,37 @@ export function start(ctx) {
       if (!loaded) return;
       act(save, alert, async () => {
         const out = {};
-        if (reservation.value !== '') out.reservation = Number(reservation.value);
+        if (reservation.value !== '') {
+          const x = Number(reservation.value);
+          if (!(x >= 0 && x <= 1)) throw invalid('Walk-away point: enter a number from 0 (your worst text) to 1 (your best).', reservation);
+          out.reservation = x;
+        }
+
         if (p.discount !== undefined) out.discount = p.discount;
         if (p.terms && p.terms.length) out.terms = p.terms;
         out.red_lines = redLines;
         out.weights = {};
         out.scores = {};
         for (const issue of n.issues) {
-          out.weights[issue.name] = Number(weightIn.get(issue.name).value) || 0;
+          const w = Number(weightIn.get(issue.name).value);
+          if (!(w >= 0)) throw invalid(`${label(issue.name)}: a weight is 0 or more.`, weightIn.get(issue.name));
+          out.weights[issue.name] = w || 0;
           const sc = scoreIn.get(issue.name)();
           out.scores[issue.name] = sc;
         }
-        await api('PUT', `${seatBase}/preferences`, { preferences: out, share_with_mediator: share.checked });
-        p = out;
-        status.show(`Preferences saved at ${when(serverNow())}${share.checked ? ' (shared with the mediators)' : ' (kept confidential)'}.`);
+        const chosen = form.querySelector('input[name=consent]:checked');
+        if (!chosen) throw invalid('Choose what the mediators may do with your preferences.', form.querySelector('input[name=consent]'));
+        const saved = await api('PUT', `${seatBase}/preferences`, { preferences: out, consent: chosen.value });
+        p = saved.preferences;
+        source = 'party';
+        // Show what was saved (weights as shares) without redrawing the form being used.
+        for (const issue of n.issues) {
+          weightIn.get(issue.name).value = String(Number(Number((p.weights || {})[issue.name] ?? 0).toFixed(4)));
+        }
+        updateShares();
+        form.querySelector('#assumed-notice')?.remove();
+        const rescaled = saved.weights_rescaled_from != null ? ` Your weights added up to ${num(saved.weights_rescaled_from)}; they were saved as shares of that total.` : '';
+        status.show(`Preferences saved at ${when(serverNow())} (${chosen.value}).${rescaled}`);
         await refreshAssessment();
         renderDraft();
       });

@@ -217,23 +217,82 @@ pub fn negotiator(
     )))
 }
 
-/// Builds a single-text voter from a spec (`hill-climber`, `annealer[:T]`).
+/// A single-text voter, parsed once from its name (`hill-climber`, `annealer`, `annealer:T`) and
+/// used by the CLI, the tournaments and the server alike.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum VoterSpec {
+    /// Accepts drafts at least as good as the standing text.
+    HillClimber,
+    /// Accepts a worse draft with probability exp(-loss / temperature), the temperature falling
+    /// to 0 over the negotiation.
+    Annealer {
+        /// The starting temperature (> 0; default 0.1).
+        temperature: f64,
+    },
+}
+
+impl VoterSpec {
+    /// The default starting temperature of `annealer`.
+    pub const DEFAULT_TEMPERATURE: f64 = 0.1;
+
+    /// The voter for one party.
+    pub fn build(self, index: Arc<UtilityIndex>, reservation: f64) -> Box<dyn Voter> {
+        match self {
+            VoterSpec::HillClimber => Box::new(HillClimber::new(index, reservation, 0.0)),
+            VoterSpec::Annealer { temperature } => {
+                Box::new(HillClimber::new(index, reservation, temperature))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for VoterSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VoterSpec::HillClimber => f.write_str("hill-climber"),
+            VoterSpec::Annealer { temperature } if *temperature == Self::DEFAULT_TEMPERATURE => {
+                f.write_str("annealer")
+            }
+            VoterSpec::Annealer { temperature } => write!(f, "annealer:{temperature}"),
+        }
+    }
+}
+
+impl std::str::FromStr for VoterSpec {
+    type Err = StrategyError;
+
+    fn from_str(spec: &str) -> Result<Self, StrategyError> {
+        let spec = spec.trim();
+        let (name, param) = spec
+            .split_once(':')
+            .map_or((spec, None), |(a, b)| (a, Some(b)));
+        match (name, param) {
+            ("hill-climber", None) => Ok(VoterSpec::HillClimber),
+            ("annealer", t) => {
+                let temperature = t
+                    .map(|x| number(spec, x))
+                    .transpose()?
+                    .unwrap_or(Self::DEFAULT_TEMPERATURE);
+                if temperature <= 0.0 {
+                    return Err(StrategyError::BadParameter {
+                        spec: spec.to_string(),
+                        message: "the temperature must be > 0".into(),
+                    });
+                }
+                Ok(VoterSpec::Annealer { temperature })
+            }
+            _ => Err(unknown("voter", spec, VOTERS)),
+        }
+    }
+}
+
+/// Builds a single-text voter from a spec (see [`VoterSpec`]).
 pub fn voter(
     spec: &str,
     index: Arc<UtilityIndex>,
     reservation: f64,
 ) -> Result<Box<dyn Voter>, StrategyError> {
-    let (name, param) = spec
-        .split_once(':')
-        .map_or((spec, None), |(a, b)| (a, Some(b)));
-    match (name, param) {
-        ("hill-climber", None) => Ok(Box::new(HillClimber::new(index, reservation, 0.0))),
-        ("annealer", t) => {
-            let t = t.map(|x| number(spec, x)).transpose()?.unwrap_or(0.1);
-            Ok(Box::new(HillClimber::new(index, reservation, t)))
-        }
-        _ => Err(unknown("voter", spec, VOTERS)),
-    }
+    Ok(spec.parse::<VoterSpec>()?.build(index, reservation))
 }
 
 /// Builds a mediator from its name.
@@ -246,5 +305,47 @@ pub fn mediator(spec: &str) -> Result<Box<dyn Mediator>, StrategyError> {
         "nash-seeking" => Ok(Box::new(NashSeeking::default())),
         "bayes-nash" => Ok(Box::new(BayesNash::default())),
         _ => Err(unknown("mediator", spec, MEDIATORS)),
+    }
+}
+
+/// Whether the strategy a spec names never draws from the [`Rng`](accord_model::Rng) it is
+/// given, so that runs differing only in their seed are the same run (a tournament runs such
+/// repetitions once). `kind` is `negotiator`, `voter` or `mediator`; an unknown spec is `false`.
+/// Deterministic: every negotiator but `random` (options included), the `hill-climber` voter;
+/// every mediator drafts its first text at random.
+pub fn is_deterministic(kind: &str, spec: &str) -> bool {
+    let head = spec.split(',').next().unwrap_or("").trim();
+    let name = head.split_once(':').map_or(head, |(n, _)| n);
+    match kind {
+        "negotiator" => NEGOTIATORS
+            .iter()
+            .any(|(n, _)| n.split(':').next() == Some(name) && name != "random"),
+        "voter" => spec.trim() == "hill-climber",
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VoterSpec;
+
+    #[test]
+    fn voter_specs_parse_once_with_their_parameters() {
+        assert_eq!("hill-climber".parse(), Ok(VoterSpec::HillClimber));
+        assert_eq!(
+            "annealer".parse(),
+            Ok(VoterSpec::Annealer { temperature: 0.1 })
+        );
+        assert_eq!(
+            "annealer:0.3".parse(),
+            Ok(VoterSpec::Annealer { temperature: 0.3 })
+        );
+        // The list's own spelling is a name shown to people, not a spec.
+        assert!("annealer[:T]".parse::<VoterSpec>().is_err());
+        assert!("annealer:-1".parse::<VoterSpec>().is_err());
+        assert!("hill-climber:2".parse::<VoterSpec>().is_err());
+        for spec in ["hill-climber", "annealer", "annealer:0.3"] {
+            assert_eq!(spec.parse::<VoterSpec>().unwrap().to_string(), spec);
+        }
     }
 }

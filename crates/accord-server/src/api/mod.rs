@@ -9,9 +9,13 @@ use crate::auth::{
     hash_password, new_id, new_token, request_token, token_hash, verify_password, Auth,
     SESSION_COOKIE,
 };
+use crate::domain::{
+    Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource, Role,
+};
 use crate::error::ApiError;
 use crate::process::{self, Clause, Private};
-use crate::store::{Param, SeatRow, Store};
+use crate::store::{SeatRow, Store};
+use crate::viewer::Viewer;
 use crate::AppState;
 use accord_formats::ScenarioDoc;
 use axum::extract::{Path, Query, State};
@@ -157,15 +161,13 @@ pub async fn create_negotiation(
     };
     doc.to_scenario()
         .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
-    // Seat names address events (`mediators`, `*`, comma-separated lists): keep them plain.
-    if let Some(p) = doc.parties.iter().find(|p| {
-        p.name == "mediators"
-            || p.name == "*"
-            || p.name.contains(',')
-            || p.name.chars().any(char::is_control)
-    }) {
+    if let Some(p) = doc
+        .parties
+        .iter()
+        .find(|p| p.name.chars().any(char::is_control))
+    {
         return Err(ApiError::invalid(format!(
-            "seat name `{}`: `mediators`, `*`, commas and control characters are reserved",
+            "seat name `{}`: control characters are not allowed",
             p.name.escape_debug()
         )));
     }
@@ -196,7 +198,7 @@ pub async fn create_negotiation(
         .find(|p| p.role == Some(accord_formats::RoleDoc::Mediator))
         .map(|p| p.name.clone())
         .unwrap_or_default();
-    let (public, seats) = process::split(&doc);
+    let (public, seats, warnings) = process::split(&doc);
     let id = new_id();
     let title = n.title.unwrap_or_else(|| doc.name.clone());
     let public_json =
@@ -206,9 +208,9 @@ pub async fn create_negotiation(
         .await?;
     let mut tx = s.store.write(&id).await?;
     tx.event(
-        "created",
+        EventKind::Created,
         Some(&user.id),
-        "*",
+        &Audience::Everyone,
         &json!({"title": title, "mediator": creator_seat}),
     )
     .await?;
@@ -216,7 +218,7 @@ pub async fn create_negotiation(
     s.notify(&id);
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "title": title, "seat": creator_seat})),
+        Json(json!({"id": id, "title": title, "seat": creator_seat, "warnings": warnings})),
     ))
 }
 
@@ -225,7 +227,7 @@ pub async fn my_negotiations(State(s): State<AppState>, Auth(user): Auth) -> Res
     let list = s.store.negotiations_of(&user.id).await?;
     Ok(Json(json!(list
         .iter()
-        .map(|(n, seat)| json!({"id": n.id, "title": n.title, "status": n.status, "seat": seat}))
+        .map(|(n, seat)| json!({"id": n.id, "title": n.title, "status": n.status.as_str(), "seat": seat}))
         .collect::<Vec<_>>())))
 }
 
@@ -236,11 +238,13 @@ pub(crate) struct Member {
     pub seat: SeatRow,
     pub seats: Vec<SeatRow>,
     pub public: ScenarioDoc,
+    /// Who is asking, for every question of who may see what.
+    pub viewer: Viewer,
 }
 
 impl Member {
     pub(crate) fn is_mediator(&self) -> bool {
-        self.seat.role == "mediator"
+        self.viewer.is_mediator()
     }
     pub(crate) fn require_mediator(&self) -> Res<()> {
         if self.is_mediator() {
@@ -255,11 +259,6 @@ impl Member {
             .iter()
             .find(|x| x.seat == seat)
             .ok_or_else(|| ApiError::not_found("no such seat"))
-    }
-
-    /// Whether the viewer may see `seat`'s private data.
-    pub(crate) fn may_see_private_of(&self, seat: &SeatRow) -> bool {
-        seat.seat == self.seat.seat || (self.is_mediator() && seat.share_with_mediator)
     }
 }
 
@@ -277,11 +276,16 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
         .ok_or_else(not_found)?;
     let public: ScenarioDoc =
         serde_json::from_str(&n.public_doc).map_err(|e| ApiError::internal(e.to_string()))?;
+    let viewer = Viewer {
+        seat: seat.seat.clone(),
+        role: seat.role,
+    };
     Ok(Member {
         row: n,
         seat,
         seats,
         public,
+        viewer,
     })
 }
 
@@ -324,24 +328,24 @@ pub async fn negotiation(
             prev = clauses.clone();
             let visible: Vec<Value> = responses
                 .iter()
-                .filter(|r| r.version == d.version && (m.is_mediator() || r.seat == m.seat.seat))
+                .filter(|r| r.version == d.version && m.viewer.may_see_answers_of(&r.seat))
                 .map(|r| json!({
-                    "seat": r.seat, "verdict": r.verdict,
+                    "seat": r.seat, "verdict": r.verdict.as_str(),
                     "amendment": r.amendment.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()),
                     "comment": r.comment, "at": r.created_at,
                 }))
                 .collect();
             let mut draft = json!({
                 "version": d.version, "clauses": clauses, "changes": changes, "note": d.note,
-                "deadline_at": d.deadline_at, "status": d.status, "created_at": d.created_at,
+                "deadline_at": d.deadline_at, "status": d.status.as_str(), "created_at": d.created_at,
                 "responses": visible,
             });
-            if d.status == "expired" {
+            if d.status == DraftStatus::Expired {
                 // Mediators learn who missed the deadline; a party only whether it did.
                 let missed: Vec<&str> = m
                     .seats
                     .iter()
-                    .filter(|x| x.role == "party" && (m.is_mediator() || x.seat == m.seat.seat))
+                    .filter(|x| x.role == Role::Party && m.viewer.may_see_answers_of(&x.seat))
                     .filter(|x| !responses.iter().any(|r| r.version == d.version && r.seat == x.seat))
                     .map(|x| x.seat.as_str())
                     .collect();
@@ -362,19 +366,27 @@ pub async fn negotiation(
         .seats
         .iter()
         .map(|x| {
+            let held = x.user_id.is_some() || x.agent.is_some();
+            // `given` only when the party saved its own; scenario preferences are the
+            // mediator's assumptions.
+            let source = x.private_doc.as_ref().and(x.preferences_source);
             let mut seat = json!({
-                "name": x.seat, "role": x.role, "held": x.user_id.is_some() || x.agent.is_some(),
-                "agent": x.agent.is_some(), "preferences_given": x.private_doc.is_some(),
+                "name": x.seat, "role": x.role.as_str(), "held": held,
+                "agent": x.agent.is_some(),
+                "preferences_given": source == Some(PreferencesSource::Party),
+                "preferences_source": source.map(PreferencesSource::as_str),
+                "consent": (x.role == Role::Party).then(|| x.consent.as_str()),
             });
             if m.is_mediator() {
-                let held = x.user_id.is_some() || x.agent.is_some();
                 seat["invitation_pending"] = json!(!held && invited.contains(&x.seat));
+                seat["agent_spec"] = json!(x.agent.map(|a| a.to_string()));
+                seat["agent_failed"] = json!(x.agent_failed);
             }
             seat
         })
         .collect();
     Ok(Json(json!({
-        "id": n.id, "title": n.title, "status": n.status, "agreement_version": n.agreement_version,
+        "id": n.id, "title": n.title, "status": n.status.as_str(), "agreement_version": n.agreement_version,
         "closed_reason": n.closed_reason,
         // The server's clock (Unix ms), so pages count deadlines down in its time.
         "now": crate::store::now_ms(),
@@ -382,7 +394,7 @@ pub async fn negotiation(
         "current_version": n.current_version,
         "issues": m.public.issues, "description": m.public.description,
         "seats": seats, "drafts": drafts_json,
-        "you": {"seat": m.seat.seat, "role": m.seat.role},
+        "you": {"seat": m.seat.seat, "role": m.seat.role.as_str()},
     })))
 }
 
@@ -433,24 +445,15 @@ pub async fn invite(
     }
     let token = new_token();
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().status != "open" {
+    if tx.negotiation().status != NegotiationStatus::Open {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     // A new link replaces the seat's earlier unused ones (a leaked link is withdrawn this way).
-    tx.exec(
-        "DELETE FROM invitations WHERE negotiation_id = $1 AND seat = $2 AND used_by IS NULL",
-        &[Param::Text(&id), Param::Text(&i.seat)],
-    )
-    .await?;
-    tx.exec(
-        "INSERT INTO invitations (token_hash, negotiation_id, seat, created_at, used_by) VALUES ($1, $2, $3, $4, NULL)",
-        &[Param::Text(&token_hash(&token)), Param::Text(&id), Param::Text(&i.seat), Param::Int(crate::store::now_ms())],
-    )
-    .await?;
+    tx.invite(&i.seat, &token_hash(&token)).await?;
     tx.event(
-        "invited",
+        EventKind::Invited,
         Some(&user.id),
-        "mediators",
+        &Audience::Mediators,
         &json!({"seat": i.seat}),
     )
     .await?;
@@ -486,35 +489,31 @@ pub async fn accept_invitation(
         .await?
         .ok_or_else(|| ApiError::not_found("no such invitation, or it was used"))?;
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().status != "open" {
+    if tx.negotiation().status != NegotiationStatus::Open {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     // Used up inside the transaction: a link withdrawn (replaced) since the lookup above no
     // longer takes the seat.
-    let used = tx
-        .exec(
-            "UPDATE invitations SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND created_at > $3",
-            &[Param::Text(&user.id), Param::Text(&token_hash(&token)), Param::Int(crate::store::now_ms() - crate::store::INVITATION_MS)],
-        )
+    let (valid, taken) = tx
+        .accept_invitation(&token_hash(&token), &seat, &user.id)
         .await?;
-    if used != 1 {
+    if !valid {
         return Err(ApiError::not_found("no such invitation, or it was used"));
     }
-    let taken = tx
-        .exec(
-            "UPDATE seats SET user_id = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL AND NOT EXISTS (SELECT 1 FROM seats WHERE negotiation_id = $2 AND user_id = $1)",
-            &[Param::Text(&user.id), Param::Text(&id), Param::Text(&seat)],
-        )
-        .await?;
-    if taken == 0 {
+    if !taken {
         // Dropping the transaction rolls back the invitation's use too.
         return Err(ApiError::conflict(
             "seat_taken",
             "the seat is held, or you already hold a seat in this negotiation",
         ));
     }
-    tx.event("joined", Some(&user.id), "*", &json!({"seat": seat}))
-        .await?;
+    tx.event(
+        EventKind::Joined,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"seat": seat}),
+    )
+    .await?;
     tx.commit().await?;
     s.notify(&id);
     Ok(Json(json!({"negotiation": id, "seat": seat})))
@@ -539,46 +538,85 @@ pub async fn seat_agent(
     let a = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
-    let spec = a.voter.unwrap_or_else(|| "hill-climber".into());
-    if !accord_strategy::VOTERS
-        .iter()
-        .any(|(n, _)| spec.split(':').next() == Some(n.split(':').next().unwrap_or(n)))
-    {
-        return Err(ApiError::invalid(format!("unknown voter `{spec}`")));
-    }
+    let spec: accord_strategy::VoterSpec = a
+        .voter
+        .as_deref()
+        .unwrap_or("hill-climber")
+        .parse()
+        .map_err(|e: accord_strategy::StrategyError| ApiError::invalid(format!("voter: {e}")))?;
     let seat = m
         .seats
         .iter()
         .find(|x| x.seat == a.seat)
         .ok_or_else(|| ApiError::invalid(format!("no seat `{}`", a.seat)))?;
-    if seat.role != "party" || seat.private_doc.is_none() {
+    if seat.role != Role::Party || seat.private_doc.is_none() {
         return Err(ApiError::invalid(
             "an agent needs a party seat with preferences",
         ));
     }
     let mut tx = s.store.write(&id).await?;
-    let n = tx
-        .exec(
-            "UPDATE seats SET agent = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL",
-            &[Param::Text(&spec), Param::Text(&id), Param::Text(&a.seat)],
-        )
-        .await?;
-    if n == 0 {
+    if tx.negotiation().status != NegotiationStatus::Open {
+        return Err(ApiError::conflict("closed", "the negotiation is over"));
+    }
+    if !tx.seat_agent(&a.seat, &spec).await? {
         return Err(ApiError::conflict(
             "seat_taken",
             format!("seat `{}` is already held", a.seat),
         ));
     }
     tx.event(
-        "agent_seated",
+        EventKind::AgentSeated,
         Some(&user.id),
-        "*",
-        &json!({"seat": a.seat, "voter": spec}),
+        &Audience::Everyone,
+        &json!({"seat": a.seat, "voter": spec.to_string()}),
     )
     .await?;
     tx.commit().await?;
     s.notify(&id);
-    Ok(Json(json!({"seat": a.seat, "voter": spec})))
+    let version = m.row.current_version;
+    if version > 0 {
+        // An open draft: the new agent answers it now.
+        if let Err(e) = crate::agents_respond(&s, &id, version).await {
+            tracing::warn!(negotiation = %id, error = %e.message, "agent could not answer");
+        }
+    }
+    Ok(Json(json!({"seat": a.seat, "voter": spec.to_string()})))
+}
+
+/// The voters an agent seat can run, with what each does.
+pub async fn voters() -> Json<Value> {
+    Json(json!(accord_strategy::VOTERS
+        .iter()
+        .map(|(name, about)| json!({"name": name.replace("[:T]", ""), "about": about}))
+        .collect::<Vec<_>>()))
+}
+
+/// A mediator takes the agent out of a seat (to replace it, or leave the seat to a person).
+pub async fn remove_agent(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, seat)): Path<(String, String)>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    m.seat_named(&seat)?;
+    let mut tx = s.store.write(&id).await?;
+    if !tx.remove_agent(&seat).await? {
+        return Err(ApiError::conflict(
+            "no_agent",
+            format!("no agent holds seat `{seat}`"),
+        ));
+    }
+    tx.event(
+        EventKind::AgentRemoved,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"seat": seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(json!({"seat": seat, "agent": null})))
 }
 
 /// A seat's confidential preferences: its own holder, or a mediator it shares them with.
@@ -589,17 +627,22 @@ pub async fn get_preferences(
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
     let target = m.seat_named(&seat)?;
-    let agent_seat_for_mediator = m.is_mediator() && target.agent.is_some();
-    if !m.may_see_private_of(target) && !agent_seat_for_mediator {
+    if !m.viewer.may_read_preferences_of(target) {
         return Err(ApiError::forbidden("a party's preferences are visible to that party only (and to mediators if it shares them)"));
     }
     let prefs: Option<Value> = target
         .private_doc
         .as_deref()
         .and_then(|d| serde_json::from_str(d).ok());
-    Ok(Json(
-        json!({"seat": seat, "preferences": prefs, "share_with_mediator": target.share_with_mediator}),
-    ))
+    let source = target.private_doc.as_ref().and(target.preferences_source);
+    Ok(Json(json!({
+        "seat": seat,
+        "preferences": prefs,
+        "source": source.map(PreferencesSource::as_str),
+        "consent": target.consent.as_str(),
+        "share_with_mediator": target.consent == Consent::Shared,
+        "consent_levels": Consent::ALL.iter().map(|c| json!({"level": c.as_str(), "promise": c.promise()})).collect::<Vec<_>>(),
+    })))
 }
 
 /// `PUT .../preferences` body.
@@ -607,11 +650,16 @@ pub async fn get_preferences(
 #[serde(deny_unknown_fields)]
 pub struct PutPreferences {
     preferences: Private,
+    /// What the mediators may do with them (default `private`).
     #[serde(default)]
-    share_with_mediator: bool,
+    consent: Option<Consent>,
+    /// Before consent levels: `true` is `shared`, `false` is `private`.
+    #[serde(default)]
+    share_with_mediator: Option<bool>,
 }
 
-/// A party sets its confidential preferences (a mediator may for an agent's seat).
+/// A party sets its confidential preferences (a mediator may for an agent's seat). Weights are
+/// normalised to sum 1 so that every utility it sees runs from 0 to 1.
 pub async fn put_preferences(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -621,39 +669,47 @@ pub async fn put_preferences(
     let p = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
     let target = m.seat_named(&seat)?;
-    let own = target.seat == m.seat.seat;
-    if !(own || (m.is_mediator() && target.agent.is_some())) {
+    if !m.viewer.may_set_preferences_of(target) {
         return Err(ApiError::forbidden(
             "only the party itself sets its preferences",
         ));
     }
-    if target.role != "party" {
+    if target.role != Role::Party {
         return Err(ApiError::invalid(
             "only negotiating parties have preferences",
         ));
     }
-    process::check_private(&m.public, &seat, &p.preferences)
+    let consent = match (p.consent, p.share_with_mediator) {
+        (Some(c), _) => c,
+        (None, Some(true)) => Consent::Shared,
+        (None, _) => Consent::Private,
+    };
+    p.preferences
+        .check_ranges()
+        .map_err(|e| ApiError::invalid(format!("preferences.{e}")))?;
+    let (preferences, rescaled) = p.preferences.normalised();
+    process::check_private(&m.public, &seat, &preferences)
         .map_err(|e| ApiError::invalid(format!("preferences: {e}")))?;
-    let doc =
-        serde_json::to_string(&p.preferences).map_err(|e| ApiError::internal(e.to_string()))?;
+    let doc = serde_json::to_string(&preferences).map_err(ApiError::internal)?;
     let mut tx = s.store.write(&id).await?;
-    tx.exec(
-        "UPDATE seats SET private_doc = $1, share_with_mediator = $2 WHERE negotiation_id = $3 AND seat = $4",
-        &[Param::Text(&doc), Param::Int(p.share_with_mediator as i64), Param::Text(&id), Param::Text(&seat)],
-    )
-    .await?;
+    tx.set_preferences(&seat, &doc, consent, PreferencesSource::Party)
+        .await?;
     tx.event(
-        "preferences_updated",
+        EventKind::PreferencesUpdated,
         Some(&user.id),
-        &format!("mediators,{seat}"),
-        &json!({"seat": seat}),
+        &Audience::MediatorsAnd(seat.clone()),
+        &json!({"seat": seat, "consent": consent.as_str()}),
     )
     .await?;
     tx.commit().await?;
     s.notify(&id);
-    Ok(Json(
-        json!({"seat": seat, "share_with_mediator": p.share_with_mediator}),
-    ))
+    Ok(Json(json!({
+        "seat": seat,
+        "consent": consent.as_str(),
+        "share_with_mediator": consent == Consent::Shared,
+        "preferences": preferences,
+        "weights_rescaled_from": rescaled,
+    })))
 }
 
 /// `?after=N`.
@@ -664,13 +720,7 @@ pub struct After {
     pub after: i64,
 }
 
-/// Whether a viewer may see an event addressed to `audience`.
-pub(crate) fn visible(audience: &str, seat: &str, mediator: bool) -> bool {
-    // Mediators see every entry: events carry no party's preferences (see `process`).
-    mediator || audience.split(',').any(|a| a == "*" || a == seat)
-}
-
-/// The audit log as the viewer may see it (a mediator sees every entry).
+/// The audit log as the viewer may see it (numbered for the viewer, see `viewer_events`).
 pub async fn audit(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -679,26 +729,45 @@ pub async fn audit(
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
     let events = s.store.events(&id, 0).await?;
-    let mine = viewer_events(events, &m.seat.seat, m.is_mediator());
+    let mine = viewer_events(events, &m.viewer);
     Ok(Json(json!(mine
         .into_iter()
         .filter(|e| e.seq > q.after)
+        .map(|e| event_json(&e))
         .collect::<Vec<_>>())))
 }
 
+/// An event as the API sends it (its audience is the server's business).
+pub(crate) fn event_json(e: &crate::store::EventRow) -> Value {
+    json!({"seq": e.seq, "kind": e.kind.as_str(), "actor": e.actor, "payload": e.payload, "created_at": e.created_at})
+}
+
 /// The events a viewer may see, numbered for that viewer (1, 2, 3, ... without gaps), so that
-/// the numbers say nothing of events addressed to others. A mediator's numbers are the log's.
+/// the numbers say nothing of events addressed to others.
 pub(crate) fn viewer_events(
     all: Vec<crate::store::EventRow>,
-    seat: &str,
-    mediator: bool,
+    viewer: &Viewer,
 ) -> Vec<crate::store::EventRow> {
     all.into_iter()
-        .filter(|e| visible(&e.audience, seat, mediator))
+        .filter(|e| viewer.may_see(&e.audience))
         .enumerate()
         .map(|(k, mut e)| {
             e.seq = k as i64 + 1;
             e
         })
         .collect()
+}
+
+/// The names the pages and other clients need (event kinds, statuses, verdicts, consent levels,
+/// voters), from the server's own types so they cannot drift.
+pub async fn vocabulary() -> Json<Value> {
+    use crate::domain::{DraftStatus, Verdict};
+    Json(json!({
+        "event_kinds": EventKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "draft_statuses": DraftStatus::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "negotiation_statuses": NegotiationStatus::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "verdicts": Verdict::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
+        "consent_levels": Consent::ALL.iter().map(|c| json!({"level": c.as_str(), "promise": c.promise()})).collect::<Vec<_>>(),
+        "voters": accord_strategy::VOTERS.iter().map(|(name, about)| json!({"name": name.replace("[:T]", ""), "about": about})).collect::<Vec<_>>(),
+    }))
 }

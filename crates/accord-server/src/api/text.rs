@@ -3,9 +3,11 @@
 
 use super::{body, clauses_of, member, JsonBody, Member, Res};
 use crate::auth::Auth;
+use crate::domain::{Audience, EventKind, NegotiationStatus, Role, Verdict};
 use crate::error::ApiError;
 use crate::process::{self, Clause, Private};
-use crate::store::{now_ms, Param};
+use crate::store::now_ms;
+use crate::viewer::{analysis_use, AnalysisUse};
 use crate::AppState;
 use accord_formats::ScenarioDoc;
 use axum::extract::{Path, State};
@@ -27,6 +29,9 @@ pub struct NewDraft {
     /// Seconds the parties have to respond (default one day).
     #[serde(default)]
     respond_within_seconds: Option<f64>,
+    /// Issues whose wording the mediator confirms although it was written for another option.
+    #[serde(default)]
+    keep_wording: Vec<String>,
 }
 
 /// A mediator circulates the next draft; agents answer at once.
@@ -41,63 +46,68 @@ pub async fn create_draft(
     m.require_mediator()?;
     let (clauses, _) = process::normalise(&m.public, &d.clauses)
         .map_err(|e| ApiError::invalid(format!("clauses: {e}")))?;
+    if d.note.as_ref().is_some_and(|n| n.chars().count() > 4000) {
+        return Err(ApiError::invalid("note: at most 4000 characters"));
+    }
     let within = d.respond_within_seconds.unwrap_or(86_400.0);
     if !(within.is_finite() && within > 0.0 && within <= 365.0 * 86_400.0) {
         return Err(ApiError::invalid(
             "respond_within_seconds: more than 0, at most a year",
         ));
     }
-    let deadline = now_ms() + (within * 1000.0) as i64;
-    // Read before the transaction (see the store's invariant); the version check below makes
-    // sure it is still the last draft.
+    let now = now_ms();
+    let deadline = now + (within * 1000.0) as i64;
+    // Read before the transaction (see the store's invariant); the machine's version check below
+    // makes sure it is still the last draft.
     let last = m.row.current_version;
     let previous: Vec<Clause> = match s.store.drafts(&id, last).await?.last() {
         Some(p) => clauses_of(&p.clauses),
         None => Vec::new(),
     };
-    let mut tx = s.store.write(&id).await?;
-    let n = tx.negotiation().clone();
-    if n.status != "open" {
-        return Err(ApiError::conflict(
-            "closed",
-            format!("the negotiation is {}", n.status),
-        ));
-    }
-    if d.base_version != n.current_version {
-        return Err(ApiError::conflict(
-            "version_conflict",
+    // Wording written for another option must not travel unnoticed (issue 12).
+    let mismatched: Vec<String> = process::wording_mismatches(&m.public, &previous, &clauses)
+        .into_iter()
+        .filter(|w| !d.keep_wording.contains(&w.issue))
+        .map(|w| w.message)
+        .collect();
+    if !mismatched.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "wording_mismatch",
             format!(
-                "draft {} is the current one, not {}: reload and redraft",
-                n.current_version, d.base_version
+                "{}. Use the option's own wording, write new wording, or confirm the wording as it is (keep_wording).",
+                mismatched.join("; ")
             ),
         ));
     }
-    let version = n.current_version + 1;
-    let clauses_json =
-        serde_json::to_string(&clauses).map_err(|e| ApiError::internal(e.to_string()))?;
-    tx.exec(
-        "UPDATE drafts SET status = 'superseded' WHERE negotiation_id = $1 AND status = 'open'",
-        &[Param::Text(&id)],
-    )
-    .await?;
-    tx.exec(
-        "INSERT INTO drafts (negotiation_id, version, clauses, note, deadline_at, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)",
-        &[Param::Text(&id), Param::Int(version), Param::Text(&clauses_json), Param::OptText(d.note.as_deref()), Param::Int(deadline), Param::Text(&user.id), Param::Int(now_ms())],
-    )
-    .await?;
-    tx.exec(
-        "UPDATE negotiations SET current_version = $1 WHERE id = $2",
-        &[Param::Int(version), Param::Text(&id)],
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.circulate(d.base_version, deadline, now)?;
+    let version = text.current_version();
+    let clauses_json = serde_json::to_string(&clauses).map_err(ApiError::internal)?;
+    crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
+    tx.insert_draft(
+        version,
+        &clauses_json,
+        d.note.as_deref(),
+        deadline,
+        &user.id,
     )
     .await?;
     let changes = process::diff(&previous, &clauses);
-    tx.event("draft", Some(&user.id), "*", &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline})).await?;
+    tx.event(
+        EventKind::Draft,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline, "by": m.seat.seat}),
+    )
+    .await?;
     tx.commit().await?;
     s.notify(&id);
-    // The draft stands whatever the agents do; one that fails to answer is retried by the
-    // deadline keeper and logged, never reported to the mediator as a failed draft.
+    // The draft stands whatever the agents do; an agent that cannot answer is marked failed
+    // and the mediators are told (see `agents_respond`).
     if let Err(e) = crate::agents_respond(&s, &id, version).await {
-        eprintln!("agents on draft {version} of {id}: {}", e.message);
+        tracing::warn!(negotiation = %id, version, error = %e.message, "agents could not answer");
     }
     Ok((
         StatusCode::CREATED,
@@ -126,8 +136,12 @@ pub async fn respond(
     b: JsonBody<Respond>,
 ) -> Res<(StatusCode, Json<Value>)> {
     let r = body(b)?;
+    let verdict: Verdict = r
+        .verdict
+        .parse()
+        .map_err(|_| ApiError::invalid("verdict: accept, reject or amend"))?;
     let m = member(&s.store, &id, &user.id).await?;
-    if m.seat.role != "party" {
+    if m.seat.role != Role::Party {
         return Err(ApiError::forbidden(
             "only negotiating parties respond to drafts",
         ));
@@ -139,7 +153,7 @@ pub async fn respond(
         version,
         &seat,
         Some(&user.id),
-        r.verdict.as_str(),
+        verdict,
         r.amendment,
         r.comment,
         &m.public,
@@ -147,11 +161,11 @@ pub async fn respond(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"version": version, "seat": seat, "verdict": r.verdict})),
+        Json(json!({"version": version, "seat": seat, "verdict": verdict.as_str()})),
     ))
 }
 
-/// Records one seat's response and settles the draft when every party has answered.
+/// Records one seat's response; the machine settles the draft when every party has answered.
 #[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
 pub(crate) async fn record_response(
     s: &AppState,
@@ -159,16 +173,13 @@ pub(crate) async fn record_response(
     version: i64,
     seat: &str,
     actor: Option<&str>,
-    verdict: &str,
+    verdict: Verdict,
     amendment: Option<Clause>,
     comment: Option<String>,
     public: &ScenarioDoc,
 ) -> Res<()> {
-    if !matches!(verdict, "accept" | "reject" | "amend") {
-        return Err(ApiError::invalid("verdict: accept, reject or amend"));
-    }
     let amendment = match (verdict, amendment) {
-        ("amend", Some(a)) => {
+        (Verdict::Amend, Some(a)) => {
             let issue = public
                 .issues
                 .iter()
@@ -188,9 +199,14 @@ pub(crate) async fn record_response(
             }
             process::normalise(public, &probe)
                 .map_err(|e| ApiError::invalid(format!("amendment: {e}")))?;
-            Some(serde_json::to_string(&a).map_err(|e| ApiError::internal(e.to_string()))?)
+            if a.wording.as_ref().is_some_and(|w| w.chars().count() > 4000) {
+                return Err(ApiError::invalid(
+                    "amendment.wording: at most 4000 characters",
+                ));
+            }
+            Some(serde_json::to_string(&a).map_err(ApiError::internal)?)
         }
-        ("amend", None) => {
+        (Verdict::Amend, None) => {
             return Err(ApiError::invalid(
                 "an amendment needs `amendment`: {issue, value, wording?}",
             ))
@@ -206,72 +222,39 @@ pub(crate) async fn record_response(
         return Err(ApiError::invalid("comment: at most 4000 characters"));
     }
     let mut tx = s.store.write(id).await?;
-    let n = tx.negotiation().clone();
-    if n.status != "open" {
-        return Err(ApiError::conflict(
-            "closed",
-            format!("the negotiation is {}", n.status),
-        ));
-    }
-    let Some((status, deadline)) = tx.draft_state(version).await? else {
-        return Err(ApiError::not_found(format!("no draft {version}")));
-    };
-    if version != n.current_version || status != "open" {
-        return Err(ApiError::conflict(
-            "draft_closed",
-            format!(
-                "draft {version} is {status}; draft {} is the current one",
-                n.current_version
-            ),
-        ));
-    }
-    if now_ms() > deadline {
-        return Err(ApiError::new(
-            StatusCode::GONE,
-            "deadline_passed",
-            format!("the deadline for draft {version} has passed"),
-        ));
-    }
-    let inserted = tx
-        .exec(
-            "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[Param::Text(id), Param::Int(version), Param::Text(seat), Param::Text(verdict), Param::OptText(amendment.as_deref()), Param::OptText(comment.as_deref()), Param::OptText(actor), Param::Int(now_ms())],
+    let mut text = tx.live_text().await?;
+    let events = text.respond(version, seat, verdict, now_ms())?;
+    match tx
+        .insert_response(
+            version,
+            seat,
+            verdict,
+            amendment.as_deref(),
+            comment.as_deref(),
+            actor,
         )
-        .await;
-    if let Err(crate::store::StoreError::Conflict(_)) = inserted {
-        return Err(ApiError::conflict(
-            "already_responded",
-            format!("`{seat}` has answered draft {version} already"),
-        ));
+        .await
+    {
+        Err(crate::store::StoreError::Conflict(_)) => {
+            return Err(accord_protocol::live::Refusal::AlreadyAnswered {
+                seat: seat.to_string(),
+                version,
+            }
+            .into())
+        }
+        other => other?,
     }
-    inserted?;
     let amendment_value: Option<Value> = amendment
         .as_deref()
         .and_then(|a| serde_json::from_str(a).ok());
-    tx.event("response", actor, &format!("mediators,{seat}"), &json!({"version": version, "seat": seat, "verdict": verdict, "amendment": amendment_value, "comment": comment})).await?;
-    // Settle the draft once every negotiating party has answered.
-    let verdicts = tx.verdicts(version).await?;
-    if verdicts.iter().all(|(_, v)| v.is_some()) {
-        let agreed = verdicts.iter().all(|(_, v)| v.as_deref() == Some("accept"));
-        let status = if agreed { "accepted" } else { "rejected" };
-        tx.exec(
-            "UPDATE drafts SET status = $1 WHERE negotiation_id = $2 AND version = $3",
-            &[Param::Text(status), Param::Text(id), Param::Int(version)],
-        )
-        .await?;
-        if agreed {
-            tx.exec(
-                "UPDATE negotiations SET status = 'agreed', agreement_version = $1 WHERE id = $2",
-                &[Param::Int(version), Param::Text(id)],
-            )
-            .await?;
-            tx.event("agreement", None, "*", &json!({"version": version}))
-                .await?;
-        } else {
-            tx.event("draft_rejected", None, "*", &json!({"version": version}))
-                .await?;
-        }
-    }
+    tx.event(
+        EventKind::Response,
+        actor,
+        &Audience::MediatorsAnd(seat.to_string()),
+        &json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "amendment": amendment_value, "comment": comment}),
+    )
+    .await?;
+    crate::live::record(&mut tx, &events, actor, None).await?;
     tx.commit().await?;
     s.notify(id);
     Ok(())
@@ -312,61 +295,61 @@ pub async fn close(
     let c = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
-    let mut tx = s.store.write(&id).await?;
-    let n = tx.negotiation().clone();
-    if n.status != "open" {
-        return Err(ApiError::conflict(
-            "closed",
-            format!("the negotiation is {} already", n.status),
-        ));
-    }
     if c.reason.as_ref().is_some_and(|r| r.chars().count() > 4000) {
         return Err(ApiError::invalid("reason: at most 4000 characters"));
     }
-    tx.exec(
-        "UPDATE negotiations SET status = 'failed', closed_reason = $2 WHERE id = $1",
-        &[Param::Text(&id), Param::OptText(c.reason.as_deref())],
-    )
-    .await?;
-    tx.exec(
-        "UPDATE drafts SET status = 'withdrawn' WHERE negotiation_id = $1 AND status = 'open'",
-        &[Param::Text(&id)],
-    )
-    .await?;
-    tx.event("failed", Some(&user.id), "*", &json!({"reason": c.reason}))
-        .await?;
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.close().map_err(|r| match r {
+        accord_protocol::live::Refusal::NotOpen(status) => {
+            ApiError::conflict("closed", format!("the negotiation is {status} already"))
+        }
+        other => other.into(),
+    })?;
+    crate::live::record(&mut tx, &events, Some(&user.id), c.reason.as_deref()).await?;
     tx.commit().await?;
     s.notify(&id);
-    Ok(Json(json!({"status": "failed"})))
+    Ok(Json(json!({"status": NegotiationStatus::Failed.as_str()})))
 }
 
-/// The scenario the engine sees (every party's preferences put back); 409 while a party has
-/// not given its preferences yet.
-fn engine_scenario(m: &Member) -> Res<accord_model::Scenario> {
+/// The scenario the mediators' analysis runs on: the parties whose consent lets the engine use
+/// their preferences, each with them put back; the others watch (see `viewer::analysis_use`).
+/// Also says how each party is used. 409 while no party's preferences may be used.
+fn analysis_scenario(m: &Member) -> Res<(accord_model::Scenario, BTreeMap<String, AnalysisUse>)> {
     let mut private = BTreeMap::new();
-    let mut missing = Vec::new();
-    for seat in m.seats.iter().filter(|x| x.role == "party") {
-        match seat
+    let mut uses = BTreeMap::new();
+    for seat in m.seats.iter().filter(|x| x.role == Role::Party) {
+        let using = analysis_use(seat);
+        uses.insert(seat.seat.clone(), using);
+        if using == AnalysisUse::Excluded {
+            continue;
+        }
+        let p = seat
             .private_doc
             .as_deref()
             .map(serde_json::from_str::<Private>)
-        {
-            Some(Ok(p)) => {
-                private.insert(seat.seat.clone(), p);
-            }
-            _ => missing.push(seat.seat.clone()),
-        }
+            .transpose()
+            .map_err(ApiError::internal)?
+            .unwrap_or_default();
+        private.insert(seat.seat.clone(), p);
     }
-    if !missing.is_empty() {
+    if private.is_empty() {
         return Err(ApiError::conflict(
             "waiting_for_preferences",
-            format!("waiting for the preferences of: {}", missing.join(", ")),
+            "no party's preferences may be used yet: each party either has not saved them or keeps them private",
         ));
     }
     let mut doc = process::merge(&m.public, &private);
     doc.draft = None;
-    doc.to_scenario()
-        .map_err(|e| ApiError::internal(e.to_string()))
+    for p in &mut doc.parties {
+        if p.role.is_none_or(|r| r == accord_formats::RoleDoc::Party)
+            && !private.contains_key(&p.name)
+        {
+            p.role = Some(accord_formats::RoleDoc::Observer);
+        }
+    }
+    let scenario = doc.to_scenario().map_err(ApiError::internal)?;
+    Ok((scenario, uses))
 }
 
 /// Every draft so far as outcomes, oldest first.
@@ -392,11 +375,13 @@ async fn engine<T: Send + 'static>(
 ) -> Res<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError::internal(e.to_string()))?
+        .map_err(ApiError::internal)?
         .map_err(ApiError::internal)
 }
 
-/// The mediator's analysis of the current draft (aggregate; no party's scores).
+/// The mediator's analysis of the current draft, from the preferences each party's consent
+/// allows; every party's standing on the draft (within its red lines, above its walk-away point)
+/// whatever its consent.
 pub async fn analysis(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -404,24 +389,38 @@ pub async fn analysis(
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
-    let scenario = engine_scenario(&m)?;
+    let (scenario, uses) = analysis_scenario(&m)?;
     let draft = draft_outcomes(&s, &m, &id).await?.pop();
-    let shared: BTreeMap<String, bool> = m
-        .seats
-        .iter()
-        .map(|x| (x.seat.clone(), x.share_with_mediator))
-        .collect();
+    // Standing for every party with preferences, each computed from its own alone.
+    let mut alone = Vec::new();
+    for seat in m.seats.iter().filter(|x| x.role == Role::Party) {
+        if let Some(Ok(p)) = seat
+            .private_doc
+            .as_deref()
+            .map(serde_json::from_str::<Private>)
+        {
+            alone.push((seat.seat.clone(), p));
+        }
+    }
+    let public = m.public.clone();
     let result = engine(move || {
-        process::mediator_analysis(&scenario, draft.as_ref(), &|p| {
-            shared.get(p).copied().unwrap_or(false)
-        })
+        let mut out = process::mediator_analysis(&scenario, draft.as_ref(), &uses)?;
+        let standing: Vec<Value> = match &draft {
+            None => Vec::new(),
+            Some(d) => alone
+                .iter()
+                .map(|(seat, p)| process::standing(&public, seat, p, d))
+                .collect::<Result<_, _>>()?,
+        };
+        out["draft"]["standing"] = json!(standing);
+        Ok(out)
     })
     .await?;
     Ok(Json(result))
 }
 
 /// The mediator's utility-space picture (SVG) of the first two parties with every draft so
-/// far; only when both share their preferences with mediators (it shows their utilities).
+/// far; only when every party's utilities may be shown to mediators (it draws them).
 pub async fn picture(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -429,7 +428,7 @@ pub async fn picture(
 ) -> Res<([(axum::http::header::HeaderName, &'static str); 4], String)> {
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
-    if m.seats.iter().filter(|x| x.role == "party").count() < 2 {
+    if m.seats.iter().filter(|x| x.role == Role::Party).count() < 2 {
         return Err(ApiError::conflict(
             "not_two_parties",
             "a utility-space picture needs two negotiating parties",
@@ -440,20 +439,20 @@ pub async fn picture(
     let keeping: Vec<&str> = m
         .seats
         .iter()
-        .filter(|x| x.role == "party" && !x.share_with_mediator)
+        .filter(|x| x.role == Role::Party && analysis_use(x) != AnalysisUse::Shown)
         .map(|x| x.seat.as_str())
         .collect();
     if !keeping.is_empty() {
         return Err(ApiError::conflict(
             "not_shared",
             format!(
-                "the utility-space picture shows the parties' utilities: {} keep{} them confidential",
+                "the utility-space picture shows the parties' utilities: {} {} not shared them with the mediators",
                 keeping.join(" and "),
-                if keeping.len() == 1 { "s" } else { "" }
+                if keeping.len() == 1 { "has" } else { "have" }
             ),
         ));
     }
-    let scenario = engine_scenario(&m)?;
+    let (scenario, _) = analysis_scenario(&m)?;
     let drafts = draft_outcomes(&s, &m, &id).await?;
     let svg = engine(move || process::picture_svg(&scenario, &drafts)).await?;
     Ok((
@@ -470,8 +469,8 @@ pub async fn picture(
     ))
 }
 
-/// What the current draft means to one party: for that party itself (or mediators when it
-/// shares), from its own preferences only.
+/// What the current draft means to one party: for that party itself (or mediators when its
+/// consent shows them), from its own preferences only.
 pub async fn assessment(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -479,12 +478,12 @@ pub async fn assessment(
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
     let target = m.seat_named(&seat)?;
-    if !m.may_see_private_of(target) {
+    if !m.viewer.may_read_preferences_of(target) {
         return Err(ApiError::forbidden(
             "a party's assessment is for that party alone",
         ));
     }
-    if target.role != "party" {
+    if target.role != Role::Party {
         return Err(ApiError::invalid(
             "only negotiating parties have preferences",
         ));

@@ -11,6 +11,10 @@ mod write;
 
 pub use write::{Param, Tx};
 
+use crate::domain::{
+    parse_role, Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource,
+    Role, Verdict,
+};
 use serde::Serialize;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
@@ -31,6 +35,12 @@ pub enum StoreError {
     /// A unique key exists already.
     #[error("{0}")]
     Conflict(String),
+    /// A stored name is not one the server knows (a row written by a newer version?).
+    #[error("stored value: {0}")]
+    Stored(#[from] crate::domain::UnknownName),
+    /// A stored agent spec no longer parses.
+    #[error("stored agent: {0}")]
+    Agent(#[from] accord_strategy::StrategyError),
 }
 
 /// Which backend a store runs on.
@@ -90,8 +100,8 @@ pub struct NegotiationRow {
     pub title: String,
     /// The public scenario document (JSON).
     pub public_doc: String,
-    /// `open`, `agreed` or `failed`.
-    pub status: String,
+    /// Where it stands.
+    pub status: NegotiationStatus,
     /// The agreed draft's version.
     pub agreement_version: Option<i64>,
     /// The last draft circulated (0 before any).
@@ -105,16 +115,20 @@ pub struct NegotiationRow {
 pub struct SeatRow {
     /// Seat (party) name.
     pub seat: String,
-    /// `party`, `mediator` or `observer`.
-    pub role: String,
+    /// What the seat does.
+    pub role: Role,
     /// The person holding it.
     pub user_id: Option<String>,
     /// The agent holding it.
-    pub agent: Option<String>,
-    /// Confidential preferences (JSON), if given.
+    pub agent: Option<accord_strategy::VoterSpec>,
+    /// Confidential preferences (JSON), if any.
     pub private_doc: Option<String>,
-    /// Whether the party lets mediators see them.
-    pub share_with_mediator: bool,
+    /// What the party lets mediators do with them (see `viewer`).
+    pub consent: Consent,
+    /// Who wrote them: the scenario file (the mediator's assumptions) or the party.
+    pub preferences_source: Option<PreferencesSource>,
+    /// Why the agent in this seat could not answer (it stops trying until replaced).
+    pub agent_failed: Option<String>,
 }
 
 /// A draft.
@@ -128,9 +142,8 @@ pub struct DraftRow {
     pub note: Option<String>,
     /// Response deadline (ms).
     pub deadline_at: i64,
-    /// `open`, `accepted`, `rejected`, `expired`, `superseded` (by a later draft) or `withdrawn`
-    /// (the negotiation was closed while it was open).
-    pub status: String,
+    /// Where it stands.
+    pub status: DraftStatus,
     /// When circulated (ms).
     pub created_at: i64,
 }
@@ -142,8 +155,8 @@ pub struct ResponseRow {
     pub version: i64,
     /// The responding seat.
     pub seat: String,
-    /// `accept`, `reject` or `amend`.
-    pub verdict: String,
+    /// The answer.
+    pub verdict: Verdict,
     /// The amendment (JSON).
     pub amendment: Option<String>,
     /// Comment.
@@ -153,16 +166,16 @@ pub struct ResponseRow {
 }
 
 /// An event of the audit log.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct EventRow {
     /// Number within the negotiation, from 1.
     pub seq: i64,
     /// What happened.
-    pub kind: String,
+    pub kind: EventKind,
     /// Who did it (a user id), or none for the server.
     pub actor: Option<String>,
-    /// Who may see it: `*`, `mediators`, or a seat.
-    pub audience: String,
+    /// Who may see it.
+    pub audience: Audience,
     /// Details (JSON).
     pub payload: serde_json::Value,
     /// When (ms).
@@ -210,7 +223,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
         id: text(r, 0)?,
         title: text(r, 1)?,
         public_doc: text(r, 2)?,
-        status: text(r, 3)?,
+        status: text(r, 3)?.parse()?,
         agreement_version: opt_int(r, 4)?,
         current_version: int(r, 5)?,
         closed_reason: opt_text(r, 6)?,
@@ -218,16 +231,18 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
 }
 
 /// The columns of a seat, in the order `seat_from` reads them (from `at`).
-const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.share_with_mediator";
+const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.consent, s.preferences_source, s.agent_failed";
 
 fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
     Ok(SeatRow {
         seat: text(r, at)?,
-        role: text(r, at + 1)?,
+        role: parse_role(&text(r, at + 1)?)?,
         user_id: opt_text(r, at + 2)?,
-        agent: opt_text(r, at + 3)?,
+        agent: opt_text(r, at + 3)?.map(|a| a.parse()).transpose()?,
         private_doc: opt_text(r, at + 4)?,
-        share_with_mediator: int(r, at + 5)? != 0,
+        consent: text(r, at + 5)?.parse()?,
+        preferences_source: opt_text(r, at + 6)?.map(|x| x.parse()).transpose()?,
+        agent_failed: opt_text(r, at + 7)?,
     })
 }
 
@@ -299,7 +314,7 @@ impl Store {
                         }
                     }
                 }
-                Err(e) => eprintln!("event listener: {e}"),
+                Err(e) => tracing::warn!(error = %e, "event listener"),
             }
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
@@ -400,7 +415,7 @@ impl Store {
                     clauses: text(r, 1)?,
                     note: opt_text(r, 2)?,
                     deadline_at: int(r, 3)?,
-                    status: text(r, 4)?,
+                    status: text(r, 4)?.parse()?,
                     created_at: int(r, 5)?,
                 })
             })
@@ -421,7 +436,7 @@ impl Store {
                 Ok(ResponseRow {
                     version: int(r, 0)?,
                     seat: text(r, 1)?,
-                    verdict: text(r, 2)?,
+                    verdict: text(r, 2)?.parse()?,
                     amendment: opt_text(r, 3)?,
                     comment: opt_text(r, 4)?,
                     created_at: int(r, 5)?,
@@ -437,15 +452,15 @@ impl Store {
         after: i64,
     ) -> Result<Vec<EventRow>, StoreError> {
         let rows = self
-            .select("SELECT seq, kind, actor, audience, payload, created_at FROM events WHERE negotiation_id = $1 AND seq > $2 ORDER BY seq", &[Param::Text(negotiation_id), Param::Int(after)])
+            .select("SELECT seq, kind, actor, audience, payload, created_at, audience_seat FROM events WHERE negotiation_id = $1 AND seq > $2 ORDER BY seq", &[Param::Text(negotiation_id), Param::Int(after)])
             .await?;
         rows.iter()
             .map(|r| {
                 Ok(EventRow {
                     seq: int(r, 0)?,
-                    kind: text(r, 1)?,
+                    kind: text(r, 1)?.parse()?,
                     actor: opt_text(r, 2)?,
-                    audience: text(r, 3)?,
+                    audience: Audience::from_columns(&text(r, 3)?, opt_text(r, 6)?)?,
                     payload: serde_json::from_str(&text(r, 4)?).unwrap_or(serde_json::Value::Null),
                     created_at: int(r, 5)?,
                 })
@@ -456,7 +471,7 @@ impl Store {
     /// Open drafts whose deadline has passed: (negotiation, version).
     pub async fn due_drafts(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = self
-            .select("SELECT negotiation_id, version FROM drafts WHERE status = 'open' AND deadline_at <= $1", &[Param::Int(now)])
+            .select("SELECT negotiation_id, version FROM drafts WHERE status = $2 AND deadline_at <= $1", &[Param::Int(now), Param::Text(DraftStatus::Open.as_str())])
             .await?;
         rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()
     }
@@ -466,9 +481,9 @@ impl Store {
         let rows = self
             .select(
                 "SELECT DISTINCT d.negotiation_id, d.version FROM drafts d JOIN seats s ON s.negotiation_id = d.negotiation_id \
-                 WHERE d.status = 'open' AND s.agent IS NOT NULL AND NOT EXISTS \
+                 WHERE d.status = $1 AND s.agent IS NOT NULL AND s.agent_failed IS NULL AND NOT EXISTS \
                  (SELECT 1 FROM responses r WHERE r.negotiation_id = d.negotiation_id AND r.version = d.version AND r.seat = s.seat)",
-                &[],
+                &[Param::Text(DraftStatus::Open.as_str())],
             )
             .await?;
         rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()

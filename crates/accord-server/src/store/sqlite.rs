@@ -73,14 +73,14 @@ impl Checkpoints {
                     std::thread::sleep(std::time::Duration::from_secs(1));
                     if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
                     {
-                        eprintln!("accord: SQLite checkpoint failed: {e}");
+                        tracing::error!(error = %e, "SQLite checkpoint failed");
                     }
                 }
             });
         match spawned {
             Ok(_) => true,
             Err(e) => {
-                eprintln!("accord: no checkpoint thread ({e}); commits checkpoint instead");
+                tracing::warn!(error = %e, "no checkpoint thread; commits checkpoint instead");
                 false
             }
         }

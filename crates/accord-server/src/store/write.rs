@@ -13,7 +13,11 @@
 
 use super::sqlite::{self, Writer};
 use super::{negotiation_from, Db, NegotiationRow, Store, StoreError};
+use crate::domain::{
+    Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource, Role, Verdict,
+};
 use crate::store::now_ms;
+use accord_protocol::live::{CurrentDraft, LiveText};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use sqlx::{Row, Transaction};
 use tokio::sync::OwnedMutexGuard;
@@ -27,6 +31,8 @@ pub enum Param<'a> {
     OptText(Option<&'a str>),
     /// An integer.
     Int(i64),
+    /// An integer or NULL.
+    OptInt(Option<i64>),
 }
 
 impl rusqlite::ToSql for Param<'_> {
@@ -36,7 +42,8 @@ impl rusqlite::ToSql for Param<'_> {
                 ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
             }
             Param::OptText(None) => ToSqlOutput::Borrowed(ValueRef::Null),
-            Param::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(i)),
+            Param::Int(i) | Param::OptInt(Some(i)) => ToSqlOutput::Borrowed(ValueRef::Integer(i)),
+            Param::OptInt(None) => ToSqlOutput::Borrowed(ValueRef::Null),
         })
     }
 }
@@ -179,8 +186,9 @@ impl Store {
         .map(drop)
     }
 
-    /// Creates a negotiation with its seats (name, role, confidential document) and the
-    /// creator in `creator_seat`.
+    /// Creates a negotiation with its seats (name, role, the scenario's preferences for it) and
+    /// the creator in `creator_seat`. Preferences from the scenario are the mediator's
+    /// assumptions until the party saves its own.
     pub async fn create_negotiation(
         &self,
         id: &str,
@@ -188,15 +196,18 @@ impl Store {
         public_doc: &str,
         creator: &str,
         creator_seat: &str,
-        seats: &[(String, String, Option<String>)],
+        seats: &[(String, Role, Option<String>)],
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        tx.exec("INSERT INTO negotiations (id, title, public_doc, status, agreement_version, current_version, created_by, created_at) VALUES ($1, $2, $3, 'open', NULL, 0, $4, $5)",
-            &[Param::Text(id), Param::Text(title), Param::Text(public_doc), Param::Text(creator), Param::Int(now_ms())]).await?;
+        tx.exec("INSERT INTO negotiations (id, title, public_doc, status, agreement_version, current_version, created_by, created_at) VALUES ($1, $2, $3, $6, NULL, 0, $4, $5)",
+            &[Param::Text(id), Param::Text(title), Param::Text(public_doc), Param::Text(creator), Param::Int(now_ms()), Param::Text(NegotiationStatus::Open.as_str())]).await?;
         for (name, role, private) in seats {
             let user = (name == creator_seat).then_some(creator);
-            tx.exec("INSERT INTO seats (negotiation_id, seat, role, user_id, agent, private_doc, share_with_mediator) VALUES ($1, $2, $3, $4, NULL, $5, 0)",
-                &[Param::Text(id), Param::Text(name), Param::Text(role), Param::OptText(user), Param::OptText(private.as_deref())]).await?;
+            let source = private
+                .as_ref()
+                .map(|_| PreferencesSource::Scenario.as_str());
+            tx.exec("INSERT INTO seats (negotiation_id, seat, role, user_id, agent, private_doc, share_with_mediator, consent, preferences_source) VALUES ($1, $2, $3, $4, NULL, $5, 0, $6, $7)",
+                &[Param::Text(id), Param::Text(name), Param::Text(role.as_str()), Param::OptText(user), Param::OptText(private.as_deref()), Param::Text(Consent::Private.as_str()), Param::OptText(source)]).await?;
         }
         tx.commit().await
     }
@@ -211,7 +222,7 @@ impl Tx {
 
     /// Runs a statement with text and integer parameters (`$1`, `$2`, ... in order); returns
     /// the rows it changed. A unique key already taken is `Conflict`.
-    pub async fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+    async fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         match &mut self.conn {
             Conn::Sqlite(w) => sqlite::exec(&w.conn, sql, params),
             Conn::Postgres(tx) => pg_exec(&mut **tx, sql, params).await,
@@ -232,57 +243,256 @@ impl Tx {
         }
     }
 
-    /// Every negotiating party with its verdict on one draft (`None`: not answered yet), by seat.
-    pub async fn verdicts(
-        &mut self,
-        version: i64,
-    ) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        let id = self.negotiation().id.clone();
+    /// The negotiation's live state as its rules need it: status, parties, the current draft
+    /// with its answers (see `accord_protocol::live`).
+    pub async fn live_text(&mut self) -> Result<LiveText, StoreError> {
+        let n = self.negotiation().clone();
         let rows = self.query(
-            "SELECT s.seat, r.verdict FROM seats s LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 WHERE s.negotiation_id = $1 AND s.role = 'party'",
-            &[Param::Text(&id), Param::Int(version)],
+            "SELECT s.seat, r.verdict FROM seats s LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 WHERE s.negotiation_id = $1 AND s.role = $3",
+            &[Param::Text(&n.id), Param::Int(n.current_version), Param::Text(Role::Party.as_str())],
         ).await?;
-        let mut out = rows
-            .iter()
-            .map(|r| Some((r.first()?.text()?, r.get(1)?.text())))
-            .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| decode_error("verdicts"))?;
-        out.sort();
-        Ok(out)
+        let mut parties = Vec::new();
+        let mut answers = std::collections::BTreeMap::new();
+        for r in &rows {
+            let seat = r
+                .first()
+                .and_then(Cell::text)
+                .ok_or_else(|| decode_error("seat"))?;
+            if let Some(v) = r.get(1).and_then(Cell::text) {
+                answers.insert(seat.clone(), v.parse::<Verdict>()?);
+            }
+            parties.push(seat);
+        }
+        parties.sort();
+        let current = if n.current_version == 0 {
+            None
+        } else {
+            let rows = self
+                .query(
+                    "SELECT status, deadline_at FROM drafts WHERE negotiation_id = $1 AND version = $2",
+                    &[Param::Text(&n.id), Param::Int(n.current_version)],
+                )
+                .await?;
+            let r = rows.first().ok_or_else(|| decode_error("current draft"))?;
+            let status = r
+                .first()
+                .and_then(Cell::text)
+                .ok_or_else(|| decode_error("draft"))?;
+            let deadline = r
+                .get(1)
+                .and_then(Cell::int)
+                .ok_or_else(|| decode_error("draft"))?;
+            Some(CurrentDraft {
+                version: n.current_version,
+                status: status.parse()?,
+                deadline,
+                answers,
+            })
+        };
+        Ok(LiveText {
+            status: n.status,
+            parties,
+            current,
+        })
     }
 
-    /// One draft's status and deadline.
-    pub async fn draft_state(&mut self, version: i64) -> Result<Option<(String, i64)>, StoreError> {
+    /// Stores a draft as circulated (`version` becomes the current one).
+    pub async fn insert_draft(
+        &mut self,
+        version: i64,
+        clauses: &str,
+        note: Option<&str>,
+        deadline: i64,
+        created_by: &str,
+    ) -> Result<(), StoreError> {
         let id = self.negotiation().id.clone();
-        let rows = self
-            .query(
-                "SELECT status, deadline_at FROM drafts WHERE negotiation_id = $1 AND version = $2",
-                &[Param::Text(&id), Param::Int(version)],
+        self.exec(
+            "INSERT INTO drafts (negotiation_id, version, clauses, note, deadline_at, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[Param::Text(&id), Param::Int(version), Param::Text(clauses), Param::OptText(note), Param::Int(deadline), Param::Text(DraftStatus::Open.as_str()), Param::Text(created_by), Param::Int(now_ms())],
+        )
+        .await?;
+        self.exec(
+            "UPDATE negotiations SET current_version = $1 WHERE id = $2",
+            &[Param::Int(version), Param::Text(&id)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Stores a party's answer; `Conflict` when it answered already.
+    pub async fn insert_response(
+        &mut self,
+        version: i64,
+        seat: &str,
+        verdict: Verdict,
+        amendment: Option<&str>,
+        comment: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        self.exec(
+            "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[Param::Text(&id), Param::Int(version), Param::Text(seat), Param::Text(verdict.as_str()), Param::OptText(amendment), Param::OptText(comment), Param::OptText(actor), Param::Int(now_ms())],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Sets a draft's status; only an open one changes (returns whether it did).
+    pub async fn settle_draft(
+        &mut self,
+        version: i64,
+        status: DraftStatus,
+    ) -> Result<bool, StoreError> {
+        let id = self.negotiation().id.clone();
+        let changed = self
+            .exec(
+                "UPDATE drafts SET status = $1 WHERE negotiation_id = $2 AND version = $3 AND status = $4",
+                &[Param::Text(status.as_str()), Param::Text(&id), Param::Int(version), Param::Text(DraftStatus::Open.as_str())],
             )
             .await?;
-        rows.first()
-            .map(|r| {
-                let status = r.first().and_then(Cell::text);
-                let deadline = r.get(1).and_then(Cell::int);
-                status.zip(deadline).ok_or_else(|| decode_error("draft"))
-            })
-            .transpose()
+        Ok(changed == 1)
+    }
+
+    /// Ends the negotiation: agreed on a draft, or failed with the mediator's reason.
+    pub async fn end_negotiation(
+        &mut self,
+        status: NegotiationStatus,
+        agreement_version: Option<i64>,
+        closed_reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        let version = Param::OptInt(agreement_version);
+        self.exec(
+            "UPDATE negotiations SET status = $1, agreement_version = $2, closed_reason = $3 WHERE id = $4",
+            &[Param::Text(status.as_str()), version, Param::OptText(closed_reason), Param::Text(&id)],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// A new invitation to `seat`, withdrawing its earlier unused ones.
+    pub async fn invite(&mut self, seat: &str, token_hash: &str) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        self.exec(
+            "DELETE FROM invitations WHERE negotiation_id = $1 AND seat = $2 AND used_by IS NULL",
+            &[Param::Text(&id), Param::Text(seat)],
+        )
+        .await?;
+        self.exec(
+            "INSERT INTO invitations (token_hash, negotiation_id, seat, created_at, used_by) VALUES ($1, $2, $3, $4, NULL)",
+            &[Param::Text(token_hash), Param::Text(&id), Param::Text(seat), Param::Int(now_ms())],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Uses up an invitation (unused, unexpired) and gives its seat to `user` if the seat is
+    /// free and the user holds no other seat here. Returns whether the invitation was still
+    /// valid, and whether the seat was taken.
+    pub async fn accept_invitation(
+        &mut self,
+        token_hash: &str,
+        seat: &str,
+        user: &str,
+    ) -> Result<(bool, bool), StoreError> {
+        let id = self.negotiation().id.clone();
+        let used = self
+            .exec(
+                "UPDATE invitations SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND created_at > $3",
+                &[Param::Text(user), Param::Text(token_hash), Param::Int(now_ms() - super::INVITATION_MS)],
+            )
+            .await?;
+        if used != 1 {
+            return Ok((false, false));
+        }
+        let taken = self
+            .exec(
+                "UPDATE seats SET user_id = $1 WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL AND NOT EXISTS (SELECT 1 FROM seats WHERE negotiation_id = $2 AND user_id = $1)",
+                &[Param::Text(user), Param::Text(&id), Param::Text(seat)],
+            )
+            .await?;
+        Ok((true, taken == 1))
+    }
+
+    /// Puts an agent in a free seat (returns whether the seat was free).
+    pub async fn seat_agent(
+        &mut self,
+        seat: &str,
+        spec: &accord_strategy::VoterSpec,
+    ) -> Result<bool, StoreError> {
+        let id = self.negotiation().id.clone();
+        let spec = spec.to_string();
+        let n = self
+            .exec(
+                "UPDATE seats SET agent = $1, agent_failed = NULL WHERE negotiation_id = $2 AND seat = $3 AND user_id IS NULL AND agent IS NULL",
+                &[Param::Text(&spec), Param::Text(&id), Param::Text(seat)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Takes the agent out of a seat (returns whether one was there).
+    pub async fn remove_agent(&mut self, seat: &str) -> Result<bool, StoreError> {
+        let id = self.negotiation().id.clone();
+        let n = self
+            .exec(
+                "UPDATE seats SET agent = NULL, agent_failed = NULL WHERE negotiation_id = $1 AND seat = $2 AND agent IS NOT NULL",
+                &[Param::Text(&id), Param::Text(seat)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Marks the agent in a seat as unable to answer, once (returns whether this marked it).
+    pub async fn mark_agent_failed(
+        &mut self,
+        seat: &str,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        let id = self.negotiation().id.clone();
+        let n = self
+            .exec(
+                "UPDATE seats SET agent_failed = $1 WHERE negotiation_id = $2 AND seat = $3 AND agent IS NOT NULL AND agent_failed IS NULL",
+                &[Param::Text(reason), Param::Text(&id), Param::Text(seat)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Saves a seat's preferences with the consent its party gives.
+    pub async fn set_preferences(
+        &mut self,
+        seat: &str,
+        doc: &str,
+        consent: Consent,
+        source: PreferencesSource,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        let shared = i64::from(consent == Consent::Shared);
+        self.exec(
+            "UPDATE seats SET private_doc = $1, consent = $2, preferences_source = $3, share_with_mediator = $4 WHERE negotiation_id = $5 AND seat = $6",
+            &[Param::Text(doc), Param::Text(consent.as_str()), Param::Text(source.as_str()), Param::Int(shared), Param::Text(&id), Param::Text(seat)],
+        )
+        .await
+        .map(drop)
     }
 
     /// Appends an event to the log; returns its number.
     pub async fn event(
         &mut self,
-        kind: &str,
+        kind: EventKind,
         actor: Option<&str>,
-        audience: &str,
+        audience: &Audience,
         payload: &serde_json::Value,
     ) -> Result<i64, StoreError> {
         let id = self.negotiation().id.clone();
         let payload = payload.to_string();
+        let (audience, audience_seat) = audience.to_columns();
         // Numbered and appended in one statement (the lock taken by `write` keeps it gap-free).
         let rows = self.query(
-            "INSERT INTO events (negotiation_id, seq, kind, actor, audience, payload, created_at) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $5, $6 FROM events WHERE negotiation_id = $1 RETURNING seq",
-            &[Param::Text(&id), Param::Text(kind), Param::OptText(actor), Param::Text(audience), Param::Text(&payload), Param::Int(now_ms())],
+            "INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $7, $5, $6 FROM events WHERE negotiation_id = $1 RETURNING seq",
+            &[Param::Text(&id), Param::Text(kind.as_str()), Param::OptText(actor), Param::Text(audience), Param::Text(&payload), Param::Int(now_ms()), Param::OptText(audience_seat)],
         ).await?;
         let seq = rows
             .first()
@@ -334,6 +544,7 @@ fn bind_all<'q>(
             Param::Text(s) => q.bind(s),
             Param::OptText(s) => q.bind(s),
             Param::Int(i) => q.bind(i),
+            Param::OptInt(i) => q.bind(i),
         };
     }
     q

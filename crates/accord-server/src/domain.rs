@@ -1,0 +1,222 @@
+//! The server's vocabulary as types: roles, consent levels, where preferences came from, event
+//! kinds and audiences. The store keeps them as text columns and converts at its boundary; no
+//! handler compares one of these as a string. Statuses and verdicts are the engine's
+//! ([`accord_protocol::live`]).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+pub use accord_model::Role;
+pub use accord_protocol::live::{DraftStatus, NegotiationStatus, UnknownName, Verdict};
+
+/// Text names of an enum, both ways, for storage and the API; one list per enum.
+macro_rules! named {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+
+            /// The name stored and sent over the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = UnknownName;
+
+            fn from_str(text: &str) -> Result<Self, UnknownName> {
+                match text {
+                    $($name => Ok($ty::$variant),)+
+                    _ => Err(UnknownName {
+                        kind: stringify!($ty),
+                        given: text.to_string(),
+                        expected: [$($name),+].join(", "),
+                    }),
+                }
+            }
+        }
+    };
+}
+
+/// A role from its stored name.
+pub fn parse_role(text: &str) -> Result<Role, UnknownName> {
+    [Role::Party, Role::Mediator, Role::Observer]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+        .ok_or_else(|| UnknownName {
+            kind: "Role",
+            given: text.to_string(),
+            expected: "party, mediator, observer".into(),
+        })
+}
+
+/// What a party lets the mediators do with the preferences it saved. Chosen by the party, stated
+/// in its room word for word as [`Consent::promise`], enforced by [`crate::viewer::Viewer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consent {
+    /// Mediators learn only the party's standing on each circulated draft.
+    Private,
+    /// The engine may use the preferences in the mediators' analysis; mediators never see them.
+    Aggregate,
+    /// Mediators may read the preferences and see the party's utilities.
+    Shared,
+}
+
+named!(Consent { Private => "private", Aggregate => "aggregate", Shared => "shared" });
+
+impl Consent {
+    /// What the party is promised, exactly (the room shows this text).
+    pub fn promise(self) -> &'static str {
+        match self {
+            Consent::Private => "Private: the mediators learn only whether each circulated draft is within your red lines and above your walk-away point. Your preferences are not used in their analysis.",
+            Consent::Aggregate => "Aggregate: the mediators' analysis (zone of agreement, improvements, the Nash suggestion) takes your preferences into account, but the mediators never see your weights, scores, walk-away point, red lines or utilities. What the analysis shows can still hint at them.",
+            Consent::Shared => "Shared: the mediators can read your preferences and red lines and see your utilities in their analysis and picture. Other parties never see them.",
+        }
+    }
+}
+
+/// Who wrote the preferences a seat holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PreferencesSource {
+    /// The scenario file: the mediator's assumptions about the party, visible to mediators.
+    Scenario,
+    /// The party itself (or a mediator for an agent's seat).
+    Party,
+}
+
+named!(PreferencesSource { Scenario => "scenario", Party => "party" });
+
+/// What an event records. The pages listen by these names (served at `/api/vocabulary`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The negotiation was opened.
+    Created,
+    /// A mediator invited someone to a seat.
+    Invited,
+    /// Someone took a seat.
+    Joined,
+    /// An agent took a party seat.
+    AgentSeated,
+    /// A mediator took an agent out of its seat.
+    AgentRemoved,
+    /// An agent could not answer a draft (the reason is for mediators).
+    AgentFailed,
+    /// A party saved its preferences.
+    PreferencesUpdated,
+    /// A draft was circulated.
+    Draft,
+    /// A party answered a draft.
+    Response,
+    /// Every party accepted a draft.
+    Agreement,
+    /// Every party answered a draft and not all accepted.
+    DraftRejected,
+    /// Parties missed a draft's deadline.
+    DeadlineMissed,
+    /// A draft's deadline passed.
+    DraftExpired,
+    /// The mediator closed the negotiation without agreement.
+    Failed,
+}
+
+named!(EventKind {
+    Created => "created",
+    Invited => "invited",
+    Joined => "joined",
+    AgentSeated => "agent_seated",
+    AgentRemoved => "agent_removed",
+    AgentFailed => "agent_failed",
+    PreferencesUpdated => "preferences_updated",
+    Draft => "draft",
+    Response => "response",
+    Agreement => "agreement",
+    DraftRejected => "draft_rejected",
+    DeadlineMissed => "deadline_missed",
+    DraftExpired => "draft_expired",
+    Failed => "failed",
+});
+
+/// Who may see an event: stored as a kind and an optional seat (two columns), decided by
+/// [`crate::viewer::Viewer::may_see`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Every seat.
+    Everyone,
+    /// The mediators.
+    Mediators,
+    /// One seat (and no one else, mediators included).
+    Seat(String),
+    /// The mediators and one seat.
+    MediatorsAnd(String),
+}
+
+impl Audience {
+    /// The stored kind and seat.
+    pub fn to_columns(&self) -> (&'static str, Option<&str>) {
+        match self {
+            Audience::Everyone => ("everyone", None),
+            Audience::Mediators => ("mediators", None),
+            Audience::Seat(s) => ("seat", Some(s)),
+            Audience::MediatorsAnd(s) => ("mediators_and_seat", Some(s)),
+        }
+    }
+
+    /// From the stored kind and seat.
+    pub fn from_columns(kind: &str, seat: Option<String>) -> Result<Audience, UnknownName> {
+        match (kind, seat) {
+            ("everyone", _) => Ok(Audience::Everyone),
+            ("mediators", _) => Ok(Audience::Mediators),
+            ("seat", Some(s)) => Ok(Audience::Seat(s)),
+            ("mediators_and_seat", Some(s)) => Ok(Audience::MediatorsAnd(s)),
+            (other, _) => Err(UnknownName {
+                kind: "Audience",
+                given: other.to_string(),
+                expected:
+                    "everyone, mediators, seat (with a seat), mediators_and_seat (with a seat)"
+                        .into(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_round_trip() {
+        for k in EventKind::ALL {
+            assert_eq!(k.as_str().parse::<EventKind>(), Ok(*k));
+            // serde's names are the stored ones.
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        for c in Consent::ALL {
+            assert_eq!(c.as_str().parse::<Consent>(), Ok(*c));
+        }
+        for a in [
+            Audience::Everyone,
+            Audience::Mediators,
+            Audience::Seat("a".into()),
+            Audience::MediatorsAnd("b".into()),
+        ] {
+            let (kind, seat) = a.to_columns();
+            assert_eq!(
+                Audience::from_columns(kind, seat.map(String::from)),
+                Ok(a.clone())
+            );
+        }
+        assert!(Audience::from_columns("seat", None).is_err());
+        assert_eq!(parse_role("mediator"), Ok(Role::Mediator));
+    }
+}

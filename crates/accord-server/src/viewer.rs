@@ -1,0 +1,162 @@
+//! Who may see what: the one policy every handler and the live stream ask. A [`Viewer`] is the
+//! seat a signed-in user holds in one negotiation; each question about another seat's data
+//! (preferences, answers, events, the analysis) is answered here and nowhere else.
+//!
+//! **Invariant:** a party's preferences, red lines, walk-away point and utilities reach a mediator
+//! only under [`Consent::Shared`] (or while they are the mediator's own assumptions from the
+//! scenario file, or set by a mediator for an agent's seat); under [`Consent::Aggregate`] they
+//! feed the mediators' analysis without being shown; under [`Consent::Private`] mediators learn
+//! only the party's standing on each draft. Another party never sees any of it.
+
+use crate::domain::{Audience, Consent, PreferencesSource, Role};
+use crate::store::SeatRow;
+
+/// A signed-in user as one negotiation sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// The seat held.
+    pub seat: String,
+    /// Its role.
+    pub role: Role,
+}
+
+/// How the mediators' analysis may use one party's preferences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisUse {
+    /// Not at all (the party keeps them private, or has none yet).
+    Excluded,
+    /// In the computation; nothing that names its numbers or red lines is shown.
+    Aggregate,
+    /// In the computation, red lines' texts included.
+    Shown,
+}
+
+impl Viewer {
+    /// Whether the viewer holds a mediator seat.
+    pub fn is_mediator(&self) -> bool {
+        self.role == Role::Mediator
+    }
+
+    /// Whether an event addressed to `audience` is the viewer's to see.
+    pub fn may_see(&self, audience: &Audience) -> bool {
+        match audience {
+            Audience::Everyone => true,
+            Audience::Mediators => self.is_mediator(),
+            Audience::Seat(seat) => *seat == self.seat,
+            Audience::MediatorsAnd(seat) => self.is_mediator() || *seat == self.seat,
+        }
+    }
+
+    /// Whether the viewer may see `seat`'s answers to drafts (and whether it missed deadlines).
+    pub fn may_see_answers_of(&self, seat: &str) -> bool {
+        self.is_mediator() || seat == self.seat
+    }
+
+    /// Whether the viewer may read `target`'s preferences and what a draft means to it.
+    pub fn may_read_preferences_of(&self, target: &SeatRow) -> bool {
+        if target.seat == self.seat {
+            return true;
+        }
+        self.is_mediator() && analysis_use(target) == AnalysisUse::Shown
+    }
+
+    /// Whether the viewer may save preferences for `target`: its own seat, or, for a mediator,
+    /// an agent's seat (the agent has no one else to set them).
+    pub fn may_set_preferences_of(&self, target: &SeatRow) -> bool {
+        target.seat == self.seat || (self.is_mediator() && target.agent.is_some())
+    }
+}
+
+/// How the mediators' analysis may use a party's preferences (see the module's invariant).
+pub fn analysis_use(target: &SeatRow) -> AnalysisUse {
+    if target.role != Role::Party || target.private_doc.is_none() {
+        return AnalysisUse::Excluded;
+    }
+    // The mediator wrote them (the scenario file, or an agent's seat): nothing to hide from it.
+    if target.preferences_source == Some(PreferencesSource::Scenario) || target.agent.is_some() {
+        return AnalysisUse::Shown;
+    }
+    match target.consent {
+        Consent::Private => AnalysisUse::Excluded,
+        Consent::Aggregate => AnalysisUse::Aggregate,
+        Consent::Shared => AnalysisUse::Shown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seat(name: &str, consent: Consent, source: Option<PreferencesSource>) -> SeatRow {
+        SeatRow {
+            seat: name.into(),
+            role: Role::Party,
+            user_id: Some("u".into()),
+            agent: None,
+            private_doc: source.map(|_| "{}".into()),
+            consent,
+            preferences_source: source,
+            agent_failed: None,
+        }
+    }
+
+    fn mediator() -> Viewer {
+        Viewer {
+            seat: "m".into(),
+            role: Role::Mediator,
+        }
+    }
+
+    fn party(name: &str) -> Viewer {
+        Viewer {
+            seat: name.into(),
+            role: Role::Party,
+        }
+    }
+
+    #[test]
+    fn events_reach_their_audience_only() {
+        let a = party("a");
+        assert!(a.may_see(&Audience::Everyone));
+        assert!(!a.may_see(&Audience::Mediators));
+        assert!(a.may_see(&Audience::Seat("a".into())));
+        assert!(!a.may_see(&Audience::Seat("b".into())));
+        assert!(!a.may_see(&Audience::MediatorsAnd("b".into())));
+        let m = mediator();
+        assert!(m.may_see(&Audience::Mediators));
+        assert!(m.may_see(&Audience::MediatorsAnd("b".into())));
+        // A seat's own copy (its missed deadline) is its own: mediators have theirs.
+        assert!(!m.may_see(&Audience::Seat("b".into())));
+    }
+
+    #[test]
+    fn consent_decides_what_mediators_get() {
+        let m = mediator();
+        let private = seat("a", Consent::Private, Some(PreferencesSource::Party));
+        let aggregate = seat("a", Consent::Aggregate, Some(PreferencesSource::Party));
+        let shared = seat("a", Consent::Shared, Some(PreferencesSource::Party));
+        let assumed = seat("a", Consent::Private, Some(PreferencesSource::Scenario));
+        let none = seat("a", Consent::Shared, None);
+        assert_eq!(analysis_use(&private), AnalysisUse::Excluded);
+        assert_eq!(analysis_use(&aggregate), AnalysisUse::Aggregate);
+        assert_eq!(analysis_use(&shared), AnalysisUse::Shown);
+        assert_eq!(analysis_use(&assumed), AnalysisUse::Shown);
+        assert_eq!(analysis_use(&none), AnalysisUse::Excluded);
+        assert!(!m.may_read_preferences_of(&private));
+        assert!(!m.may_read_preferences_of(&aggregate));
+        assert!(m.may_read_preferences_of(&shared));
+        assert!(m.may_read_preferences_of(&assumed));
+        // Another party never, whatever the consent; the party itself always.
+        assert!(!party("b").may_read_preferences_of(&shared));
+        assert!(party("a").may_read_preferences_of(&private));
+        assert!(!m.may_set_preferences_of(&shared));
+        assert!(party("a").may_set_preferences_of(&private));
+    }
+
+    #[test]
+    fn answers_are_for_mediators_and_the_party_itself() {
+        assert!(mediator().may_see_answers_of("a"));
+        assert!(party("a").may_see_answers_of("a"));
+        assert!(!party("b").may_see_answers_of("a"));
+    }
+}
