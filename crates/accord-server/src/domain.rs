@@ -60,7 +60,7 @@ pub fn parse_role(text: &str) -> Result<Role, UnknownName> {
 
 /// What a party lets the mediators do with the preferences it saved. Chosen by the party, stated
 /// in its room word for word as [`Consent::promise`], enforced by [`crate::viewer::Viewer`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Consent {
     /// Mediators learn only the party's standing on each circulated draft.

@@ -5,6 +5,22 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+/// The body of every error answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong: a stable code for programs, a message for people.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code (`invalid`, `version_conflict`, ...).
+    pub code: String,
+    /// What went wrong and what to do.
+    pub message: String,
+}
+
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {

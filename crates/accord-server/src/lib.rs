@@ -24,14 +24,16 @@ pub mod web;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use domain::{Audience, EventKind};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::convert::Infallible;
 use std::time::Duration;
 use store::{now_ms, Store};
 use tokio::sync::broadcast;
+use utoipa::OpenApi as _;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 /// The shipped scenarios a negotiation can start from: (name, TOML).
 pub const SCENARIOS: &[(&str, &str)] = &[
@@ -70,52 +72,86 @@ impl AppState {
     }
 }
 
-/// The HTTP API.
+/// The API's routes with their OpenAPI description, collected from the handlers' annotations
+/// (so the document cannot drift from the code).
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::create_account))
+        .routes(routes!(api::create_session, api::delete_session))
+        .routes(routes!(api::me))
+        .routes(routes!(api::scenarios))
+        .routes(routes!(api::voters))
+        .routes(routes!(api::vocabulary))
+        .routes(routes!(api::my_negotiations, api::create_negotiation))
+        .routes(routes!(api::negotiation))
+        .routes(routes!(api::invite))
+        .routes(routes!(api::accept_invitation))
+        .routes(routes!(api::seat_agent))
+        .routes(routes!(api::remove_agent))
+        .routes(routes!(api::get_preferences, api::put_preferences))
+        .routes(routes!(api::create_draft))
+        .routes(routes!(api::respond))
+        .routes(routes!(api::close))
+        .routes(routes!(api::analysis))
+        .routes(routes!(api::picture))
+        .routes(routes!(api::assessment))
+        .routes(routes!(api::audit))
+        .routes(routes!(events))
+}
+
+/// The OpenAPI document's frame: what the handlers' annotations do not say.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Accord",
+        description = "Live mediation: a mediator's single negotiating text, parties' confidential preferences and responses, deadlines. Authenticate with `Authorization: Bearer TOKEN` from POST /api/sessions (or its cookie). The browser pages are served at / and /negotiations/{id}. Errors are {\"error\": {\"code\", \"message\"}}."
+    ),
+    modifiers(&Security),
+    components(schemas(error::ErrorBody, error::ErrorDetail))
+)]
+struct ApiDoc;
+
+/// The two ways to present a session: the bearer token, or the pages' cookie.
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(auth::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The OpenAPI document of the API, derived from the handlers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
+/// The HTTP API and the pages.
 pub fn router(state: AppState) -> Router {
+    let (api, document) = api_routes().split_for_parts();
+    let document = std::sync::Arc::new(document);
     Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/api/accounts", post(api::create_account))
+        .route(
+            "/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .merge(api)
         .route("/", get(web::home))
         .route("/negotiations/{id}", get(web::negotiation))
         .route("/assets/{name}", get(web::asset))
-        .route(
-            "/api/sessions",
-            post(api::create_session).delete(api::delete_session),
-        )
-        .route("/api/me", get(api::me))
-        .route("/api/scenarios", get(api::scenarios))
-        .route(
-            "/api/negotiations",
-            get(api::my_negotiations).post(api::create_negotiation),
-        )
-        .route("/api/negotiations/{id}", get(api::negotiation))
-        .route("/api/negotiations/{id}/invitations", post(api::invite))
-        .route("/api/invitations/accept", post(api::accept_invitation))
-        .route("/api/negotiations/{id}/agents", post(api::seat_agent))
-        .route(
-            "/api/negotiations/{id}/agents/{seat}",
-            axum::routing::delete(api::remove_agent),
-        )
-        .route("/api/voters", get(api::voters))
-        .route("/api/vocabulary", get(api::vocabulary))
-        .route(
-            "/api/negotiations/{id}/seats/{seat}/preferences",
-            get(api::get_preferences).put(api::put_preferences),
-        )
-        .route("/api/negotiations/{id}/drafts", post(api::create_draft))
-        .route(
-            "/api/negotiations/{id}/drafts/{version}/responses",
-            post(api::respond),
-        )
-        .route("/api/negotiations/{id}/close", post(api::close))
-        .route("/api/negotiations/{id}/analysis", get(api::analysis))
-        .route("/api/negotiations/{id}/picture.svg", get(api::picture))
-        .route(
-            "/api/negotiations/{id}/seats/{seat}/assessment",
-            get(api::assessment),
-        )
-        .route("/api/negotiations/{id}/audit", get(api::audit))
-        .route("/api/negotiations/{id}/events", get(events))
         .fallback(|| async {
             error::ApiError::not_found("no such endpoint (GET /openapi.json lists them)")
         })
@@ -341,6 +377,13 @@ pub(crate) async fn agents_respond(
 
 /// Live events of a negotiation as server-sent events, filtered for the viewer; `?after=N`
 /// (or the `Last-Event-ID` header) resumes after event N.
+#[utoipa::path(get, path = "/api/negotiations/{id}/events", tag = "negotiation",
+    summary = "Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (GET /api/vocabulary lists them); its data is {seq, kind, payload, at}.",
+    params(("id" = String, Path, description = "The negotiation"), api::After),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
+        (status = 401, description = "Not signed in", body = error::ErrorBody),
+        (status = 404, description = "No such negotiation among yours", body = error::ErrorBody)),
+    security(("bearer" = []), ("cookie" = [])))]
 async fn events(
     State(s): State<AppState>,
     auth::Auth(user): auth::Auth,
@@ -417,97 +460,52 @@ async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
-/// The OpenAPI document of the API.
-async fn openapi() -> Json<Value> {
-    Json(openapi_document())
-}
-
-/// The OpenAPI 3.1 document: every route, its method, who may call it, and its body.
-pub fn openapi_document() -> Value {
-    let op = |summary: &str, body: Option<Value>| {
-        let mut o = json!({"summary": summary, "responses": {"default": {"description": "JSON; errors are {\"error\": {\"code\", \"message\"}}"}}});
-        if let Some(b) = body {
-            o["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": b}}});
-        }
-        o
-    };
-    let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required, "additionalProperties": false});
-    let clause = json!({"type": "object", "properties": {"issue": {"type": "string"}, "value": {}, "wording": {"type": "string"}}, "required": ["issue", "value"]});
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "Accord", "version": env!("CARGO_PKG_VERSION"), "description": "Live mediation: a mediator's single negotiating text, parties' confidential preferences and responses, deadlines. Authenticate with `Authorization: Bearer TOKEN` from POST /api/sessions (or its cookie). The browser pages are served at / and /negotiations/{id}."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-        "security": [{"bearer": []}],
-        "paths": {
-            "/openapi.json": {"get": op("This document", None)},
-            "/api/accounts": {"post": op("Create an account", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string", "minLength": 8}}), &["name", "password"])))},
-            "/api/sessions": {
-                "post": op("Sign in: a bearer token (also set as the HttpOnly cookie `accord_session` the pages use)", Some(obj(json!({"name": {"type": "string"}, "password": {"type": "string"}}), &["name", "password"]))),
-                "delete": op("Sign out: the session ends", None)
-            },
-            "/api/me": {"get": op("Who is signed in", None)},
-            "/api/scenarios": {"get": op("Shipped scenarios", None)},
-            "/api/negotiations": {
-                "get": op("Negotiations you hold a seat in", None),
-                "post": op("Create a negotiation from a shipped scenario or a scenario document; you take the mediator seat", Some(obj(json!({"title": {"type": "string"}, "scenario": {"type": "string"}, "document": {"type": "object"}, "toml": {"type": "string"}}), &[])))
-            },
-            "/api/negotiations/{id}": {"get": op("The negotiation as you may see it: issues, seats, drafts with clause-level changes, responses (mediators: all; parties: their own)", None)},
-            "/api/negotiations/{id}/invitations": {"post": op("Mediator: invite someone to a free seat (a one-time token)", Some(obj(json!({"seat": {"type": "string"}}), &["seat"])))},
-            "/api/invitations/accept": {"post": op("Take the seat an invitation is for (tokens last 14 days)", Some(obj(json!({"token": {"type": "string"}}), &["token"])))},
-            "/api/negotiations/{id}/agents": {"post": op("Mediator: an agent takes a free party seat", Some(obj(json!({"seat": {"type": "string"}, "voter": {"type": "string"}}), &["seat"])))},
-            "/api/negotiations/{id}/agents/{seat}": {"delete": op("Mediator: take the agent out of a seat", None)},
-            "/api/voters": {"get": op("The voters an agent seat can run (name, what it does)", None)},
-            "/api/vocabulary": {"get": op("The names clients need: event kinds, draft and negotiation statuses, verdicts, consent levels with their exact promise, voters", None)},
-            "/api/negotiations/{id}/seats/{seat}/preferences": {
-                "get": op("A seat's confidential preferences: its holder only (mediators if shared)", None),
-                "put": op("Set your confidential preferences (weights are normalised to sum 1; reservation from 0 to 1) and what mediators may do with them: consent private (your standing on each draft only), aggregate (used in their analysis, never shown), shared (readable, utilities shown)", Some(obj(json!({"preferences": {"type": "object"}, "consent": {"enum": ["private", "aggregate", "shared"]}, "share_with_mediator": {"type": "boolean"}}), &["preferences"])))
-            },
-            "/api/negotiations/{id}/drafts": {"post": op("Mediator: circulate the next draft (base_version = the current one, else 409)", Some(obj(json!({"base_version": {"type": "integer"}, "clauses": {"type": "array", "items": clause}, "note": {"type": "string"}, "respond_within_seconds": {"type": "number"}, "keep_wording": {"type": "array", "items": {"type": "string"}}}), &["base_version", "clauses"])))},
-            "/api/negotiations/{id}/drafts/{version}/responses": {"post": op("Party: accept, reject or amend the current draft before its deadline", Some(obj(json!({"verdict": {"enum": ["accept", "reject", "amend"]}, "amendment": clause, "comment": {"type": "string"}}), &["verdict"])))},
-            "/api/negotiations/{id}/close": {"post": op("Mediator: end without agreement (recorded as failed)", Some(obj(json!({"reason": {"type": "string"}}), &[])))},
-            "/api/negotiations/{id}/analysis": {"get": op("Mediator: zone of agreement, what blocks it and what would have to give, improvements on the draft, the Nash suggestion, each party's standing (no scores)", None)},
-            "/api/negotiations/{id}/picture.svg": {"get": op("Mediator: the utility-space picture (SVG) of the first two parties with the drafts so far; only when both share their preferences with mediators", None)},
-            "/api/negotiations/{id}/seats/{seat}/assessment": {"get": op("What the current draft means to a party, from its own preferences: utility, red lines crossed, reservation, the best change per clause; that party only (mediators if shared)", None)},
-            "/api/negotiations/{id}/audit": {"get": op("The audit log as you may see it (?after=N)", None)},
-            "/api/negotiations/{id}/events": {"get": op("Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (the SSE `event:` field; listen by name): created, invited, joined, agent_seated, agent_removed, agent_failed, preferences_updated, draft, response, agreement, draft_rejected, deadline_missed, draft_expired, failed (GET /api/vocabulary lists them). Its data is {seq, kind, payload, at}.", None)}
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
-    /// Every API route of the router, with each of its methods, is in the OpenAPI document (the
-    /// document is written by hand, so this keeps it from falling behind).
+    /// Every path parameter of every operation is declared, and public operations need no
+    /// session (what tools that test an API from its document rely on).
     #[test]
-    fn the_openapi_document_lists_every_route() {
-        let source = include_str!("lib.rs");
-        let router = &source[source.find("pub fn router").unwrap()..];
-        let router = &router[..router.find("\n}\n").unwrap()];
-        let doc = super::openapi_document();
-        let mut seen = 0;
-        for piece in router.split(".route(").skip(1) {
-            let path = piece.split('"').nth(1).unwrap();
-            if !path.starts_with("/api") && path != "/openapi.json" {
-                continue; // the pages
-            }
-            let handlers = &piece[piece.find(',').unwrap()..];
-            let handlers = &handlers[..handlers.find("\n        .").unwrap_or(handlers.len())];
-            for method in ["get", "post", "put", "delete"] {
-                let called = handlers.contains(&format!("{method}("))
-                    || handlers.contains(&format!(".{method}("));
-                if called {
-                    seen += 1;
+    fn the_openapi_document_declares_parameters_and_security() {
+        let doc = serde_json::to_value(super::openapi_document()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.len() >= 20, "only {} paths", paths.len());
+        let mut operations = 0;
+        for (path, item) in paths {
+            let wanted: Vec<&str> = path
+                .split('/')
+                .filter_map(|p| p.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            for (method, op) in item.as_object().unwrap() {
+                operations += 1;
+                let declared: Vec<&str> = op["parameters"]
+                    .as_array()
+                    .map(|ps| {
+                        ps.iter()
+                            .filter(|p| p["in"] == "path")
+                            .filter_map(|p| p["name"].as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                for w in &wanted {
                     assert!(
-                        doc["paths"][path][method].is_object(),
-                        "{method} {path} is routed but not in /openapi.json"
+                        declared.contains(w),
+                        "{method} {path}: path parameter `{w}` not declared"
                     );
                 }
+                assert!(
+                    op["security"].is_array(),
+                    "{method} {path}: no security stated"
+                );
             }
         }
-        assert!(
-            seen >= 20,
-            "only {seen} routes found: the router's shape changed"
+        assert!(operations >= 24, "only {operations} operations");
+        let public = &doc["paths"]["/api/accounts"]["post"]["security"];
+        assert_eq!(
+            public,
+            &serde_json::json!([{}]),
+            "signing up needs no session"
         );
+        assert!(doc["paths"]["/api/negotiations/{id}/drafts"]["post"]["requestBody"].is_object());
+        assert!(doc["components"]["schemas"]["NewDraft"].is_object());
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// A seat's confidential preferences: a scenario party entry without its name and role.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Private {
     /// Utility of no agreement.
@@ -27,15 +27,18 @@ pub struct Private {
     pub discount: Option<f64>,
     /// Red lines (rules, or `{rule, source}`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<serde_json::Value>)]
     pub red_lines: Vec<accord_formats::RedLineDoc>,
     /// Issue -> weight.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights: Option<BTreeMap<String, f64>>,
     /// Issue -> option -> score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     pub scores: Option<BTreeMap<String, BTreeMap<String, Scalar>>>,
     /// Nonlinear terms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
     pub terms: Vec<accord_formats::TermDoc>,
 }
 
@@ -158,12 +161,13 @@ pub fn merge(public: &ScenarioDoc, private: &BTreeMap<String, Private>) -> Scena
 }
 
 /// A clause of a draft: an issue settled to a value, with its wording.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
     /// The issue.
     pub issue: String,
     /// Its value (an option's name, or a number).
+    #[schema(value_type = serde_json::Value)]
     pub value: Scalar,
     /// The clause's text; by default the option's wording from the scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -386,8 +386,13 @@ export function defaultWording(issue, value) {
 
 // ---- Live updates -------------------------------------------------------------------------
 
-const KINDS = ['created', 'invited', 'joined', 'agent_seated', 'preferences_updated', 'draft', 'response',
-  'agreement', 'draft_rejected', 'deadline_missed', 'draft_expired', 'failed'];
+let vocabularyOnce = null;
+/** The server's names (event kinds, statuses, verdicts, consent levels, voters), read once:
+ * the pages take these contracts from the server instead of copying them. */
+export function vocabulary() {
+  vocabularyOnce = vocabularyOnce || api('GET', '/api/vocabulary');
+  return vocabularyOnce;
+}
 
 /** Listens to the negotiation's events after `after`; calls `onEvent(kind, data)`. Returns the
  * indicator. The stream closes with the page (pagehide); a page restored from the back/forward
@@ -404,8 +409,17 @@ export function live(id, after, onEvent, onReopen) {
   };
   let last = after;
   let es = null;
-  const open = () => {
+  const open = async () => {
     reload.hidden = true;
+    let kinds;
+    try {
+      kinds = (await vocabulary()).event_kinds;
+    } catch (e) {
+      vocabularyOnce = null;
+      show('Live updates stopped: reload the page to see changes', 'off');
+      reload.hidden = false;
+      return;
+    }
     es = new EventSource(`/api/negotiations/${encodeURIComponent(id)}/events?after=${last}`);
     es.onopen = () => show('Live updates on', 'on');
     es.onerror = () => {
@@ -414,7 +428,7 @@ export function live(id, after, onEvent, onReopen) {
         reload.hidden = false;
       } else show('Reconnecting…', 'off');
     };
-    for (const k of KINDS) {
+    for (const k of kinds) {
       es.addEventListener(k, (e) => {
         let d = null;
         try { d = JSON.parse(e.data); } catch { /* keep null */ }

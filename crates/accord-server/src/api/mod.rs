@@ -33,7 +33,7 @@ pub(crate) fn body<T>(b: JsonBody<T>) -> Res<T> {
 }
 
 /// `POST /api/accounts` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     name: String,
@@ -41,6 +41,7 @@ pub struct Credentials {
 }
 
 /// Creates an account.
+#[utoipa::path(post, path = "/api/accounts", tag = "accounts", summary = "Create an account", request_body = Credentials, responses((status = 201, description = "Created: {id, name}", body = Object), (status = 400, description = "Invalid name or password", body = crate::error::ErrorBody), (status = 409, description = "Name taken", body = crate::error::ErrorBody)), security(()))]
 pub async fn create_account(
     State(s): State<AppState>,
     b: JsonBody<Credentials>,
@@ -60,6 +61,7 @@ pub async fn create_account(
 }
 
 /// Signs in: a bearer token valid for 7 days, also set as an HttpOnly cookie for the pages.
+#[utoipa::path(post, path = "/api/sessions", tag = "accounts", summary = "Sign in: a bearer token, also set as the HttpOnly cookie `accord_session` the pages use", request_body = Credentials, responses((status = 201, description = "Signed in: {token, user}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Unknown name or wrong password", body = crate::error::ErrorBody)), security(()))]
 pub async fn create_session(
     State(s): State<AppState>,
     b: JsonBody<Credentials>,
@@ -89,6 +91,7 @@ pub async fn create_session(
 }
 
 /// Signs out: the session ends (token and cookie alike).
+#[utoipa::path(delete, path = "/api/sessions", tag = "accounts", summary = "Sign out: the session ends", responses((status = 204, description = "Signed out"), (status = 400, description = "Invalid request", body = crate::error::ErrorBody)), security(()))]
 pub async fn delete_session(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -101,11 +104,13 @@ pub async fn delete_session(
 }
 
 /// Who is signed in.
+#[utoipa::path(get, path = "/api/me", tag = "accounts", summary = "Who is signed in", responses((status = 200, description = "{user: {id, name}}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn me(Auth(user): Auth) -> Json<Value> {
     Json(json!({"user": user}))
 }
 
 /// The shipped scenarios a negotiation can start from.
+#[utoipa::path(get, path = "/api/scenarios", tag = "vocabulary", summary = "The shipped scenarios a negotiation can start from", responses((status = 200, description = "Their names", body = Vec<String>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody)), security(()))]
 pub async fn scenarios() -> Json<Value> {
     Json(json!(crate::SCENARIOS
         .iter()
@@ -114,19 +119,21 @@ pub async fn scenarios() -> Json<Value> {
 }
 
 /// `POST /api/negotiations` body: a shipped scenario by name, or a scenario document.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewNegotiation {
     title: Option<String>,
     /// A shipped scenario's name.
     scenario: Option<String>,
     /// A scenario document (the JSON form of the scenario format).
+    #[schema(value_type = Option<Object>)]
     document: Option<ScenarioDoc>,
     /// A scenario file's text in TOML (an uploaded file).
     toml: Option<String>,
 }
 
 /// Creates a negotiation; its creator takes the (first) mediator seat.
+#[utoipa::path(post, path = "/api/negotiations", tag = "negotiation", summary = "Create a negotiation from a shipped scenario, a scenario document or a TOML file's text; you take the mediator seat. Weights are normalised (warnings say so).", request_body = NewNegotiation, responses((status = 201, description = "{id, title, seat, warnings}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn create_negotiation(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -223,6 +230,7 @@ pub async fn create_negotiation(
 }
 
 /// The negotiations the user holds a seat in.
+#[utoipa::path(get, path = "/api/negotiations", tag = "negotiation", summary = "Negotiations you hold a seat in", responses((status = 200, description = "[{id, title, status, seat}]", body = Vec<Object>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn my_negotiations(State(s): State<AppState>, Auth(user): Auth) -> Res<Json<Value>> {
     let list = s.store.negotiations_of(&user.id).await?;
     Ok(Json(json!(list
@@ -294,7 +302,7 @@ pub(crate) fn clauses_of(json: &str) -> Vec<Clause> {
 }
 
 /// `?history=false`: only the current draft.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct View {
     /// Whether to list every draft (the default) or only the current one.
     #[serde(default)]
@@ -302,6 +310,7 @@ pub struct View {
 }
 
 /// The negotiation as the viewer may see it.
+#[utoipa::path(get, path = "/api/negotiations/{id}", tag = "negotiation", summary = "The negotiation as you may see it: issues, seats (with consent and where preferences came from), drafts with clause-level changes, responses (mediators: all; parties: their own)", params(("id" = String, Path, description = "The negotiation"), View), responses((status = 200, description = "The negotiation view", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn negotiation(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -416,13 +425,14 @@ fn scenario_draft(public: &ScenarioDoc) -> Value {
 }
 
 /// `POST .../invitations` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Invite {
     seat: String,
 }
 
 /// A mediator invites someone to a free seat: a one-time token.
+#[utoipa::path(post, path = "/api/negotiations/{id}/invitations", tag = "negotiation", summary = "Mediator: invite someone to a free seat (a one-time token; a new one withdraws the old)", params(("id" = String, Path, description = "The negotiation")), request_body = Invite, responses((status = 201, description = "{token, seat, accept, expires_in_days}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Seat taken or negotiation over", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn invite(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -470,13 +480,14 @@ pub async fn invite(
 /// Takes the seat an invitation is for.
 /// `POST /api/invitations/accept` body (the token travels in the body, never in a URL that
 /// proxies log).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accept {
     token: String,
 }
 
 /// Takes the seat an invitation is for (unused, at most 14 days old, negotiation open).
+#[utoipa::path(post, path = "/api/invitations/accept", tag = "negotiation", summary = "Take the seat an invitation is for (tokens last 14 days)", request_body = Accept, responses((status = 200, description = "{negotiation, seat}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 404, description = "No such invitation, or it was used", body = crate::error::ErrorBody), (status = 409, description = "Seat taken", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn accept_invitation(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -520,7 +531,7 @@ pub async fn accept_invitation(
 }
 
 /// `POST .../agents` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentSeat {
     seat: String,
@@ -529,6 +540,7 @@ pub struct AgentSeat {
 }
 
 /// A mediator puts an agent (a voter strategy) in a free party seat with preferences.
+#[utoipa::path(post, path = "/api/negotiations/{id}/agents", tag = "negotiation", summary = "Mediator: an agent (a voter from GET /api/voters, e.g. hill-climber, annealer:0.2) takes a free party seat with preferences", params(("id" = String, Path, description = "The negotiation")), request_body = AgentSeat, responses((status = 200, description = "{seat, voter}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Seat taken", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn seat_agent(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -584,6 +596,7 @@ pub async fn seat_agent(
 }
 
 /// The voters an agent seat can run, with what each does.
+#[utoipa::path(get, path = "/api/voters", tag = "vocabulary", summary = "The voters an agent seat can run, with what each does", responses((status = 200, description = "[{name, about}]", body = Vec<Object>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody)), security(()))]
 pub async fn voters() -> Json<Value> {
     Json(json!(accord_strategy::VOTERS
         .iter()
@@ -592,6 +605,7 @@ pub async fn voters() -> Json<Value> {
 }
 
 /// A mediator takes the agent out of a seat (to replace it, or leave the seat to a person).
+#[utoipa::path(delete, path = "/api/negotiations/{id}/agents/{seat}", tag = "negotiation", summary = "Mediator: take the agent out of a seat", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 200, description = "{seat, agent: null}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No agent holds the seat", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn remove_agent(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -620,6 +634,7 @@ pub async fn remove_agent(
 }
 
 /// A seat's confidential preferences: its own holder, or a mediator it shares them with.
+#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/preferences", tag = "negotiation", summary = "A seat's confidential preferences: its holder; mediators only for shared, assumed (scenario) or agent seats", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 200, description = "{seat, preferences, source, consent, share_with_mediator, consent_levels}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn get_preferences(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -646,7 +661,7 @@ pub async fn get_preferences(
 }
 
 /// `PUT .../preferences` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PutPreferences {
     preferences: Private,
@@ -660,6 +675,7 @@ pub struct PutPreferences {
 
 /// A party sets its confidential preferences (a mediator may for an agent's seat). Weights are
 /// normalised to sum 1 so that every utility it sees runs from 0 to 1.
+#[utoipa::path(put, path = "/api/negotiations/{id}/seats/{seat}/preferences", tag = "negotiation", summary = "Set your confidential preferences (weights normalised to sum 1; walk-away point from 0 to 1) and what mediators may do with them", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), request_body = PutPreferences, responses((status = 200, description = "{seat, consent, share_with_mediator, preferences, weights_rescaled_from}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn put_preferences(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -713,7 +729,7 @@ pub async fn put_preferences(
 }
 
 /// `?after=N`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct After {
     /// Events after this number.
     #[serde(default)]
@@ -721,6 +737,7 @@ pub struct After {
 }
 
 /// The audit log as the viewer may see it (numbered for the viewer, see `viewer_events`).
+#[utoipa::path(get, path = "/api/negotiations/{id}/audit", tag = "negotiation", summary = "The audit log as you may see it, numbered for you", params(("id" = String, Path, description = "The negotiation"), After), responses((status = 200, description = "[{seq, kind, actor, payload, created_at}]", body = Vec<Object>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn audit(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -760,6 +777,7 @@ pub(crate) fn viewer_events(
 
 /// The names the pages and other clients need (event kinds, statuses, verdicts, consent levels,
 /// voters), from the server's own types so they cannot drift.
+#[utoipa::path(get, path = "/api/vocabulary", tag = "vocabulary", summary = "The names clients need: event kinds, draft and negotiation statuses, verdicts, consent levels with their exact promise, voters", responses((status = 200, description = "The vocabulary", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody)), security(()))]
 pub async fn vocabulary() -> Json<Value> {
     use crate::domain::{DraftStatus, Verdict};
     Json(json!({

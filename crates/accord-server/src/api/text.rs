@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// `POST .../drafts` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDraft {
     /// The version this draft follows (optimistic concurrency): the current one.
@@ -35,6 +35,7 @@ pub struct NewDraft {
 }
 
 /// A mediator circulates the next draft; agents answer at once.
+#[utoipa::path(post, path = "/api/negotiations/{id}/drafts", tag = "negotiation", summary = "Mediator: circulate the next draft (base_version = the current one, else 409 version_conflict; wording written for another option: 422 wording_mismatch unless keep_wording)", params(("id" = String, Path, description = "The negotiation")), request_body = NewDraft, responses((status = 201, description = "{version, deadline_at, clauses, changes}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Version conflict or negotiation over", body = crate::error::ErrorBody), (status = 422, description = "Wording written for another option", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn create_draft(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -118,9 +119,11 @@ pub async fn create_draft(
 }
 
 /// `POST .../responses` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Respond {
+    /// accept, reject or amend.
+    #[schema(pattern = "^(accept|reject|amend)$")]
     verdict: String,
     #[serde(default)]
     amendment: Option<Clause>,
@@ -129,6 +132,7 @@ pub struct Respond {
 }
 
 /// A party answers the current draft: accept, reject, or amend one clause.
+#[utoipa::path(post, path = "/api/negotiations/{id}/drafts/{version}/responses", tag = "negotiation", summary = "Party: accept, reject or amend the current draft before its deadline; the first draft every party accepts is the agreement", params(("id" = String, Path, description = "The negotiation"), ("version" = i64, Path, description = "The draft's version")), request_body = Respond, responses((status = 201, description = "{version, seat, verdict}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Draft closed, already answered, or negotiation over", body = crate::error::ErrorBody), (status = 410, description = "Deadline passed", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn respond(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -278,7 +282,7 @@ fn first_value(i: &accord_formats::IssueDoc) -> accord_formats::Scalar {
 }
 
 /// `POST .../close` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Close {
     #[serde(default)]
@@ -286,6 +290,7 @@ pub struct Close {
 }
 
 /// A mediator ends an open negotiation without agreement (recorded as failed).
+#[utoipa::path(post, path = "/api/negotiations/{id}/close", tag = "negotiation", summary = "Mediator: end without agreement (recorded as failed)", params(("id" = String, Path, description = "The negotiation")), request_body = Close, responses((status = 200, description = "{status: failed}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Over already", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn close(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -382,6 +387,7 @@ async fn engine<T: Send + 'static>(
 /// The mediator's analysis of the current draft, from the preferences each party's consent
 /// allows; every party's standing on the draft (within its red lines, above its walk-away point)
 /// whatever its consent.
+#[utoipa::path(get, path = "/api/negotiations/{id}/analysis", tag = "negotiation", summary = "Mediator: the analysis over the parties whose consent allows it (zone, blocking red lines and what would have to give, improvements with the red lines they cross, the Nash suggestion) and every party's standing on the draft", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "The analysis", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No party's preferences may be used yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn analysis(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -421,6 +427,7 @@ pub async fn analysis(
 
 /// The mediator's utility-space picture (SVG) of the first two parties with every draft so
 /// far; only when every party's utilities may be shown to mediators (it draws them).
+#[utoipa::path(get, path = "/api/negotiations/{id}/picture.svg", tag = "negotiation", summary = "Mediator: the utility-space picture (SVG); only when every party's utilities may be shown", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "SVG", content_type = "image/svg+xml", body = String), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Not every party shares", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn picture(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -471,6 +478,7 @@ pub async fn picture(
 
 /// What the current draft means to one party: for that party itself (or mediators when its
 /// consent shows them), from its own preferences only.
+#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/assessment", tag = "negotiation", summary = "What the current draft means to a party, from its own preferences: utility (0 to 1), red lines crossed, walk-away point, the best change per clause", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 200, description = "The assessment", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No preferences yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn assessment(
     State(s): State<AppState>,
     Auth(user): Auth,
