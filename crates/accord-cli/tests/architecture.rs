@@ -35,7 +35,13 @@ fn documented() -> BTreeMap<String, BTreeSet<String>> {
 /// What Cargo sees: every workspace crate and its (normal) accord dependencies.
 fn actual() -> BTreeMap<String, BTreeSet<String>> {
     let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .current_dir(root())
         .output()
         .expect("cargo metadata runs");

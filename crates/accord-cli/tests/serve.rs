@@ -72,8 +72,9 @@ fn the_process(database: &str) {
         .0,
         404
     );
-    // Confidentiality: Israel sees its own preferences, not Hamas's; the mediator sees neither
-    // (Israel does not share); an outsider does not even see the negotiation.
+    // Confidentiality: Israel sees its own preferences, not Hamas's; an outsider does not even
+    // see the negotiation. Until Israel saves its own, its preferences are the scenario's: the
+    // mediator's assumptions, which the mediator may read.
     let own = ok(
         call(
             &s,
@@ -85,6 +86,7 @@ fn the_process(database: &str) {
         200,
     );
     assert!(own["preferences"]["reservation"].is_number());
+    assert_eq!(own["source"], "scenario", "{own}");
     assert_eq!(
         call(
             &s,
@@ -95,6 +97,91 @@ fn the_process(database: &str) {
         )
         .0,
         403
+    );
+    let assumed = ok(
+        call(
+            &s,
+            "GET",
+            &format!("{base}/seats/israel/preferences"),
+            Some(&med),
+            None,
+        ),
+        200,
+    );
+    assert_eq!(assumed["source"], "scenario");
+    let view = ok(call(&s, "GET", &base, Some(&med), None), 200);
+    let seat_of = |view: &Value, name: &str| {
+        view["seats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    let israel = seat_of(&view, "israel");
+    assert_eq!(
+        (
+            &israel["preferences_given"],
+            &israel["preferences_source"],
+            &israel["consent"]
+        ),
+        (&json!(false), &json!("scenario"), &json!("private")),
+        "{israel}"
+    );
+    let hamas = seat_of(&view, "hamas");
+    assert_eq!(hamas["agent"], true);
+    assert_eq!(hamas["agent_spec"], "hill-climber", "{hamas}");
+    assert_eq!(hamas["agent_failed"], Value::Null);
+    // A party sees neither the agent's strategy nor whether it failed.
+    let isr_view = ok(call(&s, "GET", &base, Some(&isr), None), 200);
+    let hamas_for_israel = seat_of(&isr_view, "hamas");
+    assert!(
+        hamas_for_israel.get("agent_spec").is_none()
+            && hamas_for_israel.get("agent_failed").is_none(),
+        "{hamas_for_israel}"
+    );
+    assert_eq!(call(&s, "GET", &base, Some(&outsider), None).0, 404);
+    assert_eq!(call(&s, "GET", &base, None, None).0, 401);
+    // The mediator's analysis on its assumptions: no zone; what would have to give, with the
+    // red lines' texts (the mediator wrote them, or set the agent's).
+    let a = ok(
+        call(&s, "GET", &format!("{base}/analysis"), Some(&med), None),
+        200,
+    );
+    assert_eq!(a["zone"]["exists"], false);
+    assert_eq!(a["parties"], json!(["israel", "hamas"]), "{a}");
+    assert_eq!(a["left_out"], json!([]), "{a}");
+    let blocking = a["blocking"].as_array().unwrap();
+    assert_eq!(blocking.len(), 3, "{a}");
+    assert!(blocking.iter().all(|b| b["red_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["rule"].is_string())));
+    // Israel saves its own preferences (the scenario's numbers) for the analysis only: from
+    // now on the mediator may neither read them nor see its red line's text.
+    let saved = ok(
+        call(
+            &s,
+            "PUT",
+            &format!("{base}/seats/israel/preferences"),
+            Some(&isr),
+            Some(json!({"preferences": own["preferences"], "consent": "aggregate"})),
+        ),
+        200,
+    );
+    assert_eq!(saved["consent"], "aggregate");
+    assert_eq!(saved["weights_rescaled_from"], Value::Null, "{saved}");
+    let israel = seat_of(&ok(call(&s, "GET", &base, Some(&med), None), 200), "israel");
+    assert_eq!(
+        (
+            &israel["preferences_given"],
+            &israel["preferences_source"],
+            &israel["consent"]
+        ),
+        (&json!(true), &json!("party"), &json!("aggregate")),
+        "{israel}"
     );
     assert_eq!(
         call(
@@ -107,9 +194,6 @@ fn the_process(database: &str) {
         .0,
         403
     );
-    assert_eq!(call(&s, "GET", &base, Some(&outsider), None).0, 404);
-    assert_eq!(call(&s, "GET", &base, None, None).0, 401);
-    // The mediator's analysis: no zone; what would have to give, red lines unnamed.
     let a = ok(
         call(&s, "GET", &format!("{base}/analysis"), Some(&med), None),
         200,
@@ -117,11 +201,28 @@ fn the_process(database: &str) {
     assert_eq!(a["zone"]["exists"], false);
     let blocking = a["blocking"].as_array().unwrap();
     assert_eq!(blocking.len(), 3, "{a}");
-    assert!(blocking.iter().all(|b| b["red_lines"]
-        .as_array()
-        .unwrap()
+    let red_lines: Vec<&Value> = blocking
         .iter()
-        .all(|r| r["rule"].is_null())));
+        .flat_map(|b| b["red_lines"].as_array().unwrap())
+        .collect();
+    assert!(
+        red_lines
+            .iter()
+            .filter(|r| r["party"] == "israel")
+            .all(|r| r["rule"].is_null() && r.get("source").is_none()),
+        "{a}"
+    );
+    assert!(
+        red_lines
+            .iter()
+            .filter(|r| r["party"] == "hamas")
+            .all(|r| r["rule"].is_string()),
+        "{a}"
+    );
+    assert!(
+        !a.to_string().contains("ceasefire != permanent") && !a.to_string().contains("Netanyahu"),
+        "Israel's red line is not shown: {a}"
+    );
     assert!(
         !a.to_string().contains("reservation\":0"),
         "no private numbers: {a}"
@@ -157,17 +258,20 @@ fn the_process(database: &str) {
         ),
         201,
     );
-    // A second answer to the same draft is refused, not overwritten.
+    // A second answer to the same draft is refused, not overwritten (both have answered: the
+    // draft is settled).
+    let again = call(
+        &s,
+        "POST",
+        &format!("{base}/drafts/1/responses"),
+        Some(&isr),
+        Some(json!({"verdict": "accept"})),
+    );
     assert_eq!(
-        call(
-            &s,
-            "POST",
-            &format!("{base}/drafts/1/responses"),
-            Some(&isr),
-            Some(json!({"verdict": "accept"}))
-        )
-        .0,
-        409
+        (again.0, again.1["error"]["code"].as_str()),
+        (409, Some("draft_closed")),
+        "{}",
+        again.1
     );
     // Draft 2 takes the amendment and "strengthens the language" of the withdrawal clause.
     let stronger = "The agreement provides for the withdrawal of Israeli forces, with a timetable towards the entire Gaza Strip.";
@@ -186,16 +290,19 @@ fn the_process(database: &str) {
     let changes = d2["changes"].as_array().unwrap();
     assert!(
         changes.iter().any(|c| c["issue"] == "hostages"
-            && c["change"] == "value"
-            && c["to"]["value"] == "all"),
+            && c["change"] == "value_and_wording"
+            && c["to"]["value"] == "all"
+            && c["to"]["wording"] == "All hostages are released."),
         "{d2}"
     );
     assert!(
         changes.iter().any(|c| c["issue"] == "withdrawal_language"
             && c["change"] == "wording"
+            && c["from"]["value"] == c["to"]["value"]
             && c["to"]["wording"] == stronger),
         "{d2}"
     );
+    assert_eq!(changes.len(), 2, "only what changed: {d2}");
     // A stale redraft loses: optimistic concurrency.
     let stale = call(
         &s,
@@ -208,17 +315,42 @@ fn the_process(database: &str) {
         (stale.0, stale.1["error"]["code"].as_str()),
         (409, Some("version_conflict"))
     );
-    // Answering a superseded draft is refused.
+    // Answering a superseded draft is refused; so is a draft that does not exist.
+    let superseded = call(
+        &s,
+        "POST",
+        &format!("{base}/drafts/1/responses"),
+        Some(&isr),
+        Some(json!({"verdict": "reject"})),
+    );
+    assert_eq!(
+        (superseded.0, superseded.1["error"]["code"].as_str()),
+        (409, Some("draft_closed")),
+        "{}",
+        superseded.1
+    );
     assert_eq!(
         call(
             &s,
             "POST",
-            &format!("{base}/drafts/1/responses"),
+            &format!("{base}/drafts/9/responses"),
             Some(&isr),
             Some(json!({"verdict": "reject"}))
         )
         .0,
-        409
+        404
+    );
+    // Only parties answer.
+    assert_eq!(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/2/responses"),
+            Some(&med),
+            Some(json!({"verdict": "accept"}))
+        )
+        .0,
+        403
     );
     // Draft 3 with a one-second deadline that Israel misses.
     ok(
@@ -261,7 +393,12 @@ fn the_process(database: &str) {
         Some(&isr),
         Some(json!({"verdict": "accept"})),
     );
-    assert_eq!(late.0, 409, "{}", late.1);
+    assert_eq!(
+        (late.0, late.1["error"]["code"].as_str()),
+        (409, Some("draft_closed")),
+        "{}",
+        late.1
+    );
     // No deal exists: the mediator records the failure.
     ok(
         call(
@@ -297,15 +434,24 @@ fn the_process(database: &str) {
             .iter()
             .all(|r| r["seat"] == "israel"));
     }
-    let isr_log = ok(
+    let isr_events = ok(
         call(&s, "GET", &format!("{base}/audit"), Some(&isr), None),
         200,
-    )
-    .to_string();
+    );
+    let isr_log = isr_events.to_string();
     assert!(
         !isr_log.contains("\"seat\":\"hamas\",\"verdict\""),
         "{isr_log}"
     );
+    // Israel's own copy of the missed deadline, and only that one (not the mediators').
+    let isr_missed: Vec<&Value> = isr_events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "deadline_missed")
+        .collect();
+    assert_eq!(isr_missed.len(), 1, "{isr_log}");
+    assert_eq!(isr_missed[0]["payload"]["missed"], json!(["israel"]));
     // The audit log has every action, in order.
     let log = ok(
         call(&s, "GET", &format!("{base}/audit"), Some(&med), None),
@@ -330,6 +476,32 @@ fn the_process(database: &str) {
         assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
     }
     assert_eq!(kinds.iter().filter(|k| **k == "draft").count(), 3);
+    // The mediators' copy of the missed deadline only: each party's own copy is its own.
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "deadline_missed").count(),
+        1,
+        "{log}"
+    );
+    // Entries are {seq, kind, actor, payload, created_at}: who else may see one is the
+    // server's business.
+    for e in log.as_array().unwrap() {
+        let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["actor", "created_at", "kind", "payload", "seq"],
+            "{e}"
+        );
+    }
+    let first_draft = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "draft")
+        .unwrap();
+    assert_eq!(first_draft["payload"]["by"], n["seat"], "{first_draft}");
+    assert_eq!(n["seat"], "egypt");
+    assert_eq!(n["warnings"], json!([]), "{n}");
     let seqs: Vec<i64> = log
         .as_array()
         .unwrap()

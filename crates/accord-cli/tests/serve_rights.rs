@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Duration;
 
 mod common;
-use common::server::{create, seat_person, sign_up, start, Server};
+use common::server::{create, seat_person, sign_up, start, Postgres, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within `stream_for`.
 fn call(
@@ -67,12 +67,44 @@ fn secret_preferences(tag: &str, reservation: f64) -> Value {
 }
 
 #[test]
-fn every_endpoint_for_every_role() {
+fn every_endpoint_for_every_role_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let s = start(&format!(
+    every_endpoint_for_every_role(&format!(
         "sqlite://{}",
         dir.path().join("rights.db").display()
     ));
+}
+
+#[test]
+fn every_endpoint_for_every_role_on_postgres() {
+    let pg = Postgres::new("rights");
+    every_endpoint_for_every_role(&pg.url);
+}
+
+/// Runs each row of a matrix for every role (the mediator last, so that its writes do not
+/// change what the others meet): (method, path, body, expected status for mediator, party A,
+/// party B, observer, outsider, nobody).
+type Row = (&'static str, String, Option<Value>, [u16; 6]);
+
+fn run_matrix(s: &Server, who: &[(&str, Option<&str>); 6], matrix: &[Row]) {
+    for (method, path, body, expected) in matrix {
+        for k in [1, 2, 3, 4, 5, 0] {
+            let (name, token) = who[k];
+            let (status, text) = call(s, method, path, token, body.clone());
+            assert_eq!(status, expected[k], "{name}: {method} {path} -> {text}");
+            if status >= 400 {
+                let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                assert!(
+                    v["error"]["code"].is_string() && v["error"]["message"].is_string(),
+                    "{method} {path}: {text}"
+                );
+            }
+        }
+    }
+}
+
+fn every_endpoint_for_every_role(database: &str) {
+    let s = start(database);
     let med = sign_up(&s, "med");
     let a = sign_up(&s, "party-a");
     let b = sign_up(&s, "party-b");
@@ -111,7 +143,9 @@ fn every_endpoint_for_every_role() {
             "PUT",
             &format!("{base}/seats/hamas/preferences"),
             Some(&b),
-            Some(json!({"preferences": secret_preferences("B", 0.987654321)})),
+            Some(
+                json!({"preferences": secret_preferences("B", 0.987654321), "consent": "aggregate"}),
+            ),
         ),
         200,
     );
@@ -152,14 +186,14 @@ fn every_endpoint_for_every_role() {
         201,
     );
 
-    // (method, path, body, expected status for mediator, party A, party B, observer, outsider,
-    // nobody).
+    // Party A (Israel) keeps its preferences private, party B (Hamas) lets the analysis use
+    // them (aggregate): the mediator reads neither, and the analysis uses B's alone.
     let d2 = {
         let mut d = draft.clone();
         d["base_version"] = json!(1);
         d
     };
-    let matrix: Vec<(&str, String, Option<Value>, [u16; 6])> = vec![
+    let matrix: Vec<Row> = vec![
         ("GET", base.clone(), None, [200, 200, 200, 200, 404, 401]),
         (
             "GET",
@@ -194,7 +228,9 @@ fn every_endpoint_for_every_role() {
         (
             "PUT",
             format!("{base}/seats/hamas/preferences"),
-            Some(json!({"preferences": secret_preferences("B", 0.987654321)})),
+            Some(
+                json!({"preferences": secret_preferences("B", 0.987654321), "consent": "aggregate"}),
+            ),
             [403, 403, 200, 403, 404, 401],
         ),
         (
@@ -234,6 +270,25 @@ fn every_endpoint_for_every_role() {
             Some(json!({"seat": "israel"})),
             [409, 403, 403, 403, 404, 401],
         ),
+        // No agent holds the seat: only a mediator gets as far as being told.
+        (
+            "DELETE",
+            format!("{base}/agents/israel"),
+            None,
+            [409, 403, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            "/api/voters".to_string(),
+            None,
+            [200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/vocabulary".to_string(),
+            None,
+            [200, 200, 200, 200, 200, 200],
+        ),
         (
             "POST",
             format!("{base}/drafts/1/responses"),
@@ -261,21 +316,7 @@ fn every_endpoint_for_every_role() {
         ("outsider", Some(&out)),
         ("nobody", None),
     ];
-    for (method, path, body, expected) in &matrix {
-        // The mediator acts last, so that its writes do not change what the others meet.
-        for k in [1, 2, 3, 4, 5, 0] {
-            let (name, token) = who[k];
-            let (status, text) = call(&s, method, path, token, body.clone());
-            assert_eq!(status, expected[k], "{name}: {method} {path} -> {text}");
-            if status >= 400 {
-                let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                assert!(
-                    v["error"]["code"].is_string() && v["error"]["message"].is_string(),
-                    "{method} {path}: {text}"
-                );
-            }
-        }
-    }
+    run_matrix(&s, &who, &matrix);
     // A party's events are numbered for it alone: no gaps where others' events were.
     let log: Value =
         serde_json::from_str(&call(&s, "GET", &format!("{base}/audit"), Some(&a), None).1).unwrap();
@@ -306,21 +347,61 @@ fn every_endpoint_for_every_role() {
         (3..=seqs.len() as i64).collect::<Vec<_>>(),
         "{resumed}"
     );
-    // Seat names that would address events to others are refused.
+    // Audiences are data, not seat names: a seat may be called `mediators`, `*` or `a,b`, and
+    // its holder still sees only what is addressed to everyone or to its own seat.
     let trade = std::fs::read_to_string(common::root().join("scenarios/trade.toml")).unwrap();
-    for bad in ["mediators", "*", "a,b"] {
+    for (k, odd) in ["mediators", "*", "a,b"].iter().enumerate() {
         let text = trade
-            .replace("name = \"Avalon\"", &format!("name = \"{bad}\""))
-            .replace("Avalon", bad);
-        let (status, body) = call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&med),
-            Some(json!({"toml": text})),
+            .replace("name = \"Avalon\"", &format!("name = \"{odd}\""))
+            .replace("Avalon", odd);
+        let n = json_of(
+            call(
+                &s,
+                "POST",
+                "/api/negotiations",
+                Some(&med),
+                Some(json!({"toml": text})),
+            ),
+            201,
         );
-        assert_eq!(status, 400, "{bad}: {body}");
-        assert!(body.contains("reserved"), "{body}");
+        let t = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+        let holder = sign_up(&s, &format!("odd-{k}"));
+        let seat = odd.replace('*', "%2A").replace(',', "%2C");
+        seat_person(&s, &med, &t, odd, &holder);
+        // Mediators-only traffic: the invitation.
+        json_of(
+            call(
+                &s,
+                "POST",
+                &format!("{t}/agents"),
+                Some(&med),
+                Some(json!({"seat": "Borea"})),
+            ),
+            200,
+        );
+        // Its own preferences are its own, under that name.
+        json_of(
+            call(
+                &s,
+                "GET",
+                &format!("{t}/seats/{seat}/preferences"),
+                Some(&holder),
+                None,
+            ),
+            200,
+        );
+        let log = json_of(
+            call(&s, "GET", &format!("{t}/audit"), Some(&holder), None),
+            200,
+        );
+        let kinds: Vec<&str> = log
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert!(!kinds.contains(&"invited"), "{odd}: {log}");
+        assert!(kinds.contains(&"joined"), "{odd}: {log}");
     }
     // Private data: what party B can read anywhere never holds party A's, and the other way
     // round; the mediator sees comments (they are addressed to it) but no preferences.
@@ -379,6 +460,183 @@ fn every_endpoint_for_every_role() {
     ] {
         assert!(!seen_by_med.contains(secret), "the mediator saw {secret}");
     }
+    // The analysis the mediator got: B's preferences used, its red line unnamed; A left out.
+    let analysis: Value =
+        serde_json::from_str(&call(&s, "GET", &format!("{base}/analysis"), Some(&med), None).1)
+            .unwrap();
+    assert_eq!(analysis["parties"], json!(["hamas"]), "{analysis}");
+    assert_eq!(analysis["left_out"], json!(["israel"]), "{analysis}");
+    assert!(
+        !analysis.to_string().contains("hostages != none"),
+        "{analysis}"
+    );
+
+    // Consent levels against the mediator, in a second negotiation (the coalition talks and an
+    // observer): Progress is held by an agent, the Farmers' League by party A who shares its
+    // preferences, the Civic Liberals by party B who has not saved its own (the scenario's are
+    // the mediator's assumptions). Mediators read all three; each party only its own.
+    let text = std::fs::read_to_string(common::root().join("scenarios/coalition.toml")).unwrap()
+        + "\n[[parties]]\nname = \"monitor\"\nrole = \"observer\"\n";
+    let n = json_of(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"toml": text})),
+        ),
+        201,
+    );
+    let c = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let (farmers, civic) = ("Farmers%27%20League", "Civic%20Liberals");
+    seat_person(&s, &med, &c, "Farmers' League", &a);
+    seat_person(&s, &med, &c, "Civic Liberals", &b);
+    seat_person(&s, &med, &c, "monitor", &obs);
+    json_of(
+        call(
+            &s,
+            "POST",
+            &format!("{c}/agents"),
+            Some(&med),
+            Some(json!({"seat": "Progress"})),
+        ),
+        200,
+    );
+    let own = json_of(
+        call(
+            &s,
+            "GET",
+            &format!("{c}/seats/{farmers}/preferences"),
+            Some(&a),
+            None,
+        ),
+        200,
+    );
+    let shared = json!({"preferences": own["preferences"], "consent": "shared"});
+    json_of(
+        call(
+            &s,
+            "PUT",
+            &format!("{c}/seats/{farmers}/preferences"),
+            Some(&a),
+            Some(shared.clone()),
+        ),
+        200,
+    );
+    let progress = json_of(
+        call(
+            &s,
+            "GET",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&med),
+            None,
+        ),
+        200,
+    );
+    let consent: Vec<Row> = vec![
+        // The agent's seat: its preferences are the mediator's to read and set.
+        (
+            "GET",
+            format!("{c}/seats/Progress/preferences"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "PUT",
+            format!("{c}/seats/Progress/preferences"),
+            Some(json!({"preferences": progress["preferences"]})),
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{c}/seats/Progress/assessment"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+        // Shared by party A.
+        (
+            "GET",
+            format!("{c}/seats/{farmers}/preferences"),
+            None,
+            [200, 200, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{c}/seats/{farmers}/assessment"),
+            None,
+            [200, 200, 403, 403, 404, 401],
+        ),
+        (
+            "PUT",
+            format!("{c}/seats/{farmers}/preferences"),
+            Some(shared),
+            [403, 200, 403, 403, 404, 401],
+        ),
+        // Assumed: party B holds the seat but has saved nothing.
+        (
+            "GET",
+            format!("{c}/seats/{civic}/preferences"),
+            None,
+            [200, 403, 200, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{c}/seats/{civic}/assessment"),
+            None,
+            [200, 403, 200, 403, 404, 401],
+        ),
+        // Every party shown: the picture.
+        (
+            "GET",
+            format!("{c}/picture.svg"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{c}/analysis"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+        // Taking the agent out: mediators only.
+        (
+            "DELETE",
+            format!("{c}/agents/Progress"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+    ];
+    run_matrix(&s, &who, &consent);
+    // Without its agent, Progress's preferences (set by a mediator, private by default) are no
+    // longer the mediator's; with the agent gone, so is the picture.
+    let (status, body) = call(
+        &s,
+        "GET",
+        &format!("{c}/seats/Progress/preferences"),
+        Some(&med),
+        None,
+    );
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        call(&s, "GET", &format!("{c}/picture.svg"), Some(&med), None).0,
+        409
+    );
+    // The seats as each sees them: consent for party seats, agents' details for mediators.
+    let view = json_of(call(&s, "GET", &c, Some(&med), None), 200);
+    let seats = view["seats"].as_array().unwrap();
+    let seat = |name: &str| seats.iter().find(|x| x["name"] == name).unwrap();
+    assert_eq!(seat("Farmers' League")["consent"], "shared");
+    assert_eq!(seat("Farmers' League")["preferences_source"], "party");
+    assert_eq!(seat("Civic Liberals")["preferences_source"], "scenario");
+    assert_eq!(seat("Civic Liberals")["preferences_given"], false);
+    assert_eq!(seat("monitor")["consent"], Value::Null);
+    assert_eq!(seat("Progress")["agent"], false);
+    let party_view = json_of(call(&s, "GET", &c, Some(&b), None), 200);
+    assert!(party_view["seats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x.get("agent_spec").is_none() && x.get("agent_failed").is_none()));
 }
 
 #[test]
@@ -482,9 +740,9 @@ fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
         json!(true),
         "{view}"
     );
+    // Nobody has saved preferences: the scenario's are the mediator's own assumptions, drawn.
     let (status, body) = picture();
-    assert_eq!(status, 409, "{body}");
-    assert!(body.contains("not_shared"), "{body}");
+    assert_eq!(status, 200, "{body}");
     for seat in ["Avalon", "Borea"] {
         json_of(
             call(
@@ -527,11 +785,30 @@ fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
     // Three parties: the picture's frontier and zone use every party's preferences, so one
     // party keeping them confidential withholds it, whichever two would be drawn.
     let c = create(&s, &med, "coalition");
-    let mut keeping = String::new();
-    for (k, seat) in ["Progress", "Farmers%27%20League", "Civic%20Liberals"]
-        .iter()
-        .enumerate()
-    {
+    let keeper = sign_up(&s, "keeper");
+    seat_person(&s, &med, &c, "Progress", &keeper);
+    let keeping = "Progress".to_string();
+    let own = json_of(
+        call(
+            &s,
+            "GET",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&keeper),
+            None,
+        ),
+        200,
+    );
+    json_of(
+        call(
+            &s,
+            "PUT",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&keeper),
+            Some(json!({"preferences": own["preferences"], "consent": "aggregate"})),
+        ),
+        200,
+    );
+    for seat in ["Farmers%27%20League", "Civic%20Liberals"] {
         json_of(
             call(
                 &s,
@@ -539,30 +816,6 @@ fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
                 &format!("{c}/agents"),
                 Some(&med),
                 Some(json!({"seat": seat.replace("%27", "'").replace("%20", " ")})),
-            ),
-            200,
-        );
-        let prefs = json_of(
-            call(
-                &s,
-                "GET",
-                &format!("{c}/seats/{seat}/preferences"),
-                Some(&med),
-                None,
-            ),
-            200,
-        );
-        let share = k != 0;
-        if !share {
-            keeping = seat.to_string();
-        }
-        json_of(
-            call(
-                &s,
-                "PUT",
-                &format!("{c}/seats/{seat}/preferences"),
-                Some(&med),
-                Some(json!({"preferences": prefs["preferences"], "share_with_mediator": share})),
             ),
             200,
         );

@@ -5,11 +5,15 @@
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 
 /// A running server, killed when dropped.
 pub struct Server {
     pub child: Child,
     pub base: String,
+    /// What the server wrote on stderr so far (its logs), read on a thread of its own so that
+    /// the pipe never fills and blocks it.
+    pub log: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -22,20 +26,40 @@ impl Drop for Server {
 pub fn start(database: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["serve", "--port", "0", "--database", database])
+        .env("NO_COLOR", "1")
         .current_dir(super::root())
         .stderr(Stdio::piped())
         .spawn()
         .expect("accord serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stderr.take().expect("stderr"))
-        .read_line(&mut line)
-        .expect("the server says where it listens");
-    let base = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
-    Server { child, base }
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let log = Arc::new(Mutex::new(String::new()));
+    // Log lines (migrations' notices, ...) may come first: the address is on the line that
+    // says where it listens.
+    let base = loop {
+        let line = match lines.next() {
+            Some(Ok(line)) => line,
+            _ => panic!(
+                "the server ended before saying where it listens: {}",
+                log.lock().unwrap()
+            ),
+        };
+        log.lock().unwrap().push_str(&line);
+        log.lock().unwrap().push('\n');
+        if let Some(w) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+            break w
+                .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_string();
+        }
+    };
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let mut log = sink.lock().unwrap();
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    Server { child, base, log }
 }
 
 /// One HTTP call: status and JSON body.
