@@ -22,6 +22,7 @@ TOURNAMENT = """
 name = "bench"
 seed = 1
 repetitions = {reps}
+repeat_deterministic = true  # as many negotiations as NegMAS runs (identical repetitions)
 strategies = ["boulware", "conceder", "linear", "tft"]
 [[random_domains]]
 count = 5

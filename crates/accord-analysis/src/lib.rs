@@ -22,7 +22,7 @@ pub mod visitors;
 
 pub use blocking::Relaxation;
 pub use improve::{Improvement, Improvements};
-pub use model::Model;
+pub use model::{Model, MAX_RED_LINES};
 pub use pareto::{dominates, FrontierPoint, EPS};
 pub use solutions::{Solution, Solutions, DEFINITIONS};
 
@@ -109,6 +109,10 @@ pub struct Options {
     /// Node visits allowed for each exact search (frontier, extremes, what would have to give)
     /// before the analysis gives up with [`AnalysisError::TooLarge`] rather than run for hours.
     pub search_budget: u64,
+    /// A flag the caller may set from another thread to stop the analysis early: its searches
+    /// end as if their budget ran out. The engine reads no clock; a server turns its time budget
+    /// (or a client that went away) into this flag.
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Default for Options {
@@ -119,6 +123,7 @@ impl Default for Options {
             count_budget: 20_000_000,
             draft: None,
             search_budget: 1_000_000_000,
+            stop: None,
         }
     }
 }
@@ -237,7 +242,8 @@ pub fn distance(a: &[f64], b: &[f64]) -> f64 {
 
 /// Analyses a scenario.
 pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisError> {
-    let m = Model::new(scenario)?;
+    let mut m = Model::new(scenario)?;
+    m.stop = opts.stop.clone();
     let budget = opts.search_budget;
     let too_large = |what| AnalysisError::TooLarge {
         what,

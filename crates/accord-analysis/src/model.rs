@@ -73,6 +73,9 @@ pub struct Model<'a> {
     pub terms_neg: Vec<f64>,
     /// Disagreement point: reservation value, 0 when none.
     pub d: Vec<f64>,
+    /// Set by the caller to stop every search early, as if its budget ran out (a server's time
+    /// budget, or a client that went away); see [`crate::Options::stop`].
+    pub stop: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl<'a> Model<'a> {
@@ -211,7 +214,16 @@ impl<'a> Model<'a> {
             term_arity,
             issue_max,
             d,
+            stop: None,
         })
+    }
+
+    /// Whether the caller asked the searches to stop.
+    #[inline]
+    pub fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// True when every negotiator's preferences are additive (no nonlinear terms).

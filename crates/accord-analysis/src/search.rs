@@ -245,7 +245,7 @@ impl State<'_, '_> {
         } else {
             2 * r as u64
         };
-        if self.budget < cost {
+        if self.budget < cost || m.stopped() {
             return false;
         }
         self.budget -= cost;

@@ -15,8 +15,16 @@ fn describe(s: &Scenario, offer: Offer) -> String {
         .iter()
         .zip(&o.0)
         .map(|(issue, &k)| match issue.wording(k) {
-            Some(w) => format!("  {} = {}: {w}", issue.name, issue.value(k)),
-            None => format!("  {} = {}", issue.name, issue.value(k)),
+            Some(w) => format!(
+                "  {} = {}: {w}",
+                crate::draft::quote(&issue.name),
+                crate::draft::quote(&issue.value(k).to_string())
+            ),
+            None => format!(
+                "  {} = {}",
+                crate::draft::quote(&issue.name),
+                crate::draft::quote(&issue.value(k).to_string())
+            ),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -58,41 +66,31 @@ fn ask(prompt: &str) -> String {
     line.trim().to_string()
 }
 
-/// Parses `issue=value,...` into a full outcome, starting from `base`.
+/// Parses `issue=value,...` (quoted as `--draft` takes it, see `draft.rs`) into a full
+/// outcome, starting from `base`.
 fn parse_outcome(s: &Scenario, base: Offer, text: &str) -> Result<Offer, String> {
     let mut values = s.space.outcome(base).ok_or("no base outcome")?.0;
-    for pair in text.split(',').filter(|p| !p.trim().is_empty()) {
-        let (k, v) = pair
-            .split_once('=')
-            .ok_or(format!("expected issue=value, found `{pair}`"))?;
-        let i = s
-            .space
-            .issue_index(k.trim())
-            .ok_or(format!("no issue `{}`", k.trim()))?;
-        values[i] = s.space.issues()[i].parse_value(v.trim()).ok_or(format!(
-            "`{}` is not a value of `{}`",
-            v.trim(),
-            k.trim()
-        ))?;
+    for (k, v) in crate::draft::parse(text).map_err(|e| e.to_string())? {
+        let i = s.space.issue_index(&k).ok_or(format!("no issue `{k}`"))?;
+        values[i] = s.space.issues()[i]
+            .parse_value(&v)
+            .ok_or(format!("`{v}` is not a value of `{k}`"))?;
     }
     s.space
         .index(&accord_model::Outcome(values))
         .ok_or("not an outcome".into())
 }
 
-/// Parses one amendment, `issue=value`.
+/// Parses one amendment, `issue=value` (quoted as `--draft` takes it).
 fn amendment(s: &Scenario, text: &str) -> Result<(usize, u32), String> {
-    let (k, v) = text
-        .split_once('=')
-        .filter(|(_, v)| !v.contains(',') && !v.contains('='))
-        .ok_or("an amendment changes one clause: issue=value")?;
-    let i = s
-        .space
-        .issue_index(k.trim())
-        .ok_or(format!("no issue `{}`", k.trim()))?;
+    let pairs = crate::draft::parse(text).map_err(|e| e.to_string())?;
+    let [(k, v)] = pairs.as_slice() else {
+        return Err("an amendment changes one clause: issue=value".into());
+    };
+    let i = s.space.issue_index(k).ok_or(format!("no issue `{k}`"))?;
     let value = s.space.issues()[i]
-        .parse_value(v.trim())
-        .ok_or_else(|| s.space.issues()[i].not_a_value(v.trim()))?;
+        .parse_value(v)
+        .ok_or_else(|| s.space.issues()[i].not_a_value(v))?;
     Ok((i, value))
 }
 
@@ -224,5 +222,55 @@ impl Voter for HumanVoter {
 
     fn utility(&self, offer: Offer) -> f64 {
         self.seat.index.utility(offer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_names_values_with_separators_in_quotes() {
+        let s = accord_formats::parse_scenario(
+            r#"
+name = "p"
+[[issues]]
+name = "Invitations"
+type = "discrete"
+options = ["Custom, Printed", "Plain"]
+[[issues]]
+name = "Food"
+type = "discrete"
+options = ["Catering", "Chips"]
+[[parties]]
+name = "a"
+weights = { Invitations = 1, Food = 0 }
+scores = { Invitations = { "Custom, Printed" = 1, Plain = 0 }, Food = { Catering = 1, Chips = 0 } }
+"#,
+            accord_formats::Format::Toml,
+            "p.toml",
+        )
+        .expect("scenario");
+        // Outcomes: Invitations first (most significant): 0 = (Custom, Catering).
+        assert_eq!(
+            parse_outcome(&s, 3, r#"Invitations="Custom, Printed""#),
+            Ok(1)
+        );
+        assert_eq!(
+            parse_outcome(&s, 0, r#"Invitations=Plain, Food=Chips"#),
+            Ok(3)
+        );
+        assert!(parse_outcome(&s, 0, "Invitations=Custom, Printed")
+            .unwrap_err()
+            .contains("without `=`"));
+        assert_eq!(
+            amendment(&s, r#"Invitations="Custom, Printed""#),
+            Ok((0, 0))
+        );
+        assert_eq!(
+            amendment(&s, "Invitations=Plain,Food=Chips"),
+            Err("an amendment changes one clause: issue=value".into())
+        );
+        assert!(describe(&s, 0).contains(r#"Invitations = "Custom, Printed""#));
     }
 }

@@ -127,6 +127,15 @@ enum Command {
         /// `postgres://USER@HOST:PORT/DB`.
         #[arg(long, default_value = "sqlite://accord.db")]
         database: String,
+        /// Mark the session cookie `Secure` (the server is reached over HTTPS); also
+        /// `ACCORD_SECURE_COOKIES=1`.
+        #[arg(long)]
+        secure_cookies: bool,
+        /// Behind a reverse proxy: take the client's address (for sign-in limits) from the last
+        /// `X-Forwarded-For` entry, and mark the cookie `Secure` when `X-Forwarded-Proto` is
+        /// `https`; also `ACCORD_TRUST_PROXY=1`. Only behind a proxy that sets these headers.
+        #[arg(long)]
+        trust_proxy: bool,
     },
     /// Validate a scenario file and summarise it.
     Check {
@@ -211,6 +220,8 @@ fn run(cli: Cli) -> Result<()> {
             port,
             host,
             database,
+            secure_cookies,
+            trust_proxy,
         } => {
             // Request logs and internal errors' causes on stderr; RUST_LOG adjusts (e.g. `debug`).
             tracing_subscriber::fmt()
@@ -220,9 +231,18 @@ fn run(cli: Cli) -> Result<()> {
                 )
                 .with_writer(std::io::stderr)
                 .init();
+            let env = accord_server::accounts::ServeOptions::from_env();
+            let options = accord_server::accounts::ServeOptions {
+                secure_cookies: secure_cookies || env.secure_cookies,
+                trust_proxy: trust_proxy || env.trust_proxy,
+            };
             let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
             runtime
-                .block_on(accord_server::serve((host, port).into(), &database))
+                .block_on(accord_server::serve_with(
+                    (host, port).into(),
+                    &database,
+                    options,
+                ))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         Command::Check { input } => {

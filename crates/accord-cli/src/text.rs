@@ -38,7 +38,8 @@ fn describe(s: &Scenario, o: &Outcome) -> String {
     s.space
         .describe(o)
         .into_iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        // Quoted where a name or value holds `,`, `=` or `"`, so `--draft` reads it back.
+        .map(|(k, v)| crate::draft::pair(&k, &v.to_string()))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -350,3 +350,156 @@ fn analyze_plot_writes_svg_and_png() {
     assert_eq!(&png[1..4], b"PNG");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A scenario whose option names hold the separators of the `--draft` notation.
+const SEPARATORS: &str = r#"
+name = "party"
+[[issues]]
+name = "Invitations"
+type = "discrete"
+options = ["Custom, Printed", "Plain"]
+[[issues]]
+name = "Motto"
+type = "discrete"
+options = ['Say "yes"', "a=b", "none"]
+[[parties]]
+name = "host"
+[parties.weights]
+Invitations = 0.5
+Motto = 0.5
+[parties.scores]
+Invitations = { "Custom, Printed" = 1.0, Plain = 0.0 }
+Motto = { 'Say "yes"' = 0.2, "a=b" = 1.0, none = 0.0 }
+[[parties]]
+name = "guest"
+[parties.weights]
+Invitations = 0.5
+Motto = 0.5
+[parties.scores]
+Invitations = { "Custom, Printed" = 0.0, Plain = 1.0 }
+Motto = { 'Say "yes"' = 1.0, "a=b" = 0.5, none = 0.0 }
+"#;
+
+#[test]
+fn draft_values_with_separators_are_quoted_both_ways() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("party.toml");
+    std::fs::write(&file, SEPARATORS).unwrap();
+    let f = file.to_str().unwrap();
+    // Quoted values name options holding `,`, `=` and `"` (written `""` inside quotes).
+    let draft = r#"Invitations="Custom, Printed", Motto="Say ""yes""""#;
+    let (code, out, err) = accord(&["analyze", f, "--json", "--draft", draft]);
+    assert_eq!(code, 0, "{err}");
+    let r: Value = serde_json::from_str(&out).unwrap();
+    // host: .5 * 1 + .5 * .2; guest: .5 * 0 + .5 * 1.
+    assert!(close(&r["draft"]["utilities"][0], 0.6), "{}", r["draft"]);
+    assert!(close(&r["draft"]["utilities"][1], 0.5), "{}", r["draft"]);
+    // The report quotes them the same way, so its line reads back as the same draft.
+    let (code, out, err) = accord(&["analyze", f, "--draft", draft]);
+    assert_eq!(code, 0, "{err}");
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix("DRAFT ON THE TABLE: "))
+        .unwrap_or_else(|| panic!("no draft line in\n{out}"));
+    assert_eq!(line, draft);
+    assert!(out.contains(r#"Motto="a=b""#), "{out}");
+    // Unquoted, the comma splits the value, and the error says how to quote.
+    let (code, _, err) = accord(&[
+        "analyze",
+        f,
+        "--draft",
+        "Invitations=Custom, Printed,Motto=none",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--draft: character 21: expected `issue=value`, found `Printed` without `=` (a value containing `,` goes in double quotes"),
+        "{err}"
+    );
+    let (code, _, err) = accord(&["analyze", f, "--draft", r#"Invitations="Plain,Motto=none"#]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--draft: the quoted value opened at character 13 is not closed"),
+        "{err}"
+    );
+    // The help documents the rule.
+    let (_, help, _) = accord(&["analyze", "--help"]);
+    assert!(
+        help.contains(r#"--draft 'Invitations="Custom, Printed",Food=Catering'"#),
+        "{help}"
+    );
+}
+
+#[test]
+fn export_to_genius_drops_red_lines_only_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let strict = tmp.path().join("strict");
+    let (code, _, err) = accord(&[
+        "export",
+        "scenarios/ceasefire.toml",
+        "--to",
+        "genius",
+        "--out",
+        strict.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("GENIUS XML has no red lines: `ceasefire != permanent` of `israel`")
+            && err.contains("With --drop-red-lines the export leaves out what GENIUS cannot hold"),
+        "{err}"
+    );
+    assert!(!strict.exists(), "nothing is written on an error");
+
+    let out = tmp.path().join("dropped");
+    let (code, _, err) = accord(&[
+        "export",
+        "scenarios/ceasefire.toml",
+        "--to",
+        "genius",
+        "--out",
+        out.to_str().unwrap(),
+        "--drop-red-lines",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: left out red line `ceasefire != permanent` of `israel`: GENIUS XML has no red lines",
+            "warning: left out red line `hostages = all => ceasefire = permanent and withdrawal = full` of `hamas`: GENIUS XML has no red lines",
+        ]
+    );
+    // What was written reads back strictly, as the same space with the same parties.
+    let (code, summary, err) = accord(&["check", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(summary.contains("6 issues, 144 outcomes"), "{summary}");
+    assert!(!summary.contains("red line"), "{summary}");
+
+    // Terms beside weighted scores are left out too, each named.
+    let (code, _, err) = accord(&[
+        "export",
+        "scenarios/coalition.toml",
+        "--to",
+        "genius",
+        "--out",
+        tmp.path().join("coalition").to_str().unwrap(),
+        "--drop-red-lines",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: left out term `fuel_tax = raise and farm_support != raise` of `Farmers' League`: GENIUS XML cannot mix weighted scores and nonlinear terms (the weighted scores are kept)"),
+        "{err}"
+    );
+    // The flag belongs to the GENIUS export.
+    let (code, _, err) = accord(&[
+        "export",
+        "scenarios/trade.toml",
+        "--to",
+        "toml",
+        "--drop-red-lines",
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("--drop-red-lines goes with --to genius"),
+        "{err}"
+    );
+}

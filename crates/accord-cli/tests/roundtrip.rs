@@ -117,3 +117,66 @@ fn shipped_scenarios_without_red_lines_export_to_genius() {
         "{e}"
     );
 }
+
+#[test]
+fn dropping_what_genius_cannot_hold_keeps_everything_else() {
+    // Every shipped scenario exports once its red lines (and terms GENIUS cannot hold) are left
+    // out; each is reported, and the rest reads back with the same utilities.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3);
+    for path in names {
+        let what = path.display().to_string();
+        let s = accord_formats::read_scenario(&path).expect("scenario");
+        let (files, dropped) =
+            accord_formats::to_genius_dropping(&s).unwrap_or_else(|e| panic!("{what}: {e}"));
+        // The expected scenario: negotiators only, without red lines and the dropped terms.
+        let mut expected = s.clone();
+        expected
+            .parties
+            .retain(|p| p.role == accord_model::Role::Party);
+        let red_lines: usize = expected.parties.iter().map(|p| p.red_lines.len()).sum();
+        for p in &mut expected.parties {
+            for r in p.red_lines.drain(..) {
+                assert!(
+                    dropped.iter().any(|d| d.party == p.name
+                        && d.kind == "red line"
+                        && d.rule == r.rule.to_string()),
+                    "{what}: red line `{}` of `{}` not reported in {dropped:?}",
+                    r.rule,
+                    p.name
+                );
+            }
+            let prefs = p.preferences.as_mut().expect("preferences");
+            prefs.terms.retain(|t| {
+                !dropped
+                    .iter()
+                    .any(|d| d.party == p.name && d.kind == "term" && d.rule == t.rule.to_string())
+            });
+        }
+        let terms = dropped.iter().filter(|d| d.kind == "term").count();
+        assert_eq!(dropped.len(), red_lines + terms, "{what}: {dropped:?}");
+        assert!(
+            red_lines > 0,
+            "{what}: the shipped scenarios have red lines"
+        );
+        let out = tmp.path().join(path.file_stem().expect("stem"));
+        std::fs::create_dir_all(&out).expect("dir");
+        let mut paths = vec![out.join(&files.domain.0)];
+        std::fs::write(&paths[0], &files.domain.1).expect("write");
+        for (name, text) in &files.profiles {
+            paths.push(out.join(name));
+            std::fs::write(paths.last().unwrap(), text).expect("write");
+        }
+        let back = load(&paths, ReadOptions { lenient: false })
+            .unwrap_or_else(|e| panic!("{what}: {e}"))
+            .scenario;
+        same_utilities(&expected, &back, &what);
+    }
+}

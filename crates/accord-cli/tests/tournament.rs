@@ -56,6 +56,8 @@ fn the_example_runs_and_ends_with_a_table_and_a_plot() {
         "conceder",
         "tft",
         "hardliner",
+        "random",
+        "bayes-nash",
         "nash-seeking",
         "random-flipping",
     ] {
@@ -68,9 +70,13 @@ fn the_example_runs_and_ends_with_a_table_and_a_plot() {
     );
     assert_eq!(read(&out.join("summary.txt")), stdout);
     let rows = read(&out.join("results.jsonl")).lines().count();
-    // 5 two-party random domains + trade + ceasefire: 25 lineups each; coalition: 125; x 50
-    // repetitions; single text: 8 domains x 5 mediators x 50.
-    assert_eq!(rows, (7 * 25 + 125) * 50 + 8 * 5 * 50);
+    // 5 two-party random domains + trade + ceasefire: 36 lineups each, of which the 25 without
+    // `random` are deterministic and run once, the other 11 run 50 repetitions; coalition: 216
+    // lineups, 125 of them deterministic; single text: 8 domains x 6 mediators x 50 (every
+    // mediator draws at random).
+    assert_eq!(rows, 7 * (25 + 11 * 50) + (125 + 91 * 50) + 8 * 6 * 50);
+    // The standings say what their unit is.
+    assert!(stdout.contains("independent units"), "{stdout}");
     assert_eq!(read(&out.join("results.csv")).lines().count(), rows + 1);
     assert!(read(&out.join("summary.svg")).contains("Standings: example"));
     // Not a terminal: no progress bar in the output.
@@ -80,7 +86,7 @@ fn the_example_runs_and_ends_with_a_table_and_a_plot() {
 const HEAVY: &str = r#"
 seed = 3
 repetitions = 2000
-strategies = ["hardliner", "boulware", "conceder"]
+strategies = ["hardliner", "boulware", "random"]
 [[random_domains]]
 count = 2
 issues = 3
@@ -123,7 +129,8 @@ fn a_killed_run_resumes_to_the_results_of_an_uninterrupted_one() {
     }
     child.kill().expect("kill");
     child.wait().expect("reaped");
-    let total = 2 * 9 * 2000;
+    // 9 lineups per domain: the 4 without `random` run once, the other 5 2000 times.
+    let total = 2 * (4 + 5 * 2000);
     let done = read(&results).lines().count();
     assert!(done < total, "the run finished before it could be killed");
     // A torn line, as a crash in the middle of a write leaves.
@@ -290,5 +297,6 @@ fn a_result_is_replayed_by_accord_negotiate_with_its_seed() {
         assert_eq!(replay["rounds"], row["rounds"], "{line}");
         checked += 1;
     }
-    assert_eq!(checked, 9 * 2 + 2);
+    // SAO: the 4 lineups of boulware and tft run once, the 5 with `random` twice.
+    assert_eq!(checked, 4 + 5 * 2 + 2);
 }

@@ -23,6 +23,7 @@ use accord_model::{
     Issue, IssueKind, IssueOption, OutcomeSpace, Party, Preferences, Role, Rule, Scenario, Term,
     ValueFunction,
 };
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Grid steps used to analyse a GENIUS real issue (which has no resolution of its own).
@@ -40,11 +41,38 @@ struct Ctx<'a> {
     text: &'a str,
     opts: ReadOptions,
     warnings: &'a mut Vec<Warning>,
+    /// Line starts, built on the first position asked for, so that many warnings cost a
+    /// binary search each rather than a scan of the file each.
+    lines: std::cell::OnceCell<crate::locate::Lines<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        file: &'a str,
+        text: &'a str,
+        opts: ReadOptions,
+        warnings: &'a mut Vec<Warning>,
+    ) -> Self {
+        Ctx {
+            file,
+            text,
+            opts,
+            warnings,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
 }
 
 impl Ctx<'_> {
+    /// 1-based line and column (in characters) of a byte offset, as [`crate::line_column`].
+    fn position(&self, offset: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| crate::locate::Lines::new(self.text))
+            .position(offset)
+    }
+
     fn error_at(&self, offset: usize, message: impl Into<String>) -> FormatError {
-        let (l, c) = crate::line_column(self.text, offset);
+        let (l, c) = self.position(offset);
         FormatError {
             file: self.file.to_string(),
             line: Some(l),
@@ -60,7 +88,7 @@ impl Ctx<'_> {
     /// In lenient mode records a warning; in strict mode fails, suggesting `--lenient`.
     fn tolerate(&mut self, node: roxmltree::Node, message: String) -> Result<(), FormatError> {
         if self.opts.lenient {
-            let (l, c) = crate::line_column(self.text, node.range().start);
+            let (l, c) = self.position(node.range().start);
             self.warnings.push(Warning {
                 file: self.file.to_string(),
                 line: Some(l),
@@ -164,14 +192,16 @@ fn read_issue(
     let kind = match kind.as_str() {
         "discrete" => {
             let mut options: Vec<IssueOption> = Vec::new();
+            // A set of the names seen: a scan of the options per item is quadratic (issue 18).
+            let mut seen: HashSet<&str> = HashSet::new();
             for item in items(node) {
-                let value = cx.attr(item, "value")?.to_string();
-                if options.iter().any(|o| o.name == value) {
+                let value = cx.attr(item, "value")?;
+                if !seen.insert(value) {
                     cx.tolerate(item, format!("issue `{name}` lists value `{value}` twice; the last one wins, as in GENIUS"))?;
                     continue;
                 }
                 options.push(IssueOption {
-                    name: value,
+                    name: value.to_string(),
                     wording: item
                         .attribute("description")
                         .filter(|d| !d.trim().is_empty())
@@ -314,18 +344,39 @@ pub fn parse_genius(
         column: None,
         message: e.to_string(),
     })?;
-    // Numeric bounds may live only in the profiles (web_service): collect them first.
-    let mut profile_docs = Vec::new();
+    // Each profile is repaired and parsed once, and read twice: for numeric bounds that live
+    // only in the profiles (web_service), then for the preferences.
+    let mut profile_texts = Vec::new();
     for (file, text, name) in profiles {
         let fixed = parse_xml(file, text, opts, warnings)?;
-        profile_docs.push((file.to_string(), fixed, name.to_string()));
+        profile_texts.push((file.to_string(), fixed, name.to_string()));
     }
-    let mut cx = Ctx {
-        file: domain_file,
-        text: &dtext,
-        opts,
-        warnings,
-    };
+    let mut profile_docs = Vec::new();
+    for (file, text, _) in &profile_texts {
+        profile_docs.push(roxmltree::Document::parse(text).map_err(|e| FormatError {
+            file: file.clone(),
+            line: None,
+            column: None,
+            message: e.to_string(),
+        })?);
+    }
+    // Issue name -> the first bounds a profile gives it (profile order).
+    let mut profile_bounds: HashMap<&str, (f64, f64)> = HashMap::new();
+    for (doc, (_, text, _)) in profile_docs.iter().zip(&profile_texts) {
+        let pcx = Ctx::new("", text, opts, &mut *warnings);
+        for pn in issue_nodes(doc.root_element()) {
+            let Some(name) = pn.attribute("name") else {
+                continue;
+            };
+            if profile_bounds.contains_key(name) {
+                continue;
+            }
+            if let Some(b) = bounds(&pcx, pn).ok().flatten() {
+                profile_bounds.insert(name, b);
+            }
+        }
+    }
+    let mut cx = Ctx::new(domain_file, &dtext, opts, warnings);
     let droot = ddoc.root_element();
     if objective(droot).is_none() {
         return Err(cx.error(droot, "no <objective> element: not a GENIUS domain"));
@@ -333,26 +384,7 @@ pub fn parse_genius(
     let mut dissues = Vec::new();
     for node in issue_nodes(droot) {
         let name = node.attribute("name").unwrap_or("");
-        let mut fallback = None;
-        for (_, ptext, _) in &profile_docs {
-            if let Ok(pdoc) = roxmltree::Document::parse(ptext) {
-                if let Some(pn) = issue_nodes(pdoc.root_element())
-                    .into_iter()
-                    .find(|n| n.attribute("name") == Some(name))
-                {
-                    let pcx = Ctx {
-                        file: "",
-                        text: ptext,
-                        opts,
-                        warnings: &mut Vec::new(),
-                    };
-                    fallback = bounds(&pcx, pn).ok().flatten();
-                    if fallback.is_some() {
-                        break;
-                    }
-                }
-            }
-        }
+        let fallback = profile_bounds.get(name).copied();
         dissues.push(read_issue(&mut cx, node, fallback)?);
     }
     if dissues.is_empty() {
@@ -360,26 +392,17 @@ pub fn parse_genius(
     }
     let space = OutcomeSpace::new(dissues.iter().map(|d| d.issue.clone()).collect())
         .map_err(|e| cx.error(droot, e.message))?;
+    let lookup = Lookup::new(&dissues, &space);
 
     let mut parties = Vec::new();
-    for (file, text, name) in &profile_docs {
-        let doc = roxmltree::Document::parse(text).map_err(|e| FormatError {
-            file: file.clone(),
-            line: None,
-            column: None,
-            message: e.to_string(),
-        })?;
-        let mut pcx = Ctx {
-            file,
-            text,
-            opts,
-            warnings: &mut *cx.warnings,
-        };
+    for (doc, (file, text, name)) in profile_docs.iter().zip(&profile_texts) {
+        let mut pcx = Ctx::new(file, text, opts, &mut *cx.warnings);
         parties.push(read_profile(
             &mut pcx,
             doc.root_element(),
             name,
             &dissues,
+            &lookup,
             &space,
         )?);
     }
@@ -396,22 +419,57 @@ pub fn parse_genius(
     })
 }
 
-fn find_issue<'d>(
-    dissues: &'d [DomainIssue],
-    node: roxmltree::Node,
-) -> Option<(usize, &'d DomainIssue)> {
-    let name = node.attribute("name");
-    let index = node.attribute("index");
-    dissues
-        .iter()
-        .enumerate()
-        .find(|(_, d)| Some(d.issue.name.as_str()) == name)
-        .or_else(|| {
-            dissues
-                .iter()
-                .enumerate()
-                .find(|(_, d)| Some(d.index.as_str()) == index && name.is_none())
-        })
+/// The domain's issues and discrete values by name and index, built once, so that reading a
+/// profile costs one hash look-up per item rather than a scan of the issue (issue 18: a scan
+/// per item made a 200,000-item issue quadratic).
+struct Lookup<'d> {
+    /// Issue name -> position (the first issue of that name).
+    by_name: HashMap<&'d str, usize>,
+    /// Issue `index` attribute -> position (the first issue with that index).
+    by_index: HashMap<&'d str, usize>,
+    /// Per issue, option name -> value index (discrete issues; empty otherwise).
+    values: Vec<HashMap<&'d str, u32>>,
+}
+
+impl<'d> Lookup<'d> {
+    fn new(dissues: &'d [DomainIssue], space: &'d OutcomeSpace) -> Self {
+        let mut by_name = HashMap::new();
+        let mut by_index = HashMap::new();
+        for (pos, d) in dissues.iter().enumerate() {
+            by_name.entry(d.issue.name.as_str()).or_insert(pos);
+            by_index.entry(d.index.as_str()).or_insert(pos);
+        }
+        let values = space
+            .issues()
+            .iter()
+            .map(|issue| match &issue.kind {
+                IssueKind::Discrete { options } => {
+                    let mut m = HashMap::with_capacity(options.len());
+                    for (k, o) in options.iter().enumerate() {
+                        m.entry(o.name.as_str()).or_insert(k as u32);
+                    }
+                    m
+                }
+                _ => HashMap::new(),
+            })
+            .collect();
+        Lookup {
+            by_name,
+            by_index,
+            values,
+        }
+    }
+
+    /// The position of the issue a profile's `<issue>` names: by name, or by index when it has
+    /// no name.
+    fn issue(&self, node: roxmltree::Node) -> Option<usize> {
+        match node.attribute("name") {
+            Some(name) => self.by_name.get(name).copied(),
+            None => node
+                .attribute("index")
+                .and_then(|i| self.by_index.get(i).copied()),
+        }
+    }
 }
 
 fn read_profile(
@@ -419,6 +477,7 @@ fn read_profile(
     root: roxmltree::Node,
     name: &str,
     dissues: &[DomainIssue],
+    lookup: &Lookup,
     space: &OutcomeSpace,
 ) -> Result<Party, FormatError> {
     let n = dissues.len();
@@ -446,7 +505,7 @@ fn read_profile(
         .attribute("type")
         .is_some_and(|t| t.eq_ignore_ascii_case("nonlinear"));
     if nonlinear {
-        read_hyperrectangles(cx, root, dissues, space, &mut terms)?;
+        read_hyperrectangles(cx, root, dissues, lookup, space, &mut terms)?;
     } else {
         if root
             .attribute("type")
@@ -465,7 +524,7 @@ fn read_profile(
         for w in weight_nodes {
             let index = cx.attr(w, "index")?;
             let value = cx.number(w, "value")?;
-            let Some(pos) = dissues.iter().position(|d| d.index == index) else {
+            let Some(&pos) = lookup.by_index.get(index) else {
                 return Err(cx.error(
                     w,
                     format!("<weight index=\"{index}\"> names no issue of the domain"),
@@ -474,7 +533,7 @@ fn read_profile(
             weights[pos] = value;
         }
         for node in issue_nodes(root) {
-            let Some((pos, d)) = find_issue(dissues, node) else {
+            let Some(pos) = lookup.issue(node) else {
                 return Err(cx.error(
                     node,
                     format!(
@@ -483,7 +542,7 @@ fn read_profile(
                     ),
                 ));
             };
-            functions[pos] = read_evaluator(cx, node, &d.issue)?;
+            functions[pos] = read_evaluator(cx, node, &dissues[pos].issue, &lookup.values[pos])?;
         }
     }
     Ok(Party {
@@ -505,13 +564,14 @@ fn read_evaluator(
     cx: &mut Ctx,
     node: roxmltree::Node,
     issue: &Issue,
+    values: &HashMap<&str, u32>,
 ) -> Result<ValueFunction, FormatError> {
     match &issue.kind {
         IssueKind::Discrete { options } => {
             let mut evals: Vec<Option<f64>> = vec![None; options.len()];
             for item in items(node) {
                 let value = cx.attr(item, "value")?;
-                let Some(k) = options.iter().position(|o| o.name == value) else {
+                let Some(&k) = values.get(value) else {
                     return Err(cx.error(
                         item,
                         format!(
@@ -524,6 +584,7 @@ fn read_evaluator(
                     return Err(cx.error(item, "<item> needs an `evaluation` attribute"));
                 };
                 let e = cx.number(item, "evaluation")?;
+                let k = k as usize;
                 if evals[k].is_some() {
                     cx.tolerate(item, format!("value `{value}` of issue `{}` is evaluated twice; the last one ({e}) wins, as in GENIUS", issue.name))?;
                 }
@@ -619,6 +680,7 @@ fn read_hyperrectangles(
     cx: &mut Ctx,
     root: roxmltree::Node,
     dissues: &[DomainIssue],
+    lookup: &Lookup,
     space: &OutcomeSpace,
     terms: &mut Vec<Term>,
 ) -> Result<(), FormatError> {
@@ -656,7 +718,7 @@ fn read_hyperrectangles(
                     }
                 };
                 let index = cx.attr(bound, "index")?;
-                let Some(d) = dissues.iter().find(|d| d.index == index) else {
+                let Some(d) = lookup.by_index.get(index).map(|&pos| &dissues[pos]) else {
                     return Err(
                         cx.error(bound, format!("index {index} names no issue of the domain"))
                     );

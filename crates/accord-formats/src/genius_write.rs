@@ -11,11 +11,12 @@
 //! - nonlinear terms: a `type="nonlinear"` utility space with one hyper-rectangle per term, for a
 //!   party whose utility is made of terms over integer issues only, each a conjunction of ranges;
 //! - what GENIUS cannot express (red lines, mixed additive and nonlinear preferences, other
-//!   terms) is an error naming it: the export never silently drops meaning. Mediators and
-//!   observers have no GENIUS counterpart and are left out.
+//!   terms) is an error naming it: [`to_genius`] never silently drops meaning;
+//!   [`to_genius_dropping`] leaves each such item out and reports it as a [`Dropped`]. Mediators
+//!   and observers have no GENIUS counterpart and are left out.
 
 use crate::FormatError;
-use accord_model::{IssueKind, OutcomeSpace, Party, Role, Scenario, ValueFunction};
+use accord_model::{IssueKind, OutcomeSpace, Party, Role, Scenario, Term, ValueFunction};
 use quick_xml::events::{BytesDecl, Event};
 use quick_xml::Writer;
 use std::io::Cursor;
@@ -170,6 +171,113 @@ fn write_issue(
     Ok(())
 }
 
+/// A term as a hyper-rectangle (its utility and a range per issue it names), or why GENIUS
+/// cannot express it (completing "term `RULE` of `PARTY` ...").
+fn rectangle(space: &OutcomeSpace, t: &Term) -> Result<(f64, Vec<Range>), String> {
+    let mut bounds = Vec::new();
+    for i in t.rule.issues() {
+        let issue = &space.issues()[i];
+        let (IssueKind::Integer { min, .. }, Some(bits)) =
+            (&issue.kind, t.rule.conjunction_allows(i))
+        else {
+            return Err(
+                "is not a conjunction of ranges on integer issues, which GENIUS XML cannot express"
+                    .into(),
+            );
+        };
+        let allowed: Vec<u32> = (0..issue.size() as u32)
+            .filter(|v| bits[(v >> 6) as usize] >> (v & 63) & 1 == 1)
+            .collect();
+        let contiguous = allowed.windows(2).all(|w| w[1] == w[0] + 1);
+        let (Some(lo), Some(hi)) = (allowed.first(), allowed.last()) else {
+            continue;
+        };
+        if !contiguous {
+            return Err(format!(
+                "allows a non-contiguous set of `{}`, which a hyper-rectangle cannot express",
+                issue.name
+            ));
+        }
+        bounds.push((i, min + *lo as i64, min + *hi as i64));
+    }
+    if t.value < 0.0 {
+        return Err(format!(
+            "subtracts {}; GENIUS hyper-rectangles add utility only",
+            -t.value
+        ));
+    }
+    Ok((t.value, bounds))
+}
+
+/// Something [`to_genius_dropping`] left out because GENIUS XML cannot hold it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// The party it belonged to.
+    pub party: String,
+    /// What it was: `red line` or `term`.
+    pub kind: &'static str,
+    /// Its rule, as the scenario states it.
+    pub rule: String,
+    /// Why GENIUS XML cannot hold it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "left out {} `{}` of `{}`: {}",
+            self.kind, self.rule, self.party, self.reason
+        )
+    }
+}
+
+/// Writes the scenario as GENIUS XML, leaving out what GENIUS cannot hold, each item reported:
+/// every negotiating party's red lines; its nonlinear terms when it also has weighted scores
+/// (the scores are kept); and any term that is not a conjunction of contiguous ranges on
+/// integer issues, or that subtracts utility. What is written reads back with the same utility
+/// as the scenario without the dropped items.
+pub fn to_genius_dropping(s: &Scenario) -> Result<(GeniusFiles, Vec<Dropped>), FormatError> {
+    let mut kept = s.clone();
+    let mut dropped = Vec::new();
+    for p in kept.parties.iter_mut().filter(|p| p.role == Role::Party) {
+        for r in p.red_lines.drain(..) {
+            dropped.push(Dropped {
+                party: p.name.clone(),
+                kind: "red line",
+                rule: r.rule.to_string(),
+                reason: "GENIUS XML has no red lines".into(),
+            });
+        }
+        let Some(prefs) = p.preferences.as_mut() else {
+            continue;
+        };
+        let mixed = prefs.weights.iter().any(|w| *w != 0.0);
+        let terms = std::mem::take(&mut prefs.terms);
+        for t in terms {
+            let why = if mixed {
+                Err("GENIUS XML cannot mix weighted scores and nonlinear terms (the weighted scores are kept)".to_string())
+            } else {
+                rectangle(&s.space, &t).map(drop)
+            };
+            match why {
+                Ok(()) => prefs.terms.push(t),
+                Err(reason) => dropped.push(Dropped {
+                    party: p.name.clone(),
+                    kind: "term",
+                    rule: t.rule.to_string(),
+                    reason: if mixed {
+                        reason
+                    } else {
+                        format!("the term {reason}")
+                    },
+                }),
+            }
+        }
+    }
+    Ok((to_genius(&kept)?, dropped))
+}
+
 /// Writes the scenario as GENIUS XML, or explains what GENIUS cannot express.
 pub fn to_genius(s: &Scenario) -> Result<GeniusFiles, FormatError> {
     let shapes = shapes(s);
@@ -285,36 +393,10 @@ fn profile(s: &Scenario, p: &Party, shapes: &[Shape]) -> Result<String, FormatEr
     // Hyper-rectangles: each term a conjunction of value ranges on integer issues.
     let mut rects: Vec<(f64, Vec<Range>)> = Vec::new();
     for t in &prefs.terms {
-        let mut bounds = Vec::new();
-        for i in t.rule.issues() {
-            let issue = &space.issues()[i];
-            let (IssueKind::Integer { min, .. }, Some(bits)) =
-                (&issue.kind, t.rule.conjunction_allows(i))
-            else {
-                return Err(err(s, format!("term `{}` of `{}` is not a conjunction of ranges on integer issues, which GENIUS XML cannot express", t.rule, p.name)));
-            };
-            let allowed: Vec<u32> = (0..issue.size() as u32)
-                .filter(|v| bits[(v >> 6) as usize] >> (v & 63) & 1 == 1)
-                .collect();
-            let contiguous = allowed.windows(2).all(|w| w[1] == w[0] + 1);
-            let (Some(lo), Some(hi)) = (allowed.first(), allowed.last()) else {
-                continue;
-            };
-            if !contiguous {
-                return Err(err(s, format!("term `{}` of `{}` allows a non-contiguous set of `{}`, which a hyper-rectangle cannot express", t.rule, p.name, issue.name)));
-            }
-            bounds.push((i, min + *lo as i64, min + *hi as i64));
-        }
-        rects.push((t.value, bounds));
-    }
-    if rects.iter().any(|(v, _)| *v < 0.0) {
-        return Err(err(
-            s,
-            format!(
-                "`{}` has a negative term; GENIUS hyper-rectangles add utility only",
-                p.name
-            ),
-        ));
+        rects.push(
+            rectangle(space, t)
+                .map_err(|why| err(s, format!("term `{}` of `{}` {why}", t.rule, p.name)))?,
+        );
     }
     let mut w = Writer::new_with_indent(Cursor::new(Vec::new()), b' ', 2);
     let result = (|| -> std::io::Result<()> {

@@ -17,7 +17,7 @@ mod schema_write;
 mod xml_repair;
 
 pub use genius::ReadOptions;
-pub use genius_write::{to_genius, GeniusFiles};
+pub use genius_write::{to_genius, to_genius_dropping, Dropped, GeniusFiles};
 pub use load::{load, Loaded};
 pub use locate::{line_column, locate_json, locate_toml};
 pub use schema::*;

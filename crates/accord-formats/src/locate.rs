@@ -13,6 +13,30 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Line starts of a text, for many [`line_column`] look-ups at a binary search each (a scan per
+/// look-up made many warnings quadratic in the file's size).
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The same as [`line_column`]`(text, offset)`.
+    pub(crate) fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -204,6 +228,19 @@ mod tests {
                 Err(_) => PathSegment::Key(s.to_string()),
             })
             .collect()
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_column() {
+        let text = "ab\nçé\n\nx\u{1F600}y\nlast";
+        let lines = Lines::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                lines.position(offset),
+                line_column(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

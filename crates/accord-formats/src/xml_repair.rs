@@ -86,8 +86,9 @@ pub(crate) fn parse_xml(
             if opts.lenient {
                 let (fixed, fixes) = repair(text);
                 if roxmltree::Document::parse(&fixed).is_ok() {
+                    let lines = crate::locate::Lines::new(text);
                     for (offset, message) in fixes {
-                        let (l, c) = crate::line_column(text, offset);
+                        let (l, c) = lines.position(offset);
                         warnings.push(Warning {
                             file: file.to_string(),
                             line: Some(l),

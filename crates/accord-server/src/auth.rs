@@ -74,14 +74,18 @@ pub fn token_hash(token: &str) -> String {
 /// The cookie the browser pages sign in with (HttpOnly, SameSite=Strict), beside bearer tokens.
 pub const SESSION_COOKIE: &str = "accord_session";
 
-/// The session token of a request: `Authorization: Bearer TOKEN`, else the session cookie.
+/// The session token of a request: `Authorization: Bearer TOKEN` (the scheme's name in any
+/// case, as RFC 9110 says), else the session cookie.
 pub fn request_token(headers: &axum::http::HeaderMap) -> Option<String> {
     if let Some(t) = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(|v| v.trim_start().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .filter(|t| !t.is_empty())
     {
-        return Some(t.trim().to_string());
+        return Some(t.to_string());
     }
     headers
         .get_all(axum::http::header::COOKIE)
@@ -111,5 +115,25 @@ impl FromRequestParts<AppState> for Auth {
             .await?
             .ok_or_else(|| ApiError::unauthorized("the session token is unknown or expired"))?;
         Ok(Auth(user))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{header, HeaderMap, HeaderValue};
+
+    #[test]
+    fn the_bearer_scheme_is_matched_in_any_case() {
+        for value in ["Bearer abc", "bearer abc", "BEARER  abc ", " Bearer abc"] {
+            let mut h = HeaderMap::new();
+            h.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+            assert_eq!(request_token(&h).as_deref(), Some("abc"), "{value:?}");
+        }
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(request_token(&h), None);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
+        assert_eq!(request_token(&h), None);
     }
 }

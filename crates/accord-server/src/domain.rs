@@ -88,13 +88,25 @@ impl Consent {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PreferencesSource {
-    /// The scenario file: the mediator's assumptions about the party, visible to mediators.
+    /// The scenario file: the mediators' assumptions about the party, visible to mediators.
     Scenario,
-    /// The party itself (or a mediator for an agent's seat).
+    /// A mediator, for an agent's seat: the mediators' assumptions too.
+    Mediator,
+    /// The party itself.
     Party,
 }
 
-named!(PreferencesSource { Scenario => "scenario", Party => "party" });
+named!(PreferencesSource { Scenario => "scenario", Mediator => "mediator", Party => "party" });
+
+impl PreferencesSource {
+    /// Whether the mediators wrote these preferences (so they are theirs to read).
+    pub fn is_mediators(self) -> bool {
+        matches!(
+            self,
+            PreferencesSource::Scenario | PreferencesSource::Mediator
+        )
+    }
+}
 
 /// What an event records. The pages listen by these names (served at `/api/vocabulary`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

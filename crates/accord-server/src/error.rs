@@ -30,6 +30,8 @@ pub struct ApiError {
     pub code: &'static str,
     /// What went wrong and what to do, for people.
     pub message: String,
+    /// Seconds after which trying again makes sense (`Retry-After`), for `503`/`429`.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -39,6 +41,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
     }
     /// 400: the request is malformed or invalid.
@@ -60,6 +63,12 @@ impl ApiError {
     /// 409: conflicts with the current state.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
+    }
+    /// 503: too busy now; try again after `seconds`.
+    pub fn busy(message: impl Into<String>, seconds: u64) -> Self {
+        let mut e = Self::new(StatusCode::SERVICE_UNAVAILABLE, "busy", message);
+        e.retry_after = Some(seconds.max(1));
+        e
     }
     /// 500: the cause is logged here; the answer says only "internal error", never a database's
     /// or the engine's words (they could name a table, a file or another party's data).
@@ -112,10 +121,16 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
+        let mut response = (
             self.status,
             axum::Json(json!({"error": {"code": self.code, "message": self.message}})),
         )
-            .into_response()
+            .into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

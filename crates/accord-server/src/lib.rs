@@ -12,11 +12,14 @@
 
 #![warn(missing_docs)]
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod domain;
 pub mod error;
+pub mod limits;
 mod live;
+pub mod names;
 pub mod process;
 pub mod store;
 pub mod viewer;
@@ -55,14 +58,49 @@ pub struct AppState {
     pub store: Store,
     /// Tells this instance's live streams that a negotiation has new events.
     changed: broadcast::Sender<String>,
+    /// Sign-in and sign-up limits, the cookie's flags (see `accounts`).
+    pub accounts: std::sync::Arc<accounts::Guard>,
+    /// Bounds on engine work (see `limits`).
+    pub limits: std::sync::Arc<limits::Limits>,
+    /// Turns for engine work: `limits.analyses_at_once` at a time.
+    analyses: std::sync::Arc<tokio::sync::Semaphore>,
+    /// The last analysis of each negotiation, by what it was computed from.
+    analysis_cache: std::sync::Arc<
+        std::sync::Mutex<std::collections::HashMap<String, (String, serde_json::Value)>>,
+    >,
 }
 
 impl AppState {
-    /// State over a store.
+    /// State over a store, with the limits of the environment (see `limits`).
     pub fn new(store: Store) -> Self {
+        let limits = limits::Limits::from_env();
         AppState {
             store,
             changed: broadcast::channel(1024).0,
+            accounts: std::sync::Arc::new(accounts::Guard::new(accounts::ServeOptions::from_env())),
+            analyses: std::sync::Arc::new(tokio::sync::Semaphore::new(limits.analyses_at_once)),
+            limits: std::sync::Arc::new(limits),
+            analysis_cache: Default::default(),
+        }
+    }
+
+    /// The cached analysis of negotiation `id` if it was computed from `key`.
+    pub(crate) fn cached_analysis(&self, id: &str, key: &str) -> Option<serde_json::Value> {
+        let cache = self.analysis_cache.lock().ok()?;
+        cache
+            .get(id)
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Remembers negotiation `id`'s analysis computed from `key` (one per negotiation; the
+    /// cache is emptied when it holds too many).
+    pub(crate) fn cache_analysis(&self, id: &str, key: String, value: serde_json::Value) {
+        if let Ok(mut cache) = self.analysis_cache.lock() {
+            if cache.len() >= 1024 && !cache.contains_key(id) {
+                cache.clear();
+            }
+            cache.insert(id.to_string(), (key, value));
         }
     }
 
@@ -156,9 +194,27 @@ pub fn router(state: AppState) -> Router {
             error::ApiError::not_found("no such endpoint (GET /openapi.json lists them)")
         })
         .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(no_store))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
+}
+
+/// API answers carry confidential data (preferences, assessments, analyses): no cache, shared or
+/// private, may keep them (`Cache-Control: no-store` unless the handler said otherwise).
+async fn no_store(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if api {
+        response
+            .headers_mut()
+            .entry(axum::http::header::CACHE_CONTROL)
+            .or_insert(axum::http::HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// Errors axum itself answers (a malformed path or query, a body over the limit, a wrong
@@ -208,15 +264,28 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// Runs the server on `addr` until interrupted.
+/// Runs the server on `addr` until interrupted, with the options of the environment (see
+/// [`accounts::ServeOptions::from_env`]).
 pub async fn serve(
     addr: std::net::SocketAddr,
     database: &str,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    serve_with(addr, database, accounts::ServeOptions::from_env()).await
+}
+
+/// Runs the server on `addr` until interrupted, deployed as `options` say.
+pub async fn serve_with(
+    addr: std::net::SocketAddr,
+    database: &str,
+    options: accounts::ServeOptions,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let database = database_url(database);
     let store = Store::open(&database).await?;
-    let state = AppState::new(store);
+    accounts::rekey_accounts(&store).await?;
+    let mut state = AppState::new(store);
+    state.accounts = std::sync::Arc::new(accounts::Guard::new(options));
     tokio::spawn(keep_deadlines(state.clone()));
+    tokio::spawn(accounts::keep_sessions(state.clone()));
     tokio::spawn(listen(state.clone()));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(
@@ -224,7 +293,9 @@ pub async fn serve(
         listener.local_addr()?,
         redacted(&database)
     );
-    axum::serve(listener, router(state))
+    // The peer's address reaches the handlers: sign-in is throttled per client address.
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -235,30 +306,69 @@ pub async fn serve(
 /// Closes drafts whose response deadline passed, recording who missed it. Deadlines live in the
 /// database, so they are honoured after a restart and by whichever instance looks first.
 pub async fn keep_deadlines(state: AppState) {
+    // Negotiations with work under way: each gets one task at a time, and no negotiation's
+    // agents or deadlines hold up another's.
+    let busy: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>> =
+        Default::default();
     loop {
-        if let Err(e) = expire_due(&state).await {
+        if let Err(e) = expire_due(&state, &busy).await {
             tracing::error!(error = %e, "deadline keeper");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
-async fn expire_due(state: &AppState) -> Result<(), store::StoreError> {
-    // Agents that have not answered an open draft (the server stopped before they could);
-    // an agent that cannot answer is marked failed once and left alone.
+/// Starts, per negotiation not already in hand, the work that is due: agents that have not
+/// answered an open draft (the server stopped before they could; an agent that cannot answer
+/// is marked failed once and left alone), then deadlines that passed.
+async fn expire_due(
+    state: &AppState,
+    busy: &std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+) -> Result<(), store::StoreError> {
+    let mut due: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
     for (id, version) in state.store.agents_pending().await? {
-        if let Err(e) = agents_respond(state, &id, version).await {
-            tracing::warn!(negotiation = %id, version, error = %e.message, "agents could not answer");
-        }
+        due.entry(id).or_default().push(version);
     }
     for (id, _) in state.store.due_drafts(now_ms()).await? {
-        let mut tx = state.store.write(&id).await?;
-        let mut text = tx.live_text().await?;
-        let events = text.expire(now_ms());
-        live::record(&mut tx, &events, None, None).await?;
-        tx.commit().await?;
-        state.notify(&id);
+        due.entry(id).or_default();
     }
+    for (id, versions) in due {
+        let taken = busy
+            .lock()
+            .map(|mut b| b.insert(id.clone()))
+            .unwrap_or(false);
+        if !taken {
+            continue;
+        }
+        let (state, busy) = (state.clone(), busy.clone());
+        tokio::spawn(async move {
+            for version in versions {
+                if let Err(e) = agents_respond(&state, &id, version).await {
+                    tracing::warn!(negotiation = %id, version, error = %e.message, "agents could not answer");
+                }
+            }
+            if let Err(e) = expire_negotiation(&state, &id).await {
+                tracing::error!(negotiation = %id, error = %e, "deadline keeper");
+            }
+            if let Ok(mut b) = busy.lock() {
+                b.remove(&id);
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Expires the open draft of one negotiation if its deadline has passed.
+async fn expire_negotiation(state: &AppState, id: &str) -> Result<(), store::StoreError> {
+    let mut tx = state.store.write(id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.expire(now_ms());
+    if events.is_empty() {
+        return Ok(());
+    }
+    live::record(&mut tx, &events, None, None).await?;
+    tx.commit().await?;
+    state.notify(id);
     Ok(())
 }
 
@@ -317,31 +427,35 @@ pub(crate) async fn agents_respond(
             process::normalise(&public, &clauses).map_err(error::ApiError::internal)?;
         // Building the agent's index is CPU work: off the async threads.
         let name = seat.seat.clone();
-        let vote = tokio::task::spawn_blocking(move || {
+        let vote = limits::bounded(state, move |_| {
             let scenario = process::merge(&mine, &only)
                 .to_scenario()
-                .map_err(|e| e.to_string())?;
-            process::agent_vote(&scenario, &name, spec, &outcome).map(|(v, a)| {
-                let amendment = a.map(|(i, v)| {
-                    let issue = &scenario.space.issues()[i];
-                    process::Clause {
-                        issue: issue.name.clone(),
-                        value: match issue.value(v) {
-                            accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
-                            accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
-                            accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
-                        },
-                        wording: None,
-                    }
-                });
-                (v, amendment)
-            })
+                .map_err(|e| limits::EngineError::Internal(e.to_string()))?;
+            process::agent_vote(&scenario, &name, spec, &outcome)
+                .map(|(v, a)| {
+                    let amendment = a.map(|(i, v)| {
+                        let issue = &scenario.space.issues()[i];
+                        process::Clause {
+                            issue: issue.name.clone(),
+                            value: match issue.value(v) {
+                                accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
+                                accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
+                                accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
+                            },
+                            wording: None,
+                        }
+                    });
+                    (v, amendment)
+                })
+                .map_err(limits::EngineError::TooLarge)
         })
-        .await
-        .map_err(error::ApiError::internal)?;
+        .await;
         let (verdict, amendment) = match vote {
             Ok(v) => v,
-            Err(reason) => {
+            // Busy: the deadline keeper asks again.
+            Err(e) if e.status == axum::http::StatusCode::SERVICE_UNAVAILABLE => return Err(e),
+            Err(e) => {
+                let reason = e.message;
                 // It will not do better next time: marked failed once, the mediators told why.
                 let mut tx = state.store.write(id).await?;
                 if tx.mark_agent_failed(&seat.seat, &reason).await? {
@@ -400,15 +514,16 @@ async fn events(
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(q.after)
         .max(0);
-    // The log position of the viewer's `mine`-th event: where to resume.
+    // The log position of the viewer's `mine`-th event: where to resume (numbers and
+    // audiences only, never the history's payloads).
     let mut last = 0;
     let mut seen = 0;
-    for e in s.store.events(&id, 0).await? {
+    for (seq, audience) in s.store.event_audiences(&id).await? {
         if seen == mine {
             break;
         }
-        last = e.seq;
-        if viewer.may_see(&e.audience) {
+        last = seq;
+        if viewer.may_see(&audience) {
             seen += 1;
         }
     }

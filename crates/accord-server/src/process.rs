@@ -7,6 +7,7 @@
 //! viewer is one.
 
 use crate::domain::{Role, Verdict};
+use crate::limits::EngineError;
 use crate::viewer::AnalysisUse;
 use accord_analysis::{analyze, Options, Report};
 use accord_formats::{draft_from_doc, PartyDoc, RoleDoc, Scalar, ScenarioDoc};
@@ -365,12 +366,19 @@ pub fn mediator_analysis(
     scenario: &Scenario,
     draft: Option<&Outcome>,
     uses: &BTreeMap<String, AnalysisUse>,
-) -> Result<Value, String> {
+    bounds: &Bounds,
+) -> Result<Value, EngineError> {
     let opts = Options {
         draft: draft.cloned(),
+        search_budget: bounds.steps,
+        count_budget: bounds.steps,
+        stop: Some(bounds.stop.clone()),
         ..Options::default()
     };
-    let report: Report = analyze(scenario, &opts).map_err(|e| e.to_string())?;
+    let report: Report = analyze(scenario, &opts)?;
+    if bounds.stop.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(EngineError::TooLarge("stopped".into()));
+    }
     let parties = &report.parties;
     let shown = |party: &str| uses.get(party) == Some(&AnalysisUse::Shown);
     let outcome_clauses = |o: &[u32]| -> Value {
@@ -596,15 +604,35 @@ pub fn assessment(
     }))
 }
 
+/// The engine's bounds for one request: search steps, and the flag that stops it.
+pub struct Bounds {
+    /// Search steps per exact search.
+    pub steps: u64,
+    /// Set when the request's time is up or its client went away.
+    pub stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
 /// The mediator's utility-space picture (SVG) of the first two parties, with the drafts so far.
-pub fn picture_svg(scenario: &Scenario, drafts: &[Outcome]) -> Result<String, String> {
-    let report = analyze(scenario, &Options::default()).map_err(|e| e.to_string())?;
+pub fn picture_svg(
+    scenario: &Scenario,
+    drafts: &[Outcome],
+    bounds: &Bounds,
+) -> Result<String, EngineError> {
+    let opts = Options {
+        search_budget: bounds.steps,
+        count_budget: bounds.steps,
+        stop: Some(bounds.stop.clone()),
+        ..Options::default()
+    };
+    let report = analyze(scenario, &opts)?;
     if report.parties.len() < 2 {
-        return Err("a utility-space picture needs two negotiating parties".into());
+        return Err(EngineError::Internal(
+            "a utility-space picture needs two negotiating parties".into(),
+        ));
     }
     let model = accord_analysis::Model::new(scenario).map_err(|e| e.to_string())?;
     let picture = accord_plot::analysis_picture(scenario, &model, &report, drafts);
-    accord_plot::svg(&picture).map_err(|e| e.to_string())
+    accord_plot::svg(&picture).map_err(|e| EngineError::Internal(e.to_string()))
 }
 
 /// An agent's answer: its verdict and, with `amend`, the (issue, value index) it asks for.
@@ -626,6 +654,13 @@ pub fn agent_vote(
         .preferences
         .as_ref()
         .ok_or_else(|| format!("the agent of `{seat}` has no preferences"))?;
+    if scenario.space.size() > crate::limits::MAX_AGENT_OUTCOMES {
+        return Err(format!(
+            "{} possible texts are too many for an agent in the workbench (at most {})",
+            scenario.space.size(),
+            crate::limits::MAX_AGENT_OUTCOMES
+        ));
+    }
     let index = accord_strategy::UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
         .map_err(|e| e.to_string())?;
     let mut v = spec.build(std::sync::Arc::new(index), p.reservation.unwrap_or(0.0));

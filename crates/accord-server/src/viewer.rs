@@ -73,7 +73,11 @@ pub fn analysis_use(target: &SeatRow) -> AnalysisUse {
         return AnalysisUse::Excluded;
     }
     // The mediator wrote them (the scenario file, or an agent's seat): nothing to hide from it.
-    if target.preferences_source == Some(PreferencesSource::Scenario) || target.agent.is_some() {
+    if target
+        .preferences_source
+        .is_some_and(PreferencesSource::is_mediators)
+        || target.agent.is_some()
+    {
         return AnalysisUse::Shown;
     }
     match target.consent {

@@ -82,6 +82,7 @@ export function start(ctx) {
   function preferencesCell(s) {
     if (s.role !== 'party') return '—';
     if (s.preferences_source === 'scenario') return 'your assumptions (from the scenario file)';
+    if (s.preferences_source === 'mediator') return 'your assumptions (set for an agent)';
     if (s.preferences_source !== 'party') return 'none yet';
     if (s.agent) return 'set for the agent';
     return { private: 'given, kept private', aggregate: 'given, used in the analysis only', shared: 'given, shared with you' }[s.consent] || 'given';

@@ -63,7 +63,7 @@ function authForms() {
     act(signUp.querySelector('button'), suAlert, async () => {
       const { name, password } = signUp.elements;
       if (!name.value.trim()) throw invalid('Enter a name.', name);
-      if (password.value.length < 8) throw invalid('The password needs at least 8 characters.', password);
+      if ([...password.value].length < 8) throw invalid('The password needs at least 8 characters.', password);
       const cred = { name: name.value, password: password.value };
       await api('POST', '/api/accounts', cred);
       await api('POST', '/api/sessions', cred);

@@ -513,7 +513,7 @@ export function start(ctx) {
       reservation.value = p.reservation ?? '';
       weightIn.clear(); scoreIn.clear(); totalOut.length = 0;
       fill(form,
-        source === 'scenario' ? h('p', { class: 'notice', id: 'assumed-notice' }, 'These are the mediators\u2019 assumptions about your preferences, taken from their scenario file, and the mediators can see them. They are not yours until you save: then you choose below what the mediators may do with them.') : null,
+        source === 'scenario' || source === 'mediator' ? h('p', { class: 'notice', id: 'assumed-notice' }, 'These are the mediators\u2019 assumptions about your preferences (from their scenario file, or set by them for an agent), and the mediators can see them. They are not yours until you save: then you choose below what the mediators may do with them.') : null,
         h('div', { class: 'field' }, h('label', { for: 'pref-reservation' }, 'Walk-away point (reservation value)'), reservation,
           h('p', { class: 'hint' }, 'How good no agreement is for you, from 0 (your worst possible text) to 1 (your best). A draft below it is worse for you than no deal.')),
         h('h3', {}, 'Issues'),

@@ -16,9 +16,15 @@ pub struct Config {
     /// The tournament seed: negotiation `i` runs with a seed derived from this and `i`.
     #[serde(default)]
     pub seed: u64,
-    /// How many times every pairing runs (with different seeds).
+    /// How many times every pairing runs (with different seeds). A pairing of deterministic
+    /// competitors only runs once, since its repetitions could not differ, unless
+    /// `repeat_deterministic` is set.
     #[serde(default = "one")]
     pub repetitions: u32,
+    /// Run deterministic pairings `repetitions` times too (identical runs: for throughput
+    /// measurements that must run as many negotiations as another tool does).
+    #[serde(default)]
+    pub repeat_deterministic: bool,
     /// Whether a strategy may meet itself.
     #[serde(default = "yes")]
     pub self_play: bool,

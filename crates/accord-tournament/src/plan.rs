@@ -10,8 +10,8 @@ use accord_analysis::{analyze, Options};
 use accord_model::{Rng, Scenario};
 use accord_protocol::{sao::Failure, Deadline, VoteMode};
 use accord_strategy::{
-    mediator, negotiator, run_sao, run_single_text, voter, Negotiator, NoTrace, Seat, UtilityIndex,
-    Voter,
+    is_deterministic, mediator, negotiator, run_sao, run_single_text, voter, Negotiator, NoTrace,
+    Seat, UtilityIndex, Voter,
 };
 use std::sync::Arc;
 
@@ -32,6 +32,26 @@ pub struct Domain {
     pub(crate) fingerprint: u64,
     /// Shared by every result on the domain.
     shared: (Arc<str>, Arc<[String]>, Arc<[f64]>),
+    /// The outcome space, to name an agreement's values.
+    space: accord_model::OutcomeSpace,
+}
+
+impl Domain {
+    /// An outcome index as `{issue: value}` in issue order (option names as strings, integers
+    /// and reals as numbers).
+    pub fn outcome_values(&self, index: u64) -> Option<serde_json::Map<String, serde_json::Value>> {
+        let outcome = self.space.outcome(index)?;
+        let mut m = serde_json::Map::with_capacity(outcome.values().len());
+        for (issue, &k) in self.space.issues().iter().zip(outcome.values()) {
+            let v = match issue.value(k) {
+                accord_model::Value::Option(s) => serde_json::Value::String(s),
+                accord_model::Value::Integer(i) => i.into(),
+                accord_model::Value::Real(x) => x.into(),
+            };
+            m.insert(issue.name.clone(), v);
+        }
+        Some(m)
+    }
 }
 
 impl Domain {
@@ -83,6 +103,7 @@ impl Domain {
             source,
             seats,
             fingerprint: crate::fnv1a(accord_formats::to_json(scenario).as_bytes()),
+            space: scenario.space.clone(),
         })
     }
 }
@@ -95,6 +116,10 @@ struct Block {
     domain: usize,
     /// Who sits where: indices into `strategies` per seat (SAO), or one index into `mediators`.
     lineups: Arc<Vec<Vec<usize>>>,
+    /// Per lineup, the number of negotiations of the block up to and including its own (its
+    /// repetitions: the configuration's, or 1 when no competitor at the table draws on the
+    /// seed, since its repetitions could not differ).
+    ends: Arc<Vec<u64>>,
     /// Per lineup, each seat's strategy name (single text: the voter), shared by the results.
     names: Arc<Vec<Arc<[String]>>>,
     /// The protocol's label.
@@ -178,26 +203,58 @@ impl Tournament {
     pub fn new(config: Config, domains: Vec<Domain>) -> Result<Tournament, TournamentError> {
         let mut blocks = Vec::new();
         let mut start = 0u64;
-        let mut cache: Vec<(usize, Arc<Vec<Vec<usize>>>)> = Vec::new();
+        type Lineups = (Arc<Vec<Vec<usize>>>, Arc<Vec<u64>>);
+        let mut cache: Vec<(usize, Lineups)> = Vec::new();
         let medi: Arc<Vec<Vec<usize>>> =
             Arc::new((0..config.mediators.len()).map(|m| vec![m]).collect());
+        let reps = config.repetitions as u64;
+        // Cumulative negotiation counts per lineup: one run for a deterministic table.
+        let ends = |lineups: &[Vec<usize>], deterministic: &dyn Fn(&[usize]) -> bool| {
+            let mut end = 0u64;
+            let ends: Option<Vec<u64>> = lineups
+                .iter()
+                .map(|l| {
+                    end = end.checked_add(if deterministic(l) { 1 } else { reps })?;
+                    Some(end)
+                })
+                .collect();
+            ends.map(Arc::new).ok_or(TournamentError::TooLarge)
+        };
+        // `repeat_deterministic` treats every competitor as drawing on the seed.
+        let once =
+            |kind: &str, spec: &str| !config.repeat_deterministic && is_deterministic(kind, spec);
+        let det_strategy: Vec<bool> = config
+            .strategies
+            .iter()
+            .map(|s| once("negotiator", s))
+            .collect();
+        let det_mediator: Vec<bool> = config
+            .mediators
+            .iter()
+            .map(|m| once("mediator", m))
+            .collect();
         for (p, setting) in config.protocols.iter().enumerate() {
             for (d, domain) in domains.iter().enumerate() {
-                let lineups = match setting.protocol {
-                    ProtocolKind::SingleText => medi.clone(),
+                let (lineups, ends) = match setting.protocol {
+                    ProtocolKind::SingleText => {
+                        let voter = once("voter", setting.voter());
+                        let e = ends(&medi, &|l| voter && det_mediator[l[0]])?;
+                        (medi.clone(), e)
+                    }
                     ProtocolKind::Sao => {
                         let k = domain.seats.len();
                         match cache.iter().find(|(n, _)| *n == k) {
                             Some((_, l)) => l.clone(),
                             None => {
                                 let l = Arc::new(lineups(&config, k)?);
-                                cache.push((k, l.clone()));
-                                l
+                                let e = ends(&l, &|l| l.iter().all(|&s| det_strategy[s]))?;
+                                cache.push((k, (l.clone(), e.clone())));
+                                (l, e)
                             }
                         }
                     }
                 };
-                let count = lineups.len() as u64 * config.repetitions as u64;
+                let count = ends.last().copied().unwrap_or(0);
                 if count == 0 {
                     return Err(TournamentError::Domain {
                         domain: domain.source.clone(),
@@ -223,6 +280,7 @@ impl Tournament {
                     protocol: p,
                     domain: d,
                     lineups,
+                    ends,
                     names: Arc::new(names),
                     label: Arc::from(setting.label()),
                 });
@@ -259,6 +317,9 @@ impl Tournament {
             text.push_str(&format!("|{}:{:016x}", d.name, d.fingerprint));
         }
         text.push_str(concat!("|accord ", env!("CARGO_PKG_VERSION")));
+        // Plan 2: lineups of deterministic competitors run once (plan 1 repeated them), so a
+        // folder written by the older plan is refused rather than resumed into a mix.
+        text.push_str("|plan 2");
         format!("{:016x}", crate::fnv1a(text.as_bytes()))
     }
 
@@ -269,26 +330,41 @@ impl Tournament {
         Some(&self.blocks[self.blocks.partition_point(|b| b.start <= index) - 1])
     }
 
-    /// Negotiation `index` of the plan.
-    pub fn pairing(&self, index: u64) -> Option<Pairing> {
+    /// The block holding `index`, the lineup's position in it, and the repetition.
+    fn locate(&self, index: u64) -> Option<(&Block, usize, u32)> {
         let b = self.block(index)?;
         let local = index - b.start;
-        let reps = self.config.repetitions as u64;
+        let l = b.ends.partition_point(|&end| end <= local);
+        let first = if l == 0 { 0 } else { b.ends[l - 1] };
+        Some((b, l, (local - first) as u32))
+    }
+
+    /// Negotiation `index` of the plan.
+    pub fn pairing(&self, index: u64) -> Option<Pairing> {
+        let (b, l, repetition) = self.locate(index)?;
         Some(Pairing {
             index,
             protocol: b.protocol,
             domain: b.domain,
-            lineup: b.lineups[(local / reps) as usize].clone(),
-            repetition: (local % reps) as u32,
+            lineup: b.lineups[l].clone(),
+            repetition,
         })
+    }
+
+    /// How many times the lineup of negotiation `index` runs: the configuration's
+    /// repetitions, or 1 when every competitor at its table is deterministic (see
+    /// [`accord_strategy::is_deterministic`]): runs differing only in their seed are the same.
+    pub fn repetitions_of(&self, index: u64) -> Option<u32> {
+        let (b, l, _) = self.locate(index)?;
+        let first = if l == 0 { 0 } else { b.ends[l - 1] };
+        Some((b.ends[l] - first) as u32)
     }
 
     /// Runs negotiation `index` and measures its result.
     pub fn run(&self, index: u64) -> Result<Row, TournamentError> {
         let p = self.pairing(index).ok_or(TournamentError::TooLarge)?;
-        let block = self.block(index).ok_or(TournamentError::TooLarge)?;
-        let names =
-            block.names[(index - block.start) as usize / self.config.repetitions as usize].clone();
+        let (block, l, _) = self.locate(index).ok_or(TournamentError::TooLarge)?;
+        let names = block.names[l].clone();
         let setting: &ProtocolSetting = &self.config.protocols[p.protocol];
         let domain = &self.domains[p.domain];
         let seats = &domain.seats;
@@ -368,6 +444,7 @@ impl Tournament {
             strategies: names,
             mediator: mediator_name,
             agreement: agreed,
+            outcome_values: summary.agreement.and_then(|o| domain.outcome_values(o)),
             outcome: summary.agreement,
             advantages: summary
                 .discounted

@@ -30,6 +30,10 @@ pub struct Row {
     /// The agreement's outcome index (mixed radix over the issues, first issue most
     /// significant), if any.
     pub outcome: Option<u64>,
+    /// The same agreement as `{issue: value}` in issue order (a discrete issue's option name, an
+    /// integer or a real number), if any. CSV: the JSON object in one column.
+    #[serde(default)]
+    pub outcome_values: Option<serde_json::Map<String, serde_json::Value>>,
     /// Each seat's utility of the agreement (its reservation value without one).
     pub utilities: Vec<f64>,
     /// The same, discounted at the time of agreement where the domain discounts.
@@ -61,6 +65,7 @@ pub fn csv_header(seats: usize) -> Vec<String> {
         "mediator",
         "agreement",
         "outcome",
+        "outcome_values",
         "rounds",
         "welfare",
         "distance_to_frontier",
@@ -105,6 +110,13 @@ impl Row {
         w.write_field(if self.agreement { "true" } else { "false" })?;
         match self.outcome {
             Some(o) => w.write_field(int.format(o))?,
+            None => w.write_field("")?,
+        }
+        match &self.outcome_values {
+            Some(m) => {
+                let text = serde_json::to_string(m).map_err(std::io::Error::other)?;
+                w.write_field(text)?
+            }
             None => w.write_field("")?,
         }
         w.write_field(int.format(self.rounds))?;

@@ -1,6 +1,14 @@
 //! Standings per competitor: folded one result at a time, so memory does not grow with the
-//! tournament. A competitor is a strategy (alternating offers: one observation per seat it
-//! took) or a mediator (single text: one observation per seat of the tables it mediated).
+//! tournament. A competitor is a strategy (alternating offers: the seats it took) or a mediator
+//! (single text: the seats of the tables it mediated).
+//!
+//! The unit of the statistics is the **table**: one league, domain and lineup (who sits where,
+//! or which mediator), with its repetitions. A competitor's figure at a table is the mean over
+//! its seats there and the table's repetitions; its standing is the mean over its tables, and
+//! the confidence interval comes from the spread across tables. Repetitions of one table share
+//! everything but the seed, and seats at one table share the negotiation, so neither is an
+//! independent observation; a table of deterministic competitors runs once (its repetitions
+//! could not differ) and counts once, like every other table.
 
 use crate::row::Row;
 use serde::Serialize;
@@ -31,8 +39,10 @@ impl Moments {
     }
 }
 
+/// One competitor's figures over all its tables: each table adds its means once.
 #[derive(Debug, Clone, Default)]
 struct Acc {
+    seats: u64,
     utility: Moments,
     agreement: Moments,
     welfare: Moments,
@@ -40,18 +50,54 @@ struct Acc {
     nash: Moments,
 }
 
-/// One competitor's standing in one protocol league.
+/// One competitor's sums at the table being folded.
+#[derive(Debug, Clone, Copy, Default)]
+struct Partial {
+    seats: u64,
+    utility: f64,
+    agreement: f64,
+    welfare: f64,
+    advantage: f64,
+    nash: f64,
+    nash_n: u64,
+}
+
+/// The table being folded: (protocol, domain, strategies, mediator) and each competitor's sums.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    key: Option<(String, String, Vec<String>, Option<String>)>,
+    partials: Vec<(usize, Partial)>,
+}
+
+impl Table {
+    fn same(&self, row: &Row) -> bool {
+        match &self.key {
+            Some((p, d, s, m)) => {
+                **p == *row.protocol
+                    && **d == *row.domain
+                    && s.as_slice() == &*row.strategies
+                    && m.as_deref() == row.mediator.as_deref()
+            }
+            None => false,
+        }
+    }
+}
+
+/// One competitor's standing in one protocol league. Every mean is over its tables (see the
+/// module documentation).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Standing {
     /// The protocol setting, e.g. `sao/100`.
     pub protocol: String,
     /// The strategy or mediator.
     pub competitor: String,
-    /// Seats taken (observations).
+    /// Seats taken in the negotiations that ran.
     pub seats: u64,
+    /// Tables (league, domain, lineup) it sat at: the independent units of the statistics.
+    pub tables: u64,
     /// Mean (discounted) utility.
     pub utility: f64,
-    /// Half-width of its 95% confidence interval.
+    /// Half-width of its 95% confidence interval, from the spread across its tables.
     pub utility_ci95: Option<f64>,
     /// Share of its negotiations that reached agreement.
     pub agreement_rate: f64,
@@ -63,17 +109,20 @@ pub struct Standing {
     pub distance_to_nash: Option<f64>,
 }
 
-/// Folds results into standings.
+/// Folds results into standings. Results must come in plan order (the rows of one table
+/// together), as a results file holds them.
 #[derive(Debug, Clone, Default)]
 pub struct Standings {
     /// (protocol, competitor) in order of first appearance.
     keys: Vec<(String, String)>,
     accs: Vec<Acc>,
+    /// The table whose rows are being folded.
+    table: Table,
 }
 
 impl Standings {
-    fn slot(&mut self, protocol: &str, competitor: &str) -> &mut Acc {
-        let i = match self
+    fn slot(&mut self, protocol: &str, competitor: &str) -> usize {
+        match self
             .keys
             .iter()
             .position(|(p, c)| p == protocol && c == competitor)
@@ -84,35 +133,73 @@ impl Standings {
                 self.accs.push(Acc::default());
                 self.keys.len() - 1
             }
-        };
-        &mut self.accs[i]
+        }
+    }
+
+    /// Adds the folded table's means to its competitors' figures and starts afresh.
+    fn close_table(&mut self) {
+        for (i, p) in self.table.partials.drain(..) {
+            let acc = &mut self.accs[i];
+            let n = p.seats as f64;
+            acc.seats += p.seats;
+            acc.utility.add(p.utility / n);
+            acc.agreement.add(p.agreement / n);
+            acc.welfare.add(p.welfare / n);
+            acc.advantage.add(p.advantage / n);
+            if p.nash_n > 0 {
+                acc.nash.add(p.nash / p.nash_n as f64);
+            }
+        }
+        self.table.key = None;
     }
 
     /// Adds one result.
     pub fn add(&mut self, row: &Row) {
+        if row.repetition == 0 || !self.table.same(row) {
+            self.close_table();
+            self.table.key = Some((
+                row.protocol.to_string(),
+                row.domain.to_string(),
+                row.strategies.to_vec(),
+                row.mediator.as_deref().map(str::to_string),
+            ));
+        }
         for s in 0..row.parties.len() {
             let who = row.mediator.as_deref().unwrap_or(&row.strategies[s]);
-            let acc = self.slot(&row.protocol, who);
-            acc.utility.add(row.discounted[s]);
-            acc.agreement.add(if row.agreement { 1.0 } else { 0.0 });
-            acc.welfare.add(row.welfare);
-            acc.advantage.add(row.advantages[s]);
+            let i = self.slot(&row.protocol, who);
+            let k = match self.table.partials.iter().position(|(j, _)| *j == i) {
+                Some(k) => k,
+                None => {
+                    self.table.partials.push((i, Partial::default()));
+                    self.table.partials.len() - 1
+                }
+            };
+            let p = &mut self.table.partials[k].1;
+            p.seats += 1;
+            p.utility += row.discounted[s];
+            p.agreement += if row.agreement { 1.0 } else { 0.0 };
+            p.welfare += row.welfare;
+            p.advantage += row.advantages[s];
             if let Some(d) = row.distance_to_nash {
-                acc.nash.add(d);
+                p.nash += d;
+                p.nash_n += 1;
             }
         }
     }
 
     /// The standings: leagues in order of appearance, best mean utility first within each.
     pub fn finish(&self) -> Vec<Standing> {
-        let mut out: Vec<Standing> = self
+        let mut done = self.clone();
+        done.close_table();
+        let mut out: Vec<Standing> = done
             .keys
             .iter()
-            .zip(&self.accs)
+            .zip(&done.accs)
             .map(|((p, c), a)| Standing {
                 protocol: p.clone(),
                 competitor: c.clone(),
-                seats: a.utility.n,
+                seats: a.seats,
+                tables: a.utility.n,
                 utility: a.utility.mean().unwrap_or(0.0),
                 utility_ci95: a.utility.ci95(),
                 agreement_rate: a.agreement.mean().unwrap_or(0.0),
@@ -121,7 +208,7 @@ impl Standings {
                 distance_to_nash: a.nash.mean(),
             })
             .collect();
-        let league = |p: &str| self.keys.iter().position(|(q, _)| q == p);
+        let league = |p: &str| done.keys.iter().position(|(q, _)| q == p);
         out.sort_by(|a, b| {
             league(&a.protocol)
                 .cmp(&league(&b.protocol))
@@ -143,6 +230,7 @@ pub fn table(standings: &[Standing]) -> String {
         "rank",
         "competitor",
         "seats",
+        "tables",
         "utility",
         "± 95% CI",
         "agreement",
@@ -164,6 +252,7 @@ pub fn table(standings: &[Standing]) -> String {
             rank.to_string(),
             s.competitor.clone(),
             s.seats.to_string(),
+            s.tables.to_string(),
             format!("{:.3}", s.utility),
             f3(s.utility_ci95),
             format!("{:.1}%", 100.0 * s.agreement_rate),
@@ -213,8 +302,17 @@ pub fn table(standings: &[Standing]) -> String {
         out.push_str(&line(r.iter().map(String::as_str).collect()));
         out.push('\n');
     }
+    out.push_str(TABLE_NOTE);
     out
 }
+
+/// What the standings' figures are means of, printed under the table.
+pub const TABLE_NOTE: &str = "\
+Means over tables (a table: one league, domain and lineup; its repetitions and a competitor's
+seats there averaged into one figure). The 95% CI is a normal approximation over the
+competitor's tables, the independent units. A table whose competitors are all deterministic
+ran once, since its repetitions could not differ.
+";
 
 /// The standings as CSV.
 pub fn csv(standings: &[Standing]) -> Result<Vec<u8>, csv::Error> {
@@ -223,6 +321,7 @@ pub fn csv(standings: &[Standing]) -> Result<Vec<u8>, csv::Error> {
         "protocol",
         "competitor",
         "seats",
+        "tables",
         "utility",
         "utility_ci95",
         "agreement_rate",
@@ -235,6 +334,7 @@ pub fn csv(standings: &[Standing]) -> Result<Vec<u8>, csv::Error> {
             s.protocol.clone(),
             s.competitor.clone(),
             s.seats.to_string(),
+            s.tables.to_string(),
             s.utility.to_string(),
             s.utility_ci95.map(|x| x.to_string()).unwrap_or_default(),
             s.agreement_rate.to_string(),
@@ -258,7 +358,7 @@ pub fn chart(title: &str, standings: &[Standing]) -> accord_plot::Bars {
     }
     accord_plot::Bars {
         title: title.to_string(),
-        y_label: "mean utility (95% CI)".into(),
+        y_label: "mean utility over tables (95% CI)".into(),
         bars: standings
             .iter()
             .map(|s| accord_plot::Bar {

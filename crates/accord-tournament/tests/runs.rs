@@ -9,7 +9,7 @@ const CONFIG: &str = r#"
 name = "test"
 seed = 11
 repetitions = 3
-strategies = ["boulware", "conceder", "tft", "time:0.5,freq"]
+strategies = ["boulware", "conceder", "tft", "time:0.5,freq", "random"]
 mediators = ["nash-seeking", "random-flipping"]
 [[random_domains]]
 count = 2
@@ -58,25 +58,193 @@ fn files(dir: &Path) -> Vec<(String, String)> {
 #[test]
 fn plan_counts_every_lineup_seat_and_repetition() {
     let t = tournament(CONFIG);
-    // SAO: 2 two-party domains x 4^2 lineups + 1 three-party domain x 4^3, x 3 repetitions;
-    // single text: 3 domains x 2 mediators x 3 repetitions.
-    assert_eq!(t.total(), (2 * 16 + 64) * 3 + 3 * 2 * 3);
+    // SAO: 2 two-party domains x 5^2 lineups + 1 three-party domain x 5^3. A lineup of the
+    // four deterministic strategies runs once (its repetitions could not differ), one with
+    // `random` 3 times: 4^2 + (25 - 16) x 3 per two-party domain, 4^3 + (125 - 64) x 3 on the
+    // three-party one. Single text: every mediator draws at random: 3 domains x 2 x 3.
+    assert_eq!(t.total(), 2 * (16 + 9 * 3) + (64 + 61 * 3) + 3 * 2 * 3);
     let no_self = CONFIG.replace("repetitions = 3", "repetitions = 3\nself_play = false");
-    // 4*3 ordered pairs, 4*3*2 ordered triples.
-    assert_eq!(tournament(&no_self).total(), (2 * 12 + 24) * 3 + 18);
+    // 5*4 ordered pairs (4*3 deterministic), 5*4*3 ordered triples (4*3*2 deterministic).
+    assert_eq!(
+        tournament(&no_self).total(),
+        2 * (12 + 8 * 3) + (24 + 36 * 3) + 18
+    );
     let unordered = CONFIG.replace(
         "repetitions = 3",
         "repetitions = 3\nself_play = false\nrotate_roles = false",
     );
-    // C(4,2) pairs and C(4,3) triples.
-    assert_eq!(tournament(&unordered).total(), (2 * 6 + 4) * 3 + 18);
-    // Every negotiation number maps to one pairing; repetitions are innermost.
-    let p = t.pairing(4).expect("in range");
+    // C(5,2) pairs (C(4,2) deterministic) and C(5,3) triples (C(4,3) deterministic).
     assert_eq!(
-        (p.protocol, p.domain, p.lineup.clone(), p.repetition),
-        (0, 0, vec![0, 1], 1)
+        tournament(&unordered).total(),
+        2 * (6 + 4 * 3) + (4 + 6 * 3) + 18
     );
+    // Every negotiation number maps to one pairing; repetitions are innermost.
+    let at = |i: u64| {
+        let p = t.pairing(i).expect("in range");
+        (
+            p.protocol,
+            p.domain,
+            p.lineup,
+            p.repetition,
+            t.repetitions_of(i),
+        )
+    };
+    assert_eq!(at(0), (0, 0, vec![0, 0], 0, Some(1)));
+    assert_eq!(at(3), (0, 0, vec![0, 3], 0, Some(1)));
+    assert_eq!(at(4), (0, 0, vec![0, 4], 0, Some(3)));
+    assert_eq!(at(6), (0, 0, vec![0, 4], 2, Some(3)));
+    assert_eq!(at(7), (0, 0, vec![1, 0], 0, Some(1)));
+    let last = t.total() - 1;
+    assert_eq!(at(last), (1, 2, vec![1], 2, Some(3)));
     assert!(t.pairing(t.total()).is_none());
+    assert!(t.repetitions_of(t.total()).is_none());
+}
+
+#[test]
+fn lineups_run_once_are_the_same_with_any_seed() {
+    // What the plan runs once because every competitor is deterministic must not depend on
+    // the seed: the same negotiation under another tournament seed ends the same way.
+    let a = tournament(CONFIG);
+    let b = tournament(&CONFIG.replace("seed = 11", "seed = 12"));
+    assert_eq!(a.total(), b.total());
+    let mut once = 0;
+    for i in 0..a.total() {
+        if a.repetitions_of(i) != Some(1) {
+            continue;
+        }
+        once += 1;
+        let (x, y) = (a.run(i).expect("run"), b.run(i).expect("run"));
+        assert_ne!(x.seed, y.seed);
+        assert_eq!(
+            (x.outcome, &x.utilities, x.rounds, &x.failure),
+            (y.outcome, &y.utilities, y.rounds, &y.failure),
+            "negotiation {i}: {:?}",
+            a.pairing(i)
+        );
+    }
+    assert_eq!(once, 2 * 16 + 64);
+    // And `random` does depend on it (else running it 3 times would be the same waste).
+    let differs = (0..a.total())
+        .filter(|&i| a.repetitions_of(i) == Some(3) && a.pairing(i).unwrap().protocol == 0)
+        .any(|i| a.run(i).unwrap().outcome != b.run(i).unwrap().outcome);
+    assert!(differs);
+}
+
+#[test]
+fn every_strategy_judged_deterministic_ignores_the_seed() {
+    // Each negotiator `is_deterministic` accepts, options included, against each other: the
+    // same run under two tournament seeds.
+    let config = |seed: u64| {
+        format!(
+            r#"
+seed = {seed}
+strategies = ["boulware", "linear", "conceder", "time:0.5,freq", "tft", "hardliner", "linear,ac=next|time:0.9"]
+[[random_domains]]
+issues = 3
+values = 8
+seed = 21
+reservation = [0.2, 0.5]
+[[protocols]]
+protocol = "sao"
+rounds = 80
+"#
+        )
+    };
+    let (a, b) = (tournament(&config(1)), tournament(&config(2)));
+    assert_eq!(a.total(), 49);
+    for i in 0..a.total() {
+        assert_eq!(a.repetitions_of(i), Some(1));
+        let (x, y) = (a.run(i).expect("run"), b.run(i).expect("run"));
+        assert_ne!(x.seed, y.seed);
+        assert_eq!(
+            (x.outcome, &x.utilities, x.rounds),
+            (y.outcome, &y.utilities, y.rounds),
+            "{:?}",
+            x.strategies
+        );
+    }
+}
+
+#[test]
+fn standings_count_each_table_once() {
+    let t = tournament(CONFIG);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let report = run(&t, tmp.path(), Shard::ALL, &()).expect("run");
+    // Recomputed from the results file: per (league, domain, lineup) table, boulware's mean
+    // over its seats and repetitions; its standing is the mean of those.
+    let text = std::fs::read_to_string(tmp.path().join("results.jsonl")).unwrap();
+    type Table = (String, String, Vec<String>);
+    let mut tables: Vec<(Table, f64, u64)> = Vec::new();
+    for line in text.lines() {
+        let row: accord_tournament::Row = serde_json::from_str(line).expect("row");
+        if row.mediator.is_some() {
+            continue;
+        }
+        let key = (
+            row.protocol.to_string(),
+            row.domain.to_string(),
+            row.strategies.to_vec(),
+        );
+        for (s, name) in row.strategies.iter().enumerate() {
+            if name != "boulware" {
+                continue;
+            }
+            match tables.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(t) => {
+                    t.1 += row.discounted[s];
+                    t.2 += 1;
+                }
+                None => tables.push((key.clone(), row.discounted[s], 1)),
+            }
+        }
+    }
+    // Lineups with boulware: 25 - 16 per two-party domain, 125 - 64 on the three-party one.
+    assert_eq!(tables.len(), 2 * 9 + 61);
+    let means: Vec<f64> = tables.iter().map(|(_, u, n)| u / *n as f64).collect();
+    let mean = means.iter().sum::<f64>() / means.len() as f64;
+    let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (means.len() - 1) as f64;
+    let ci = 1.96 * var.sqrt() / (means.len() as f64).sqrt();
+    let b = report
+        .standings
+        .iter()
+        .find(|s| s.protocol == "sao/60" && s.competitor == "boulware")
+        .expect("boulware's standing");
+    assert_eq!(b.tables, 79);
+    assert_eq!(b.seats, tables.iter().map(|t| t.2).sum::<u64>());
+    assert!((b.utility - mean).abs() < 1e-12, "{} vs {mean}", b.utility);
+    assert!((b.utility_ci95.unwrap() - ci).abs() < 1e-12);
+    // Repeating the deterministic tables anyway runs them 3 times, and changes nothing in a
+    // league of deterministic strategies but the seats: each table still counts once. (Other
+    // lineups get other negotiation numbers, so other seeds: compare the SAO league without
+    // `random` only.)
+    let det = CONFIG.replace(", \"random\"]", "]");
+    let base = tournament(&det);
+    let repeated = tournament(&det.replace(
+        "repetitions = 3",
+        "repetitions = 3\nrepeat_deterministic = true",
+    ));
+    assert_eq!(base.total(), 2 * 16 + 64 + 3 * 2 * 3);
+    assert_eq!(repeated.total(), (2 * 16 + 64) * 3 + 3 * 2 * 3);
+    let sao = |t: &Tournament, dir: &str| -> Vec<accord_tournament::Standing> {
+        let r = run(t, &tmp.path().join(dir), Shard::ALL, &()).expect("run");
+        r.standings
+            .into_iter()
+            .filter(|s| s.protocol == "sao/60")
+            .collect()
+    };
+    let (once, thrice) = (sao(&base, "base"), sao(&repeated, "repeated"));
+    assert_eq!(once.len(), 4);
+    for (x, y) in once.iter().zip(&thrice) {
+        assert_eq!((&x.competitor, x.tables), (&y.competitor, y.tables));
+        assert!(y.seats == 3 * x.seats, "{x:?} vs {y:?}");
+        assert!((x.utility - y.utility).abs() < 1e-12, "{x:?} vs {y:?}");
+        assert!((x.utility_ci95.unwrap() - y.utility_ci95.unwrap()).abs() < 1e-12);
+        assert!((x.agreement_rate - y.agreement_rate).abs() < 1e-12);
+    }
+    // The summary names its unit.
+    let summary = std::fs::read_to_string(tmp.path().join("summary.txt")).unwrap();
+    assert!(summary.contains("tables"), "{summary}");
+    assert!(summary.contains("independent units"), "{summary}");
 }
 
 #[test]
@@ -200,13 +368,41 @@ fn results_measure_what_they_claim() {
                 // No outcome is farther from the frontier than 0 when it is on it, and the
                 // distance is never negative.
                 assert!(row.distance_to_frontier.unwrap() >= 0.0);
+                // The outcome by name: random domains have issues i0, i1, i2 of options v0..,
+                // 6 values each (4 on the three-party domain), the last issue fastest.
+                let r = if d.seats.len() == 3 { 4 } else { 6 };
+                let want: serde_json::Map<String, serde_json::Value> = (0..3u32)
+                    .map(|j| {
+                        let v = o / (r as u64).pow(2 - j) % r as u64;
+                        (format!("i{j}"), serde_json::Value::from(format!("v{v}")))
+                    })
+                    .collect();
+                assert_eq!(row.outcome_values.as_ref(), Some(&want), "{line}");
             }
             None => {
                 assert!(!row.agreement && row.failure.is_some());
+                assert!(row.outcome_values.is_none());
                 assert_eq!(row.utilities, row.reservations.to_vec());
             }
         }
         assert!((row.welfare - row.discounted.iter().sum::<f64>()).abs() < 1e-12);
+    }
+    // The CSV carries the same object, as JSON in one column beside the index.
+    let mut csv = csv::Reader::from_path(tmp.path().join("results.csv")).expect("csv");
+    let header = csv.headers().expect("header").clone();
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    assert_eq!(at("outcome_values"), at("outcome") + 1);
+    for (record, line) in csv.records().zip(text.lines()) {
+        let record = record.expect("record");
+        let row: accord_tournament::Row = serde_json::from_str(line).expect("row");
+        let cell = &record[at("outcome_values")];
+        match &row.outcome_values {
+            Some(m) => assert_eq!(
+                &serde_json::from_str::<serde_json::Value>(cell).unwrap(),
+                &serde_json::Value::Object(m.clone())
+            ),
+            None => assert_eq!(cell, ""),
+        }
     }
 }
 

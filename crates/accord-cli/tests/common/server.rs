@@ -24,8 +24,20 @@ impl Drop for Server {
 }
 
 pub fn start(database: &str) -> Server {
+    start_with(database, &[])
+}
+
+/// `start` with more arguments for `accord serve` (e.g. `--secure-cookies`).
+pub fn start_with(database: &str, extra: &[&str]) -> Server {
+    start_configured(database, extra, &[])
+}
+
+/// `start` with more arguments and environment variables (e.g. `ACCORD_ANALYSIS_SECONDS`).
+pub fn start_configured(database: &str, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
         .args(["serve", "--port", "0", "--database", database])
+        .args(extra)
+        .envs(vars.iter().copied())
         .env("NO_COLOR", "1")
         .current_dir(super::root())
         .stderr(Stdio::piped())
@@ -70,6 +82,18 @@ pub fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, Value) {
+    let (status, body, _) = call_with_headers(server, method, path, token, body);
+    (status, body)
+}
+
+/// `call`, with the response's headers (names in lower case).
+pub fn call_with_headers(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, std::collections::HashMap<String, String>) {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -90,10 +114,16 @@ pub fn call(
         None => agent.run(req.body(()).unwrap()).expect("request"),
     };
     let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
     let text = resp.into_body().read_to_string().unwrap_or_default();
     (
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        headers,
     )
 }
 

@@ -5,10 +5,8 @@
 mod text;
 pub use text::*;
 
-use crate::auth::{
-    hash_password, new_id, new_token, request_token, token_hash, verify_password, Auth,
-    SESSION_COOKIE,
-};
+use crate::accounts::ClientAddr;
+use crate::auth::{hash_password, new_id, new_token, request_token, token_hash, Auth};
 use crate::domain::{
     Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource, Role,
 };
@@ -40,49 +38,72 @@ pub struct Credentials {
     password: String,
 }
 
-/// Creates an account.
-#[utoipa::path(post, path = "/api/accounts", tag = "accounts", summary = "Create an account", request_body = Credentials, responses((status = 201, description = "Created: {id, name}", body = Object), (status = 400, description = "Invalid name or password", body = crate::error::ErrorBody), (status = 409, description = "Name taken", body = crate::error::ErrorBody)), security(()))]
+/// Creates an account. The name is kept in Unicode NFC and must be unique whatever its case or
+/// form; the password is 8 to 256 characters, not a common one (see `accounts`). A name that
+/// cannot be had (taken, in any case or form, or reserved) gets one answer, whichever it is.
+#[utoipa::path(post, path = "/api/accounts", tag = "accounts", summary = "Create an account: a name of 1 to 64 visible characters (unique whatever its case), a password of 8 to 256 characters that is not a common one", request_body = Credentials, responses((status = 201, description = "Created: {id, name}", body = Object), (status = 400, description = "Invalid name or password", body = crate::error::ErrorBody), (status = 409, description = "That name cannot be used (taken or reserved: one answer for both)", body = crate::error::ErrorBody), (status = 429, description = "Too many sign-ups from your address; see Retry-After", body = crate::error::ErrorBody)), security(()))]
 pub async fn create_account(
     State(s): State<AppState>,
+    ClientAddr(address): ClientAddr,
     b: JsonBody<Credentials>,
 ) -> Res<(StatusCode, Json<Value>)> {
     let c = body(b)?;
-    let name = c.name.trim();
-    if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid("name: 1 to 64 printable characters"));
+    s.accounts.sign_up(address)?;
+    let name = crate::names::account_name(&c.name)?;
+    let key = crate::names::key(&name);
+    crate::accounts::check_password(&c.password, &name)?;
+    let unavailable = || {
+        ApiError::conflict(
+            "name_unavailable",
+            "that name cannot be used; choose another",
+        )
+    };
+    if crate::accounts::reserved(&key) {
+        return Err(unavailable());
     }
-    if c.password.len() < 8 || c.password.len() > 256 {
-        return Err(ApiError::invalid("password: 8 to 256 characters"));
-    }
+    // Hashed before the name is tried: a taken name costs the same work as a free one.
     let hash = hash_password(c.password).await?;
     let id = new_id();
-    s.store.create_user(&id, name, &hash).await?;
+    if !s.store.create_user(&id, &name, &key, &hash).await? {
+        return Err(unavailable());
+    }
     Ok((StatusCode::CREATED, Json(json!({"id": id, "name": name}))))
 }
 
 /// Signs in: a bearer token valid for 7 days, also set as an HttpOnly cookie for the pages.
-#[utoipa::path(post, path = "/api/sessions", tag = "accounts", summary = "Sign in: a bearer token, also set as the HttpOnly cookie `accord_session` the pages use", request_body = Credentials, responses((status = 201, description = "Signed in: {token, user}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Unknown name or wrong password", body = crate::error::ErrorBody)), security(()))]
+/// Other sessions of the user go on (several devices); `DELETE /api/sessions?everywhere=true`
+/// ends them all. Throttled per account and per client address (`429` with `Retry-After`).
+#[utoipa::path(post, path = "/api/sessions", tag = "accounts", summary = "Sign in: a bearer token, also set as the HttpOnly cookie `accord_session` the pages use. The name is matched whatever its case. Throttled per account and per client address.", request_body = Credentials, responses((status = 201, description = "Signed in: {token, user}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Unknown name or wrong password (one answer for both)", body = crate::error::ErrorBody), (status = 429, description = "Too many attempts for this account or from your address; see Retry-After", body = crate::error::ErrorBody)), security(()))]
 pub async fn create_session(
     State(s): State<AppState>,
+    ClientAddr(address): ClientAddr,
+    headers: HeaderMap,
     b: JsonBody<Credentials>,
 ) -> Res<(StatusCode, [(HeaderName, String); 1], Json<Value>)> {
     let c = body(b)?;
-    let wrong = || ApiError::unauthorized("unknown name or wrong password");
-    let (user, hash) = s
-        .store
-        .user_by_name(c.name.trim())
-        .await?
-        .ok_or_else(wrong)?;
-    if !verify_password(c.password, hash).await {
-        return Err(wrong());
-    }
+    let name: String = {
+        use unicode_normalization::UnicodeNormalization;
+        c.name.trim().nfc().collect()
+    };
+    let key = crate::names::key(&name);
+    s.accounts.sign_in(&key, address)?;
+    let found = s.store.user_by_name(&key, &name).await?;
+    // An unknown name costs the same argon2 work and gets the same answer as a wrong password.
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    let verified = crate::accounts::verify(c.password, hash).await;
+    let user = match user {
+        Some(user) if verified => user,
+        _ => return Err(ApiError::unauthorized("unknown name or wrong password")),
+    };
     let token = new_token();
     const WEEK_S: i64 = 7 * 24 * 3600;
     s.store
         .create_session(&token_hash(&token), &user.id, WEEK_S * 1000)
         .await?;
-    let cookie =
-        format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={WEEK_S}");
+    let cookie = s.accounts.cookie(&headers, &token, WEEK_S);
     Ok((
         StatusCode::CREATED,
         [(SET_COOKIE, cookie)],
@@ -90,16 +111,38 @@ pub async fn create_session(
     ))
 }
 
-/// Signs out: the session ends (token and cookie alike).
-#[utoipa::path(delete, path = "/api/sessions", tag = "accounts", summary = "Sign out: the session ends", responses((status = 204, description = "Signed out"), (status = 400, description = "Invalid request", body = crate::error::ErrorBody)), security(()))]
+/// `DELETE /api/sessions` query.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SignOut {
+    /// End every session of the signed-in user (all devices and browsers), not only this one.
+    #[serde(default)]
+    pub everywhere: bool,
+}
+
+/// Signs out: the session ends (token and cookie alike); with `?everywhere=true`, every
+/// session of the user does.
+#[utoipa::path(delete, path = "/api/sessions", tag = "accounts", summary = "Sign out: the session ends; with ?everywhere=true every session of yours does (sign out everywhere)", params(SignOut), responses((status = 204, description = "Signed out"), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "?everywhere=true without a live session", body = crate::error::ErrorBody)), security(()))]
 pub async fn delete_session(
     State(s): State<AppState>,
+    Query(q): Query<SignOut>,
     headers: HeaderMap,
 ) -> Res<(StatusCode, [(HeaderName, String); 1])> {
-    if let Some(token) = request_token(&headers) {
+    let token = request_token(&headers);
+    if q.everywhere {
+        let user = match &token {
+            Some(t) => s.store.session_user(&token_hash(t)).await?,
+            None => None,
+        }
+        .ok_or_else(|| {
+            ApiError::unauthorized("sign in first: ending every session needs one of them")
+        })?;
+        let ended = s.store.delete_user_sessions(&user.id).await?;
+        tracing::info!(user = %user.id, sessions = ended, "signed out everywhere");
+    } else if let Some(token) = token {
         s.store.delete_session(&token_hash(&token)).await?;
     }
-    let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cookie = s.accounts.cookie(&headers, "", 0);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, cookie)]))
 }
 
@@ -166,18 +209,25 @@ pub async fn create_negotiation(
             ))
         }
     };
-    doc.to_scenario()
+    let scenario = doc
+        .to_scenario()
         .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
-    if let Some(p) = doc
-        .parties
+    // What the workbench can analyse within its bounds (see `limits`).
+    if let Some(issue) = scenario
+        .space
+        .issues()
         .iter()
-        .find(|p| p.name.chars().any(char::is_control))
+        .find(|i| i.size() > crate::limits::MAX_ISSUE_VALUES)
     {
         return Err(ApiError::invalid(format!(
-            "seat name `{}`: control characters are not allowed",
-            p.name.escape_debug()
+            "issue `{}` has {} values; the workbench analyses issues of at most {} values (`accord analyze` takes larger ones): use a coarser resolution or a narrower range",
+            issue.name,
+            issue.size(),
+            crate::limits::MAX_ISSUE_VALUES
         )));
     }
+    // Seat, issue and option names: NFC, nothing hidden or reordering, none twice in any case.
+    crate::names::check_scenario(&mut doc)?;
     if !doc
         .parties
         .iter()
@@ -703,13 +753,32 @@ pub async fn put_preferences(
     p.preferences
         .check_ranges()
         .map_err(|e| ApiError::invalid(format!("preferences.{e}")))?;
+    // Each party's share of what the analysis can hold, so that together they always fit and no
+    // error ever reveals how many red lines another party keeps.
+    let parties = m
+        .seats
+        .iter()
+        .filter(|x| x.role == Role::Party)
+        .count()
+        .max(1);
+    let share = accord_analysis::MAX_RED_LINES / parties;
+    if p.preferences.red_lines.len() > share {
+        return Err(ApiError::invalid(format!(
+            "preferences.red_lines: at most {share} red lines per party in a negotiation of {parties} parties (combine some with `or` / `and`)"
+        )));
+    }
     let (preferences, rescaled) = p.preferences.normalised();
     process::check_private(&m.public, &seat, &preferences)
         .map_err(|e| ApiError::invalid(format!("preferences: {e}")))?;
     let doc = serde_json::to_string(&preferences).map_err(ApiError::internal)?;
     let mut tx = s.store.write(&id).await?;
-    tx.set_preferences(&seat, &doc, consent, PreferencesSource::Party)
-        .await?;
+    // A mediator setting an agent's preferences writes its own assumptions, not the party's.
+    let source = if target.seat == m.seat.seat {
+        PreferencesSource::Party
+    } else {
+        PreferencesSource::Mediator
+    };
+    tx.set_preferences(&seat, &doc, consent, source).await?;
     tx.event(
         EventKind::PreferencesUpdated,
         Some(&user.id),
@@ -734,10 +803,15 @@ pub struct After {
     /// Events after this number.
     #[serde(default)]
     pub after: i64,
+    /// At most this many (audit log: 500 at most).
+    #[serde(default)]
+    pub limit: Option<usize>,
 }
 
-/// The audit log as the viewer may see it (numbered for the viewer, see `viewer_events`).
-#[utoipa::path(get, path = "/api/negotiations/{id}/audit", tag = "negotiation", summary = "The audit log as you may see it, numbered for you", params(("id" = String, Path, description = "The negotiation"), After), responses((status = 200, description = "[{seq, kind, actor, payload, created_at}]", body = Vec<Object>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+/// The audit log as the viewer may see it, numbered for the viewer (1, 2, 3, ... without gaps,
+/// so the numbers say nothing of events addressed to others), a page at a time: the events
+/// after `after`, at most `limit` (default and most: 500).
+#[utoipa::path(get, path = "/api/negotiations/{id}/audit", tag = "negotiation", summary = "The audit log as you may see it, numbered for you, a page at a time (?after=N&limit=M, at most 500)", params(("id" = String, Path, description = "The negotiation"), After), responses((status = 200, description = "[{seq, kind, actor, payload, created_at}]", body = Vec<Object>), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn audit(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -745,34 +819,52 @@ pub async fn audit(
     Query(q): Query<After>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
-    let events = s.store.events(&id, 0).await?;
-    let mine = viewer_events(events, &m.viewer);
-    Ok(Json(json!(mine
+    let limit = q.limit.unwrap_or(AUDIT_PAGE).clamp(1, AUDIT_PAGE);
+    let page = viewer_page(&s.store, &id, &m.viewer, q.after, limit).await?;
+    Ok(Json(json!(page.iter().map(event_json).collect::<Vec<_>>())))
+}
+
+/// Events in one audit page at most.
+const AUDIT_PAGE: usize = 500;
+
+/// The viewer's events numbered after `after`, at most `limit`, numbered for the viewer. Only
+/// the page's payloads are read.
+pub(crate) async fn viewer_page(
+    store: &Store,
+    id: &str,
+    viewer: &Viewer,
+    after: i64,
+    limit: usize,
+) -> Res<Vec<crate::store::EventRow>> {
+    let mine: Vec<i64> = store
+        .event_audiences(id)
+        .await?
         .into_iter()
-        .filter(|e| e.seq > q.after)
-        .map(|e| event_json(&e))
-        .collect::<Vec<_>>())))
+        .filter(|(_, audience)| viewer.may_see(audience))
+        .map(|(seq, _)| seq)
+        .collect();
+    let start = usize::try_from(after.max(0))
+        .unwrap_or(usize::MAX)
+        .min(mine.len());
+    let wanted = &mine[start..(start + limit).min(mine.len())];
+    let (Some(&from), Some(&to)) = (wanted.first(), wanted.last()) else {
+        return Ok(Vec::new());
+    };
+    let events = store.events_between(id, from, to).await?;
+    Ok(events
+        .into_iter()
+        .filter(|e| viewer.may_see(&e.audience))
+        .enumerate()
+        .map(|(k, mut e)| {
+            e.seq = (start + k) as i64 + 1;
+            e
+        })
+        .collect())
 }
 
 /// An event as the API sends it (its audience is the server's business).
 pub(crate) fn event_json(e: &crate::store::EventRow) -> Value {
     json!({"seq": e.seq, "kind": e.kind.as_str(), "actor": e.actor, "payload": e.payload, "created_at": e.created_at})
-}
-
-/// The events a viewer may see, numbered for that viewer (1, 2, 3, ... without gaps), so that
-/// the numbers say nothing of events addressed to others.
-pub(crate) fn viewer_events(
-    all: Vec<crate::store::EventRow>,
-    viewer: &Viewer,
-) -> Vec<crate::store::EventRow> {
-    all.into_iter()
-        .filter(|e| viewer.may_see(&e.audience))
-        .enumerate()
-        .map(|(k, mut e)| {
-            e.seq = k as i64 + 1;
-            e
-        })
-        .collect()
 }
 
 /// The names the pages and other clients need (event kinds, statuses, verdicts, consent levels,

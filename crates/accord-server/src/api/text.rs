@@ -5,6 +5,7 @@ use super::{body, clauses_of, member, JsonBody, Member, Res};
 use crate::auth::Auth;
 use crate::domain::{Audience, EventKind, NegotiationStatus, Role, Verdict};
 use crate::error::ApiError;
+use crate::limits::bounded;
 use crate::process::{self, Clause, Private};
 use crate::store::now_ms;
 use crate::viewer::{analysis_use, AnalysisUse};
@@ -16,6 +17,9 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+
+/// Drafts one negotiation may hold (every view and the history read them).
+const MAX_DRAFTS: i64 = 1000;
 
 /// `POST .../drafts` body.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -49,6 +53,23 @@ pub async fn create_draft(
         .map_err(|e| ApiError::invalid(format!("clauses: {e}")))?;
     if d.note.as_ref().is_some_and(|n| n.chars().count() > 4000) {
         return Err(ApiError::invalid("note: at most 4000 characters"));
+    }
+    if let Some(c) = clauses
+        .iter()
+        .find(|c| c.wording.as_ref().is_some_and(|w| w.chars().count() > 4000))
+    {
+        return Err(ApiError::invalid(format!(
+            "clauses: the wording of `{}` has more than 4000 characters",
+            c.issue
+        )));
+    }
+    if m.row.current_version >= MAX_DRAFTS {
+        return Err(ApiError::conflict(
+            "too_many_drafts",
+            format!(
+                "a negotiation holds at most {MAX_DRAFTS} drafts; open a new negotiation to go on"
+            ),
+        ));
     }
     let within = d.respond_within_seconds.unwrap_or(86_400.0);
     if !(within.is_finite() && within > 0.0 && within <= 365.0 * 86_400.0) {
@@ -374,14 +395,34 @@ async fn draft_outcomes(s: &AppState, m: &Member, id: &str) -> Res<Vec<accord_mo
     Ok(out)
 }
 
-/// Runs engine work off the async threads.
-async fn engine<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Res<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+/// The engine's bounds for one request (see `limits`).
+fn bounds(s: &AppState, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> process::Bounds {
+    process::Bounds {
+        steps: s.limits.search_steps,
+        stop,
+    }
+}
+
+/// What the mediators' analysis is computed from: the draft, and each seat's preferences and
+/// consent. Equal keys give equal analyses (the cache's key).
+fn analysis_key(m: &Member) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(m.row.current_version.to_le_bytes());
+    for seat in &m.seats {
+        h.update(seat.seat.as_bytes());
+        h.update([0]);
+        h.update(seat.private_doc.as_deref().unwrap_or("").as_bytes());
+        h.update([0]);
+        h.update(seat.consent.as_str().as_bytes());
+        h.update(
+            seat.preferences_source
+                .map_or("", |x| x.as_str())
+                .as_bytes(),
+        );
+        h.update([u8::from(seat.agent.is_some())]);
+    }
+    hex::encode(h.finalize())
 }
 
 /// The mediator's analysis of the current draft, from the preferences each party's consent
@@ -408,9 +449,15 @@ pub async fn analysis(
             alone.push((seat.seat.clone(), p));
         }
     }
+    let key = analysis_key(&m);
+    if let Some(cached) = s.cached_analysis(&id, &key) {
+        return Ok(Json(cached));
+    }
     let public = m.public.clone();
-    let result = engine(move || {
-        let mut out = process::mediator_analysis(&scenario, draft.as_ref(), &uses)?;
+    let state = s.clone();
+    let result = bounded(&s, move |stop| {
+        let bounds = bounds(&state, stop);
+        let mut out = process::mediator_analysis(&scenario, draft.as_ref(), &uses, &bounds)?;
         let standing: Vec<Value> = match &draft {
             None => Vec::new(),
             Some(d) => alone
@@ -422,6 +469,7 @@ pub async fn analysis(
         Ok(out)
     })
     .await?;
+    s.cache_analysis(&id, key, result.clone());
     Ok(Json(result))
 }
 
@@ -461,7 +509,11 @@ pub async fn picture(
     }
     let (scenario, _) = analysis_scenario(&m)?;
     let drafts = draft_outcomes(&s, &m, &id).await?;
-    let svg = engine(move || process::picture_svg(&scenario, &drafts)).await?;
+    let state = s.clone();
+    let svg = bounded(&s, move |stop| {
+        process::picture_svg(&scenario, &drafts, &bounds(&state, stop))
+    })
+    .await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
@@ -507,7 +559,14 @@ pub async fn assessment(
     };
     let draft = draft_outcomes(&s, &m, &id).await?.pop();
     let public = m.public.clone();
-    let result =
-        engine(move || process::assessment(&public, &seat, &private, draft.as_ref())).await?;
+    let result = bounded(&s, move |_| {
+        Ok(process::assessment(
+            &public,
+            &seat,
+            &private,
+            draft.as_ref(),
+        )?)
+    })
+    .await?;
     Ok(Json(result))
 }

@@ -210,6 +210,18 @@ fn opt_int(r: &[Cell], i: usize) -> Result<Option<i64>, StoreError> {
     }
 }
 
+/// An event from the columns `seq, kind, actor, audience, payload, created_at, audience_seat`.
+fn event_from(r: &[Cell]) -> Result<EventRow, StoreError> {
+    Ok(EventRow {
+        seq: int(r, 0)?,
+        kind: text(r, 1)?.parse()?,
+        actor: opt_text(r, 2)?,
+        audience: Audience::from_columns(&text(r, 3)?, opt_text(r, 6)?)?,
+        payload: serde_json::from_str(&text(r, 4)?).unwrap_or(serde_json::Value::Null),
+        created_at: int(r, 5)?,
+    })
+}
+
 /// The columns of a negotiation's row, in the order `negotiation_from` reads them.
 pub(crate) const NEGOTIATION: &str =
     "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, n.closed_reason";
@@ -328,15 +340,25 @@ impl Store {
         }
     }
 
-    /// An account and its password hash, by name.
-    pub async fn user_by_name(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
+    /// An account and its password hash, by the name's key (see `names::key`), or by its exact
+    /// name (an account older than keys whose key another holds, see migration 0004).
+    pub async fn user_by_name(
+        &self,
+        name_key: &str,
+        name: &str,
+    ) -> Result<Option<(User, String)>, StoreError> {
         let rows = self
             .select(
-                "SELECT id, name, password_hash FROM users WHERE name = $1",
-                &[Param::Text(name)],
+                "SELECT id, name, password_hash FROM users WHERE name_key = $1 OR name = $2",
+                &[Param::Text(name_key), Param::Text(name)],
             )
             .await?;
-        rows.first()
+        let exact = rows
+            .iter()
+            .position(|r| text(r, 1).is_ok_and(|n| n == name));
+        exact
+            .or((!rows.is_empty()).then_some(0))
+            .and_then(|i| rows.get(i))
             .map(|r| {
                 Ok((
                     User {
@@ -347,6 +369,16 @@ impl Store {
                 ))
             })
             .transpose()
+    }
+
+    /// Every account: (id, name, the key it is compared on).
+    pub async fn user_keys(&self) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let rows = self
+            .select("SELECT id, name, name_key FROM users", &[])
+            .await?;
+        rows.iter()
+            .map(|r| Ok((text(r, 0)?, text(r, 1)?, opt_text(r, 2)?)))
+            .collect()
     }
 
     /// The user of a live session.
@@ -454,18 +486,39 @@ impl Store {
         let rows = self
             .select("SELECT seq, kind, actor, audience, payload, created_at, audience_seat FROM events WHERE negotiation_id = $1 AND seq > $2 ORDER BY seq", &[Param::Text(negotiation_id), Param::Int(after)])
             .await?;
+        rows.iter().map(|r| event_from(r)).collect()
+    }
+
+    /// Every event's number and audience, oldest first: what numbering events for one viewer
+    /// needs, without their payloads.
+    pub async fn event_audiences(
+        &self,
+        negotiation_id: &str,
+    ) -> Result<Vec<(i64, Audience)>, StoreError> {
+        let rows = self
+            .select("SELECT seq, audience, audience_seat FROM events WHERE negotiation_id = $1 ORDER BY seq", &[Param::Text(negotiation_id)])
+            .await?;
         rows.iter()
             .map(|r| {
-                Ok(EventRow {
-                    seq: int(r, 0)?,
-                    kind: text(r, 1)?.parse()?,
-                    actor: opt_text(r, 2)?,
-                    audience: Audience::from_columns(&text(r, 3)?, opt_text(r, 6)?)?,
-                    payload: serde_json::from_str(&text(r, 4)?).unwrap_or(serde_json::Value::Null),
-                    created_at: int(r, 5)?,
-                })
+                Ok((
+                    int(r, 0)?,
+                    Audience::from_columns(&text(r, 1)?, opt_text(r, 2)?)?,
+                ))
             })
             .collect()
+    }
+
+    /// Events with numbers from `from` to `to` (inclusive), oldest first.
+    pub async fn events_between(
+        &self,
+        negotiation_id: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<EventRow>, StoreError> {
+        let rows = self
+            .select("SELECT seq, kind, actor, audience, payload, created_at, audience_seat FROM events WHERE negotiation_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq", &[Param::Text(negotiation_id), Param::Int(from), Param::Int(to)])
+            .await?;
+        rows.iter().map(|r| event_from(r)).collect()
     }
 
     /// Open drafts whose deadline has passed: (negotiation, version).

@@ -139,24 +139,44 @@ impl Store {
         Ok(n)
     }
 
-    /// Creates an account; `Conflict` when the name is taken.
-    pub async fn create_user(&self, id: &str, name: &str, hash: &str) -> Result<(), StoreError> {
+    /// Creates an account named `name` (compared on `name_key`, see `names::key`): `false`
+    /// when an account holds that key already.
+    pub async fn create_user(
+        &self,
+        id: &str,
+        name: &str,
+        name_key: &str,
+        hash: &str,
+    ) -> Result<bool, StoreError> {
         match self
             .exec_alone(
-                "INSERT INTO users (id, name, password_hash, created_at) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
                 &[
                     Param::Text(id),
                     Param::Text(name),
+                    Param::Text(name_key),
                     Param::Text(hash),
                     Param::Int(now_ms()),
                 ],
             )
             .await
         {
-            Err(StoreError::Conflict(_)) => {
-                Err(StoreError::Conflict(format!("the name `{name}` is taken")))
-            }
-            r => r.map(drop),
+            Err(StoreError::Conflict(_)) => Ok(false),
+            r => r.map(|_| true),
+        }
+    }
+
+    /// Sets the key account `id` is compared on: `false` when another account holds it.
+    pub async fn set_user_key(&self, id: &str, name_key: &str) -> Result<bool, StoreError> {
+        match self
+            .exec_alone(
+                "UPDATE users SET name_key = $1 WHERE id = $2",
+                &[Param::Text(name_key), Param::Text(id)],
+            )
+            .await
+        {
+            Err(StoreError::Conflict(_)) => Ok(false),
+            r => r.map(|n| n > 0),
         }
     }
 
@@ -184,6 +204,24 @@ impl Store {
         )
         .await
         .map(drop)
+    }
+
+    /// Ends every session of `user` ("sign out everywhere"): how many there were.
+    pub async fn delete_user_sessions(&self, user: &str) -> Result<u64, StoreError> {
+        self.exec_alone(
+            "DELETE FROM sessions WHERE user_id = $1",
+            &[Param::Text(user)],
+        )
+        .await
+    }
+
+    /// Deletes the sessions expired at `now` (ms): how many.
+    pub async fn delete_expired_sessions(&self, now: i64) -> Result<u64, StoreError> {
+        self.exec_alone(
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            &[Param::Int(now)],
+        )
+        .await
     }
 
     /// Creates a negotiation with its seats (name, role, the scenario's preferences for it) and
@@ -471,7 +509,7 @@ impl Tx {
         let id = self.negotiation().id.clone();
         let shared = i64::from(consent == Consent::Shared);
         self.exec(
-            "UPDATE seats SET private_doc = $1, consent = $2, preferences_source = $3, share_with_mediator = $4 WHERE negotiation_id = $5 AND seat = $6",
+            "UPDATE seats SET private_doc = $1, consent = $2, preferences_source = $3, share_with_mediator = $4, agent_failed = NULL WHERE negotiation_id = $5 AND seat = $6",
             &[Param::Text(doc), Param::Text(consent.as_str()), Param::Text(source.as_str()), Param::Int(shared), Param::Text(&id), Param::Text(seat)],
         )
         .await
