@@ -607,8 +607,9 @@ fn every_endpoint_for_every_role(database: &str) {
         ),
     ];
     run_matrix(&s, &who, &consent);
-    // Without its agent, Progress's preferences (set by a mediator, private by default) are no
-    // longer the mediator's; with the agent gone, so is the picture.
+    // Without its agent, Progress's preferences stay what a mediator wrote for it: the
+    // mediators' own assumptions (readable by them, labelled as such), until a person takes
+    // the seat and saves their own.
     let (status, body) = call(
         &s,
         "GET",
@@ -616,10 +617,18 @@ fn every_endpoint_for_every_role(database: &str) {
         Some(&med),
         None,
     );
-    assert_eq!(status, 403, "{body}");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"source\":\"mediator\""), "{body}");
     assert_eq!(
-        call(&s, "GET", &format!("{c}/picture.svg"), Some(&med), None).0,
-        409
+        call(
+            &s,
+            "GET",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&b),
+            None
+        )
+        .0,
+        403
     );
     // The seats as each sees them: consent for party seats, agents' details for mediators.
     let view = json_of(call(&s, "GET", &c, Some(&med), None), 200);
