@@ -275,11 +275,23 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await language.selectOption(kept);
 
     // ---- Draft 3 with a 10-second deadline: Hamas accepts, Israel misses it. ----
+    // Draft 3 crosses two of Hamas's red lines (all hostages without a permanent end and full
+    // withdrawal; humanitarian supplies not expanded).
+    await med.getByRole('group', { name: 'Clause 1: Hostages' }).getByLabel('Option').selectOption('all');
+    await med.getByRole('group', { name: 'Clause 2: Ceasefire' }).getByLabel('Option').selectOption('pause');
+    await med.getByRole('group', { name: 'Clause 6: Humanitarian' }).getByLabel('Option').selectOption('current');
     await med.getByLabel('Respond within (amount)').fill('10');
     await med.getByLabel('Unit', { exact: true }).selectOption({ label: 'seconds' });
     await med.getByRole('button', { name: 'Circulate draft 3' }).click();
     await med.getByRole('heading', { name: 'Responses to draft 3' }).waitFor();
     await ham.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
+    // Issue 12 (3): advice is not silent on a draft crossing red lines: it names the change
+    // that clears one, with what it does to the utility.
+    await ham.getByText('Within your red lines', { exact: true }).waitFor();
+    await ham.getByText(/would clear 1 of the 2 red lines this draft crosses/).first().waitFor();
+    await shot(ham, 'room-hamas-advice-red-lines');
+    // Issue 12 (4): the desk's improvements on this draft say which red lines they still cross.
+    await med.getByText(/Within every analysed party\u2019s red lines\.|Still crosses/).first().waitFor();
     await ham.getByLabel('Accept the draft').check();
     await ham.getByRole('button', { name: 'Send response' }).click();
     await ham.getByText('You accepted this draft.').waitFor();
@@ -308,7 +320,8 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await med.getByRole('img', { name: /Utility-space picture/ }).waitFor();
     await shot(med, 'desk-analysis-picture');
 
-    // ---- Draft 4: both accept; the agreement shows on all three pages. ----
+    // ---- Draft 4 (the Nash suggestion again): both accept; the agreement shows everywhere. ----
+    await med.getByRole('button', { name: 'Use Nash suggestion' }).click();
     await med.getByRole('button', { name: 'Circulate draft 4' }).click();
     await med.getByRole('heading', { name: 'Responses to draft 4' }).waitFor();
     // The short deadline was a one-off: the editor went back to one day.

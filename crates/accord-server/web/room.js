@@ -101,7 +101,9 @@ export function start(ctx) {
       ? 'For you: no other option here clears any of your red lines or raises your utility.'
       : 'For you: no other option here would be better.';
     const cleared = a.red_lines_crossed - b.red_lines_crossed;
-    const utility = `bring your utility to ${num(b.utility)} (now ${num(a.utility)})`;
+    const same = num(b.utility) === num(a.utility);
+    const utility = same ? `keep your utility at ${num(a.utility)}`
+      : `${b.utility > a.utility ? 'raise' : 'lower'} your utility to ${num(b.utility)} (now ${num(a.utility)})`;
     if (cleared > 0) {
       const which = b.red_lines_crossed === 0 ? 'would respect all your red lines' : `would clear ${cleared} of the ${a.red_lines_crossed} red lines this draft crosses`;
       return `For you: ${val(b.value)} instead ${which} and ${utility}.`;
