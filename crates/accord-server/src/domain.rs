@@ -140,6 +140,16 @@ pub enum EventKind {
     DraftExpired,
     /// The mediator closed the negotiation without agreement.
     Failed,
+    /// A mediator extended the open draft's deadline.
+    DeadlineExtended,
+    /// A mediator withdrew the open draft (with a reason).
+    DraftWithdrawn,
+    /// A party changed its answer to the open draft (the party and the mediators see it).
+    AnswerChanged,
+    /// A mediator adjourned the negotiation (deadlines paused).
+    Adjourned,
+    /// A mediator reopened the negotiation (deadlines run again).
+    Reopened,
 }
 
 named!(EventKind {
@@ -157,6 +167,11 @@ named!(EventKind {
     DeadlineMissed => "deadline_missed",
     DraftExpired => "draft_expired",
     Failed => "failed",
+    DeadlineExtended => "deadline_extended",
+    DraftWithdrawn => "draft_withdrawn",
+    AnswerChanged => "answer_changed",
+    Adjourned => "adjourned",
+    Reopened => "reopened",
 });
 
 /// Who may see an event: stored as a kind and an optional seat (two columns), decided by

@@ -99,6 +99,10 @@ impl From<accord_protocol::live::Refusal> for ApiError {
                 ApiError::new(StatusCode::GONE, "deadline_passed", message)
             }
             Refusal::AlreadyAnswered { .. } => ApiError::conflict("already_responded", message),
+            Refusal::Adjourned => ApiError::conflict("adjourned", message),
+            Refusal::NotAdjourned(_) => ApiError::conflict("not_adjourned", message),
+            Refusal::NotAnswered { .. } => ApiError::conflict("not_answered", message),
+            Refusal::NotAnExtension => ApiError::invalid(message),
         }
     }
 }
@@ -113,9 +117,10 @@ impl From<StoreError> for ApiError {
 }
 
 impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    /// A body that is not the JSON asked for, however it fails (syntax, types, a missing
+    /// `Content-Type`), is one kind of answer: `400 invalid` with axum's words.
     fn from(e: axum::extract::rejection::JsonRejection) -> Self {
-        let status = e.status();
-        ApiError::new(status, "invalid", e.body_text())
+        ApiError::invalid(e.body_text())
     }
 }
 

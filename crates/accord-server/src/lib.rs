@@ -128,12 +128,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::remove_agent))
         .routes(routes!(api::get_preferences, api::put_preferences))
         .routes(routes!(api::create_draft))
-        .routes(routes!(api::respond))
+        .routes(routes!(api::respond, api::change_response))
+        .routes(routes!(api::extend_deadline))
+        .routes(routes!(api::withdraw_draft))
+        .routes(routes!(api::adjourn))
+        .routes(routes!(api::reopen))
         .routes(routes!(api::close))
         .routes(routes!(api::analysis))
         .routes(routes!(api::picture))
         .routes(routes!(api::assessment))
         .routes(routes!(api::audit))
+        .routes(routes!(api::document))
         .routes(routes!(events))
 }
 
@@ -293,14 +298,99 @@ pub async fn serve_with(
         listener.local_addr()?,
         redacted(&database)
     );
-    // The peer's address reaches the handlers: sign-in is throttled per client address.
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let connections = connection_limits();
+    let app = router(state).layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        connections.body_timeout,
+    ));
+    serve_connections(listener, app, connections).await;
     Ok(())
+}
+
+/// Bounds on connections, so that slow or idle clients cannot exhaust the server (issue 18).
+/// From the environment: `ACCORD_MAX_CONNECTIONS` (default 512), `ACCORD_HEADER_TIMEOUT_SECONDS`
+/// (default 10), `ACCORD_BODY_TIMEOUT_SECONDS` (default 30).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections open at once; the next waits to be accepted.
+    pub max_connections: usize,
+    /// Time a client has to send a request's headers.
+    pub header_timeout: Duration,
+    /// Time a client has to send a request's body.
+    pub body_timeout: Duration,
+}
+
+fn connection_limits() -> ConnectionLimits {
+    let var = |name: &str, default: f64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|x| x.is_finite() && *x > 0.0)
+            .unwrap_or(default)
+    };
+    ConnectionLimits {
+        max_connections: var("ACCORD_MAX_CONNECTIONS", 512.0) as usize,
+        header_timeout: Duration::from_secs_f64(var("ACCORD_HEADER_TIMEOUT_SECONDS", 10.0)),
+        body_timeout: Duration::from_secs_f64(var("ACCORD_BODY_TIMEOUT_SECONDS", 30.0)),
+    }
+}
+
+/// Accepts connections until interrupted: at most `max_connections` open at once (a
+/// semaphore; the rest wait in the listen queue), each served by hyper with a header read
+/// timeout, and the peer's address given to the handlers (sign-in is throttled per address).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let shutdown = tokio::signal::ctrl_c();
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            _ = &mut shutdown => break,
+            permit = open.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (socket, peer) = tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = hyper::service::service_fn(
+                move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                    request
+                        .extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    app.clone().oneshot(request.map(axum::body::Body::new))
+                },
+            );
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout);
+            if let Err(e) = builder
+                .serve_connection_with_upgrades(TokioIo::new(socket), service)
+                .await
+            {
+                tracing::debug!(error = %e, "connection");
+            }
+        });
+    }
 }
 
 /// Closes drafts whose response deadline passed, recording who missed it. Deadlines live in the

@@ -8,17 +8,40 @@ use accord_protocol::live::LiveEvent;
 use serde_json::json;
 
 /// Stores the effects of a transition that need no data from the request: settled, expired,
-/// superseded and withdrawn drafts, the agreement, the closing. (A circulated draft and an
-/// answer carry the request's data; their handlers store them.)
+/// superseded and withdrawn drafts, the agreement, the closing, deadlines extended, paused and
+/// resumed, the adjournment's status. `reason` is the mediator's, for closing or adjourning. (A circulated draft, an answer or its change carry the
+/// request's data, and a mediator's withdrawal, extension, adjournment and reopening are told
+/// with the seat who did it: their handlers store those and their events.)
 pub(crate) async fn record(
     tx: &mut Tx,
     events: &[LiveEvent],
     actor: Option<&str>,
-    closed_reason: Option<&str>,
+    reason: Option<&str>,
 ) -> Result<(), StoreError> {
     for event in events {
         match event {
-            LiveEvent::Circulated { .. } | LiveEvent::Answered { .. } => {}
+            LiveEvent::Circulated { .. }
+            | LiveEvent::Answered { .. }
+            | LiveEvent::AnswerChanged { .. } => {}
+            LiveEvent::WithdrawnByMediator { version } => {
+                tx.settle_draft(*version, DraftStatus::Withdrawn).await?;
+            }
+            LiveEvent::DeadlineExtended { deadline: d, .. } => {
+                tx.set_deadline(d.version, d.deadline, d.remaining).await?;
+            }
+            LiveEvent::Adjourned { paused } => {
+                tx.set_adjourned(NegotiationStatus::Adjourned, reason)
+                    .await?;
+                if let Some(d) = paused {
+                    tx.set_deadline(d.version, d.deadline, d.remaining).await?;
+                }
+            }
+            LiveEvent::Reopened { resumed } => {
+                tx.set_adjourned(NegotiationStatus::Open, None).await?;
+                if let Some(d) = resumed {
+                    tx.set_deadline(d.version, d.deadline, d.remaining).await?;
+                }
+            }
             LiveEvent::Superseded { version } => {
                 tx.settle_draft(*version, DraftStatus::Superseded).await?;
             }
@@ -78,13 +101,13 @@ pub(crate) async fn record(
                 .await?;
             }
             LiveEvent::Closed => {
-                tx.end_negotiation(NegotiationStatus::Failed, None, closed_reason)
+                tx.end_negotiation(NegotiationStatus::Failed, None, reason)
                     .await?;
                 tx.event(
                     EventKind::Failed,
                     actor,
                     &Audience::Everyone,
-                    &json!({"reason": closed_reason}),
+                    &json!({"reason": reason}),
                 )
                 .await?;
             }

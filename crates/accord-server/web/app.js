@@ -331,21 +331,101 @@ function wordingDiff(c) {
 
 /** The outcome banner: agreement or failure, else null. */
 export function outcomeBanner(n) {
+  printDocument(n);
   if (n.status === 'agreed') {
     const d = n.drafts.find((x) => x.version === n.agreement_version);
     return h('section', { class: 'banner agreed', 'aria-labelledby': 'outcome-h' },
       h('h2', { id: 'outcome-h', tabindex: -1 }, `Agreement reached on draft ${n.agreement_version}`),
       h('p', {}, 'Every party accepted this text.'),
-      d ? clauseList(n.issues, d.clauses) : null);
+      d ? clauseList(n.issues, d.clauses) : null,
+      documentLinks(n));
   }
   if (n.status === 'failed') {
     const reason = n.closed_reason;
     return h('section', { class: 'banner failed', 'aria-labelledby': 'outcome-h' },
       h('h2', { id: 'outcome-h', tabindex: -1 }, 'Closed without agreement'),
       h('p', {}, 'The mediators ended the negotiation without agreement.'),
-      reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null);
+      reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null,
+      documentLinks(n));
   }
-  return null;
+  return documentLinks(n);
+}
+
+/**
+ * The version the document shows by default: the agreement's, else the current draft's (0: the
+ * scenario's draft, not circulated).
+ * @param {any} n the negotiation view
+ * @returns {number}
+ */
+function documentVersion(n) {
+  return n.agreement_version || n.current_version || 0;
+}
+
+/**
+ * Links to the document (PDF, Markdown) and a Print button: "Download the agreement" once
+ * agreed, "Document of this draft" otherwise. The server builds the files from what every seat
+ * sees (`GET /api/negotiations/{id}/document`).
+ * @param {any} n the negotiation view
+ * @returns {HTMLElement | null}
+ */
+function documentLinks(n) {
+  const version = documentVersion(n);
+  if (!version && !n.scenario_draft) return null;
+  const url = (format) => `/api/negotiations/${encodeURIComponent(n.id)}/document?format=${format}` + (version ? `&version=${version}` : '');
+  const agreed = n.status === 'agreed';
+  return h('p', { class: 'doc-links' },
+    h('span', { class: 'muted' }, agreed ? 'Download the agreement: ' : version ? `Document of this draft (draft ${version}): ` : 'Document of the scenario\'s draft: '),
+    h('a', { href: url('pdf'), download: '' }, 'PDF'), ' · ',
+    h('a', { href: url('md'), download: '' }, 'Markdown'), ' · ',
+    h('button', { type: 'button', class: 'link', onclick: () => window.print() }, 'Print'));
+}
+
+/**
+ * Keeps the printable document (a direct child of <body>, shown only when printing: see
+ * app.css) in step with the page: title, standing, date, parties, mediators, clauses with their
+ * wording, the drafts' history and a signature block. Only what every seat sees: never
+ * preferences, responses or comments, so printing the room never prints the preference form.
+ * @param {any} n the negotiation view
+ */
+function printDocument(n) {
+  let el = document.getElementById('print-document');
+  if (!el) {
+    el = h('article', { id: 'print-document', class: 'print-document', 'aria-hidden': 'true' });
+    document.body.append(el);
+  }
+  const version = documentVersion(n);
+  const d = version ? n.drafts.find((x) => x.version === version) : null;
+  const clauses = d ? d.clauses : (n.scenario_draft || []);
+  const agreed = n.status === 'agreed' && version === n.agreement_version;
+  const names = (role) => n.seats.filter((x) => x.role === role).map((x) => x.name);
+  const list = (xs) => xs.length ? xs.join('; ') : 'none';
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  const standing = agreed ? `Agreement: every party accepted draft ${version}, set out below.`
+    : version ? `Draft ${version}, for discussion: it is not an agreement and binds no one.`
+      : 'Draft for discussion, not yet circulated: it is not an agreement and binds no one.';
+  const signers = [...names('party').map((x) => [x, 'party']), ...names('mediator').map((x) => [x, 'mediator'])];
+  fill(el,
+    h('h1', {}, n.title),
+    h('p', {}, standing),
+    h('dl', { class: 'doc-meta' },
+      h('dt', {}, 'Date'), h('dd', {}, day(n.now || Date.now())),
+      h('dt', {}, 'Version'), h('dd', {}, version ? `draft ${version}` : 'the scenario\'s draft (not circulated)'),
+      h('dt', {}, 'Parties'), h('dd', {}, list(names('party'))),
+      h('dt', {}, 'Mediators'), h('dd', {}, list(names('mediator')))),
+    h('h2', {}, 'Clauses'),
+    h('ol', { class: 'doc-clauses' }, clauses.map((c) => h('li', {},
+      h('strong', {}, `${c.issue}: ${c.value}`),
+      c.wording ? h('p', {}, c.wording) : null))),
+    h('h2', {}, 'History'),
+    n.drafts.length
+      ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, 'Draft'), h('th', {}, 'Circulated'), h('th', {}, 'Outcome'))),
+        h('tbody', {}, n.drafts.map((x) => h('tr', {}, h('td', {}, String(x.version)), h('td', {}, day(x.created_at)), h('td', {}, x.status)))))
+      : h('p', {}, 'No draft has been circulated yet.'),
+    h('h2', {}, 'Signatures'),
+    signers.map(([name, role]) => h('div', { class: 'doc-sign' },
+      h('p', {}, h('strong', {}, `${name} (${role})`)),
+      h('p', { class: 'doc-sign-lines' }, h('span', {}, 'Signature'), h('span', {}, 'Date')))),
+    h('p', { class: 'doc-foot' }, 'Prepared with Accord from the text every participant sees. It holds no participant\'s confidential preferences.'));
 }
 
 /** The page heading block. */

@@ -2,7 +2,9 @@
 //! store; what it returns is built for that viewer (see `process`'s invariant). Accounts, seats
 //! and preferences here; the text itself (drafts, responses, analysis) in [`text`].
 
+mod document;
 mod text;
+pub use document::*;
 pub use text::*;
 
 use crate::accounts::ClientAddr;
@@ -34,7 +36,11 @@ pub(crate) fn body<T>(b: JsonBody<T>) -> Res<T> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
+    /// 1 to 64 visible characters.
+    #[schema(min_length = 1, max_length = 64)]
     name: String,
+    /// 8 to 256 characters, not a common password.
+    #[schema(min_length = 8, max_length = 256)]
     password: String,
 }
 
@@ -391,13 +397,18 @@ pub async fn negotiation(
                 .map(|r| json!({
                     "seat": r.seat, "verdict": r.verdict.as_str(),
                     "amendment": r.amendment.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()),
-                    "comment": r.comment, "at": r.created_at,
+                    "comment": r.comment, "at": r.created_at, "changed_at": r.changed_at,
                 }))
                 .collect();
             let mut draft = json!({
                 "version": d.version, "clauses": clauses, "changes": changes, "note": d.note,
                 "deadline_at": d.deadline_at, "status": d.status.as_str(), "created_at": d.created_at,
                 "responses": visible,
+                // The mediator who circulated it, by seat (a user holds one seat here).
+                "by": m.seats.iter().find(|x| x.user_id.as_deref() == Some(d.created_by.as_str())).map(|x| x.seat.as_str()),
+                "corrects": d.corrects, "withdrawn_reason": d.withdrawn_reason,
+                // While adjourned: the time the open draft had left (its deadline waits).
+                "remaining_ms": d.remaining_ms,
             });
             if d.status == DraftStatus::Expired {
                 // Mediators learn who missed the deadline; a party only whether it did.
@@ -446,7 +457,7 @@ pub async fn negotiation(
         .collect();
     Ok(Json(json!({
         "id": n.id, "title": n.title, "status": n.status.as_str(), "agreement_version": n.agreement_version,
-        "closed_reason": n.closed_reason,
+        "closed_reason": n.closed_reason, "adjourned_reason": n.adjourned_reason,
         // The server's clock (Unix ms), so pages count deadlines down in its time.
         "now": crate::store::now_ms(),
         "scenario_draft": scenario_draft(&m.public),
@@ -505,7 +516,7 @@ pub async fn invite(
     }
     let token = new_token();
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().status != NegotiationStatus::Open {
+    if tx.negotiation().status.is_over() {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     // A new link replaces the seat's earlier unused ones (a leaked link is withdrawn this way).
@@ -550,7 +561,7 @@ pub async fn accept_invitation(
         .await?
         .ok_or_else(|| ApiError::not_found("no such invitation, or it was used"))?;
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().status != NegotiationStatus::Open {
+    if tx.negotiation().status.is_over() {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     // Used up inside the transaction: a link withdrawn (replaced) since the lookup above no
@@ -617,7 +628,7 @@ pub async fn seat_agent(
         ));
     }
     let mut tx = s.store.write(&id).await?;
-    if tx.negotiation().status != NegotiationStatus::Open {
+    if tx.negotiation().status.is_over() {
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     if !tx.seat_agent(&a.seat, &spec).await? {

@@ -3,7 +3,7 @@
 
 use super::{body, clauses_of, member, JsonBody, Member, Res};
 use crate::auth::Auth;
-use crate::domain::{Audience, EventKind, NegotiationStatus, Role, Verdict};
+use crate::domain::{Audience, DraftStatus, EventKind, NegotiationStatus, Role, Verdict};
 use crate::error::ApiError;
 use crate::limits::bounded;
 use crate::process::{self, Clause, Private};
@@ -11,6 +11,7 @@ use crate::store::now_ms;
 use crate::viewer::{analysis_use, AnalysisUse};
 use crate::AppState;
 use accord_formats::ScenarioDoc;
+use accord_protocol::live::{LiveEvent, Refusal};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -36,6 +37,11 @@ pub struct NewDraft {
     /// Issues whose wording the mediator confirms although it was written for another option.
     #[serde(default)]
     keep_wording: Vec<String>,
+    /// The version this draft corrects: the draft it follows (`base_version`), open (it is
+    /// superseded) or withdrawn (or settled). A corrected draft is the next draft, answered
+    /// afresh; the parties see which version it corrects.
+    #[serde(default)]
+    corrects: Option<i64>,
 }
 
 /// A mediator circulates the next draft; agents answer at once.
@@ -62,6 +68,14 @@ pub async fn create_draft(
             "clauses: the wording of `{}` has more than 4000 characters",
             c.issue
         )));
+    }
+    if let Some(c) = d.corrects {
+        if c < 1 || c != d.base_version {
+            return Err(ApiError::invalid(format!(
+                "corrects: a corrected draft follows the draft it corrects, so `corrects` must be `base_version` ({}) and at least 1",
+                d.base_version
+            )));
+        }
     }
     if m.row.current_version >= MAX_DRAFTS {
         return Err(ApiError::conflict(
@@ -114,6 +128,7 @@ pub async fn create_draft(
         d.note.as_deref(),
         deadline,
         &user.id,
+        d.corrects,
     )
     .await?;
     let changes = process::diff(&previous, &clauses);
@@ -121,7 +136,7 @@ pub async fn create_draft(
         EventKind::Draft,
         Some(&user.id),
         &Audience::Everyone,
-        &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline, "by": m.seat.seat}),
+        &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline, "by": m.seat.seat, "corrects": d.corrects}),
     )
     .await?;
     tx.commit().await?;
@@ -134,7 +149,7 @@ pub async fn create_draft(
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({"version": version, "deadline_at": deadline, "clauses": clauses, "changes": changes}),
+            json!({"version": version, "deadline_at": deadline, "clauses": clauses, "changes": changes, "corrects": d.corrects}),
         ),
     ))
 }
@@ -190,19 +205,74 @@ pub async fn respond(
     ))
 }
 
-/// Records one seat's response; the machine settles the draft when every party has answered.
-#[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
-pub(crate) async fn record_response(
-    s: &AppState,
-    id: &str,
-    version: i64,
-    seat: &str,
-    actor: Option<&str>,
+/// A party replaces its answer to the open draft: before the deadline and before every party
+/// has answered (the last answer settles the draft at once).
+#[utoipa::path(put, path = "/api/negotiations/{id}/drafts/{version}/responses", tag = "negotiation", summary = "Party: change your answer to the open draft (same body as answering): before its deadline and while the draft is open, i.e. before every party has answered; the party and the mediators see the change, other parties never", params(("id" = String, Path, description = "The negotiation"), ("version" = i64, Path, description = "The draft's version")), request_body = Respond, responses((status = 200, description = "{version, seat, verdict, changed_from}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Draft settled or closed, not answered yet, adjourned, or negotiation over", body = crate::error::ErrorBody), (status = 410, description = "Deadline passed", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn change_response(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, version)): Path<(String, i64)>,
+    b: JsonBody<Respond>,
+) -> Res<Json<Value>> {
+    let r = body(b)?;
+    let verdict: Verdict = r
+        .verdict
+        .parse()
+        .map_err(|_| ApiError::invalid("verdict: accept, reject or amend"))?;
+    let m = member(&s.store, &id, &user.id).await?;
+    if m.seat.role != Role::Party {
+        return Err(ApiError::forbidden(
+            "only negotiating parties respond to drafts",
+        ));
+    }
+    let seat = m.seat.seat.clone();
+    let amendment = amendment_json(verdict, r.amendment, r.comment.as_deref(), &m.public)?;
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.change_answer(version, &seat, verdict, now_ms())?;
+    let from = events.iter().find_map(|e| match e {
+        accord_protocol::live::LiveEvent::AnswerChanged { from, .. } => Some(*from),
+        _ => None,
+    });
+    if !tx
+        .change_response(
+            version,
+            &seat,
+            verdict,
+            amendment.as_deref(),
+            r.comment.as_deref(),
+            Some(&user.id),
+        )
+        .await?
+    {
+        return Err(accord_protocol::live::Refusal::NotAnswered { seat, version }.into());
+    }
+    let amendment_value: Option<Value> = amendment
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok());
+    // A party's answers are for the mediators and itself (see `viewer::may_see_answers_of`).
+    tx.event(
+        EventKind::AnswerChanged,
+        Some(&user.id),
+        &Audience::MediatorsAnd(seat.clone()),
+        &json!({"version": version, "seat": seat, "from": from.map(Verdict::as_str), "verdict": verdict.as_str(), "amendment": amendment_value, "comment": r.comment}),
+    )
+    .await?;
+    crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(
+        json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "changed_from": from.map(Verdict::as_str)}),
+    ))
+}
+
+/// An answer's amendment checked against the issues, as stored (JSON); the comment's length.
+fn amendment_json(
     verdict: Verdict,
     amendment: Option<Clause>,
-    comment: Option<String>,
+    comment: Option<&str>,
     public: &ScenarioDoc,
-) -> Res<()> {
+) -> Res<Option<String>> {
     let amendment = match (verdict, amendment) {
         (Verdict::Amend, Some(a)) => {
             let issue = public
@@ -243,9 +313,26 @@ pub(crate) async fn record_response(
         }
         (_, None) => None,
     };
-    if comment.as_ref().is_some_and(|c| c.chars().count() > 4000) {
+    if comment.is_some_and(|c| c.chars().count() > 4000) {
         return Err(ApiError::invalid("comment: at most 4000 characters"));
     }
+    Ok(amendment)
+}
+
+/// Records one seat's response; the machine settles the draft when every party has answered.
+#[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
+pub(crate) async fn record_response(
+    s: &AppState,
+    id: &str,
+    version: i64,
+    seat: &str,
+    actor: Option<&str>,
+    verdict: Verdict,
+    amendment: Option<Clause>,
+    comment: Option<String>,
+    public: &ScenarioDoc,
+) -> Res<()> {
+    let amendment = amendment_json(verdict, amendment, comment.as_deref(), public)?;
     let mut tx = s.store.write(id).await?;
     let mut text = tx.live_text().await?;
     let events = text.respond(version, seat, verdict, now_ms())?;
@@ -338,6 +425,203 @@ pub async fn close(
     Ok(Json(json!({"status": NegotiationStatus::Failed.as_str()})))
 }
 
+/// `POST .../drafts/{version}/deadline` body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extend {
+    /// Seconds added to the deadline (more than 0, at most a year).
+    by_seconds: f64,
+}
+
+/// A mediator gives the parties more time to answer the open draft.
+#[utoipa::path(post, path = "/api/negotiations/{id}/drafts/{version}/deadline", tag = "negotiation", summary = "Mediator: extend the open draft's deadline by by_seconds (before it passes; while adjourned, the paused time left grows)", params(("id" = String, Path, description = "The negotiation"), ("version" = i64, Path, description = "The draft's version")), request_body = Extend, responses((status = 200, description = "{version, deadline_at, remaining_ms, extended_by_seconds}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours, or no such draft", body = crate::error::ErrorBody), (status = 409, description = "Draft not open, or negotiation over", body = crate::error::ErrorBody), (status = 410, description = "Deadline passed", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn extend_deadline(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, version)): Path<(String, i64)>,
+    b: JsonBody<Extend>,
+) -> Res<Json<Value>> {
+    let e = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    if !(e.by_seconds.is_finite() && e.by_seconds > 0.0 && e.by_seconds <= 365.0 * 86_400.0) {
+        return Err(ApiError::invalid("by_seconds: more than 0, at most a year"));
+    }
+    let by = ((e.by_seconds * 1000.0) as i64).max(1);
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.extend(version, by, now_ms())?;
+    crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
+    let Some(d) = events.iter().find_map(|e| match e {
+        LiveEvent::DeadlineExtended { deadline, .. } => Some(*deadline),
+        _ => None,
+    }) else {
+        return Err(ApiError::internal("an extension without its deadline"));
+    };
+    tx.event(
+        EventKind::DeadlineExtended,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"version": version, "deadline_at": d.deadline, "remaining_ms": d.remaining, "extended_by_ms": by, "by": m.seat.seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(
+        json!({"version": version, "deadline_at": d.deadline, "remaining_ms": d.remaining, "extended_by_seconds": by as f64 / 1000.0}),
+    ))
+}
+
+/// `POST .../drafts/{version}/withdraw` body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withdraw {
+    /// Why, for every seat (1 to 4000 characters).
+    reason: String,
+}
+
+/// A mediator withdraws the open draft, saying why; the negotiation goes on (a corrected
+/// draft may follow: `corrects` on the next draft).
+#[utoipa::path(post, path = "/api/negotiations/{id}/drafts/{version}/withdraw", tag = "negotiation", summary = "Mediator: withdraw the open draft with a reason every seat sees; answers stop, the negotiation goes on (circulate a corrected draft with corrects = version)", params(("id" = String, Path, description = "The negotiation"), ("version" = i64, Path, description = "The draft's version")), request_body = Withdraw, responses((status = 200, description = "{version, status: withdrawn, reason}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours, or no such draft", body = crate::error::ErrorBody), (status = 409, description = "Draft not open, or negotiation over", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn withdraw_draft(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, version)): Path<(String, i64)>,
+    b: JsonBody<Withdraw>,
+) -> Res<Json<Value>> {
+    let w = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let reason = w.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 4000 {
+        return Err(ApiError::invalid(
+            "reason: say why the draft is withdrawn (at most 4000 characters)",
+        ));
+    }
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.withdraw(version)?;
+    crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
+    tx.set_withdrawn_reason(version, reason).await?;
+    tx.event(
+        EventKind::DraftWithdrawn,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"version": version, "reason": reason, "by": m.seat.seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(
+        json!({"version": version, "status": DraftStatus::Withdrawn.as_str(), "reason": reason}),
+    ))
+}
+
+/// `POST .../adjourn` body.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adjourn {
+    /// Why, for every seat (optional).
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// A mediator adjourns the negotiation: nothing is circulated or answered, the open draft's
+/// deadline is paused with the time it has left.
+#[utoipa::path(post, path = "/api/negotiations/{id}/adjourn", tag = "negotiation", summary = "Mediator: adjourn (no drafts circulated or answered; the open draft's deadline paused with the time it has left; a draft already at its deadline expires)", params(("id" = String, Path, description = "The negotiation")), request_body = Adjourn, responses((status = 200, description = "{status: adjourned, paused: {version, remaining_ms} or null}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Adjourned already, or over", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn adjourn(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<Adjourn>,
+) -> Res<Json<Value>> {
+    let a = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let reason = a.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > 4000) {
+        return Err(ApiError::invalid("reason: at most 4000 characters"));
+    }
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.adjourn(now_ms()).map_err(|r| match r {
+        Refusal::NotOpen(NegotiationStatus::Adjourned) => {
+            ApiError::conflict("adjourned", "the negotiation is adjourned already")
+        }
+        other => other.into(),
+    })?;
+    crate::live::record(&mut tx, &events, Some(&user.id), reason).await?;
+    let paused = events.iter().find_map(|e| match e {
+        LiveEvent::Adjourned { paused } => {
+            Some(paused.map(|d| json!({"version": d.version, "remaining_ms": d.remaining})))
+        }
+        _ => None,
+    });
+    let paused = paused.flatten();
+    tx.event(
+        EventKind::Adjourned,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"reason": reason, "paused": paused, "by": m.seat.seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    Ok(Json(
+        json!({"status": NegotiationStatus::Adjourned.as_str(), "paused": paused}),
+    ))
+}
+
+/// `POST .../reopen` body (empty).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reopen {}
+
+/// A mediator reopens an adjourned negotiation: the paused deadline runs again with the time
+/// it had left.
+#[utoipa::path(post, path = "/api/negotiations/{id}/reopen", tag = "negotiation", summary = "Mediator: reopen an adjourned negotiation; the paused deadline runs again with the time it had left", params(("id" = String, Path, description = "The negotiation")), request_body = Reopen, responses((status = 200, description = "{status: open, resumed: {version, deadline_at} or null}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Not adjourned, or over", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn reopen(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<Reopen>,
+) -> Res<Json<Value>> {
+    body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    m.require_mediator()?;
+    let mut tx = s.store.write(&id).await?;
+    let mut text = tx.live_text().await?;
+    let events = text.reopen(now_ms())?;
+    crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
+    let resumed = events
+        .iter()
+        .find_map(|e| match e {
+            LiveEvent::Reopened { resumed } => {
+                Some(resumed.map(|d| json!({"version": d.version, "deadline_at": d.deadline})))
+            }
+            _ => None,
+        })
+        .flatten();
+    tx.event(
+        EventKind::Reopened,
+        Some(&user.id),
+        &Audience::Everyone,
+        &json!({"resumed": resumed, "by": m.seat.seat}),
+    )
+    .await?;
+    tx.commit().await?;
+    s.notify(&id);
+    // Agents answer a resumed draft they had not answered (the deadline keeper also asks).
+    if let Some(version) = resumed.as_ref().and_then(|r| r["version"].as_i64()) {
+        if let Err(e) = crate::agents_respond(&s, &id, version).await {
+            tracing::warn!(negotiation = %id, version, error = %e.message, "agents could not answer");
+        }
+    }
+    Ok(Json(
+        json!({"status": NegotiationStatus::Open.as_str(), "resumed": resumed}),
+    ))
+}
+
 /// The scenario the mediators' analysis runs on: the parties whose consent lets the engine use
 /// their preferences, each with them put back; the others watch (see `viewer::analysis_use`).
 /// Also says how each party is used. 409 while no party's preferences may be used.
@@ -428,7 +712,7 @@ fn analysis_key(m: &Member) -> String {
 /// The mediator's analysis of the current draft, from the preferences each party's consent
 /// allows; every party's standing on the draft (within its red lines, above its walk-away point)
 /// whatever its consent.
-#[utoipa::path(get, path = "/api/negotiations/{id}/analysis", tag = "negotiation", summary = "Mediator: the analysis over the parties whose consent allows it (zone, blocking red lines and what would have to give, improvements with the red lines they cross, the Nash suggestion) and every party's standing on the draft", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "The analysis", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No party's preferences may be used yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/negotiations/{id}/analysis", tag = "negotiation", summary = "Mediator: the analysis over the parties whose consent allows it (zone, blocking red lines and what would have to give, improvements with the red lines they cross, the Nash suggestion) and every party's standing on the draft", params(("id" = String, Path, description = "The negotiation")), responses((status = 422, description = "Too large to analyse within the server's bounds", body = crate::error::ErrorBody), (status = 503, description = "Busy: try again after Retry-After seconds", body = crate::error::ErrorBody), (status = 200, description = "The analysis", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No party's preferences may be used yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn analysis(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -475,7 +759,7 @@ pub async fn analysis(
 
 /// The mediator's utility-space picture (SVG) of the first two parties with every draft so
 /// far; only when every party's utilities may be shown to mediators (it draws them).
-#[utoipa::path(get, path = "/api/negotiations/{id}/picture.svg", tag = "negotiation", summary = "Mediator: the utility-space picture (SVG); only when every party's utilities may be shown", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "SVG", content_type = "image/svg+xml", body = String), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Not every party shares", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/negotiations/{id}/picture.svg", tag = "negotiation", summary = "Mediator: the utility-space picture (SVG); only when every party's utilities may be shown", params(("id" = String, Path, description = "The negotiation")), responses((status = 422, description = "Too large to analyse within the server's bounds", body = crate::error::ErrorBody), (status = 503, description = "Busy: try again after Retry-After seconds", body = crate::error::ErrorBody), (status = 200, description = "SVG", content_type = "image/svg+xml", body = String), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Not every party shares", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn picture(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -530,7 +814,7 @@ pub async fn picture(
 
 /// What the current draft means to one party: for that party itself (or mediators when its
 /// consent shows them), from its own preferences only.
-#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/assessment", tag = "negotiation", summary = "What the current draft means to a party, from its own preferences: utility (0 to 1), red lines crossed, walk-away point, the best change per clause", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 200, description = "The assessment", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No preferences yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/assessment", tag = "negotiation", summary = "What the current draft means to a party, from its own preferences: utility (0 to 1), red lines crossed, walk-away point, the best change per clause", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 422, description = "Too large to analyse within the server's bounds", body = crate::error::ErrorBody), (status = 503, description = "Busy: try again after Retry-After seconds", body = crate::error::ErrorBody), (status = 200, description = "The assessment", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No preferences yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn assessment(
     State(s): State<AppState>,
     Auth(user): Auth,

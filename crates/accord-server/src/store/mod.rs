@@ -108,6 +108,8 @@ pub struct NegotiationRow {
     pub current_version: i64,
     /// Why the mediator ended it without agreement, if it said.
     pub closed_reason: Option<String>,
+    /// Why a mediator adjourned it, while it is adjourned (if it said).
+    pub adjourned_reason: Option<String>,
 }
 
 /// A seat.
@@ -146,6 +148,14 @@ pub struct DraftRow {
     pub status: DraftStatus,
     /// When circulated (ms).
     pub created_at: i64,
+    /// The mediator who circulated it (a user id).
+    pub created_by: String,
+    /// While the negotiation is adjourned: the time (ms) the open draft had left.
+    pub remaining_ms: Option<i64>,
+    /// Why a mediator withdrew it.
+    pub withdrawn_reason: Option<String>,
+    /// The version it corrects.
+    pub corrects: Option<i64>,
 }
 
 /// A party's response to a draft.
@@ -163,6 +173,8 @@ pub struct ResponseRow {
     pub comment: Option<String>,
     /// When (ms).
     pub created_at: i64,
+    /// When the party last changed it (ms), if it did.
+    pub changed_at: Option<i64>,
 }
 
 /// An event of the audit log.
@@ -224,10 +236,10 @@ fn event_from(r: &[Cell]) -> Result<EventRow, StoreError> {
 
 /// The columns of a negotiation's row, in the order `negotiation_from` reads them.
 pub(crate) const NEGOTIATION: &str =
-    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, n.closed_reason";
+    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, n.closed_reason, n.adjourned_reason";
 
 /// How many columns `NEGOTIATION` has (where the next ones start).
-const NEGOTIATION_WIDTH: usize = 7;
+const NEGOTIATION_WIDTH: usize = 8;
 
 /// A negotiation's row from the cells of `NEGOTIATION`, then anything else.
 pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
@@ -239,6 +251,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
         agreement_version: opt_int(r, 4)?,
         current_version: int(r, 5)?,
         closed_reason: opt_text(r, 6)?,
+        adjourned_reason: opt_text(r, 7)?,
     })
 }
 
@@ -438,7 +451,7 @@ impl Store {
         from: i64,
     ) -> Result<Vec<DraftRow>, StoreError> {
         let rows = self
-            .select("SELECT version, clauses, note, deadline_at, status, created_at FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version", &[Param::Text(negotiation_id), Param::Int(from)])
+            .select("SELECT version, clauses, note, deadline_at, status, created_at, created_by, remaining_ms, withdrawn_reason, corrects FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version", &[Param::Text(negotiation_id), Param::Int(from)])
             .await?;
         rows.iter()
             .map(|r| {
@@ -449,6 +462,10 @@ impl Store {
                     deadline_at: int(r, 3)?,
                     status: text(r, 4)?.parse()?,
                     created_at: int(r, 5)?,
+                    created_by: text(r, 6)?,
+                    remaining_ms: opt_int(r, 7)?,
+                    withdrawn_reason: opt_text(r, 8)?,
+                    corrects: opt_int(r, 9)?,
                 })
             })
             .collect()
@@ -461,7 +478,7 @@ impl Store {
         from: i64,
     ) -> Result<Vec<ResponseRow>, StoreError> {
         let rows = self
-            .select("SELECT version, seat, verdict, amendment, comment, created_at FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat", &[Param::Text(negotiation_id), Param::Int(from)])
+            .select("SELECT version, seat, verdict, amendment, comment, created_at, changed_at FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat", &[Param::Text(negotiation_id), Param::Int(from)])
             .await?;
         rows.iter()
             .map(|r| {
@@ -472,6 +489,7 @@ impl Store {
                     amendment: opt_text(r, 3)?,
                     comment: opt_text(r, 4)?,
                     created_at: int(r, 5)?,
+                    changed_at: opt_int(r, 6)?,
                 })
             })
             .collect()
@@ -521,22 +539,25 @@ impl Store {
         rows.iter().map(|r| event_from(r)).collect()
     }
 
-    /// Open drafts whose deadline has passed: (negotiation, version).
+    /// Open drafts whose deadline has passed: (negotiation, version). An adjourned negotiation's
+    /// deadlines wait (they restart on reopening).
     pub async fn due_drafts(&self, now: i64) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = self
-            .select("SELECT negotiation_id, version FROM drafts WHERE status = $2 AND deadline_at <= $1", &[Param::Int(now), Param::Text(DraftStatus::Open.as_str())])
+            .select("SELECT d.negotiation_id, d.version FROM drafts d JOIN negotiations n ON n.id = d.negotiation_id WHERE d.status = $2 AND d.deadline_at <= $1 AND n.status = $3", &[Param::Int(now), Param::Text(DraftStatus::Open.as_str()), Param::Text(NegotiationStatus::Open.as_str())])
             .await?;
         rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()
     }
 
-    /// Open drafts some agent seat has not answered: (negotiation, version).
+    /// Open drafts some agent seat has not answered: (negotiation, version); not while the
+    /// negotiation is adjourned.
     pub async fn agents_pending(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let rows = self
             .select(
                 "SELECT DISTINCT d.negotiation_id, d.version FROM drafts d JOIN seats s ON s.negotiation_id = d.negotiation_id \
-                 WHERE d.status = $1 AND s.agent IS NOT NULL AND s.agent_failed IS NULL AND NOT EXISTS \
+                 JOIN negotiations n ON n.id = d.negotiation_id \
+                 WHERE d.status = $1 AND n.status = $2 AND s.agent IS NOT NULL AND s.agent_failed IS NULL AND NOT EXISTS \
                  (SELECT 1 FROM responses r WHERE r.negotiation_id = d.negotiation_id AND r.version = d.version AND r.seat = s.seat)",
-                &[Param::Text(DraftStatus::Open.as_str())],
+                &[Param::Text(DraftStatus::Open.as_str()), Param::Text(NegotiationStatus::Open.as_str())],
             )
             .await?;
         rows.iter().map(|r| Ok((text(r, 0)?, int(r, 1)?))).collect()

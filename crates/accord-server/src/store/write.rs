@@ -307,7 +307,7 @@ impl Tx {
         } else {
             let rows = self
                 .query(
-                    "SELECT status, deadline_at FROM drafts WHERE negotiation_id = $1 AND version = $2",
+                    "SELECT status, deadline_at, remaining_ms FROM drafts WHERE negotiation_id = $1 AND version = $2",
                     &[Param::Text(&n.id), Param::Int(n.current_version)],
                 )
                 .await?;
@@ -320,11 +320,13 @@ impl Tx {
                 .get(1)
                 .and_then(Cell::int)
                 .ok_or_else(|| decode_error("draft"))?;
+            let remaining = r.get(2).and_then(Cell::int);
             Some(CurrentDraft {
                 version: n.current_version,
                 status: status.parse()?,
                 deadline,
                 answers,
+                remaining,
             })
         };
         Ok(LiveText {
@@ -334,7 +336,8 @@ impl Tx {
         })
     }
 
-    /// Stores a draft as circulated (`version` becomes the current one).
+    /// Stores a draft as circulated (`version` becomes the current one); `corrects`: the
+    /// version it corrects.
     pub async fn insert_draft(
         &mut self,
         version: i64,
@@ -342,11 +345,12 @@ impl Tx {
         note: Option<&str>,
         deadline: i64,
         created_by: &str,
+        corrects: Option<i64>,
     ) -> Result<(), StoreError> {
         let id = self.negotiation().id.clone();
         self.exec(
-            "INSERT INTO drafts (negotiation_id, version, clauses, note, deadline_at, status, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[Param::Text(&id), Param::Int(version), Param::Text(clauses), Param::OptText(note), Param::Int(deadline), Param::Text(DraftStatus::Open.as_str()), Param::Text(created_by), Param::Int(now_ms())],
+            "INSERT INTO drafts (negotiation_id, version, clauses, note, deadline_at, status, created_by, created_at, corrects) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[Param::Text(&id), Param::Int(version), Param::Text(clauses), Param::OptText(note), Param::Int(deadline), Param::Text(DraftStatus::Open.as_str()), Param::Text(created_by), Param::Int(now_ms()), Param::OptInt(corrects)],
         )
         .await?;
         self.exec(
@@ -376,6 +380,77 @@ impl Tx {
         .map(drop)
     }
 
+    /// Replaces a party's answer (a change before the deadline); returns whether it had one.
+    pub async fn change_response(
+        &mut self,
+        version: i64,
+        seat: &str,
+        verdict: Verdict,
+        amendment: Option<&str>,
+        comment: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let id = self.negotiation().id.clone();
+        let n = self
+            .exec(
+                "UPDATE responses SET verdict = $1, amendment = $2, comment = $3, created_by = $4, changed_at = $5 WHERE negotiation_id = $6 AND version = $7 AND seat = $8",
+                &[Param::Text(verdict.as_str()), Param::OptText(amendment), Param::OptText(comment), Param::OptText(actor), Param::Int(now_ms()), Param::Text(&id), Param::Int(version), Param::Text(seat)],
+            )
+            .await?;
+        Ok(n == 1)
+    }
+
+    /// Sets an open draft's deadline and, while the negotiation is adjourned, the time it has
+    /// left (`None`: the deadline runs).
+    pub async fn set_deadline(
+        &mut self,
+        version: i64,
+        deadline: i64,
+        remaining: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        self.exec(
+            "UPDATE drafts SET deadline_at = $1, remaining_ms = $2 WHERE negotiation_id = $3 AND version = $4 AND status = $5",
+            &[Param::Int(deadline), Param::OptInt(remaining), Param::Text(&id), Param::Int(version), Param::Text(DraftStatus::Open.as_str())],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Records why a mediator withdrew a draft.
+    pub async fn set_withdrawn_reason(
+        &mut self,
+        version: i64,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        self.exec(
+            "UPDATE drafts SET withdrawn_reason = $1 WHERE negotiation_id = $2 AND version = $3",
+            &[Param::Text(reason), Param::Text(&id), Param::Int(version)],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Adjourns the negotiation (with the mediator's reason) or reopens it (`status` open).
+    pub async fn set_adjourned(
+        &mut self,
+        status: NegotiationStatus,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let id = self.negotiation().id.clone();
+        self.exec(
+            "UPDATE negotiations SET status = $1, adjourned_reason = $2 WHERE id = $3",
+            &[
+                Param::Text(status.as_str()),
+                Param::OptText(reason),
+                Param::Text(&id),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
     /// Sets a draft's status; only an open one changes (returns whether it did).
     pub async fn settle_draft(
         &mut self,
@@ -385,7 +460,7 @@ impl Tx {
         let id = self.negotiation().id.clone();
         let changed = self
             .exec(
-                "UPDATE drafts SET status = $1 WHERE negotiation_id = $2 AND version = $3 AND status = $4",
+                "UPDATE drafts SET status = $1, remaining_ms = NULL WHERE negotiation_id = $2 AND version = $3 AND status = $4",
                 &[Param::Text(status.as_str()), Param::Text(&id), Param::Int(version), Param::Text(DraftStatus::Open.as_str())],
             )
             .await?;
@@ -402,7 +477,7 @@ impl Tx {
         let id = self.negotiation().id.clone();
         let version = Param::OptInt(agreement_version);
         self.exec(
-            "UPDATE negotiations SET status = $1, agreement_version = $2, closed_reason = $3 WHERE id = $4",
+            "UPDATE negotiations SET status = $1, agreement_version = $2, closed_reason = $3, adjourned_reason = NULL WHERE id = $4",
             &[Param::Text(status.as_str()), version, Param::OptText(closed_reason), Param::Text(&id)],
         )
         .await
