@@ -170,3 +170,47 @@ fn sizes_a_person_can_send_are_capped_with_a_clear_error() {
         Some("no-store")
     );
 }
+
+#[test]
+fn slow_clients_are_cut_off_and_cannot_take_every_connection() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("accord.db").display());
+    let s = start_configured(
+        &db,
+        &[],
+        &[
+            ("ACCORD_MAX_CONNECTIONS", "20"),
+            ("ACCORD_HEADER_TIMEOUT_SECONDS", "1"),
+        ],
+    );
+    let address = s.base.trim_start_matches("http://").to_string();
+    // Twenty clients take every connection and never finish their headers.
+    let mut slow: Vec<std::net::TcpStream> = (0..20)
+        .map(|_| {
+            let mut c = std::net::TcpStream::connect(&address).unwrap();
+            c.write_all(b"GET /api/scenarios HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            c
+        })
+        .collect();
+    // The server hangs up on each once its header timeout passes...
+    for c in &mut slow {
+        c.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 512];
+        let n = match c.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
+            Err(e) => panic!("the server kept a half-sent request open: {e}"),
+        };
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            n == 0 || answer.starts_with("HTTP/1.1 408"),
+            "a half-sent request got {answer:?}"
+        );
+    }
+    // ... and a normal client is served.
+    let me = call(&s, "GET", "/api/scenarios", None, None);
+    assert_eq!(me.0, 200, "{}", me.1);
+}
