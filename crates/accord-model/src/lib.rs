@@ -11,6 +11,7 @@
 
 mod error;
 mod issue;
+pub mod normal;
 mod party;
 mod preferences;
 mod rng;

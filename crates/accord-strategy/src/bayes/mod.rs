@@ -11,9 +11,9 @@ use std::collections::HashSet;
 
 mod belief;
 
-use belief::{cdf, entropy, Belief};
 #[cfg(test)]
-use belief::{mills, pdf};
+use accord_model::normal::{mills, pdf};
+use belief::{cdf, entropy, Belief};
 
 /// Noise variance of an observation c·x >= 0 (almost a hard constraint).
 pub(crate) const NOISE: f64 = 1e-6;
