@@ -137,6 +137,20 @@ enum Command {
         #[arg(long)]
         trust_proxy: bool,
     },
+    /// Write the document of a draft (the scenario's own by default): title, parties,
+    /// mediators, date, the clauses with their wording, a signature block; no party's
+    /// confidential preferences. Markdown or PDF, chosen by the extension of --out.
+    Document {
+        #[command(flatten)]
+        input: Input,
+        /// The draft to write instead of the scenario's: `issue=value,issue=value,...`, every
+        /// issue given once, quoted as for `accord analyze --draft`.
+        #[arg(long)]
+        draft: Option<String>,
+        /// The file to write: PATH.md (Markdown) or PATH.pdf (PDF).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Validate a scenario file and summarise it.
     Check {
         #[command(flatten)]
@@ -245,11 +259,51 @@ fn run(cli: Cli) -> Result<()> {
                 ))
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
+        Command::Document { input, draft, out } => {
+            document(&input, draft.as_deref(), &out)?;
+        }
         Command::Check { input } => {
             let scenario = input.load()?;
             emit(&check_summary(&input.inputs[0], &scenario))?;
         }
     }
+    Ok(())
+}
+
+/// `accord document`: the date is today's (UTC), read here, never in the document crate.
+fn document(input: &Input, draft: Option<&str>, out: &std::path::Path) -> Result<()> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let pdf = match ext.as_deref() {
+        Some("md") => false,
+        Some("pdf") => true,
+        _ => bail!(
+            "--out {}: the file name must end in .md (Markdown) or .pdf (PDF)",
+            out.display()
+        ),
+    };
+    let scenario = input.load()?;
+    let draft = draft
+        .map(|d| parse_draft(&scenario, d))
+        .transpose()
+        .context("--draft")?;
+    if draft.is_none() && scenario.draft.is_none() {
+        bail!("the scenario has no draft: give one with --draft issue=value,...");
+    }
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let date = accord_document::date_of_unix_ms(now_ms);
+    let doc = accord_document::Document::from_scenario(&scenario, draft.as_ref(), &date)?;
+    let bytes = if pdf {
+        accord_document::to_pdf(&doc)?
+    } else {
+        accord_document::to_markdown(&doc).into_bytes()
+    };
+    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("wrote {}", out.display());
     Ok(())
 }
 

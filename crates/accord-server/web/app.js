@@ -215,12 +215,16 @@ setInterval(() => {
 }, 1000);
 
 /** A live countdown to `deadline` (ms, server time); `open` false means the draft is no longer
- * open. The server closes a draft: until it does, a draft at its deadline is still open. */
-export function countdown(deadline, open = true) {
+ * open. The server closes a draft: until it does, a draft at its deadline is still open.
+ * `paused` (ms): the negotiation is adjourned and the draft had this much time left. */
+export function countdown(deadline, open = true, paused = null) {
   const el = h('p', { class: 'countdown', role: 'timer', 'aria-live': 'off' });
   el.tick = () => {
     const left = deadline - serverNow();
-    if (!open) {
+    if (open && typeof paused === 'number') {
+      el.className = 'countdown paused';
+      el.textContent = `Deadline paused while the negotiation is adjourned: ${duration(paused)} left when it reopens`;
+    } else if (!open) {
       el.className = 'countdown closed';
       // A draft every party answered (or that the negotiation's end closed) closes early.
       el.textContent = left > 0 ? `Closed for responses before its deadline (${when(deadline)})` : `Deadline was ${when(deadline)}`;
@@ -244,6 +248,9 @@ export const STATUS_TEXT = {
   superseded: 'replaced by a later draft', expired: 'deadline passed',
   withdrawn: 'closed with the negotiation',
 };
+
+/** The mediator seat that circulated a draft, in words. */
+const seatName = (seat) => (seat ? label(seat) : 'a mediator');
 
 /** Position of an issue (clause number, 1-based). */
 export function clauseNo(issues, issue) {
@@ -281,6 +288,8 @@ function ownResponseText(issues, r) {
 
 /** A draft's status in words. */
 export function draftStatus(n, d) {
+  if (d.status === 'withdrawn' && d.withdrawn_reason) return { cls: 'closed', text: 'withdrawn by the mediators' };
+  if (d.status === 'open' && n.status === 'adjourned') return { cls: 'paused', text: 'paused: the negotiation is adjourned' };
   return { cls: d.status === 'withdrawn' ? 'closed' : d.status, text: STATUS_TEXT[d.status] || d.status };
 }
 
@@ -301,12 +310,15 @@ export function historyView(n, { you } = {}) {
     const gone = d.missed || [];
     return h('li', { class: 'draft-hist' },
       h('h3', {}, `Draft ${d.version}`, ' ', statusBadge(n, d)),
-      h('p', { class: 'meta' }, `Circulated ${when(d.created_at)} · responses due ${when(d.deadline_at)}`),
+      h('p', { class: 'meta' }, `Circulated by ${seatName(d.by)} ${when(d.created_at)} · responses due ${when(d.deadline_at)}`),
+      d.corrects ? h('p', { class: 'corrects' }, `Corrects draft ${d.corrects}.`) : null,
+      d.withdrawn_reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Withdrawn by the mediators: '), d.withdrawn_reason) : null,
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note: '), d.note) : null,
       changes,
       d.responses.length ? h('ul', { class: 'hist-responses' }, d.responses.map((r) =>
         h('li', {}, h('strong', {}, r.seat === you ? 'You' : label(r.seat)), ' ',
           r.seat === you ? ownResponseText(issues, r) : responseText(issues, r),
+          r.changed_at ? h('span', { class: 'muted' }, ` (answer changed ${when(r.changed_at)})`) : null,
           r.comment ? h('q', {}, r.comment) : null))) : null,
       gone.length ? h('p', { class: 'missed' }, gone.includes(you)
         ? 'You did not respond before the deadline.'
@@ -345,6 +357,14 @@ export function outcomeBanner(n) {
     return h('section', { class: 'banner failed', 'aria-labelledby': 'outcome-h' },
       h('h2', { id: 'outcome-h', tabindex: -1 }, 'Closed without agreement'),
       h('p', {}, 'The mediators ended the negotiation without agreement.'),
+      reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null,
+      documentLinks(n));
+  }
+  if (n.status === 'adjourned') {
+    const reason = n.adjourned_reason;
+    return h('section', { class: 'banner adjourned', 'aria-labelledby': 'outcome-h' },
+      h('h2', { id: 'outcome-h', tabindex: -1 }, 'Adjourned'),
+      h('p', {}, 'The mediators adjourned the negotiation: no draft is circulated or answered until they reopen it. The deadline of an open draft is paused; it resumes with the time it had left when the negotiation reopens.'),
       reason ? h('p', { class: 'reason' }, h('span', { class: 'muted' }, 'Reason given: '), reason) : null,
       documentLinks(n));
   }
@@ -433,7 +453,7 @@ export function pageHead(n, roleText, liveEl) {
   return h('div', { class: 'page-head' },
     h('div', {},
       h('h1', {}, n.title),
-      h('p', { class: 'meta' }, roleText, ' · ', n.status === 'open' ? 'Open' : n.status === 'agreed' ? 'Agreed' : 'Closed')),
+      h('p', { class: 'meta' }, roleText, ' · ', { open: 'Open', adjourned: 'Adjourned', agreed: 'Agreed' }[n.status] || 'Closed')),
     liveEl);
 }
 
@@ -607,7 +627,7 @@ function startObserver({ id, n, main, after }) {
       outcomeBanner(n),
       h('div', { class: 'columns' },
         h('section', { class: 'card', 'aria-labelledby': 'cur-h' }, h('h2', { id: 'cur-h' }, d ? `Current draft: ${d.version}` : 'Current draft'),
-          d ? [countdown(d.deadline_at, d.status === 'open'), clauseList(n.issues, d.clauses)] : h('p', { class: 'muted' }, 'No draft yet.')),
+          d ? [countdown(d.deadline_at, d.status === 'open', d.remaining_ms), clauseList(n.issues, d.clauses)] : h('p', { class: 'muted' }, 'No draft yet.')),
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), historyView(n))),
       scenarioDetails(n)]);
   }

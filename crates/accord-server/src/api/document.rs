@@ -51,7 +51,9 @@ pub async fn document(
     let drafts = s.store.drafts(&id, 0).await?;
     let version = match q.version {
         Some(v) => Some(v),
-        None => n.agreement_version.or((n.current_version > 0).then_some(n.current_version)),
+        None => n
+            .agreement_version
+            .or((n.current_version > 0).then_some(n.current_version)),
     };
     let (clauses, version) = match version {
         Some(v) => {
@@ -82,12 +84,17 @@ pub async fn document(
         }
     };
     let agreed = n.status == NegotiationStatus::Agreed && version == n.agreement_version;
+    // Seats in the scenario's order (the store lists them by name).
+    let order = |seat: &str| m.public.parties.iter().position(|p| p.name == seat);
     let named = |role: Role| {
-        m.seats
+        let mut seats: Vec<&str> = m
+            .seats
             .iter()
             .filter(|x| x.role == role)
-            .map(|x| x.seat.clone())
-            .collect::<Vec<_>>()
+            .map(|x| x.seat.as_str())
+            .collect();
+        seats.sort_by_key(|x| (order(x).unwrap_or(usize::MAX), x.to_string()));
+        seats.into_iter().map(str::to_string).collect::<Vec<_>>()
     };
     let doc = Document {
         title: n.title.clone(),
