@@ -6,8 +6,8 @@ use accord_analysis::{analyze, Options};
 use accord_model::{Outcome, Rng, Scenario};
 use accord_protocol::{sao::Failure, Ballot, Deadline, VoteMode};
 use accord_strategy::{
-    mediator, negotiator, run_sao, run_single_text, voter, Negotiator, Seat, Sink, Step, Summary,
-    TraceEvent, UtilityIndex, Voter,
+    mediator, negotiator, run_sao, voter, Negotiator, Seat, Sink, Step, Summary, TraceEvent,
+    UtilityIndex, Voter,
 };
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -31,6 +31,15 @@ pub enum Votes {
     Accept,
     /// Better, worse or same than the previous draft.
     Feedback,
+}
+
+/// What an accepted draft does (see `accord_protocol::Binding`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BindingArg {
+    /// It stands until a later accepted draft replaces it (GENIUS).
+    Standing,
+    /// The first draft every party accepts ends the run (the live process).
+    FirstAcceptance,
 }
 
 /// Everything `negotiate` needs besides the scenario (its command-line options).
@@ -57,6 +66,12 @@ pub struct Settings {
     /// How parties vote on drafts (single text).
     #[arg(long, value_enum, default_value = "accept")]
     pub votes: Votes,
+    /// What an accepted draft does (single text, accept/reject votes): `standing` (GENIUS: it
+    /// stands until a later accepted draft replaces it; the last one is the agreement) or
+    /// `first-acceptance` (the live process's rule: the first draft every party accepts is the
+    /// agreement and ends the run).
+    #[arg(long, value_enum, default_value = "standing")]
+    pub binding: BindingArg,
     /// Deadline in rounds (default 100 when no deadline is given).
     #[arg(long)]
     pub rounds: Option<u32>,
@@ -305,12 +320,16 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             }
             let mut med = mediator(&set.mediator)?;
             sink.write(&json!({"type": "start", "protocol": protocol_name, "seed": set.seed, "parties": names, "voters": roles, "mediator": set.mediator, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
-            run_single_text(
+            accord_strategy::run_single_text_bound(
                 &seats,
                 &mut voters,
                 med.as_mut(),
                 deadline,
                 mode,
+                match set.binding {
+                    BindingArg::Standing => accord_protocol::Binding::Standing,
+                    BindingArg::FirstAcceptance => accord_protocol::Binding::FirstAcceptance,
+                },
                 &mut rng,
                 &mut clock,
                 &mut sink,

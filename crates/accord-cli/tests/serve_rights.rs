@@ -301,6 +301,38 @@ fn every_endpoint_for_every_role(database: &str) {
             Some(d2),
             [201, 403, 403, 403, 404, 401],
         ),
+        // Deadlines and drafts (issue 14), on the open draft 2: mediators only, except a change
+        // of answer, which is a party's (neither has answered draft 2: nothing to change).
+        (
+            "POST",
+            format!("{base}/drafts/2/deadline"),
+            Some(json!({"by_seconds": 3600})),
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "PUT",
+            format!("{base}/drafts/2/responses"),
+            Some(json!({"verdict": "accept"})),
+            [403, 409, 409, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/adjourn"),
+            Some(json!({"reason": "a pause"})),
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/reopen"),
+            Some(json!({})),
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/drafts/2/withdraw"),
+            Some(json!({"reason": "a mistake in clause 1"})),
+            [200, 403, 403, 403, 404, 401],
+        ),
         (
             "POST",
             format!("{base}/close"),

@@ -23,7 +23,7 @@ pub mod sao;
 pub mod single_text;
 
 pub use sao::{Sao, SaoAction, SaoEvent};
-pub use single_text::{Amendment, Ballot, Draft, SingleText, TextEvent, VoteMode};
+pub use single_text::{Amendment, Ballot, Binding, Draft, SingleText, TextEvent, VoteMode};
 
 /// An outcome, by its mixed-radix index in the outcome space.
 pub type Offer = u64;

@@ -3,6 +3,19 @@
 //! current draft once (accept, reject, or amend one clause), drafts are settled, expire or are
 //! superseded, and the mediator may close the negotiation without agreement.
 //!
+//! **Deadlines and drafts (issue 14).** A mediator may *extend* the open draft's deadline,
+//! *withdraw* the open draft (the server keeps the reason), and *adjourn* the negotiation:
+//! while adjourned nothing is circulated or answered and the open draft's deadline is paused
+//! (the time it had left is kept in [`CurrentDraft::remaining`]); *reopening* restarts it with
+//! that time left. A corrected draft is an ordinary next draft (the server records which version
+//! it corrects); an open draft it follows is superseded as usual.
+//!
+//! A party may *change its answer* while the draft is open: before the deadline and before every
+//! party has answered. The last answer settles the draft at once (the first draft every party
+//! accepts is the agreement), so "until the deadline" means until the deadline or until the
+//! draft settles, whichever comes first; a changed answer never settles a draft by itself,
+//! since it adds no answer.
+//!
 //! **Semantics, chosen on purpose.** A draft *binds* when every negotiating party accepts it: the
 //! first draft all parties accept **is** the agreement, and the negotiation ends there. In a live
 //! mediation an acceptance is a commitment given on one text, before a deadline; a party that
@@ -24,6 +37,8 @@ use std::str::FromStr;
 pub enum NegotiationStatus {
     /// Drafts may be circulated and answered.
     Open,
+    /// Paused by a mediator: nothing is circulated or answered, the open draft's deadline waits.
+    Adjourned,
     /// Every party accepted one draft: the agreement.
     Agreed,
     /// Closed by a mediator without agreement.
@@ -43,7 +58,7 @@ pub enum DraftStatus {
     Expired,
     /// A later draft was circulated while it was open.
     Superseded,
-    /// The negotiation was closed while it was open.
+    /// A mediator withdrew it, or the negotiation was closed while it was open.
     Withdrawn,
 }
 
@@ -94,7 +109,19 @@ macro_rules! named {
     };
 }
 
-named!(NegotiationStatus { Open => "open", Agreed => "agreed", Failed => "failed" });
+named!(NegotiationStatus {
+    Open => "open",
+    Adjourned => "adjourned",
+    Agreed => "agreed",
+    Failed => "failed",
+});
+
+impl NegotiationStatus {
+    /// Whether the negotiation has ended (agreed or failed): nothing changes any more.
+    pub fn is_over(self) -> bool {
+        matches!(self, NegotiationStatus::Agreed | NegotiationStatus::Failed)
+    }
+}
 named!(DraftStatus {
     Open => "open",
     Accepted => "accepted",
@@ -128,6 +155,20 @@ pub struct CurrentDraft {
     pub deadline: i64,
     /// The answers so far, by party.
     pub answers: BTreeMap<String, Verdict>,
+    /// While the negotiation is adjourned: the time (same unit as `now`) the open draft had left
+    /// when it was adjourned; its deadline restarts from it on reopening.
+    pub remaining: Option<i64>,
+}
+
+/// An open draft's deadline as a transition left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DraftDeadline {
+    /// The draft.
+    pub version: i64,
+    /// When answers are due.
+    pub deadline: i64,
+    /// While adjourned: the time left, which runs again on reopening (`None`: running).
+    pub remaining: Option<i64>,
 }
 
 /// A live negotiation's state, as far as its rules need it.
@@ -187,6 +228,39 @@ pub enum LiveEvent {
     },
     /// The mediator closed the negotiation without agreement.
     Closed,
+    /// A mediator extended the open draft's deadline by `by`.
+    DeadlineExtended {
+        /// The deadline now.
+        deadline: DraftDeadline,
+        /// By how much.
+        by: i64,
+    },
+    /// A mediator withdrew the open draft (the negotiation goes on).
+    WithdrawnByMediator {
+        /// The draft.
+        version: i64,
+    },
+    /// A party replaced its answer to the open draft.
+    AnswerChanged {
+        /// The draft.
+        version: i64,
+        /// The party.
+        seat: String,
+        /// Its answer before.
+        from: Verdict,
+        /// Its answer now.
+        to: Verdict,
+    },
+    /// A mediator adjourned the negotiation; the open draft's deadline (if any) is paused.
+    Adjourned {
+        /// The paused draft's deadline.
+        paused: Option<DraftDeadline>,
+    },
+    /// A mediator reopened the negotiation; the paused deadline (if any) runs again.
+    Reopened {
+        /// The draft's new deadline.
+        resumed: Option<DraftDeadline>,
+    },
 }
 
 /// Why an action is refused (each maps to one answer of the API).
@@ -233,6 +307,48 @@ pub enum Refusal {
         /// The draft.
         version: i64,
     },
+    /// The negotiation is adjourned: nothing is circulated or answered until it is reopened.
+    #[error("the negotiation is adjourned: nothing can be circulated or answered until a mediator reopens it")]
+    Adjourned,
+    /// Only an adjourned negotiation is reopened.
+    #[error("the negotiation is {0}, not adjourned")]
+    NotAdjourned(NegotiationStatus),
+    /// A change of answer needs an answer to change.
+    #[error("`{seat}` has not answered draft {version} yet: answer it first")]
+    NotAnswered {
+        /// The party.
+        seat: String,
+        /// The draft.
+        version: i64,
+    },
+    /// An extension must add time.
+    #[error("an extension must add time to the deadline")]
+    NotAnExtension,
+}
+
+/// The open draft `version` (the current one, still open), or why not.
+fn open_draft(slot: &mut Option<CurrentDraft>, version: i64) -> Result<&mut CurrentDraft, Refusal> {
+    let Some(draft) = slot.as_mut() else {
+        return Err(Refusal::NoSuchDraft(version));
+    };
+    let current = draft.version;
+    if version < 1 || version > current {
+        return Err(Refusal::NoSuchDraft(version));
+    }
+    if version != current || draft.status != DraftStatus::Open {
+        // An older draft: it was settled, superseded or expired (or so the current one says).
+        let status = if version == current {
+            draft.status
+        } else {
+            DraftStatus::Superseded
+        };
+        return Err(Refusal::DraftClosed {
+            version,
+            status,
+            current,
+        });
+    }
+    Ok(draft)
 }
 
 impl LiveText {
@@ -244,7 +360,17 @@ impl LiveText {
     fn require_open(&self) -> Result<(), Refusal> {
         match self.status {
             NegotiationStatus::Open => Ok(()),
+            NegotiationStatus::Adjourned => Err(Refusal::Adjourned),
             other => Err(Refusal::NotOpen(other)),
+        }
+    }
+
+    /// Open or adjourned: not over.
+    fn require_not_over(&self) -> Result<(), Refusal> {
+        if self.status.is_over() {
+            Err(Refusal::NotOpen(self.status))
+        } else {
+            Ok(())
         }
     }
 
@@ -279,6 +405,7 @@ impl LiveText {
             status: DraftStatus::Open,
             deadline,
             answers: BTreeMap::new(),
+            remaining: None,
         });
         events.push(LiveEvent::Circulated { version });
         Ok(events)
@@ -296,26 +423,7 @@ impl LiveText {
         if !self.parties.iter().any(|p| p == seat) {
             return Err(Refusal::NotAParty(seat.to_string()));
         }
-        let current = self.current_version();
-        let Some(draft) = self.current.as_mut() else {
-            return Err(Refusal::NoSuchDraft(version));
-        };
-        if version < 1 || version > current {
-            return Err(Refusal::NoSuchDraft(version));
-        }
-        if version != current || draft.status != DraftStatus::Open {
-            // An older draft: it was settled, superseded or expired (or so the current one says).
-            let status = if version == current {
-                draft.status
-            } else {
-                DraftStatus::Superseded
-            };
-            return Err(Refusal::DraftClosed {
-                version,
-                status,
-                current,
-            });
-        }
+        let draft = open_draft(&mut self.current, version)?;
         if now > draft.deadline {
             return Err(Refusal::DeadlinePassed(version));
         }
@@ -370,17 +478,136 @@ impl LiveText {
 
     /// A mediator ends the negotiation without agreement; an open draft is withdrawn.
     pub fn close(&mut self) -> Result<Vec<LiveEvent>, Refusal> {
-        self.require_open()?;
+        self.require_not_over()?;
         let mut events = Vec::new();
         if let Some(d) = self.current.as_mut() {
             if d.status == DraftStatus::Open {
                 d.status = DraftStatus::Withdrawn;
+                d.remaining = None;
                 events.push(LiveEvent::Withdrawn { version: d.version });
             }
         }
         self.status = NegotiationStatus::Failed;
         events.push(LiveEvent::Closed);
         Ok(events)
+    }
+
+    /// A party replaces its answer to the open draft `version`: before its deadline, while the
+    /// draft is open (so before every party has answered, which settles it), never while the
+    /// negotiation is adjourned. A change adds no answer, so it never settles the draft.
+    pub fn change_answer(
+        &mut self,
+        version: i64,
+        seat: &str,
+        verdict: Verdict,
+        now: i64,
+    ) -> Result<Vec<LiveEvent>, Refusal> {
+        self.require_open()?;
+        if !self.parties.iter().any(|p| p == seat) {
+            return Err(Refusal::NotAParty(seat.to_string()));
+        }
+        let draft = open_draft(&mut self.current, version)?;
+        if now > draft.deadline {
+            return Err(Refusal::DeadlinePassed(version));
+        }
+        let Some(from) = draft.answers.get(seat).copied() else {
+            return Err(Refusal::NotAnswered {
+                seat: seat.to_string(),
+                version,
+            });
+        };
+        draft.answers.insert(seat.to_string(), verdict);
+        Ok(vec![LiveEvent::AnswerChanged {
+            version,
+            seat: seat.to_string(),
+            from,
+            to: verdict,
+        }])
+    }
+
+    /// A mediator gives the parties `by` more time to answer the open draft `version`: before
+    /// its deadline, or while the negotiation is adjourned (the paused time left grows).
+    pub fn extend(&mut self, version: i64, by: i64, now: i64) -> Result<Vec<LiveEvent>, Refusal> {
+        self.require_not_over()?;
+        if by <= 0 {
+            return Err(Refusal::NotAnExtension);
+        }
+        let draft = open_draft(&mut self.current, version)?;
+        if draft.remaining.is_none() && now >= draft.deadline {
+            return Err(Refusal::DeadlinePassed(version));
+        }
+        draft.deadline = draft.deadline.saturating_add(by);
+        draft.remaining = draft.remaining.map(|r| r.saturating_add(by));
+        Ok(vec![LiveEvent::DeadlineExtended {
+            deadline: DraftDeadline {
+                version,
+                deadline: draft.deadline,
+                remaining: draft.remaining,
+            },
+            by,
+        }])
+    }
+
+    /// A mediator withdraws the open draft `version` (open or adjourned negotiation); the
+    /// negotiation goes on, and the next draft (a correction, say) follows it.
+    pub fn withdraw(&mut self, version: i64) -> Result<Vec<LiveEvent>, Refusal> {
+        self.require_not_over()?;
+        let draft = open_draft(&mut self.current, version)?;
+        draft.status = DraftStatus::Withdrawn;
+        draft.remaining = None;
+        Ok(vec![LiveEvent::WithdrawnByMediator { version }])
+    }
+
+    /// A mediator adjourns an open negotiation: the open draft's deadline is paused with the
+    /// time it has left. A draft already at its deadline expires first (it is not revived).
+    pub fn adjourn(&mut self, now: i64) -> Result<Vec<LiveEvent>, Refusal> {
+        match self.status {
+            NegotiationStatus::Open => {}
+            NegotiationStatus::Adjourned => {
+                return Err(Refusal::NotOpen(NegotiationStatus::Adjourned))
+            }
+            other => return Err(Refusal::NotOpen(other)),
+        }
+        let mut events = self.expire(now);
+        let mut paused = None;
+        if let Some(d) = self.current.as_mut() {
+            if d.status == DraftStatus::Open {
+                d.remaining = Some(d.deadline - now);
+                paused = Some(DraftDeadline {
+                    version: d.version,
+                    deadline: d.deadline,
+                    remaining: d.remaining,
+                });
+            }
+        }
+        self.status = NegotiationStatus::Adjourned;
+        events.push(LiveEvent::Adjourned { paused });
+        Ok(events)
+    }
+
+    /// A mediator reopens an adjourned negotiation: the paused deadline runs again, with the
+    /// time it had left from `now`.
+    pub fn reopen(&mut self, now: i64) -> Result<Vec<LiveEvent>, Refusal> {
+        if self.status != NegotiationStatus::Adjourned {
+            return Err(if self.status.is_over() {
+                Refusal::NotOpen(self.status)
+            } else {
+                Refusal::NotAdjourned(self.status)
+            });
+        }
+        let mut resumed = None;
+        if let Some(d) = self.current.as_mut() {
+            if let (DraftStatus::Open, Some(left)) = (d.status, d.remaining.take()) {
+                d.deadline = now.saturating_add(left);
+                resumed = Some(DraftDeadline {
+                    version: d.version,
+                    deadline: d.deadline,
+                    remaining: None,
+                });
+            }
+        }
+        self.status = NegotiationStatus::Open;
+        Ok(vec![LiveEvent::Reopened { resumed }])
     }
 }
 
@@ -394,6 +621,207 @@ mod tests {
             parties: parties.iter().map(|p| p.to_string()).collect(),
             current: None,
         }
+    }
+
+    #[test]
+    fn a_party_changes_its_answer_while_the_draft_is_open() {
+        let mut t = open(&["a", "b", "c"]);
+        t.circulate(0, 100, 0).unwrap();
+        assert_eq!(
+            t.change_answer(1, "a", Verdict::Accept, 1),
+            Err(Refusal::NotAnswered {
+                seat: "a".into(),
+                version: 1
+            })
+        );
+        t.respond(1, "a", Verdict::Reject, 1).unwrap();
+        assert_eq!(
+            t.change_answer(1, "a", Verdict::Accept, 2),
+            Ok(vec![LiveEvent::AnswerChanged {
+                version: 1,
+                seat: "a".into(),
+                from: Verdict::Reject,
+                to: Verdict::Accept
+            }])
+        );
+        assert_eq!(
+            t.change_answer(1, "a", Verdict::Accept, 101),
+            Err(Refusal::DeadlinePassed(1))
+        );
+        assert_eq!(
+            t.change_answer(1, "mediator", Verdict::Accept, 3),
+            Err(Refusal::NotAParty("mediator".into()))
+        );
+        t.respond(1, "b", Verdict::Accept, 3).unwrap();
+        // The last answer settles the draft: the changed answer counts, and nothing changes after.
+        let events = t.respond(1, "c", Verdict::Accept, 4).unwrap();
+        assert_eq!(events[1], LiveEvent::Agreement { version: 1 });
+        assert_eq!(
+            t.change_answer(1, "a", Verdict::Reject, 5),
+            Err(Refusal::NotOpen(NegotiationStatus::Agreed))
+        );
+    }
+
+    #[test]
+    fn a_settled_draft_takes_no_change() {
+        let mut t = open(&["a", "b"]);
+        t.circulate(0, 100, 0).unwrap();
+        t.respond(1, "a", Verdict::Accept, 1).unwrap();
+        t.respond(1, "b", Verdict::Reject, 1).unwrap();
+        assert_eq!(
+            t.change_answer(1, "b", Verdict::Accept, 2),
+            Err(Refusal::DraftClosed {
+                version: 1,
+                status: DraftStatus::Rejected,
+                current: 1
+            })
+        );
+    }
+
+    #[test]
+    fn extending_withdrawing_and_correcting() {
+        let mut t = open(&["a", "b"]);
+        assert_eq!(t.extend(1, 10, 0), Err(Refusal::NoSuchDraft(1)));
+        t.circulate(0, 100, 0).unwrap();
+        assert_eq!(t.extend(1, 0, 1), Err(Refusal::NotAnExtension));
+        assert_eq!(
+            t.extend(1, 50, 10),
+            Ok(vec![LiveEvent::DeadlineExtended {
+                deadline: DraftDeadline {
+                    version: 1,
+                    deadline: 150,
+                    remaining: None
+                },
+                by: 50
+            }])
+        );
+        assert_eq!(t.expire(120), vec![], "the old deadline no longer counts");
+        t.respond(1, "a", Verdict::Accept, 140).unwrap();
+        assert_eq!(
+            t.withdraw(1),
+            Ok(vec![LiveEvent::WithdrawnByMediator { version: 1 }])
+        );
+        assert_eq!(t.status, NegotiationStatus::Open);
+        assert_eq!(
+            t.respond(1, "b", Verdict::Accept, 141),
+            Err(Refusal::DraftClosed {
+                version: 1,
+                status: DraftStatus::Withdrawn,
+                current: 1
+            })
+        );
+        assert_eq!(
+            t.withdraw(1),
+            Err(Refusal::DraftClosed {
+                version: 1,
+                status: DraftStatus::Withdrawn,
+                current: 1
+            })
+        );
+        assert_eq!(t.expire(1000), vec![], "a withdrawn draft does not expire");
+        // The corrected draft is the next one; nothing carries over from the withdrawn one.
+        assert_eq!(
+            t.circulate(1, 300, 200),
+            Ok(vec![LiveEvent::Circulated { version: 2 }])
+        );
+        assert!(t.current.as_ref().unwrap().answers.is_empty());
+        // Past its deadline a draft cannot be extended (it is about to expire).
+        assert_eq!(t.extend(2, 10, 300), Err(Refusal::DeadlinePassed(2)));
+    }
+
+    #[test]
+    fn adjourning_pauses_the_deadline_and_reopening_resumes_it() {
+        let mut t = open(&["a", "b"]);
+        t.circulate(0, 100, 0).unwrap();
+        assert_eq!(
+            t.reopen(10),
+            Err(Refusal::NotAdjourned(NegotiationStatus::Open))
+        );
+        let paused = DraftDeadline {
+            version: 1,
+            deadline: 100,
+            remaining: Some(70),
+        };
+        assert_eq!(
+            t.adjourn(30),
+            Ok(vec![LiveEvent::Adjourned {
+                paused: Some(paused)
+            }])
+        );
+        assert_eq!(
+            t.adjourn(31),
+            Err(Refusal::NotOpen(NegotiationStatus::Adjourned))
+        );
+        // Nothing is circulated, answered or expired meanwhile.
+        assert_eq!(t.circulate(1, 500, 40), Err(Refusal::Adjourned));
+        assert_eq!(
+            t.respond(1, "a", Verdict::Accept, 40),
+            Err(Refusal::Adjourned)
+        );
+        assert_eq!(t.expire(1000), vec![]);
+        // An extension while adjourned adds to the time left.
+        assert_eq!(
+            t.extend(1, 5, 1000),
+            Ok(vec![LiveEvent::DeadlineExtended {
+                deadline: DraftDeadline {
+                    version: 1,
+                    deadline: 105,
+                    remaining: Some(75)
+                },
+                by: 5
+            }])
+        );
+        assert_eq!(
+            t.reopen(2000),
+            Ok(vec![LiveEvent::Reopened {
+                resumed: Some(DraftDeadline {
+                    version: 1,
+                    deadline: 2075,
+                    remaining: None
+                })
+            }])
+        );
+        assert_eq!(t.status, NegotiationStatus::Open);
+        assert_eq!(t.expire(2074), vec![]);
+        t.respond(1, "a", Verdict::Accept, 2010).unwrap();
+        assert_eq!(
+            t.expire(2075),
+            vec![LiveEvent::Expired {
+                version: 1,
+                missed: vec!["b".into()]
+            }]
+        );
+    }
+
+    #[test]
+    fn adjourning_at_the_deadline_expires_first_and_closing_ends_an_adjournment() {
+        let mut t = open(&["a", "b"]);
+        t.circulate(0, 100, 0).unwrap();
+        assert_eq!(
+            t.adjourn(100),
+            Ok(vec![
+                LiveEvent::Expired {
+                    version: 1,
+                    missed: vec!["a".into(), "b".into()]
+                },
+                LiveEvent::Adjourned { paused: None }
+            ])
+        );
+        assert_eq!(
+            t.reopen(200),
+            Ok(vec![LiveEvent::Reopened { resumed: None }])
+        );
+        t.circulate(1, 300, 200).unwrap();
+        t.adjourn(210).unwrap();
+        assert_eq!(
+            t.close(),
+            Ok(vec![LiveEvent::Withdrawn { version: 2 }, LiveEvent::Closed])
+        );
+        assert_eq!(
+            t.reopen(220),
+            Err(Refusal::NotOpen(NegotiationStatus::Failed))
+        );
+        assert!(NegotiationStatus::Failed.is_over() && !NegotiationStatus::Adjourned.is_over());
     }
 
     #[test]

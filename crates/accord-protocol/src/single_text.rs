@@ -11,7 +11,20 @@
 //! The agreement is the last accepted draft, when the mediator closes the negotiation or the
 //! deadline passes. Every draft is kept as a numbered version.
 
+use crate::live::{LiveEvent, LiveText, NegotiationStatus, Refusal, Verdict};
 use crate::{sao::Failure, Deadline, Offer, ProtocolError};
+
+/// What an accepted draft does to the negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Binding {
+    /// GENIUS's game: an accepted draft becomes the standing text, later drafts may improve on
+    /// it, and the last accepted draft is the agreement when the run ends.
+    #[default]
+    Standing,
+    /// The live process's rule (`accord serve`): the first draft every party accepts is the
+    /// agreement and ends the negotiation.
+    FirstAcceptance,
+}
 
 /// How parties vote on a draft.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,6 +125,10 @@ pub struct SingleText {
     accepted: Option<usize>,
     amendments: Vec<Amendment>,
     outcome: Option<TextEvent>,
+    binding: Binding,
+    /// Accept/reject rounds are answered and settled by the live process's machine (one set of
+    /// rules for a draft's answers, whether people or agents give them).
+    live: LiveText,
 }
 
 impl SingleText {
@@ -130,7 +147,24 @@ impl SingleText {
             accepted: None,
             amendments: Vec::new(),
             outcome: None,
+            binding: Binding::Standing,
+            live: LiveText {
+                status: NegotiationStatus::Open,
+                parties: (0..n).map(|p| p.to_string()).collect(),
+                current: None,
+            },
         })
+    }
+
+    /// The same negotiation under another binding rule.
+    pub fn with_binding(mut self, binding: Binding) -> Self {
+        self.binding = binding;
+        self
+    }
+
+    /// The binding rule.
+    pub fn binding(&self) -> Binding {
+        self.binding
     }
 
     /// The vote mode.
@@ -240,6 +274,13 @@ impl SingleText {
             return Ok(e);
         }
         let version = self.drafts.len() as u32 + 1;
+        if self.mode == VoteMode::AcceptReject {
+            // The simulation's deadline is the run's (`tick`), not the draft's.
+            let base = self.live.current_version();
+            self.live
+                .circulate(base, i64::MAX, millis(now))
+                .map_err(refused)?;
+        }
         self.drafts.push(Draft {
             version,
             text,
@@ -288,6 +329,30 @@ impl SingleText {
         if draft.ballots[party].is_some() {
             return Err(ProtocolError::AlreadyVoted(party));
         }
+        let settled = match self.mode {
+            VoteMode::AcceptReject => {
+                let verdict = if ballot == Ballot::Accept {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                };
+                let events = self
+                    .live
+                    .respond(
+                        i64::from(draft.version),
+                        &party.to_string(),
+                        verdict,
+                        millis(now),
+                    )
+                    .map_err(refused)?;
+                events.iter().find_map(|e| match e {
+                    LiveEvent::Agreement { .. } => Some(true),
+                    LiveEvent::Rejected { .. } => Some(false),
+                    _ => None,
+                })
+            }
+            VoteMode::Feedback => None,
+        };
         draft.ballots[party] = Some(ballot);
         if let Some((issue, value)) = amendment {
             self.amendments.push(Amendment {
@@ -300,15 +365,23 @@ impl SingleText {
             return Ok(TextEvent::Voted { party });
         }
         let accepted = match self.mode {
-            VoteMode::AcceptReject => draft.ballots.iter().all(|b| *b == Some(Ballot::Accept)),
+            VoteMode::AcceptReject => settled == Some(true),
             VoteMode::Feedback => draft.ballots.iter().all(|b| *b != Some(Ballot::Worse)),
         };
+        if self.binding == Binding::Standing {
+            // The standing text's game goes on after an acceptance.
+            self.live.status = NegotiationStatus::Open;
+        }
         draft.accepted = accepted;
         let version = draft.version;
         if accepted {
             self.accepted = Some(self.drafts.len() - 1);
         }
         self.phase = Phase::AwaitDraft;
+        if accepted && self.binding == Binding::FirstAcceptance {
+            self.close(Failure::Deadline);
+            return Ok(TextEvent::Resolved { version, accepted });
+        }
         if self.deadline.rounds.is_some_and(|r| self.rounds() >= r) {
             self.close(Failure::Deadline);
         }
@@ -316,9 +389,53 @@ impl SingleText {
     }
 }
 
+/// Simulation seconds as the live machine's milliseconds.
+fn millis(now: f64) -> i64 {
+    (now * 1000.0) as i64
+}
+
+/// A refusal of the live machine as the protocol's error (the simulation's own checks come
+/// first, so only these can remain).
+fn refused(r: Refusal) -> ProtocolError {
+    match r {
+        Refusal::AlreadyAnswered { seat, .. } => {
+            ProtocolError::AlreadyVoted(seat.parse().unwrap_or(usize::MAX))
+        }
+        Refusal::NotOpen(_) => ProtocolError::Ended,
+        _ => ProtocolError::WrongPhase("the draft is not open for votes"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_acceptance_binds_and_ends_the_run() {
+        let mut st = SingleText::new(2, Deadline::rounds(5), VoteMode::AcceptReject)
+            .unwrap()
+            .with_binding(Binding::FirstAcceptance);
+        st.propose(10, 0.0).unwrap();
+        st.vote(0, Ballot::Accept, None, 0.0).unwrap();
+        st.vote(1, Ballot::Reject, None, 0.0).unwrap();
+        assert!(!st.is_over());
+        st.propose(11, 1.0).unwrap();
+        st.vote(0, Ballot::Accept, None, 1.0).unwrap();
+        assert_eq!(
+            st.vote(0, Ballot::Accept, None, 1.0),
+            Err(ProtocolError::AlreadyVoted(0))
+        );
+        st.vote(1, Ballot::Accept, None, 1.0).unwrap();
+        assert!(st.is_over(), "the first unanimous draft ends it");
+        assert_eq!(
+            st.result(),
+            Some(TextEvent::Agreement {
+                text: 11,
+                version: 2
+            })
+        );
+        assert_eq!(st.propose(12, 2.0), Err(ProtocolError::Ended));
+    }
 
     #[test]
     fn agreement_is_the_last_draft_all_accepted() {

@@ -20,6 +20,8 @@ export function start(ctx) {
   const announcer = h('p', { class: 'sr-only', role: 'status' });
   const responsesHead = h('h2', { id: 'resp-h' }, 'Responses');
   const responsesClock = h('div');
+  // The current draft's deadline and withdrawal (or its correction), under its responses.
+  const draftActionsSlot = h('div', { class: 'draft-actions' });
   const history = h('div');
   const seatTable = h('div', { class: 'table-scroll' });
   const seatBoxes = h('div');
@@ -28,6 +30,7 @@ export function start(ctx) {
   const picture = h('div', { class: 'picture' });
   const editor = draftEditor();
   const closer = closeForm();
+  const adjourner = adjournForm();
   const liveSlot = h('div');
 
   fill(main,
@@ -35,7 +38,7 @@ export function start(ctx) {
     banner,
     h('div', { class: 'columns desk' },
       h('div', { class: 'col-main' },
-        h('section', { class: 'card', 'aria-labelledby': 'resp-h' }, responsesHead, responsesClock, responses),
+        h('section', { class: 'card', 'aria-labelledby': 'resp-h' }, responsesHead, responsesClock, responses, draftActionsSlot),
         editor.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
@@ -43,6 +46,7 @@ export function start(ctx) {
         h('section', { class: 'card', 'aria-labelledby': 'pic-h' }, h('h2', { id: 'pic-h' }, 'Utility space'), picture),
         h('section', { class: 'card', 'aria-labelledby': 'seats-h' }, h('h2', { id: 'seats-h', tabindex: -1 }, 'Seats'), seats),
         scenarioDetails(n),
+        adjourner.section,
         closer.section)),
     announcer);
 
@@ -69,7 +73,7 @@ export function start(ctx) {
         h('td', {}, s.role),
         h('td', {}, holder(s)),
         h('td', {}, preferencesCell(s)))))));
-    syncChildren(seatBoxes, (n.status === 'open' ? n.seats.filter((s) => !s.held || s.agent) : []).map((s) => {
+    syncChildren(seatBoxes, (n.status === 'open' || n.status === 'adjourned' ? n.seats.filter((s) => !s.held || s.agent) : []).map((s) => {
       const link = invites.get(s.name) || null;
       const key = JSON.stringify([s.role, s.preferences_source, !!s.invitation_pending || !!link, link, s.agent_spec, s.agent_failed]);
       let c = seatBoxCache.get(s.name);
@@ -174,11 +178,14 @@ export function start(ctx) {
       responsesHead.textContent = 'Responses';
       fill(responsesClock);
       fill(responses, h('p', { class: 'muted' }, 'No draft has been circulated yet. Write the first one in the editor below.'));
+      fill(draftActionsSlot);
       return;
     }
     responsesHead.textContent = `Responses to draft ${d.version}`;
     fill(responsesClock, h('p', { class: 'meta' }, statusBadge(n, d),
-      ` · circulated ${when(d.created_at)}`), countdown(d.deadline_at, d.status === 'open'));
+      ` · circulated by ${d.by ? label(d.by) : 'a mediator'} ${when(d.created_at)}`,
+      d.corrects ? ` · corrects draft ${d.corrects}` : ''), countdown(d.deadline_at, d.status === 'open', d.remaining_ms));
+    renderDraftActions(d);
     const by = new Map(d.responses.map((r) => [r.seat, r]));
     const missed = new Set(d.missed || []);
     const cell = (r, issue) => {
@@ -201,6 +208,7 @@ export function start(ctx) {
         return h('li', { class: r ? `resp ${r.verdict}` : 'resp waiting' },
           h('strong', {}, label(p.name)), ' ',
           r ? [responseWords(r), h('span', { class: 'meta' }, ` · ${when(r.at)}`),
+            r.changed_at ? h('span', { class: 'meta changed' }, ` · answer changed ${when(r.changed_at)}`) : null,
             r.amendment && r.amendment.wording ? h('p', { class: 'wording' }, 'Proposed wording: ', r.amendment.wording) : null,
             r.comment ? h('p', { class: 'comment' }, h('span', { class: 'muted' }, 'Comment: '), r.comment) : null]
             : missed.has(p.name) ? h('span', { class: 'no' }, 'missed the deadline') : h('span', { class: 'muted' }, 'has not responded yet'));
@@ -225,6 +233,119 @@ export function start(ctx) {
     if (r.verdict === 'reject') return 'rejects the draft';
     const a = r.amendment || {};
     return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')}) to ${val(a.value)}`;
+  }
+
+  // ---- The current draft: extend its deadline, withdraw it, correct it ----
+  function renderDraftActions(d) {
+    const over = n.status === 'agreed' || n.status === 'failed';
+    const key = JSON.stringify([d.version, d.status, n.status]);
+    if (draftActionsSlot.onceKey === key) return;
+    calmFill(draftActionsSlot, () => {
+      draftActionsSlot.onceKey = key;
+      if (over) return [];
+      if (d.status === 'open') return [extendForm(d), withdrawForm(d)];
+      if (n.status !== 'open') return [];
+      // A closed draft (withdrawn, expired, not accepted): the next draft may correct it.
+      const fix = h('button', { type: 'button', class: 'secondary' }, `Correct draft ${d.version}`);
+      fix.addEventListener('click', () => {
+        editor.correct(d);
+        editor.section.scrollIntoView({ block: 'start' });
+        editor.firstControl().focus({ preventScroll: true });
+      });
+      return [h('div', { class: 'row wrap' }, fix),
+        h('p', { class: 'hint' }, `Loads draft ${d.version} into the editor as a correction: the parties see that the next draft corrects it.`)];
+    });
+  }
+
+  function extendForm(d) {
+    const alert = alertBox();
+    const status = statusLine();
+    const amount = h('input', { id: 'ext-amount', type: 'number', min: 1, step: 1, value: 1, inputmode: 'numeric' });
+    const unit = h('select', { id: 'ext-unit' }, [['3600', 'hours'], ['86400', 'days'], ['60', 'minutes']]
+      .map(([v, t]) => h('option', { value: v }, t)));
+    const btn = h('button', { type: 'submit', class: 'secondary' }, 'Extend the deadline');
+    const form = h('form', { class: 'extend', novalidate: true, 'aria-labelledby': 'ext-h' },
+      h('h3', { id: 'ext-h' }, `Extend the deadline of draft ${d.version}`),
+      h('div', { class: 'row wrap' },
+        h('div', { class: 'field' }, h('label', { for: 'ext-amount' }, 'By'), amount),
+        h('div', { class: 'field' }, h('label', { for: 'ext-unit' }, 'Unit'), unit), btn),
+      alert, status);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(btn, alert, async () => {
+        const x = Number(amount.value);
+        if (!(x > 0)) throw invalid('Extend by: enter a number greater than 0.', amount);
+        const r = await api('POST', `${base}/drafts/${d.version}/deadline`, { by_seconds: x * Number(unit.value) });
+        status.show(r.remaining_ms != null
+          ? `Deadline extended: ${x} ${unit.selectedOptions[0].textContent} more, counted once the negotiation reopens.`
+          : `Deadline extended to ${when(r.deadline_at)}.`);
+        await refresh();
+      });
+    });
+    return form;
+  }
+
+  function withdrawForm(d) {
+    const alert = alertBox();
+    const reason = h('input', { id: 'wd-reason', maxlength: 2000 });
+    const btn = h('button', { type: 'submit', class: 'danger' }, 'Withdraw this draft');
+    const form = h('form', { class: 'withdraw', novalidate: true, 'aria-labelledby': 'wd-h' },
+      h('h3', { id: 'wd-h' }, `Withdraw draft ${d.version}`),
+      h('p', { class: 'hint' }, 'The parties can no longer answer it; the negotiation goes on, and you can circulate a corrected draft.'),
+      h('div', { class: 'field' }, h('label', { for: 'wd-reason' }, 'Reason (required, visible to every seat)'), reason),
+      alert, btn);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(btn, alert, async () => {
+        if (!reason.value.trim()) throw invalid('Reason: say why the draft is withdrawn.', reason);
+        await api('POST', `${base}/drafts/${d.version}/withdraw`, { reason: reason.value.trim() });
+        await refresh();
+      }, { after: () => document.getElementById('resp-h') });
+    });
+    return form;
+  }
+
+  // ---- Adjourning and reopening ----
+  function adjournForm() {
+    const alert = alertBox();
+    const body = h('div');
+    const section = h('section', { class: 'card', 'aria-labelledby': 'adj-h' },
+      h('h2', { id: 'adj-h', tabindex: -1 }, 'Adjourn'), body);
+    let shown = null;
+    function render() {
+      if (shown === n.status) return;
+      shown = n.status;
+      if (n.status === 'adjourned') {
+        const btn = h('button', { type: 'button', class: 'primary' }, 'Reopen');
+        btn.addEventListener('click', () => act(btn, alert, async () => {
+          await api('POST', `${base}/reopen`, {});
+          await refresh();
+        }, { after: () => document.getElementById('adj-h') }));
+        fill(body, h('p', { class: 'hint' }, 'The negotiation is adjourned: nothing can be circulated or answered, and the open draft\u2019s deadline is paused. Reopening resumes it with the time it had left.'),
+          alert, btn);
+        return;
+      }
+      const reason = h('input', { id: 'adj-reason', maxlength: 2000 });
+      const btn = h('button', { type: 'submit', class: 'secondary' }, 'Adjourn');
+      const form = h('form', { novalidate: true },
+        h('div', { class: 'field' }, h('label', { for: 'adj-reason' }, 'Reason (optional, visible to every seat)'), reason),
+        alert, btn);
+      form.addEventListener('submit', (e) => {
+        e.preventDefault();
+        act(btn, alert, async () => {
+          await api('POST', `${base}/adjourn`, reason.value.trim() ? { reason: reason.value.trim() } : {});
+          await refresh();
+        }, { after: () => document.getElementById('adj-h') });
+      });
+      fill(body, h('p', { class: 'hint' }, 'Pauses the negotiation: no draft can be circulated or answered, and the open draft\u2019s deadline waits until you reopen.'), form);
+    }
+    return {
+      section,
+      sync() {
+        section.hidden = n.status !== 'open' && n.status !== 'adjourned';
+        if (!section.contains(document.activeElement) || shown !== n.status) render();
+      },
+    };
   }
 
   // ---- Analysis and picture ----
@@ -351,6 +472,10 @@ export function start(ctx) {
     const unit = h('select', { id: 'ed-unit' }, [['1', 'seconds'], ['60', 'minutes'], ['3600', 'hours'], ['86400', 'days']]
       .map(([v, t]) => h('option', { value: v, selected: v === '86400' }, t)));
     const note = h('input', { id: 'ed-note', maxlength: 2000 });
+    // A corrected draft says which one it corrects (the draft it follows).
+    const corrects = h('input', { id: 'ed-corrects', type: 'checkbox' });
+    const correctsLabel = h('label', { for: 'ed-corrects' });
+    const correctsBox = h('div', { class: 'check', hidden: true }, corrects, correctsLabel);
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Circulate draft');
     const reload = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load the current draft and start again');
     // A wording mismatch the mediator has seen and confirms: circulate the text as it stands.
@@ -370,6 +495,7 @@ export function start(ctx) {
         h('fieldset', { class: 'inline' }, h('legend', {}, 'Respond within'),
           h('label', { for: 'ed-within', class: 'sr-only' }, 'Respond within (amount)'), within,
           h('label', { for: 'ed-unit', class: 'sr-only' }, 'Unit'), unit)),
+      correctsBox,
       alert, status,
       h('div', { class: 'row' }, submit, confirmWording, reload));
     form.addEventListener('input', () => { dirty = true; });
@@ -390,6 +516,7 @@ export function start(ctx) {
           respond_within_seconds: amount * Number(unit.value),
         };
         if (note.value.trim()) body.note = note.value.trim();
+        if (corrects.checked && baseVersion > 0) body.corrects = baseVersion;
         if (keepWording) body.keep_wording = n.issues.map((i) => i.name);
         keepWording = false;
         confirmWording.hidden = true;
@@ -398,6 +525,7 @@ export function start(ctx) {
           baseVersion = r.version;
           dirty = false;
           note.value = '';
+          corrects.checked = false;
           within.value = 1;
           unit.value = '86400'; // a short deadline is a one-off: back to the default of one day
           status.show(`Draft ${r.version} circulated to the parties.`);
@@ -419,6 +547,8 @@ export function start(ctx) {
       submit.textContent = `Circulate draft ${baseVersion + 1}`;
       submit.disabled = n.status !== 'open';
       heading.textContent = baseVersion ? `Draft editor: draft ${baseVersion + 1}` : 'Draft editor: first draft';
+      correctsBox.hidden = !baseVersion;
+      correctsLabel.textContent = `This draft corrects draft ${baseVersion}`;
     }
     /** Loads a package into the editor. With `keepCustom` (a suggestion), custom wording is kept
      * only on clauses whose value stays the same: wording written for another option never
@@ -456,6 +586,13 @@ export function start(ctx) {
       h('p', { class: 'hint' }, 'One clause per issue: choose the option and adjust its wording. The parties see the wording.'), form);
     return {
       section, status, load, firstControl: () => rows.values().next().value.value,
+      /** Loads draft `d` (the current one) to be corrected. */
+      correct(d) {
+        load(d.clauses);
+        dirty = true;
+        corrects.checked = true;
+        status.show(`Draft ${d.version} loaded as a correction: change what needs correcting, then circulate.`);
+      },
       sync() {
         section.hidden = n.status !== 'open';
         // A draft circulated by another mediator: follow it unless this editor holds unsent
@@ -485,7 +622,7 @@ export function start(ctx) {
     const section = h('section', { class: 'card', 'aria-labelledby': 'close-h' },
       h('h2', { id: 'close-h' }, 'End the negotiation'),
       h('p', { class: 'hint' }, 'Records the negotiation as ended without agreement.'), form);
-    return { section, sync() { section.hidden = n.status !== 'open'; } };
+    return { section, sync() { section.hidden = n.status !== 'open' && n.status !== 'adjourned'; } };
   }
 
   // The voters an agent seat can run, from the server.
@@ -505,9 +642,10 @@ export function start(ctx) {
     fill(history, historyView(n));
     editor.sync();
     closer.sync();
+    adjourner.sync();
   }
 
-  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agent_removed', 'agent_failed', 'agreement', 'failed']);
+  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agent_removed', 'agent_failed', 'agreement', 'failed', 'adjourned', 'reopened']);
   let pendingAnalysis = false;
   const onEvents = debounce(async () => {
     try {

@@ -16,6 +16,8 @@ export function start(ctx) {
   let assessment = null;
   let assessmentError = null;
   let formCache = null;
+  // The draft whose answer this party is changing (a form replaces its answer), or null.
+  let changing = null;
 
   const banner = h('div');
   // The draft panel in parts, so that a live refresh leaves alone the part holding the focus:
@@ -53,9 +55,16 @@ export function start(ctx) {
     const byIssue = new Map((a ? a.clauses : []).map((c) => [c.issue, c]));
     // The server decides when a draft closes (its deadline is in the server's time): the form
     // stays while the draft is open; the countdown says when the deadline is reached.
-    const canRespond = d.status === 'open' && !mine && n.status === 'open';
+    // An answer may be changed while the draft is open: before its deadline and before every
+    // party has answered (the last answer settles the draft).
+    const canChange = d.status === 'open' && !!mine && n.status === 'open';
+    if (!canChange) changing = null;
+    const change = canChange && changing === d.version;
+    const canRespond = d.status === 'open' && n.status === 'open' && (!mine || change);
     // Keep the form (and what is typed in it) across live refreshes of the same draft.
-    if (canRespond && (!formCache || formCache.version !== d.version)) formCache = { version: d.version, form: responseForm(d) };
+    if (canRespond && (!formCache || formCache.version !== d.version || formCache.change !== change)) {
+      formCache = { version: d.version, change, form: responseForm(d, change) };
+    }
     const form = canRespond ? formCache.form : null;
     // A new draft, or the form coming or going, changes the whole panel: re-render it at once.
     const force = shownVersion !== d.version || shownForm !== form;
@@ -64,8 +73,9 @@ export function start(ctx) {
     const topFocused = draftTop.contains(document.activeElement);
     calmFill(draftTop, () => [
       h('h2', { id: 'draft-h', tabindex: -1 }, `Current draft: ${d.version}`, ' ', statusBadge(n, d)),
-      h('p', { class: 'meta' }, `Circulated ${when(d.created_at)}`),
-      countdown(d.deadline_at, d.status === 'open'),
+      h('p', { class: 'meta' }, `Circulated by ${d.by ? label(d.by) : 'the mediators'} ${when(d.created_at)}`),
+      countdown(d.deadline_at, d.status === 'open', d.remaining_ms),
+      d.corrects ? h('p', { class: 'corrects' }, `This draft corrects draft ${d.corrects}.`) : null,
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note from the mediators: '), d.note) : null,
       meaning(a),
       h('ol', { class: 'clauses assess' }, d.clauses.map((c, k) => {
@@ -77,11 +87,14 @@ export function start(ctx) {
           form ? form.amendButton(c.issue, k + 1) : null);
       }))], force);
     if (topFocused && !draftTop.contains(document.activeElement)) document.getElementById('draft-h').focus();
-    fillOnce(draftOwn, JSON.stringify([d.version, d.status, mine || null, missed, !!form]), () => [
+    fillOnce(draftOwn, JSON.stringify([d.version, d.status, n.status, mine || null, missed, !!form, change]), () => [
       mine ? h('div', { class: `own-response ${mine.verdict}`, id: 'own-response', tabindex: -1 }, h('h3', {}, 'Your response'),
         h('p', {}, mine.verdict === 'accept' ? 'You accepted this draft.' : mine.verdict === 'reject' ? 'You rejected this draft.'
-          : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`),
-        mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null) : null,
+          : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`,
+          mine.changed_at ? ` You changed your answer at ${when(mine.changed_at)}.` : ''),
+        mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null,
+        canChange && !change ? changeButton(d) : null,
+        canChange && !change ? h('p', { class: 'hint' }, 'You can change your answer until the deadline, as long as the draft is open: once every party has answered, the draft is settled.') : null) : null,
       missed ? h('p', { class: 'missed', role: 'alert' }, `You missed the deadline for draft ${d.version}: no response was recorded.`) : null,
       !mine && !missed && !form && d.status !== 'open' ? h('p', { class: 'muted' }, 'This draft is closed for responses.') : null]);
     const el = form ? form.el : null;
@@ -125,7 +138,18 @@ export function start(ctx) {
         h('li', { class: r.crossed ? 'no' : 'yes' }, r.crossed ? 'Crossed: ' : 'Respected: ', h('code', {}, r.rule)))) : null);
   }
 
-  function responseForm(d) {
+  function changeButton(d) {
+    const b = h('button', { type: 'button', class: 'secondary', id: 'change-answer' }, 'Change my answer');
+    b.addEventListener('click', () => {
+      changing = d.version;
+      renderDraft();
+      const first = formSlot.querySelector('input[name=verdict]');
+      if (first) first.focus();
+    });
+    return b;
+  }
+
+  function responseForm(d, change = false) {
     const alert = alertBox();
     const f = h('form', { class: 'respond', 'aria-labelledby': 'resp-h', novalidate: true });
     const radio = (v, text) => {
@@ -152,14 +176,16 @@ export function start(ctx) {
     issueSel.addEventListener('change', () => { valueCtl = null; setValues(); });
     setValues();
     const comment = h('textarea', { id: 'resp-comment', rows: 3, maxlength: 4000 });
-    const submit = h('button', { type: 'submit', class: 'primary' }, 'Send response');
+    const submit = h('button', { type: 'submit', class: 'primary' }, change ? 'Send my new answer' : 'Send response');
+    const keep = change ? h('button', { type: 'button', class: 'secondary' }, 'Keep my answer') : null;
+    if (keep) keep.addEventListener('click', () => { changing = null; renderDraft(); document.getElementById('own-response')?.focus(); });
     fill(f,
-      h('h3', { id: 'resp-h' }, `Your response to draft ${d.version}`),
+      h('h3', { id: 'resp-h' }, change ? `Change your answer to draft ${d.version}` : `Your response to draft ${d.version}`),
       h('fieldset', {}, h('legend', {}, 'Your response'),
         radio('accept', 'Accept the draft'), radio('reject', 'Reject the draft'), radio('amend', 'Propose an amendment to one clause')),
       amendBox,
       h('div', { class: 'field' }, h('label', { for: 'resp-comment' }, 'Comment (optional)'), comment),
-      alert, submit);
+      alert, h('div', { class: 'row' }, submit, keep));
     f.addEventListener('change', (e) => { if (e.target.name === 'verdict') amendBox.hidden = e.target.value !== 'amend'; });
     f.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -177,11 +203,12 @@ export function start(ctx) {
         }
         if (comment.value.trim()) body.comment = comment.value.trim();
         try {
-          await api('POST', `${base}/drafts/${d.version}/responses`, body);
+          await api(change ? 'PUT' : 'POST', `${base}/drafts/${d.version}/responses`, body);
         } catch (err) {
-          if (err.code === 'draft_closed' || err.code === 'deadline_passed') await refresh();
+          if (['draft_closed', 'deadline_passed', 'adjourned', 'not_answered'].includes(err.code)) await refresh();
           throw err;
         }
+        changing = null;
         await refresh();
       }, { after: () => document.getElementById('own-response') || document.getElementById('draft-h') });
     });

@@ -22,7 +22,9 @@ pub use boa::{
     OpponentModel, RandomOffering, TimeDependent, TitForTat,
 };
 pub use index::UtilityIndex;
-pub use session::{run_sao, run_single_text, NoTrace, Seat, Sink, Step, Summary, TraceEvent};
+pub use session::{
+    run_sao, run_single_text, run_single_text_bound, NoTrace, Seat, Sink, Step, Summary, TraceEvent,
+};
 pub use text::{
     Amending, FeedbackLearning, FixedOrderFlipping, HillClimber, Mediator, MediatorView,
     NashSeeking, RandomFlipping, VoteView, Voter,

@@ -7,8 +7,8 @@ use crate::index::UtilityIndex;
 use crate::text::{Mediator, MediatorView, VoteView, Voter};
 use accord_model::Rng;
 use accord_protocol::{
-    discounted, sao::Failure, Ballot, Deadline, Offer, ProtocolError, Sao, SaoAction, SaoEvent,
-    SingleText, TextEvent, VoteMode,
+    discounted, sao::Failure, Ballot, Binding, Deadline, Offer, ProtocolError, Sao, SaoAction,
+    SaoEvent, SingleText, TextEvent, VoteMode,
 };
 use std::sync::Arc;
 
@@ -237,7 +237,8 @@ pub fn run_sao(
     ))
 }
 
-/// Runs a mediated single-text negotiation: `mediator` drafts, `voters` (one per seat) vote.
+/// Runs a mediated single-text negotiation: `mediator` drafts, `voters` (one per seat) vote;
+/// GENIUS's game, where the last accepted draft stands ([`Binding::Standing`]).
 #[allow(clippy::too_many_arguments)] // the seats, their strategies, the rules, and the run's inputs
 pub fn run_single_text(
     seats: &[Seat],
@@ -249,7 +250,34 @@ pub fn run_single_text(
     clock: &mut dyn FnMut() -> f64,
     sink: &mut dyn Sink,
 ) -> Result<Summary, ProtocolError> {
-    let mut st = SingleText::new(voters.len(), deadline, mode)?;
+    run_single_text_bound(
+        seats,
+        voters,
+        mediator,
+        deadline,
+        mode,
+        Binding::Standing,
+        rng,
+        clock,
+        sink,
+    )
+}
+
+/// [`run_single_text`] under a chosen binding rule ([`Binding::FirstAcceptance`]: the live
+/// process's, the first draft every party accepts ends the run).
+#[allow(clippy::too_many_arguments)] // the seats, their strategies, the rules, and the run's inputs
+pub fn run_single_text_bound(
+    seats: &[Seat],
+    voters: &mut [Box<dyn Voter>],
+    mediator: &mut dyn Mediator,
+    deadline: Deadline,
+    mode: VoteMode,
+    binding: Binding,
+    rng: &mut Rng,
+    clock: &mut dyn FnMut() -> f64,
+    sink: &mut dyn Sink,
+) -> Result<Summary, ProtocolError> {
+    let mut st = SingleText::new(voters.len(), deadline, mode)?.with_binding(binding);
     let radices = seats
         .first()
         .map(|s| s.index.radices().to_vec())
