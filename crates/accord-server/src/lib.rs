@@ -199,27 +199,15 @@ pub fn router(state: AppState) -> Router {
             error::ApiError::not_found("no such endpoint (GET /openapi.json lists them)")
         })
         .layer(axum::middleware::map_response(json_errors))
-        .layer(axum::middleware::from_fn(no_store))
+        // API answers carry confidential data (preferences, assessments, analyses): no cache,
+        // shared or private, may keep them, unless a handler says otherwise (the assets do).
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
-}
-
-/// API answers carry confidential data (preferences, assessments, analyses): no cache, shared or
-/// private, may keep them (`Cache-Control: no-store` unless the handler said otherwise).
-async fn no_store(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let api = request.uri().path().starts_with("/api/");
-    let mut response = next.run(request).await;
-    if api {
-        response
-            .headers_mut()
-            .entry(axum::http::header::CACHE_CONTROL)
-            .or_insert(axum::http::HeaderValue::from_static("no-store"));
-    }
-    response
 }
 
 /// Errors axum itself answers (a malformed path or query, a body over the limit, a wrong
