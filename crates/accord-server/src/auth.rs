@@ -91,10 +91,10 @@ pub fn request_token(headers: &axum::http::HeaderMap) -> Option<String> {
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.trim().to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == SESSION_COOKIE)
+        .map(|c| c.value().to_string())
 }
 
 /// The signed-in user (from `Authorization: Bearer TOKEN` or the session cookie).
@@ -122,6 +122,21 @@ impl FromRequestParts<AppState> for Auth {
 mod tests {
     use super::*;
     use axum::http::{header, HeaderMap, HeaderValue};
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; accord_session=abc; other=\"x;y\""),
+        );
+        assert_eq!(request_token(&h).as_deref(), Some("abc"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("accord_sessionx=abc"),
+        );
+        assert_eq!(request_token(&h), None);
+    }
 
     #[test]
     fn the_bearer_scheme_is_matched_in_any_case() {

@@ -201,10 +201,12 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::map_response(json_errors))
         // API answers carry confidential data (preferences, assessments, analyses): no cache,
         // shared or private, may keep them, unless a handler says otherwise (the assets do).
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        ))
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::CACHE_CONTROL,
+                axum::http::HeaderValue::from_static("no-store"),
+            ),
+        )
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(DefaultBodyLimit::max(256 * 1024))
         .with_state(state)
@@ -244,16 +246,14 @@ pub fn database_url(given: &str) -> String {
 }
 
 /// The URL without its password, for messages.
-pub fn redacted(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_string(),
-            }
+pub fn redacted(given: &str) -> String {
+    match url::Url::parse(given) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only fails for URLs that cannot hold a password, and this one has one.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
         }
-        _ => url.to_string(),
+        _ => given.to_string(),
     }
 }
 
@@ -655,6 +655,14 @@ async fn events(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn database_urls_are_shown_without_their_password() {
+        let shown = super::redacted("postgres://accord:s3cret@db.example:5432/accord");
+        assert_eq!(shown, "postgres://accord:***@db.example:5432/accord");
+        assert_eq!(super::redacted("sqlite://accord.db"), "sqlite://accord.db");
+        assert_eq!(super::redacted("not a url"), "not a url");
+    }
+
     /// Every path parameter of every operation is declared, and public operations need no
     /// session (what tools that test an API from its document rely on).
     #[test]
