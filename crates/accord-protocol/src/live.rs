@@ -29,8 +29,6 @@
 //! state from its store, applies one action and stores the [`LiveEvent`]s it returns.
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
 
 /// Where a negotiation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -73,8 +71,11 @@ pub enum Verdict {
     Amend,
 }
 
-/// Text names of an enum, in both directions, for storage and the API; one list per enum.
-macro_rules! named {
+/// Text names of an enum, in both directions, for storage and the API; one list per enum:
+/// `ALL`, `as_str`, `Display` and `FromStr` (unknown names answer [`UnknownName`]). Exported for
+/// the server's own vocabulary.
+#[macro_export]
+macro_rules! named_enum {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
             /// Every value, in declaration order.
@@ -86,19 +87,19 @@ macro_rules! named {
             }
         }
 
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $ty {
-            type Err = UnknownName;
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::live::UnknownName;
 
-            fn from_str(text: &str) -> Result<Self, UnknownName> {
+            fn from_str(text: &str) -> Result<Self, $crate::live::UnknownName> {
                 match text {
                     $($name => Ok($ty::$variant),)+
-                    _ => Err(UnknownName {
+                    _ => Err($crate::live::UnknownName {
                         kind: stringify!($ty),
                         given: text.to_string(),
                         expected: [$($name),+].join(", "),
@@ -109,7 +110,7 @@ macro_rules! named {
     };
 }
 
-named!(NegotiationStatus {
+named_enum!(NegotiationStatus {
     Open => "open",
     Adjourned => "adjourned",
     Agreed => "agreed",
@@ -122,7 +123,7 @@ impl NegotiationStatus {
         matches!(self, NegotiationStatus::Agreed | NegotiationStatus::Failed)
     }
 }
-named!(DraftStatus {
+named_enum!(DraftStatus {
     Open => "open",
     Accepted => "accepted",
     Rejected => "rejected",
@@ -130,7 +131,7 @@ named!(DraftStatus {
     Superseded => "superseded",
     Withdrawn => "withdrawn",
 });
-named!(Verdict { Accept => "accept", Reject => "reject", Amend => "amend" });
+named_enum!(Verdict { Accept => "accept", Reject => "reject", Amend => "amend" });
 
 /// A name that is not one of an enum's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -4,47 +4,11 @@
 //! ([`accord_protocol::live`]).
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 pub use accord_model::Role;
 pub use accord_protocol::live::{DraftStatus, NegotiationStatus, UnknownName, Verdict};
 
-/// Text names of an enum, both ways, for storage and the API; one list per enum.
-macro_rules! named {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $ty {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            /// The name stored and sent over the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($ty::$variant => $name),+ }
-            }
-        }
-
-        impl fmt::Display for $ty {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl FromStr for $ty {
-            type Err = UnknownName;
-
-            fn from_str(text: &str) -> Result<Self, UnknownName> {
-                match text {
-                    $($name => Ok($ty::$variant),)+
-                    _ => Err(UnknownName {
-                        kind: stringify!($ty),
-                        given: text.to_string(),
-                        expected: [$($name),+].join(", "),
-                    }),
-                }
-            }
-        }
-    };
-}
+use accord_protocol::named_enum;
 
 /// A role from its stored name.
 pub fn parse_role(text: &str) -> Result<Role, UnknownName> {
@@ -71,7 +35,7 @@ pub enum Consent {
     Shared,
 }
 
-named!(Consent { Private => "private", Aggregate => "aggregate", Shared => "shared" });
+named_enum!(Consent { Private => "private", Aggregate => "aggregate", Shared => "shared" });
 
 impl Consent {
     /// What the party is promised, exactly (the room shows this text).
@@ -96,7 +60,7 @@ pub enum PreferencesSource {
     Party,
 }
 
-named!(PreferencesSource { Scenario => "scenario", Mediator => "mediator", Party => "party" });
+named_enum!(PreferencesSource { Scenario => "scenario", Mediator => "mediator", Party => "party" });
 
 impl PreferencesSource {
     /// Whether the mediators wrote these preferences (so they are theirs to read).
@@ -152,7 +116,7 @@ pub enum EventKind {
     Reopened,
 }
 
-named!(EventKind {
+named_enum!(EventKind {
     Created => "created",
     Invited => "invited",
     Joined => "joined",
