@@ -301,7 +301,7 @@ pub(crate) struct Member {
     pub row: crate::store::NegotiationRow,
     pub seat: SeatRow,
     pub seats: Vec<SeatRow>,
-    pub public: ScenarioDoc,
+    pub public: PublicDoc,
     /// Who is asking, for every question of who may see what.
     pub viewer: Viewer,
 }
@@ -338,8 +338,7 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
         .find(|x| x.user_id.as_deref() == Some(user))
         .cloned()
         .ok_or_else(not_found)?;
-    let public: ScenarioDoc =
-        serde_json::from_str(&n.public_doc).map_err(|e| ApiError::internal(e.to_string()))?;
+    let public = public_of(&n)?;
     let viewer = Viewer {
         seat: seat.seat.clone(),
         role: seat.role,
@@ -351,6 +350,58 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
         public,
         viewer,
     })
+}
+
+/// A negotiation's public document (issues, seats, the scenario's draft) with what is derived
+/// from it, parsed once per process: it never changes after the negotiation is created, so
+/// every instance's copy stays right.
+#[derive(Clone)]
+pub(crate) struct PublicDoc(std::sync::Arc<Public>);
+
+pub(crate) struct Public {
+    doc: ScenarioDoc,
+    /// The scenario's draft as clauses with wording (building it takes the whole scenario).
+    scenario_draft: Value,
+}
+
+impl std::ops::Deref for PublicDoc {
+    type Target = ScenarioDoc;
+
+    fn deref(&self) -> &ScenarioDoc {
+        &self.0.doc
+    }
+}
+
+impl PublicDoc {
+    /// The scenario's draft as clauses with wording, or null.
+    pub(crate) fn scenario_draft(&self) -> &Value {
+        &self.0.scenario_draft
+    }
+}
+
+/// Parsed public documents by negotiation (emptied when it holds too many).
+static PUBLIC_DOCS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, PublicDoc>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// The negotiation's public document, parsed once.
+fn public_of(n: &crate::store::NegotiationRow) -> Res<PublicDoc> {
+    if let Some(p) = PUBLIC_DOCS.lock().ok().and_then(|c| c.get(&n.id).cloned()) {
+        return Ok(p);
+    }
+    let doc: ScenarioDoc = serde_json::from_str(&n.public_doc).map_err(ApiError::internal)?;
+    let scenario_draft = scenario_draft(&doc);
+    let public = PublicDoc(std::sync::Arc::new(Public {
+        doc,
+        scenario_draft,
+    }));
+    if let Ok(mut cache) = PUBLIC_DOCS.lock() {
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(n.id.clone(), public.clone());
+    }
+    Ok(public)
 }
 
 pub(crate) fn clauses_of(json: &str) -> Vec<Clause> {
@@ -460,7 +511,7 @@ pub async fn negotiation(
         "closed_reason": n.closed_reason, "adjourned_reason": n.adjourned_reason,
         // The server's clock (Unix ms), so pages count deadlines down in its time.
         "now": crate::store::now_ms(),
-        "scenario_draft": scenario_draft(&m.public),
+        "scenario_draft": m.public.scenario_draft(),
         "current_version": n.current_version,
         "issues": m.public.issues, "description": m.public.description,
         "seats": seats, "drafts": drafts_json,
