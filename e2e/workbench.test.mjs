@@ -280,8 +280,8 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await med.getByRole('group', { name: 'Clause 1: Hostages' }).getByLabel('Option').selectOption('all');
     await med.getByRole('group', { name: 'Clause 2: Ceasefire' }).getByLabel('Option').selectOption('pause');
     await med.getByRole('group', { name: 'Clause 6: Humanitarian' }).getByLabel('Option').selectOption('current');
-    await med.getByLabel('Respond within (amount)').fill('10');
-    await med.getByLabel('Unit', { exact: true }).selectOption({ label: 'seconds' });
+    await med.locator('form.editor').getByLabel('Respond within (amount)').fill('10');
+    await med.locator('form.editor').getByLabel('Unit', { exact: true }).selectOption({ label: 'seconds' });
     await med.getByRole('button', { name: 'Circulate draft 3' }).click();
     await med.getByRole('heading', { name: 'Responses to draft 3' }).waitFor();
     await ham.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
@@ -468,7 +468,7 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
 
     // ---- The mediator closes without agreement, with a reason; both pages show it. ----
     await med.setViewportSize({ width: 1280, height: 800 });
-    await med.getByLabel('Reason (optional, visible to every seat)').fill(REASON);
+    await med.getByRole('region', { name: 'End the negotiation' }).getByLabel('Reason (optional, visible to every seat)').fill(REASON);
     med.once('dialog', (d) => d.accept());
     await med.getByRole('button', { name: 'Close without agreement' }).click();
     for (const page of [med, bor]) {
