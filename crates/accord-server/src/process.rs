@@ -485,6 +485,20 @@ pub fn standing(
     draft: &Outcome,
 ) -> Result<Value, String> {
     let scenario = alone(public, seat, p)?;
+    let (party, prefs) = own(&scenario, seat)?;
+    let u = prefs.utility_of_values(&scenario.space, &draft.0);
+    Ok(json!({
+        "party": seat,
+        "within_red_lines": party.respects_red_lines(&draft.0),
+        "above_reservation": u >= party.disagreement() - 1e-12,
+    }))
+}
+
+/// A seat and its preferences in the scenario built for it alone (see `alone`).
+fn own<'s>(
+    scenario: &'s Scenario,
+    seat: &str,
+) -> Result<(&'s accord_model::Party, &'s accord_model::Preferences), String> {
     let party = scenario
         .parties
         .iter()
@@ -494,12 +508,7 @@ pub fn standing(
         .preferences
         .as_ref()
         .ok_or_else(|| format!("`{seat}` has no preferences yet"))?;
-    let u = prefs.utility_of_values(&scenario.space, &draft.0);
-    Ok(json!({
-        "party": seat,
-        "within_red_lines": party.respects_red_lines(&draft.0),
-        "above_reservation": u >= party.disagreement() - 1e-12,
-    }))
+    Ok((party, prefs))
 }
 
 /// About this many values of one issue are tried when looking for a party's best change.
@@ -516,15 +525,7 @@ pub fn assessment(
     draft: Option<&Outcome>,
 ) -> Result<Value, String> {
     let scenario = alone(public, seat, p)?;
-    let party = scenario
-        .parties
-        .iter()
-        .find(|x| x.name == seat)
-        .ok_or_else(|| format!("no seat `{seat}`"))?;
-    let prefs = party
-        .preferences
-        .as_ref()
-        .ok_or_else(|| format!("`{seat}` has no preferences yet"))?;
+    let (party, prefs) = own(&scenario, seat)?;
     let space = &scenario.space;
     let red_lines = |values: Option<&[u32]>| -> Vec<Value> {
         party

@@ -164,6 +164,26 @@ pub struct Respond {
     comment: Option<String>,
 }
 
+impl Respond {
+    /// The verdict, from its name.
+    fn verdict(&self) -> Res<Verdict> {
+        self.verdict
+            .parse()
+            .map_err(|_| ApiError::invalid("verdict: accept, reject or amend"))
+    }
+}
+
+/// Only negotiating parties answer drafts.
+fn require_party(m: &super::Member) -> Res<()> {
+    if m.seat.role == Role::Party {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "only negotiating parties respond to drafts",
+        ))
+    }
+}
+
 /// A party answers the current draft: accept, reject, or amend one clause.
 #[utoipa::path(post, path = "/api/negotiations/{id}/drafts/{version}/responses", tag = "negotiation", summary = "Party: accept, reject or amend the current draft before its deadline; the first draft every party accepts is the agreement", params(("id" = String, Path, description = "The negotiation"), ("version" = i64, Path, description = "The draft's version")), request_body = Respond, responses((status = 201, description = "{version, seat, verdict}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "Draft closed, already answered, or negotiation over", body = crate::error::ErrorBody), (status = 410, description = "Deadline passed", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn respond(
@@ -173,16 +193,9 @@ pub async fn respond(
     b: JsonBody<Respond>,
 ) -> Res<(StatusCode, Json<Value>)> {
     let r = body(b)?;
-    let verdict: Verdict = r
-        .verdict
-        .parse()
-        .map_err(|_| ApiError::invalid("verdict: accept, reject or amend"))?;
+    let verdict = r.verdict()?;
     let m = member(&s.store, &id, &user.id).await?;
-    if m.seat.role != Role::Party {
-        return Err(ApiError::forbidden(
-            "only negotiating parties respond to drafts",
-        ));
-    }
+    require_party(&m)?;
     let seat = m.seat.seat.clone();
     record_response(
         &s,
@@ -212,16 +225,9 @@ pub async fn change_response(
     b: JsonBody<Respond>,
 ) -> Res<Json<Value>> {
     let r = body(b)?;
-    let verdict: Verdict = r
-        .verdict
-        .parse()
-        .map_err(|_| ApiError::invalid("verdict: accept, reject or amend"))?;
+    let verdict = r.verdict()?;
     let m = member(&s.store, &id, &user.id).await?;
-    if m.seat.role != Role::Party {
-        return Err(ApiError::forbidden(
-            "only negotiating parties respond to drafts",
-        ));
-    }
+    require_party(&m)?;
     let seat = m.seat.seat.clone();
     let amendment = amendment_json(verdict, r.amendment, r.comment.as_deref(), &m.public)?;
     let mut tx = s.store.write(&id).await?;

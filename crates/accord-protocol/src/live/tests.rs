@@ -1,0 +1,338 @@
+//! The live machine's rules, transition by transition.
+
+use super::*;
+
+fn open(parties: &[&str]) -> LiveText {
+    LiveText {
+        status: NegotiationStatus::Open,
+        parties: parties.iter().map(|p| p.to_string()).collect(),
+        current: None,
+    }
+}
+
+#[test]
+fn a_party_changes_its_answer_while_the_draft_is_open() {
+    let mut t = open(&["a", "b", "c"]);
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(
+        t.change_answer(1, "a", Verdict::Accept, 1),
+        Err(Refusal::NotAnswered {
+            seat: "a".into(),
+            version: 1
+        })
+    );
+    t.respond(1, "a", Verdict::Reject, 1).unwrap();
+    assert_eq!(
+        t.change_answer(1, "a", Verdict::Accept, 2),
+        Ok(vec![LiveEvent::AnswerChanged {
+            version: 1,
+            seat: "a".into(),
+            from: Verdict::Reject,
+            to: Verdict::Accept
+        }])
+    );
+    assert_eq!(
+        t.change_answer(1, "a", Verdict::Accept, 101),
+        Err(Refusal::DeadlinePassed(1))
+    );
+    assert_eq!(
+        t.change_answer(1, "mediator", Verdict::Accept, 3),
+        Err(Refusal::NotAParty("mediator".into()))
+    );
+    t.respond(1, "b", Verdict::Accept, 3).unwrap();
+    // The last answer settles the draft: the changed answer counts, and nothing changes after.
+    let events = t.respond(1, "c", Verdict::Accept, 4).unwrap();
+    assert_eq!(events[1], LiveEvent::Agreement { version: 1 });
+    assert_eq!(
+        t.change_answer(1, "a", Verdict::Reject, 5),
+        Err(Refusal::NotOpen(NegotiationStatus::Agreed))
+    );
+}
+
+#[test]
+fn a_settled_draft_takes_no_change() {
+    let mut t = open(&["a", "b"]);
+    t.circulate(0, 100, 0).unwrap();
+    t.respond(1, "a", Verdict::Accept, 1).unwrap();
+    t.respond(1, "b", Verdict::Reject, 1).unwrap();
+    assert_eq!(
+        t.change_answer(1, "b", Verdict::Accept, 2),
+        Err(Refusal::DraftClosed {
+            version: 1,
+            status: DraftStatus::Rejected,
+            current: 1
+        })
+    );
+}
+
+#[test]
+fn extending_withdrawing_and_correcting() {
+    let mut t = open(&["a", "b"]);
+    assert_eq!(t.extend(1, 10, 0), Err(Refusal::NoSuchDraft(1)));
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(t.extend(1, 0, 1), Err(Refusal::NotAnExtension));
+    assert_eq!(
+        t.extend(1, 50, 10),
+        Ok(vec![LiveEvent::DeadlineExtended {
+            deadline: DraftDeadline {
+                version: 1,
+                deadline: 150,
+                remaining: None
+            },
+            by: 50
+        }])
+    );
+    assert_eq!(t.expire(120), vec![], "the old deadline no longer counts");
+    t.respond(1, "a", Verdict::Accept, 140).unwrap();
+    assert_eq!(
+        t.withdraw(1),
+        Ok(vec![LiveEvent::WithdrawnByMediator { version: 1 }])
+    );
+    assert_eq!(t.status, NegotiationStatus::Open);
+    assert_eq!(
+        t.respond(1, "b", Verdict::Accept, 141),
+        Err(Refusal::DraftClosed {
+            version: 1,
+            status: DraftStatus::Withdrawn,
+            current: 1
+        })
+    );
+    assert_eq!(
+        t.withdraw(1),
+        Err(Refusal::DraftClosed {
+            version: 1,
+            status: DraftStatus::Withdrawn,
+            current: 1
+        })
+    );
+    assert_eq!(t.expire(1000), vec![], "a withdrawn draft does not expire");
+    // The corrected draft is the next one; nothing carries over from the withdrawn one.
+    assert_eq!(
+        t.circulate(1, 300, 200),
+        Ok(vec![LiveEvent::Circulated { version: 2 }])
+    );
+    assert!(t.current.as_ref().unwrap().answers.is_empty());
+    // Past its deadline a draft cannot be extended (it is about to expire).
+    assert_eq!(t.extend(2, 10, 300), Err(Refusal::DeadlinePassed(2)));
+}
+
+#[test]
+fn adjourning_pauses_the_deadline_and_reopening_resumes_it() {
+    let mut t = open(&["a", "b"]);
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(
+        t.reopen(10),
+        Err(Refusal::NotAdjourned(NegotiationStatus::Open))
+    );
+    let paused = DraftDeadline {
+        version: 1,
+        deadline: 100,
+        remaining: Some(70),
+    };
+    assert_eq!(
+        t.adjourn(30),
+        Ok(vec![LiveEvent::Adjourned {
+            paused: Some(paused)
+        }])
+    );
+    assert_eq!(
+        t.adjourn(31),
+        Err(Refusal::NotOpen(NegotiationStatus::Adjourned))
+    );
+    // Nothing is circulated, answered or expired meanwhile.
+    assert_eq!(t.circulate(1, 500, 40), Err(Refusal::Adjourned));
+    assert_eq!(
+        t.respond(1, "a", Verdict::Accept, 40),
+        Err(Refusal::Adjourned)
+    );
+    assert_eq!(t.expire(1000), vec![]);
+    // An extension while adjourned adds to the time left.
+    assert_eq!(
+        t.extend(1, 5, 1000),
+        Ok(vec![LiveEvent::DeadlineExtended {
+            deadline: DraftDeadline {
+                version: 1,
+                deadline: 105,
+                remaining: Some(75)
+            },
+            by: 5
+        }])
+    );
+    assert_eq!(
+        t.reopen(2000),
+        Ok(vec![LiveEvent::Reopened {
+            resumed: Some(DraftDeadline {
+                version: 1,
+                deadline: 2075,
+                remaining: None
+            })
+        }])
+    );
+    assert_eq!(t.status, NegotiationStatus::Open);
+    assert_eq!(t.expire(2074), vec![]);
+    t.respond(1, "a", Verdict::Accept, 2010).unwrap();
+    assert_eq!(
+        t.expire(2075),
+        vec![LiveEvent::Expired {
+            version: 1,
+            missed: vec!["b".into()]
+        }]
+    );
+}
+
+#[test]
+fn adjourning_at_the_deadline_expires_first_and_closing_ends_an_adjournment() {
+    let mut t = open(&["a", "b"]);
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(
+        t.adjourn(100),
+        Ok(vec![
+            LiveEvent::Expired {
+                version: 1,
+                missed: vec!["a".into(), "b".into()]
+            },
+            LiveEvent::Adjourned { paused: None }
+        ])
+    );
+    assert_eq!(
+        t.reopen(200),
+        Ok(vec![LiveEvent::Reopened { resumed: None }])
+    );
+    t.circulate(1, 300, 200).unwrap();
+    t.adjourn(210).unwrap();
+    assert_eq!(
+        t.close(),
+        Ok(vec![LiveEvent::Withdrawn { version: 2 }, LiveEvent::Closed])
+    );
+    assert_eq!(
+        t.reopen(220),
+        Err(Refusal::NotOpen(NegotiationStatus::Failed))
+    );
+    assert!(NegotiationStatus::Failed.is_over() && !NegotiationStatus::Adjourned.is_over());
+}
+
+#[test]
+fn the_first_draft_every_party_accepts_is_the_agreement() {
+    let mut t = open(&["a", "b"]);
+    assert_eq!(
+        t.circulate(0, 100, 0),
+        Ok(vec![LiveEvent::Circulated { version: 1 }])
+    );
+    t.respond(1, "a", Verdict::Accept, 10).unwrap();
+    let events = t.respond(1, "b", Verdict::Reject, 10).unwrap();
+    assert_eq!(events[1], LiveEvent::Rejected { version: 1 });
+    assert_eq!(t.status, NegotiationStatus::Open);
+    t.circulate(1, 200, 20).unwrap();
+    t.respond(2, "b", Verdict::Accept, 30).unwrap();
+    let events = t.respond(2, "a", Verdict::Accept, 30).unwrap();
+    assert_eq!(events[1], LiveEvent::Agreement { version: 2 });
+    assert_eq!(t.status, NegotiationStatus::Agreed);
+    // Nothing after the agreement.
+    assert_eq!(
+        t.circulate(2, 300, 40),
+        Err(Refusal::NotOpen(NegotiationStatus::Agreed))
+    );
+    assert_eq!(t.close(), Err(Refusal::NotOpen(NegotiationStatus::Agreed)));
+}
+
+#[test]
+fn a_draft_needs_the_current_version_and_a_future_deadline() {
+    let mut t = open(&["a", "b"]);
+    assert_eq!(
+        t.circulate(1, 100, 0),
+        Err(Refusal::VersionConflict {
+            current: 0,
+            given: 1
+        })
+    );
+    assert_eq!(t.circulate(0, 5, 5), Err(Refusal::DeadlineInPast));
+    t.circulate(0, 100, 0).unwrap();
+    // The open draft is superseded by the next.
+    assert_eq!(
+        t.circulate(1, 100, 1),
+        Ok(vec![
+            LiveEvent::Superseded { version: 1 },
+            LiveEvent::Circulated { version: 2 }
+        ])
+    );
+    assert_eq!(
+        t.respond(1, "a", Verdict::Accept, 2),
+        Err(Refusal::DraftClosed {
+            version: 1,
+            status: DraftStatus::Superseded,
+            current: 2
+        })
+    );
+    assert_eq!(
+        t.respond(3, "a", Verdict::Accept, 2),
+        Err(Refusal::NoSuchDraft(3))
+    );
+}
+
+#[test]
+fn answers_are_once_per_party_before_the_deadline() {
+    let mut t = open(&["a", "b"]);
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(
+        t.respond(1, "mediator", Verdict::Accept, 1),
+        Err(Refusal::NotAParty("mediator".into()))
+    );
+    t.respond(1, "a", Verdict::Amend, 1).unwrap();
+    assert_eq!(
+        t.respond(1, "a", Verdict::Accept, 2),
+        Err(Refusal::AlreadyAnswered {
+            seat: "a".into(),
+            version: 1
+        })
+    );
+    assert_eq!(
+        t.respond(1, "b", Verdict::Accept, 101),
+        Err(Refusal::DeadlinePassed(1))
+    );
+    // Not yet due: nothing happens; due: who missed it.
+    assert_eq!(t.expire(99), vec![]);
+    assert_eq!(
+        t.expire(100),
+        vec![LiveEvent::Expired {
+            version: 1,
+            missed: vec!["b".into()]
+        }]
+    );
+    assert_eq!(t.expire(200), vec![], "expires once");
+    assert_eq!(
+        t.respond(1, "b", Verdict::Accept, 50),
+        Err(Refusal::DraftClosed {
+            version: 1,
+            status: DraftStatus::Expired,
+            current: 1
+        })
+    );
+}
+
+#[test]
+fn closing_withdraws_the_open_draft() {
+    let mut t = open(&["a", "b"]);
+    t.circulate(0, 100, 0).unwrap();
+    assert_eq!(
+        t.close(),
+        Ok(vec![LiveEvent::Withdrawn { version: 1 }, LiveEvent::Closed])
+    );
+    assert_eq!(t.status, NegotiationStatus::Failed);
+    assert_eq!(t.expire(1000), vec![]);
+    assert_eq!(
+        t.respond(1, "a", Verdict::Accept, 1),
+        Err(Refusal::NotOpen(NegotiationStatus::Failed))
+    );
+}
+
+#[test]
+fn names_round_trip_and_unknown_names_say_what_was_expected() {
+    for s in DraftStatus::ALL {
+        assert_eq!(s.as_str().parse::<DraftStatus>(), Ok(*s));
+    }
+    let e = "maybe".parse::<Verdict>().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "unknown Verdict `maybe`; expected one of: accept, reject, amend"
+    );
+}
