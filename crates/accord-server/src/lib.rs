@@ -467,7 +467,7 @@ pub(crate) async fn agents_respond(
     id: &str,
     version: i64,
 ) -> Result<(), error::ApiError> {
-    let (n, seats) = state
+    let (_, seats) = state
         .store
         .negotiation_with_seats(id)
         .await?
@@ -476,8 +476,7 @@ pub(crate) async fn agents_respond(
     if agents.is_empty() {
         return Ok(());
     }
-    let public: accord_formats::ScenarioDoc = serde_json::from_str(&n.public_doc)
-        .map_err(|e| error::ApiError::internal(e.to_string()))?;
+    let public = api::public_of(&state.store, id).await?;
     let drafts = state.store.drafts(id, version).await?;
     let Some(d) = drafts.iter().find(|d| d.version == version) else {
         return Ok(());
@@ -493,7 +492,7 @@ pub(crate) async fn agents_respond(
         // The agent sees only its own preferences: a scenario with just them.
         let private: process::Private =
             serde_json::from_str(doc).map_err(error::ApiError::internal)?;
-        let mut mine = public.clone();
+        let mut mine: accord_formats::ScenarioDoc = (*public).clone();
         for p in &mut mine.parties {
             if p.name != seat.seat {
                 p.role = Some(accord_formats::RoleDoc::Observer);

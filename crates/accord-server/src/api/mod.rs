@@ -221,7 +221,7 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
         .find(|x| x.user_id.as_deref() == Some(user))
         .cloned()
         .ok_or_else(not_found)?;
-    let public = public_of(&n)?;
+    let public = public_of(store, &n.id).await?;
     let viewer = Viewer {
         seat: seat.seat.clone(),
         role: seat.role,
@@ -267,12 +267,16 @@ static PUBLIC_DOCS: std::sync::LazyLock<
     std::sync::Mutex<std::collections::HashMap<String, PublicDoc>>,
 > = std::sync::LazyLock::new(Default::default);
 
-/// The negotiation's public document, parsed once.
-fn public_of(n: &crate::store::NegotiationRow) -> Res<PublicDoc> {
-    if let Some(p) = PUBLIC_DOCS.lock().ok().and_then(|c| c.get(&n.id).cloned()) {
+/// The negotiation's public document, read and parsed once.
+pub(crate) async fn public_of(store: &Store, id: &str) -> Res<PublicDoc> {
+    if let Some(p) = PUBLIC_DOCS.lock().ok().and_then(|c| c.get(id).cloned()) {
         return Ok(p);
     }
-    let doc: ScenarioDoc = serde_json::from_str(&n.public_doc).map_err(ApiError::internal)?;
+    let text = store
+        .public_doc(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such negotiation among yours"))?;
+    let doc: ScenarioDoc = serde_json::from_str(&text).map_err(ApiError::internal)?;
     let scenario_draft = scenario_draft(&doc);
     let public = PublicDoc(std::sync::Arc::new(Public {
         doc,
@@ -282,7 +286,7 @@ fn public_of(n: &crate::store::NegotiationRow) -> Res<PublicDoc> {
         if cache.len() >= 4096 {
             cache.clear();
         }
-        cache.insert(n.id.clone(), public.clone());
+        cache.insert(id.to_string(), public.clone());
     }
     Ok(public)
 }

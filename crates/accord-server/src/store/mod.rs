@@ -98,8 +98,9 @@ pub struct NegotiationRow {
     pub id: String,
     /// Title.
     pub title: String,
-    /// The public scenario document (JSON).
-    pub public_doc: String,
+    /// The public scenario document (JSON) when the read asked for it: it never changes, so
+    /// the rows every request reads leave it out (see `Store::public_doc`).
+    pub public_doc: Option<String>,
     /// Where it stands.
     pub status: NegotiationStatus,
     /// The agreed draft's version.
@@ -236,7 +237,7 @@ fn event_from(r: &[Cell]) -> Result<EventRow, StoreError> {
 
 /// The columns of a negotiation's row, in the order `negotiation_from` reads them.
 pub(crate) const NEGOTIATION: &str =
-    "n.id, n.title, n.public_doc, n.status, n.agreement_version, n.current_version, n.closed_reason, n.adjourned_reason";
+    "n.id, n.title, NULL, n.status, n.agreement_version, n.current_version, n.closed_reason, n.adjourned_reason";
 
 /// How many columns `NEGOTIATION` has (where the next ones start).
 const NEGOTIATION_WIDTH: usize = 8;
@@ -246,7 +247,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
     Ok(NegotiationRow {
         id: text(r, 0)?,
         title: text(r, 1)?,
-        public_doc: text(r, 2)?,
+        public_doc: r.get(2).and_then(Cell::text),
         status: text(r, 3)?.parse()?,
         agreement_version: opt_int(r, 4)?,
         current_version: int(r, 5)?,
@@ -429,6 +430,19 @@ impl Store {
             .collect::<Result<_, _>>()?;
         seats.sort_by(|a, b| a.seat.cmp(&b.seat));
         Ok(Some((negotiation_from(first)?, seats)))
+    }
+
+    /// A negotiation's public scenario document (JSON), which the rows of `NEGOTIATION` leave
+    /// out: it is several kilobytes and never changes, so callers parse it once (see
+    /// `api::public_of`).
+    pub async fn public_doc(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let rows = self
+            .select(
+                "SELECT public_doc FROM negotiations WHERE id = $1",
+                &[Param::Text(id)],
+            )
+            .await?;
+        Ok(rows.first().and_then(|r| r.first()?.text()))
     }
 
     /// The negotiations a user holds a seat in.

@@ -75,6 +75,9 @@ pub(crate) fn decode_error(what: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(format!("unexpected {what} row").into()))
 }
 
+/// Appends an event numbered after the negotiation's last one.
+const EVENT_INSERT: &str = "INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $7, $5, $6 FROM events WHERE negotiation_id = $1 RETURNING seq";
+
 /// Where a transaction runs.
 enum Conn {
     Sqlite(OwnedMutexGuard<Writer>),
@@ -285,8 +288,13 @@ impl Tx {
     /// with its answers (see `accord_protocol::live`).
     pub async fn live_text(&mut self) -> Result<LiveText, StoreError> {
         let n = self.negotiation().clone();
+        // One statement: each party with its answer to the current draft, and the draft's
+        // state beside every row (none before the first draft).
         let rows = self.query(
-            "SELECT s.seat, r.verdict FROM seats s LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 WHERE s.negotiation_id = $1 AND s.role = $3",
+            "SELECT s.seat, r.verdict, d.status, d.deadline_at, d.remaining_ms FROM seats s \
+             LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 \
+             LEFT JOIN drafts d ON d.negotiation_id = s.negotiation_id AND d.version = $2 \
+             WHERE s.negotiation_id = $1 AND s.role = $3",
             &[Param::Text(&n.id), Param::Int(n.current_version), Param::Text(Role::Party.as_str())],
         ).await?;
         let mut parties = Vec::new();
@@ -305,22 +313,29 @@ impl Tx {
         let current = if n.current_version == 0 {
             None
         } else {
-            let rows = self
-                .query(
-                    "SELECT status, deadline_at, remaining_ms FROM drafts WHERE negotiation_id = $1 AND version = $2",
-                    &[Param::Text(&n.id), Param::Int(n.current_version)],
-                )
-                .await?;
-            let r = rows.first().ok_or_else(|| decode_error("current draft"))?;
-            let status = r
+            // The draft's columns ride on the parties' rows; without parties, read them alone.
+            let alone;
+            let draft: &[Cell] = match rows.first() {
+                Some(r) => r.get(2..).unwrap_or_default(),
+                None => {
+                    alone = self
+                        .query(
+                            "SELECT status, deadline_at, remaining_ms FROM drafts WHERE negotiation_id = $1 AND version = $2",
+                            &[Param::Text(&n.id), Param::Int(n.current_version)],
+                        )
+                        .await?;
+                    alone.first().ok_or_else(|| decode_error("current draft"))?
+                }
+            };
+            let status = draft
                 .first()
                 .and_then(Cell::text)
                 .ok_or_else(|| decode_error("draft"))?;
-            let deadline = r
+            let deadline = draft
                 .get(1)
                 .and_then(Cell::int)
                 .ok_or_else(|| decode_error("draft"))?;
-            let remaining = r.get(2).and_then(Cell::int);
+            let remaining = draft.get(2).and_then(Cell::int);
             Some(CurrentDraft {
                 version: n.current_version,
                 status: status.parse()?,
@@ -602,20 +617,34 @@ impl Tx {
         let id = self.negotiation().id.clone();
         let payload = payload.to_string();
         let (audience, audience_seat) = audience.to_columns();
-        // Numbered and appended in one statement (the lock taken by `write` keeps it gap-free).
-        let rows = self.query(
-            "INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $7, $5, $6 FROM events WHERE negotiation_id = $1 RETURNING seq",
-            &[Param::Text(&id), Param::Text(kind.as_str()), Param::OptText(actor), Param::Text(audience), Param::Text(&payload), Param::Int(now_ms()), Param::OptText(audience_seat)],
-        ).await?;
+        // Numbered and appended in one statement (the lock taken by `write` keeps it gap-free);
+        // on PostgreSQL the same statement notifies every instance listening (see `listen`),
+        // delivered at commit, once per transaction however many events it appends.
+        static POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!("WITH e AS ({EVENT_INSERT}), n AS (SELECT pg_notify('accord_events', $1)) SELECT e.seq FROM e, n")
+        });
+        let sql = match self.conn {
+            Conn::Postgres(_) => POSTGRES.as_str(),
+            _ => EVENT_INSERT,
+        };
+        let rows = self
+            .query(
+                sql,
+                &[
+                    Param::Text(&id),
+                    Param::Text(kind.as_str()),
+                    Param::OptText(actor),
+                    Param::Text(audience),
+                    Param::Text(&payload),
+                    Param::Int(now_ms()),
+                    Param::OptText(audience_seat),
+                ],
+            )
+            .await?;
         let seq = rows
             .first()
             .and_then(|r| r.first()?.int())
             .ok_or_else(|| decode_error("event number"))?;
-        if matches!(self.conn, Conn::Postgres(_)) {
-            // Delivered at commit to every instance listening (see `listen`).
-            self.query("SELECT pg_notify('accord_events', $1)", &[Param::Text(&id)])
-                .await?;
-        }
         Ok(seq)
     }
 
