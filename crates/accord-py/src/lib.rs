@@ -29,19 +29,19 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pyo3::create_exception!(
-    _accord,
+    accord,
     AccordError,
     PyException,
     "An error from the Accord engine: bad input, an impossible request, a failed run."
 );
 pyo3::create_exception!(
-    _accord,
+    accord,
     ScenarioError,
     AccordError,
     "A scenario that cannot be read or is not valid; `file`, `line`, `column` and `message` say where and what."
 );
 pyo3::create_exception!(
-    _accord,
+    accord,
     TournamentError,
     AccordError,
     "A tournament configuration that cannot be used, or a tournament that failed."
