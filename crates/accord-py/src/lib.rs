@@ -24,7 +24,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -932,9 +932,8 @@ fn tournament<'py>(
 
 /// The standings of a tournament as the aligned text table `accord tournament` prints.
 #[pyfunction]
-fn standings_table(py: Python<'_>, standings: &Bound<'_, PyAny>) -> PyResult<String> {
+fn standings_table(standings: &Bound<'_, PyAny>) -> PyResult<String> {
     let text = dumps(standings, None)?;
-    let _ = py;
     let rows: Vec<Json> = serde_json::from_str(&text).map_err(accord_err)?;
     let parsed: Vec<accord_tournament::Standing> = rows
         .into_iter()
@@ -1016,6 +1015,5 @@ fn _accord(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("VOTERS", names(accord_strategy::VOTERS))?;
     m.add("MEDIATORS", names(accord_strategy::MEDIATORS))?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    let _ = Path::new("");
     Ok(())
 }
