@@ -14,9 +14,9 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 pip=("$venv/bin/python" -m pip --disable-pip-version-check --quiet)
-if ! "$venv/bin/python" -c 'import negmas, pytest, sys; sys.exit(negmas.__version__ != "0.16.0")' 2>/dev/null; then
-  echo "== installing NegMAS 0.16.0 and pytest into $venv"
-  "${pip[@]}" install "negmas==0.16.0" pytest
+if ! "$venv/bin/python" -c 'import negmas, pytest, mypy, sys; sys.exit(negmas.__version__ != "0.16.0")' 2>/dev/null; then
+  echo "== installing NegMAS 0.16.0, pytest and mypy (for the stubs' check) into $venv"
+  "${pip[@]}" install "negmas==0.16.0" pytest mypy
 fi
 echo "== pip install ./crates/accord-py"
 (cd "$root" && "${pip[@]}" install --force-reinstall --no-deps ./crates/accord-py)

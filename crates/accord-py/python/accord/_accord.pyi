@@ -1,17 +1,34 @@
 """Type stubs of the extension module accord._accord (the Rust engine)."""
 
 from os import PathLike
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
 
-Json = Any
+_Json = Any
 """A JSON value as Python objects: dict, list, str, int, float, bool or None."""
 
-Outcome = Union[int, Mapping[str, Union[str, int, float]]]
+_Outcome = Union[int, Mapping[str, Union[str, int, float]]]
 """An outcome: its index (first issue most significant), or ``{issue: value}`` naming every issue."""
 
-StrPath = Union[str, "PathLike[str]"]
+_StrPath = Union[str, "PathLike[str]"]
 
 __version__: str
+__all__ = [
+    "AccordError",
+    "MEDIATORS",
+    "NEGOTIATORS",
+    "Scenario",
+    "ScenarioError",
+    "TournamentError",
+    "VOTERS",
+    "__version__",
+    "analyze",
+    "load",
+    "loads",
+    "negotiate",
+    "random_scenario",
+    "standings_table",
+    "tournament",
+]
 NEGOTIATORS: List[Tuple[str, str]]
 """Alternating-offers strategies: (spec, what it does)."""
 VOTERS: List[Tuple[str, str]]
@@ -33,6 +50,7 @@ class ScenarioError(AccordError):
 class TournamentError(AccordError):
     """A tournament configuration that cannot be used, or a tournament that failed."""
 
+@final
 class Scenario:
     """A scenario: issues, parties with preferences and red lines, perhaps a draft. Immutable."""
 
@@ -62,12 +80,15 @@ class Scenario:
     def to_json(self) -> str: ...
     def to_toml(self) -> str: ...
     def outcome(self, index: int) -> Dict[str, Union[str, int, float]]: ...
-    def index(self, outcome: Outcome) -> int: ...
-    def utility(self, party: str, outcome: Outcome) -> float:
+    def index(self, outcome: _Outcome) -> int: ...
+    def utility(self, party: str, outcome: _Outcome) -> float:
         """The party's utility of the outcome (red lines aside)."""
-    def respects_red_lines(self, party: str, outcome: Outcome) -> bool: ...
+    def respects_red_lines(self, party: str, outcome: _Outcome) -> bool: ...
+    def preferences(self, party: str) -> Dict[str, Any]:
+        """``{"weights": [w per issue], "scores": [[score per value] per issue], "terms": n,
+        "red_lines": n}``: the party's additive preferences as numbers."""
 
-def load(*paths: StrPath, lenient: bool = False) -> Scenario:
+def load(*paths: _StrPath, lenient: bool = False) -> Scenario:
     """An Accord file, a GENIUS or GeniusWeb domain folder, or a domain file and its profiles."""
 
 def loads(text: str, format: str = "toml", name: str = "<string>") -> Scenario:
@@ -76,11 +97,11 @@ def loads(text: str, format: str = "toml", name: str = "<string>") -> Scenario:
 def analyze(
     scenario: Scenario,
     *,
-    draft: Optional[Outcome] = None,
+    draft: Optional[_Outcome] = None,
     ties: int = 8,
     improvements: int = 10,
     search_budget: int = 1_000_000_000,
-) -> Dict[str, Json]:
+) -> Dict[str, _Json]:
     """The analysis as ``accord analyze --json`` writes it (docs/analysis-json.md)."""
 
 def negotiate(
@@ -98,17 +119,17 @@ def negotiate(
     seed: int = 0,
     trace: bool = True,
     compare: bool = True,
-) -> Dict[str, Json]:
+) -> Dict[str, _Json]:
     """One negotiation: ``{"summary": {...}, "trace": [events] or None}`` (docs/negotiate.md)."""
 
 def tournament(
-    config: Union[StrPath, Mapping[str, Any]],
+    config: Union[_StrPath, Mapping[str, Any]],
     *,
     scenarios: Optional[Sequence[Scenario]] = None,
-    out: Optional[StrPath] = None,
-    base: Optional[StrPath] = None,
+    out: Optional[_StrPath] = None,
+    base: Optional[_StrPath] = None,
     threads: Optional[int] = None,
-) -> Dict[str, Json]:
+) -> Dict[str, _Json]:
     """A tournament: ``{"total", "ran", "resumed", "rows", "standings", "out"}`` (docs/tournament.md)."""
 
 def standings_table(standings: Sequence[Mapping[str, Any]]) -> str:
