@@ -13,6 +13,7 @@
 pub mod blocking;
 pub mod decompose;
 pub mod improve;
+pub mod json;
 pub mod model;
 pub mod pareto;
 pub mod search;

@@ -3,7 +3,6 @@
 
 mod draft;
 mod human;
-mod json;
 mod negotiate;
 mod text;
 mod tournament;
@@ -208,7 +207,7 @@ fn run(cli: Cli) -> Result<()> {
                 negotiate::plot_analysis(&scenario, &report, path)?;
             }
             if json {
-                let value = json::report(&scenario, &report);
+                let value = accord_analysis::json::report(&scenario, &report);
                 emit(&(serde_json::to_string_pretty(&value)? + "\n"))?;
             } else {
                 emit(&text::report(&scenario, &report))?;

@@ -125,7 +125,7 @@ impl JsonLines<'_> {
 
 fn outcome_json(s: &Scenario, offer: u64) -> Value {
     match s.space.outcome(offer) {
-        Some(o) => crate::json::outcome(s, &o),
+        Some(o) => accord_analysis::json::outcome(s, &o),
         None => Value::Null,
     }
 }
@@ -167,7 +167,7 @@ impl Sink for JsonLines<'_> {
                 "type": "vote", "t": e.t, "round": e.round, "party": self.names[party], "ballot": ballot_name(ballot),
                 "amendment": amendment.map(|(i, v)| {
                     let issue = &self.scenario.space.issues()[i];
-                    json!({"issue": issue.name, "value": crate::json::value(&issue.value(v))})
+                    json!({"issue": issue.name, "value": accord_analysis::json::value(&issue.value(v))})
                 }),
             }),
             Step::Resolved { version, accepted } => {

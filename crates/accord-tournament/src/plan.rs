@@ -158,6 +158,17 @@ impl Tournament {
         config: Config,
         config_file: &std::path::Path,
     ) -> Result<Tournament, TournamentError> {
+        Tournament::load_with(config, config_file, Vec::new())
+    }
+
+    /// Like [`Tournament::load`], with `extra` domains given as scenarios (name, source,
+    /// scenario) after the configuration's files and generated domains: a program that holds
+    /// its scenarios in memory (the Python package) needs no files.
+    pub fn load_with(
+        config: Config,
+        config_file: &std::path::Path,
+        extra: Vec<(String, String, Scenario)>,
+    ) -> Result<Tournament, TournamentError> {
         let opts = accord_formats::ReadOptions {
             lenient: config.lenient,
         };
@@ -190,6 +201,7 @@ impl Tournament {
                 prepared.push((s.name.clone(), source, s));
             }
         }
+        prepared.extend(extra);
         let names = unique_names(prepared.iter().map(|p| p.0.clone()).collect());
         let domains = prepared
             .iter()

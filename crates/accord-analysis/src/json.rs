@@ -1,7 +1,8 @@
-//! `accord analyze --json`: the report as JSON. The field names are a contract documented in
-//! `docs/analysis-json.md`; add fields, never rename them.
+//! The report as JSON (`accord analyze --json`, the Python package's `analyze`). The field names
+//! are a contract documented in `docs/analysis-json.md`; add fields, never rename them. It lives
+//! in the library, not in the binary, so that every front end gives the same document.
 
-use accord_analysis::{FrontierPoint, Report, Solution, Solutions, DEFINITIONS};
+use crate::{FrontierPoint, Report, Solution, Solutions, DEFINITIONS};
 use accord_model::{Outcome, Scenario, Value};
 use serde_json::{json, Map, Value as Json};
 
