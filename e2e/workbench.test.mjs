@@ -541,13 +541,13 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
     await adjourn.getByLabel('Reason (optional, visible to every seat)').fill('We reconvene after the elections.');
     await adjourn.getByRole('button', { name: 'Adjourn', exact: true }).click();
     await adjourn.getByRole('button', { name: 'Reopen' }).waitFor();
-    await bor.getByRole('region', { name: 'Adjourned' }).getByText('We reconvene after the elections.').waitFor();
+    await bor.getByRole('region', { name: 'Adjourned', exact: true }).getByText('We reconvene after the elections.').waitFor();
     await bor.getByRole('timer').filter({ hasText: /Deadline paused while the negotiation is adjourned/ }).waitFor();
     assert.equal(await bor.getByRole('button', { name: 'Send response' }).count(), 0, 'an adjourned draft can be answered');
     await shot(bor, 'room-borea-adjourned');
     await adjourn.getByRole('button', { name: 'Reopen' }).click();
     await adjourn.getByRole('button', { name: 'Adjourn', exact: true }).waitFor();
-    await bor.getByRole('region', { name: 'Adjourned' }).waitFor({ state: 'hidden' });
+    await bor.getByRole('region', { name: 'Adjourned', exact: true }).waitFor({ state: 'hidden' });
     await bor.getByRole('button', { name: 'Send response' }).waitFor();
     const withdraw = med.locator('form.withdraw');
     await withdraw.getByRole('button', { name: 'Withdraw this draft' }).click();
