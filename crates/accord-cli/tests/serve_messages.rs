@@ -474,6 +474,8 @@ fn thread_limits_and_pages(s: &Server, base: &str, med: &str) {
             .contains("at most 4000 characters; this one has 4001"),
         "{body}"
     );
+    let (status, body) = send(s, base, med, "mediators", None, "a\u{0}b");
+    assert_eq!(status, 400, "{body}");
     let (status, body) = send(s, base, med, "mediators", None, "  \n ");
     assert_eq!(
         (status, body["error"]["code"].as_str()),

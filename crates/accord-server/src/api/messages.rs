@@ -160,6 +160,15 @@ pub async fn post_message(
             "text: the message is empty; write something to send".into(),
         ));
     }
+    // No control characters but line breaks and tabs (PostgreSQL stores no NUL in text).
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::invalid(
+            "text: control characters other than line breaks and tabs cannot be sent",
+        ));
+    }
     let chars = text.chars().count();
     if chars > MAX_MESSAGE_CHARS {
         return Err(unprocessable(
