@@ -238,6 +238,53 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     assert.equal(await med.evaluate(() => window.__sameDocument), true, 'the desk reloaded');
     await shot(med, 'desk-live-responses');
 
+    // ---- Issue 14: a caucus with Israel; Hamas's room shows nothing of it. ----
+    const CAUCUS = 'Caucus: could Israel live with a partial withdrawal in the first phase?';
+    const REPLY = 'Only if every hostage is released in that phase.';
+    const NOTE = 'Note to all: talks resume tomorrow at ten.';
+    const medMsgs = med.getByRole('region', { name: 'Messages' });
+    await medMsgs.getByLabel('Thread', { exact: true }).selectOption('caucus:israel');
+    await medMsgs.getByText('Only the mediators and Israel read this caucus').waitFor();
+    await medMsgs.getByLabel('Message', { exact: true }).fill(CAUCUS);
+    await medMsgs.getByRole('button', { name: 'Send message' }).click();
+    await medMsgs.getByText(CAUCUS).waitFor();
+    const isrMsgs = isr.getByRole('region', { name: 'Messages' });
+    await isrMsgs.getByText(CAUCUS).waitFor(); // live, without a reload
+    await isrMsgs.getByLabel('Message', { exact: true }).fill(REPLY);
+    await isrMsgs.getByRole('button', { name: 'Send message' }).click();
+    await medMsgs.getByText(REPLY).waitFor(); // live on the desk
+    await medMsgs.getByLabel('Thread', { exact: true }).selectOption('everyone:');
+    await medMsgs.getByLabel('Message', { exact: true }).fill(NOTE);
+    await medMsgs.getByRole('button', { name: 'Send message' }).click();
+    // Hamas gets the note to all live (its stream works) and nothing of the caucus.
+    const hamMsgs = ham.getByRole('region', { name: 'Messages' });
+    await hamMsgs.getByText('No message in this thread yet.').waitFor();
+    await hamMsgs.locator('option', { hasText: 'From the mediators to every seat (1 new)' }).waitFor({ state: 'attached' });
+    await hamMsgs.getByLabel('Thread', { exact: true }).selectOption('everyone:');
+    await hamMsgs.getByText(NOTE).waitFor();
+    await isrMsgs.getByLabel('Thread', { exact: true }).selectOption('everyone:');
+    await isrMsgs.getByText(NOTE).waitFor();
+    await shot(med, 'desk-messages');
+    await isrMsgs.getByLabel('Thread', { exact: true }).selectOption('caucus:israel');
+    await isrMsgs.getByText(REPLY).waitFor();
+    await shot(isr, 'room-israel-caucus');
+    await shot(ham, 'room-hamas-messages');
+    // The timeline exports: Israel's holds its caucus; Hamas's none of it.
+    const exported = async (page, format) => {
+      const href = await page.getByRole('link', { name: `Export timeline (${format})` }).getAttribute('href');
+      const r = await page.request.get(href);
+      assert.equal(r.status(), 200, href);
+      return r.text();
+    };
+    const isrCsv = await exported(isr, 'CSV');
+    assert.ok(isrCsv.startsWith('n,time,kind,by,summary') && isrCsv.includes(CAUCUS) && isrCsv.includes(REPLY), isrCsv);
+    for (const format of ['CSV', 'JSON']) {
+      const text = await exported(ham, format);
+      assert.ok(text.includes(NOTE), `Hamas's ${format} timeline lacks the note to all`);
+      for (const f of [CAUCUS, REPLY, ISRAEL_MARKER, ISRAEL_RESERVATION]) assert.ok(!text.includes(f), `Hamas's ${format} timeline holds ${f}`);
+    }
+    assertPrivate(ham, await ham.locator('body').innerText(), [CAUCUS, REPLY], 'Hamas (caucus)');
+
     // ---- A second desk tab with unsent edits meets a clear version conflict. ----
     const stale = await med.context().newPage();
     await stale.goto(med.url());
@@ -326,7 +373,21 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await med.getByRole('heading', { name: 'Responses to draft 4' }).waitFor();
     // The short deadline was a one-off: the editor went back to one day.
     await isr.getByRole('timer').filter({ hasText: /1 d 0 h left|23 h \d+ min left/ }).waitFor();
-    for (const page of [isr, ham]) {
+    // Issue 14: Israel rejects first, then changes its answer before the deadline.
+    await isr.getByRole('heading', { name: /Current draft: 4/ }).waitFor();
+    await isr.getByLabel('Reject the draft').check();
+    await isr.getByRole('button', { name: 'Send response' }).click();
+    await isr.getByText('You rejected this draft.').waitFor();
+    await isr.getByRole('button', { name: 'Change my answer' }).click();
+    await isr.getByRole('heading', { name: 'Change your answer to draft 4' }).waitFor();
+    await isr.getByLabel('Accept the draft').check();
+    await isr.getByLabel('Comment (optional)').fill('Accepted.');
+    await isr.getByRole('button', { name: 'Send my new answer' }).click();
+    await isr.getByText('You accepted this draft.').waitFor();
+    await isr.getByText(/You changed your answer at/).waitFor();
+    await med.getByRole('region', { name: 'Responses to draft 4' }).getByText(/answer changed/).waitFor();
+    await shot(isr, 'room-israel-changed-answer');
+    for (const page of [ham]) {
       await page.getByRole('heading', { name: /Current draft: 4/ }).waitFor();
       await page.getByLabel('Accept the draft').check();
       await page.getByLabel('Comment (optional)').fill('Accepted.');
@@ -346,7 +407,7 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
 
 test('mediation workbench: an uploaded trade scenario, an agent, numeric preferences, closing', { timeout: 120000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
-  shotNo = 16; // continues the first test's numbering, also when this test runs alone
+  shotNo = 22; // continues the first test's numbering, also when this test runs alone
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -465,6 +526,39 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
     await shot(med, 'desk-narrow-agent-and-person');
     // Borea never receives Avalon's preferences nor the agent's response.
     assertPrivate(bor, await bor.locator('body').innerText(), [...AVALON_PRIVATE, 'agent (hill-climber)'], 'Borea');
+
+    // ---- Issue 14: draft 2, its deadline extended, an adjournment and a withdrawal. ----
+    await med.getByRole('button', { name: 'Circulate draft 2' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 2' }).waitFor();
+    await bor.getByRole('heading', { name: /Current draft: 2/ }).waitFor();
+    const extend = med.locator('form.extend');
+    await extend.getByLabel('By').fill('2');
+    await extend.getByLabel('Unit', { exact: true }).selectOption({ label: 'days' });
+    await extend.getByRole('button', { name: 'Extend the deadline' }).click();
+    await extend.getByText(/Deadline extended to/).waitFor();
+    await bor.getByRole('timer').filter({ hasText: /2 d 23 h left|3 d 0 h left/ }).waitFor();
+    const adjourn = med.getByRole('region', { name: 'Adjourn', exact: true });
+    await adjourn.getByLabel('Reason (optional, visible to every seat)').fill('We reconvene after the elections.');
+    await adjourn.getByRole('button', { name: 'Adjourn', exact: true }).click();
+    await adjourn.getByRole('button', { name: 'Reopen' }).waitFor();
+    await bor.getByRole('region', { name: 'Adjourned', exact: true }).getByText('We reconvene after the elections.').waitFor();
+    await bor.getByRole('timer').filter({ hasText: /Deadline paused while the negotiation is adjourned/ }).waitFor();
+    assert.equal(await bor.getByRole('button', { name: 'Send response' }).count(), 0, 'an adjourned draft can be answered');
+    await shot(bor, 'room-borea-adjourned');
+    await adjourn.getByRole('button', { name: 'Reopen' }).click();
+    await adjourn.getByRole('button', { name: 'Adjourn', exact: true }).waitFor();
+    await bor.getByRole('region', { name: 'Adjourned', exact: true }).waitFor({ state: 'hidden' });
+    await bor.getByRole('button', { name: 'Send response' }).waitFor();
+    const withdraw = med.locator('form.withdraw');
+    await withdraw.getByRole('button', { name: 'Withdraw this draft' }).click();
+    await withdraw.getByRole('alert').filter({ hasText: 'Reason: say why the draft is withdrawn.' }).waitFor();
+    await withdraw.getByLabel('Reason (required, visible to every seat)').fill('Clause 1 carries a typing error.');
+    await withdraw.getByRole('button', { name: 'Withdraw this draft' }).click();
+    await med.getByRole('button', { name: 'Correct draft 2' }).waitFor();
+    await bor.getByText('Clause 1 carries a typing error.').first().waitFor();
+    await bor.getByText('withdrawn by the mediators').first().waitFor();
+    assert.equal(await bor.getByRole('button', { name: 'Send response' }).count(), 0, 'a withdrawn draft can be answered');
+    await shot(med, 'desk-draft-withdrawn');
 
     // ---- The mediator closes without agreement, with a reason; both pages show it. ----
     await med.setViewportSize({ width: 1280, height: 800 });

@@ -186,6 +186,18 @@ fn every_endpoint_for_every_role(database: &str) {
         201,
     );
 
+    // Party A confides in the mediators (a caucus, issue 14): no one else may read it.
+    json_of(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/messages"),
+            Some(&a),
+            Some(json!({"thread": "caucus", "text": "SECRET-A-CAUCUS"})),
+        ),
+        201,
+    );
+
     // Party A (Israel) keeps its preferences private, party B (Hamas) lets the analysis use
     // them (aggregate): the mediator reads neither, and the analysis uses B's alone.
     let d2 = {
@@ -212,6 +224,43 @@ fn every_endpoint_for_every_role(database: &str) {
             format!("{base}/analysis"),
             None,
             [200, 403, 403, 403, 404, 401],
+        ),
+        // Messages (issue 14): notes to everyone, among mediators, a caucus with party A.
+        (
+            "GET",
+            format!("{base}/messages?thread=everyone"),
+            None,
+            [200, 200, 200, 200, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/messages?thread=mediators"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/messages?thread=caucus&seat=israel"),
+            None,
+            [200, 200, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/messages"),
+            Some(json!({"thread": "caucus", "seat": "israel", "text": "a word"})),
+            [201, 201, 403, 403, 404, 401],
+        ),
+        (
+            "POST",
+            format!("{base}/messages"),
+            Some(json!({"thread": "everyone", "text": "a word to all"})),
+            [201, 403, 403, 403, 404, 401],
+        ),
+        (
+            "GET",
+            format!("{base}/timeline?format=csv"),
+            None,
+            [200, 200, 200, 200, 404, 401],
         ),
         (
             "GET",
@@ -449,6 +498,10 @@ fn every_endpoint_for_every_role(database: &str) {
             format!("{base}/seats/hamas/assessment"),
             format!("{base}/analysis"),
             format!("{base}/picture.svg"),
+            format!("{base}/messages?thread=caucus&seat=israel"),
+            format!("{base}/messages?thread=caucus&seat=hamas"),
+            format!("{base}/timeline"),
+            format!("{base}/timeline?format=csv"),
         ] {
             all.push_str(&call(&s, "GET", &p, Some(token), None).1);
         }
@@ -471,6 +524,7 @@ fn every_endpoint_for_every_role(database: &str) {
         assert!(!seen_by_b.contains(secret), "party B saw {secret}");
     }
     let seen_by_a = reads(&a);
+    assert!(seen_by_a.contains("SECRET-A-CAUCUS"), "A reads its caucus");
     for secret in ["SECRET-B", "0.987654321"] {
         assert!(!seen_by_a.contains(secret), "party A saw {secret}");
     }
@@ -483,6 +537,10 @@ fn every_endpoint_for_every_role(database: &str) {
         assert!(!seen_by_obs.contains(secret), "the observer saw {secret}");
     }
     let seen_by_med = reads(&med);
+    assert!(
+        seen_by_med.contains("SECRET-A-CAUCUS"),
+        "the mediators read party A's caucus"
+    );
     assert!(seen_by_med.contains("SECRET-A-COMMENT") && seen_by_med.contains("SECRET-B-COMMENT"));
     for secret in [
         "SECRET-A-SOURCE",

@@ -114,6 +114,8 @@ pub enum EventKind {
     Adjourned,
     /// A mediator reopened the negotiation (deadlines run again).
     Reopened,
+    /// A message in a thread (addressed to the thread's readers: see [`Thread::audience`]).
+    Message,
 }
 
 named_enum!(EventKind {
@@ -136,6 +138,7 @@ named_enum!(EventKind {
     AnswerChanged => "answer_changed",
     Adjourned => "adjourned",
     Reopened => "reopened",
+    Message => "message",
 });
 
 /// Who may see an event: stored as a kind and an optional seat (two columns), decided by
@@ -181,6 +184,85 @@ impl Audience {
     }
 }
 
+/// The kind of a message thread (issue 14), as the API names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadKind {
+    /// Notes to every seat.
+    Everyone,
+    /// Notes among the mediators only.
+    Mediators,
+    /// A caucus: the mediators and one party.
+    Caucus,
+}
+
+named_enum!(ThreadKind { Everyone => "everyone", Mediators => "mediators", Caucus => "caucus" });
+
+/// A message thread: who reads it is decided by [`crate::viewer::Viewer::may_read_thread`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Thread {
+    /// Every seat.
+    Everyone,
+    /// The mediators.
+    Mediators,
+    /// The mediators and one party seat.
+    Caucus(String),
+}
+
+impl Thread {
+    /// A thread from its kind and, for a caucus, the party's seat.
+    pub fn new(kind: ThreadKind, seat: Option<String>) -> Option<Thread> {
+        match (kind, seat) {
+            (ThreadKind::Everyone, None) => Some(Thread::Everyone),
+            (ThreadKind::Mediators, None) => Some(Thread::Mediators),
+            (ThreadKind::Caucus, Some(s)) => Some(Thread::Caucus(s)),
+            _ => None,
+        }
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> ThreadKind {
+        match self {
+            Thread::Everyone => ThreadKind::Everyone,
+            Thread::Mediators => ThreadKind::Mediators,
+            Thread::Caucus(_) => ThreadKind::Caucus,
+        }
+    }
+
+    /// The party of a caucus.
+    pub fn seat(&self) -> Option<&str> {
+        match self {
+            Thread::Caucus(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The audience of its messages' events: exactly its readers.
+    pub fn audience(&self) -> Audience {
+        match self {
+            Thread::Everyone => Audience::Everyone,
+            Thread::Mediators => Audience::Mediators,
+            Thread::Caucus(s) => Audience::MediatorsAnd(s.clone()),
+        }
+    }
+
+    /// The stored kind and seat (`''` for threads without one).
+    pub fn to_columns(&self) -> (&'static str, &str) {
+        (self.kind().as_str(), self.seat().unwrap_or(""))
+    }
+
+    /// From the stored kind and seat.
+    pub fn from_columns(kind: &str, seat: &str) -> Result<Thread, UnknownName> {
+        let kind: ThreadKind = kind.parse()?;
+        let seat = (kind == ThreadKind::Caucus).then(|| seat.to_string());
+        Thread::new(kind, seat).ok_or_else(|| UnknownName {
+            kind: "Thread",
+            given: kind.as_str().to_string(),
+            expected: "everyone, mediators, caucus (with a seat)".into(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +290,20 @@ mod tests {
             );
         }
         assert!(Audience::from_columns("seat", None).is_err());
+        for t in [
+            Thread::Everyone,
+            Thread::Mediators,
+            Thread::Caucus("a".into()),
+        ] {
+            let (kind, seat) = t.to_columns();
+            assert_eq!(Thread::from_columns(kind, seat), Ok(t.clone()));
+        }
+        assert_eq!(
+            Thread::Caucus("a".into()).audience(),
+            Audience::MediatorsAnd("a".into())
+        );
+        assert_eq!(Thread::new(ThreadKind::Caucus, None), None);
+        assert_eq!(Thread::new(ThreadKind::Everyone, Some("a".into())), None);
         assert_eq!(parse_role("mediator"), Ok(Role::Mediator));
     }
 }

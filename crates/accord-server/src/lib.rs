@@ -139,6 +139,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::assessment))
         .routes(routes!(api::audit))
         .routes(routes!(api::document))
+        .routes(routes!(api::get_messages, api::post_message))
+        .routes(routes!(api::timeline))
         .routes(routes!(events))
 }
 

@@ -8,7 +8,7 @@
 //! feed the mediators' analysis without being shown; under [`Consent::Private`] mediators learn
 //! only the party's standing on each draft. Another party never sees any of it.
 
-use crate::domain::{Audience, Consent, PreferencesSource, Role};
+use crate::domain::{Audience, Consent, PreferencesSource, Role, Thread};
 use crate::store::SeatRow;
 
 /// A signed-in user as one negotiation sees them.
@@ -64,6 +64,24 @@ impl Viewer {
     /// an agent's seat (the agent has no one else to set them).
     pub fn may_set_preferences_of(&self, target: &SeatRow) -> bool {
         target.seat == self.seat || (self.is_mediator() && target.agent.is_some())
+    }
+
+    /// Whether the viewer may read a message thread: notes to everyone, any seat; notes among
+    /// mediators, mediators; a caucus, the mediators and its party (never another party, never
+    /// an observer). The same rule as the thread's events ([`Thread::audience`]).
+    pub fn may_read_thread(&self, thread: &Thread) -> bool {
+        self.may_see(&thread.audience())
+    }
+
+    /// Whether the viewer may write in a thread: mediators in every thread; a party only in its
+    /// own caucus; observers nowhere.
+    pub fn may_post_to(&self, thread: &Thread) -> bool {
+        match thread {
+            Thread::Everyone | Thread::Mediators => self.is_mediator(),
+            Thread::Caucus(seat) => {
+                self.is_mediator() || (self.role == Role::Party && *seat == self.seat)
+            }
+        }
     }
 }
 
@@ -155,6 +173,39 @@ mod tests {
         assert!(party("a").may_read_preferences_of(&private));
         assert!(!m.may_set_preferences_of(&shared));
         assert!(party("a").may_set_preferences_of(&private));
+    }
+
+    #[test]
+    fn a_caucus_is_for_the_mediators_and_its_party_only() {
+        let a_caucus = Thread::Caucus("a".into());
+        let observer = Viewer {
+            seat: "o".into(),
+            role: Role::Observer,
+        };
+        for (viewer, read, post) in [
+            (mediator(), true, true),
+            (party("a"), true, true),
+            (party("b"), false, false),
+            (observer.clone(), false, false),
+        ] {
+            assert_eq!(viewer.may_read_thread(&a_caucus), read, "{viewer:?}");
+            assert_eq!(viewer.may_post_to(&a_caucus), post, "{viewer:?}");
+        }
+        // Notes among mediators: mediators only.
+        assert!(mediator().may_read_thread(&Thread::Mediators));
+        assert!(!party("a").may_read_thread(&Thread::Mediators));
+        assert!(!observer.may_read_thread(&Thread::Mediators));
+        // Notes to everyone: every seat reads, mediators write.
+        assert!(observer.may_read_thread(&Thread::Everyone));
+        assert!(party("b").may_read_thread(&Thread::Everyone));
+        assert!(!party("b").may_post_to(&Thread::Everyone));
+        assert!(mediator().may_post_to(&Thread::Everyone));
+        // An observer named like a party never gets its caucus by name alone.
+        let named_a = Viewer {
+            seat: "a".into(),
+            role: Role::Observer,
+        };
+        assert!(!named_a.may_post_to(&a_caucus));
     }
 
     #[test]

@@ -6,6 +6,7 @@ import {
   historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
   defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren,
 } from '/assets/app.js';
+import { messagesPanel } from '/assets/messages.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -32,6 +33,7 @@ export function start(ctx) {
   const closer = closeForm();
   const adjourner = adjournForm();
   const liveSlot = h('div');
+  const messages = messagesPanel(ctx);
 
   fill(main,
     h('div', { class: 'page-head-slot' }),
@@ -39,6 +41,7 @@ export function start(ctx) {
     h('div', { class: 'columns desk' },
       h('div', { class: 'col-main' },
         h('section', { class: 'card', 'aria-labelledby': 'resp-h' }, responsesHead, responsesClock, responses, draftActionsSlot),
+        messages.section,
         editor.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
@@ -655,7 +658,8 @@ export function start(ctx) {
   });
 
   (async () => {
-    liveSlot.append(live(id, ctx.after, (kind) => {
+    liveSlot.append(live(id, ctx.after, (kind, data) => {
+      if (kind === 'message') { messages.onEvent(data); return; }
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
     }, async () => { await refresh(); await refreshAnalysis(); }));

@@ -6,6 +6,7 @@ import {
   outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, statusBadge,
   invalid, calmFill, fillOnce, serverNow,
 } from '/assets/app.js';
+import { messagesPanel } from '/assets/messages.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -33,11 +34,13 @@ export function start(ctx) {
   const headSlot = h('div');
   let shownVersion = null;
   let shownForm = null;
+  const messages = messagesPanel(ctx);
 
   fill(main, headSlot, banner,
     h('div', { class: 'columns room' },
       h('div', { class: 'col-main' },
         h('section', { class: 'card', 'aria-labelledby': 'draft-h' }, draftBox),
+        messages.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('div', { class: 'col-side' }, prefs.section, scenarioDetails(n))));
 
@@ -635,7 +638,8 @@ export function start(ctx) {
   });
 
   (async () => {
-    liveSlot.append(live(id, ctx.after, (kind) => {
+    liveSlot.append(live(id, ctx.after, (kind, data) => {
+      if (kind === 'message') { messages.onEvent(data); return; }
       if (assessmentKinds.has(kind)) pendingAssessment = true;
       onEvents();
     }, () => refresh(true)));

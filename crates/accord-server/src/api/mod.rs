@@ -3,18 +3,23 @@
 //! the viewer's membership, the negotiation view, the audit log and the vocabulary;
 //! [`accounts`] (sign up, in and out), [`seats`] (invitations, agents, preferences), [`text`]
 //! (drafts, answers, deadlines, adjournment, closing), [`analysis`] (the mediators' analysis,
-//! the picture, a party's assessment), [`document`] (the agreement document).
+//! the picture, a party's assessment), [`document`] (the agreement document), [`messages`]
+//! (notes to all, among mediators, caucuses), [`timeline`] (the viewer's timeline as JSON or CSV).
 
 mod accounts;
 mod analysis;
 mod document;
+mod messages;
 mod seats;
 mod text;
+mod timeline;
 pub use accounts::*;
 pub use analysis::*;
 pub use document::*;
+pub use messages::*;
 pub use seats::*;
 pub use text::*;
+pub use timeline::*;
 
 use crate::accounts::ClientAddr;
 use crate::auth::{hash_password, new_id, new_token, request_token, token_hash, Auth};

@@ -6,9 +6,11 @@
 //! negotiation's row, so writes to one negotiation are serialised (a row lock on PostgreSQL, the
 //! write lock on SQLite) and event numbers never collide.
 
+mod messages;
 mod sqlite;
 mod write;
 
+pub use messages::MessageRow;
 pub use write::{Param, Tx};
 
 use crate::domain::{
