@@ -20,6 +20,7 @@ pub mod error;
 pub mod limits;
 mod live;
 pub mod names;
+pub mod plain;
 pub mod process;
 pub mod store;
 pub mod viewer;
@@ -139,6 +140,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::assessment))
         .routes(routes!(api::audit))
         .routes(routes!(api::document))
+        // Preferences without weights and rules in words (issue 13).
+        .routes(routes!(api::elicit_rating))
+        .routes(routes!(api::elicit_comparisons))
+        .routes(routes!(api::elicit_walk_away))
+        .routes(routes!(api::elicit_implications))
+        .routes(routes!(api::check_rule))
         .routes(routes!(events))
 }
 

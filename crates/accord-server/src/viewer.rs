@@ -65,6 +65,15 @@ impl Viewer {
     pub fn may_set_preferences_of(&self, target: &SeatRow) -> bool {
         target.seat == self.seat || (self.is_mediator() && target.agent.is_some())
     }
+
+    /// Whether the viewer may build preferences for `target` by elicitation (rating options,
+    /// comparing texts, the walk-away questions): only a negotiating party, for its own seat.
+    /// Elicitation reads nothing stored for any seat (the party's answers come with each
+    /// request, the issues from the public document), and what it proposes is the party's to
+    /// confirm and save; a mediator sets an agent's preferences with the numbers instead.
+    pub fn may_elicit_for(&self, target: &SeatRow) -> bool {
+        target.seat == self.seat && target.role == Role::Party && self.role == Role::Party
+    }
 }
 
 /// How the mediators' analysis may use a party's preferences (see the module's invariant).
@@ -155,6 +164,20 @@ mod tests {
         assert!(party("a").may_read_preferences_of(&private));
         assert!(!m.may_set_preferences_of(&shared));
         assert!(party("a").may_set_preferences_of(&private));
+    }
+
+    #[test]
+    fn elicitation_is_for_a_party_itself() {
+        let a = seat("a", Consent::Shared, Some(PreferencesSource::Party));
+        assert!(party("a").may_elicit_for(&a));
+        assert!(!party("b").may_elicit_for(&a));
+        assert!(!mediator().may_elicit_for(&a));
+        let mut m = seat("m", Consent::Private, None);
+        m.role = Role::Mediator;
+        assert!(
+            !mediator().may_elicit_for(&m),
+            "a mediator's own seat has no preferences"
+        );
     }
 
     #[test]

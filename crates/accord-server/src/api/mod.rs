@@ -3,16 +3,21 @@
 //! the viewer's membership, the negotiation view, the audit log and the vocabulary;
 //! [`accounts`] (sign up, in and out), [`seats`] (invitations, agents, preferences), [`text`]
 //! (drafts, answers, deadlines, adjournment, closing), [`analysis`] (the mediators' analysis,
-//! the picture, a party's assessment), [`document`] (the agreement document).
+//! the picture, a party's assessment), [`document`] (the agreement document), [`elicit`]
+//! (preferences without weights), [`rules`] (a rule checked as it is typed).
 
 mod accounts;
 mod analysis;
 mod document;
+mod elicit;
+mod rules;
 mod seats;
 mod text;
 pub use accounts::*;
 pub use analysis::*;
 pub use document::*;
+pub use elicit::*;
+pub use rules::*;
 pub use seats::*;
 pub use text::*;
 
