@@ -580,6 +580,8 @@ pub fn assessment(
             .map(|r| {
                 json!({
                     "rule": r.rule.to_string(),
+                    // In words, for the room (issue 13): "Ceasefire must not be permanent".
+                    "sentence": r.rule.describe(scenario.space.issues(), true),
                     "source": r.source,
                     "crossed": values.map(|v| !r.rule.holds(v)),
                 })

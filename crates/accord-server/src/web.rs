@@ -28,6 +28,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("home.js", JS, include_str!("../web/home.js")),
     ("desk.js", JS, include_str!("../web/desk.js")),
     ("room.js", JS, include_str!("../web/room.js")),
+    ("elicit.js", JS, include_str!("../web/elicit.js")),
 ];
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";
