@@ -606,6 +606,15 @@ test('preferences without weights: a party ranks, rates, answers walk-away quest
     // Red lines in words, never as code.
     await isr.locator('.redline-status').getByText('Respected: Ceasefire must not be permanent').waitFor();
     await shot(isr, 'room-utility-after-elicitation');
+    // Scores typed out of 10 in the numeric form are offered a rescale.
+    const hostages = isr.getByRole('group', { name: 'Hostages', exact: true });
+    await hostages.getByLabel('some', { exact: true }).fill('3');
+    await hostages.getByLabel('all', { exact: true }).fill('10');
+    await isr.getByRole('button', { name: 'Save preferences' }).click();
+    await isr.getByText('Your scores go up to 10, but here a score runs from 0 (worst) to 1 (best). Did you score out of 10?').waitFor();
+    await isr.getByRole('button', { name: 'Divide every score by 10' }).click();
+    assert.equal(await hostages.getByLabel('all', { exact: true }).inputValue(), '1');
+    assert.equal(await hostages.getByLabel('some', { exact: true }).inputValue(), '0.3');
     for (const page of [med, isr]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
   } finally {
     await browser.close();

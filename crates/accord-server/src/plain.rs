@@ -79,7 +79,7 @@ fn tail(s: &str, n: usize) -> String {
     }
 }
 
-/// Every label of an issue or option that differs from its name ("no offensive" for
+/// Every label of an issue or option as shown on screen ("no offensive" for
 /// `no_offensive`), matched as whole words and in any case, replaced by the name. Longer labels
 /// first, so "withdrawal language" is not read as "withdrawal" followed by "language".
 pub fn with_names(text: &str, issues: &[Issue]) -> String {

@@ -584,15 +584,37 @@ export function start(ctx) {
         redList, builder(), advanced(),
         h('div', { class: 'share' }, consentBox,
           h('p', { class: 'hint' }, 'Other parties never see your preferences, whatever you choose.')),
-        alert, status, save);
+        rescaleSlot, alert, status, save);
       renderRedLines();
       updateShares();
+    }
+
+    // Scores typed on another scale (out of 10, out of 100) are offered a rescale rather than
+    // only refused (issue 13).
+    const rescaleSlot = h('div');
+    function offerRescale() {
+      const inputs = [...form.querySelectorAll('fieldset.scores input[type=number]')].filter((i) => !i.id.startsWith('peak'));
+      const top = Math.max(0, ...inputs.map((i) => Number(i.value) || 0));
+      if (!(top > 1 && top <= 100)) { fill(rescaleSlot); return false; }
+      const scale = top <= 10 ? 10 : 100;
+      const b = h('button', { type: 'button', class: 'secondary' }, `Divide every score by ${scale}`);
+      b.addEventListener('click', () => {
+        for (const i of inputs) if (i.value !== '') i.value = String(Number(i.value) / scale);
+        fill(rescaleSlot);
+        status.show(`Every score was divided by ${scale}: check them, then save.`);
+        form.querySelector('fieldset.scores input[type=number]')?.focus();
+      });
+      fill(rescaleSlot, h('div', { class: 'notice', role: 'alert' },
+        h('p', {}, `Your scores go up to ${top}, but here a score runs from 0 (worst) to 1 (best). Did you score out of ${scale}?`), b));
+      b.focus();
+      return true;
     }
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       status.show('');
       if (!loaded) return;
+      if (offerRescale()) return;
       act(save, alert, async () => {
         const out = {};
         if (reservation.value !== '') {

@@ -513,7 +513,15 @@ fn proposed_red_lines(
                     values.join(", ")
                 )
             };
-            let rule = Rule::parse(&text, issues).map_err(ApiError::internal)?;
+            // Names the rule language cannot spell (both kinds of quote) cannot be red lines.
+            let rule = Rule::parse(&text, issues).map_err(|e| {
+                unusable(format!(
+                    "ratings.{}: an unacceptable option of “{}” cannot be written as a red line ({})",
+                    issue.name,
+                    issue.name,
+                    plain::words(&e.message, issues)
+                ))
+            })?;
             let view = ProposedRedLineView {
                 issue: issue.name.clone(),
                 options: p
