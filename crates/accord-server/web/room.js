@@ -595,7 +595,8 @@ export function start(ctx) {
     function offerRescale() {
       const inputs = [...form.querySelectorAll('fieldset.scores input[type=number]')].filter((i) => !i.id.startsWith('peak'));
       const top = Math.max(0, ...inputs.map((i) => Number(i.value) || 0));
-      if (!(top > 1 && top <= 100)) { fill(rescaleSlot); return false; }
+      // A 1.5 is a slip (refused below, near its field); a 7 or a 70 is another scale.
+      if (!(top >= 2 && top <= 100)) { fill(rescaleSlot); return false; }
       const scale = top <= 10 ? 10 : 100;
       const b = h('button', { type: 'button', class: 'secondary' }, `Divide every score by ${scale}`);
       b.addEventListener('click', () => {
