@@ -181,14 +181,17 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await ham.getByLabel(/^Shared:/).check();
     await ham.getByRole('button', { name: 'Save preferences' }).click();
     await ham.getByText(/Preferences saved at .* \(shared\)/).waitFor();
-    // A bad rule is refused with the server's message, near the form.
+    // Issue 13: a typed rule is checked as it is typed, in words next to the field (no internal
+    // path), and a bad one is not added; labels as shown on screen are read as names.
     await ham.getByLabel('Rule', { exact: true }).fill('hostages = everyone');
+    await ham.getByText('After “hostages =”: “hostages” has no option “everyone” (options: none, some, all)', { exact: true }).waitFor();
     await ham.getByRole('button', { name: 'Add rule' }).click();
-    await ham.getByRole('button', { name: 'Save preferences' }).click();
-    await ham.getByRole('alert').filter({ hasText: 'everyone' }).waitFor();
-    await ham.getByRole('button', { name: 'Remove red line: hostages = everyone' }).click();
-    await ham.getByRole('button', { name: 'Save preferences' }).click();
-    await ham.getByText(/Preferences saved at .* \(shared\)/).waitFor();
+    await ham.getByRole('alert').filter({ hasText: 'Not added: After “hostages =”' }).waitFor();
+    assert.equal(await ham.getByRole('button', { name: 'Remove red line: hostages = everyone' }).count(), 0);
+    await ham.getByLabel('Rule', { exact: true }).fill('rafah = no offensive');
+    await ham.getByText('This rule means: Rafah must be no offensive.').waitFor();
+    await ham.getByLabel('Rule', { exact: true }).fill('');
+    assert.ok(!(await ham.locator('body').innerText()).includes('parties['), 'an internal path on the page');
     await shot(ham, 'room-hamas-preferences');
 
     // ---- The mediator's analysis updates live: a zone exists now; the picture waits for Israel. ----
@@ -577,6 +580,136 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
     // The audit log is read once per page load: live events need only the negotiation itself.
     assert.equal(med.audits, 1, 'the desk re-read the audit log');
     for (const page of [med, bor]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('preferences without weights: a party ranks, rates, answers walk-away questions, confirms', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 40; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // Israel's ranking and words; "unacceptable" on no hostages released and a permanent end.
+  const ISSUES = [
+    ['Hostages', 1, { none: 'unacceptable', some: 'poor', all: 'best' }],
+    ['Ceasefire', 3, { pause: 'best', permanent: 'unacceptable' }],
+    ['Withdrawal', 4, { none: 'best', partial: 'acceptable', full: 'poor' }],
+    ['Withdrawal language', 5, { possibility: 'good', guaranteed: 'acceptable' }],
+    ['Rafah', 2, { 'not addressed': 'best', 'no offensive': 'poor' }],
+    ['Humanitarian', 5, { current: 'good', expanded: 'good' }],
+  ];
+  // The same by hand: rank-order-centroid weights over 6 positions, the tied last two sharing
+  // positions 5 and 6, humanitarian (rated alike throughout) weighing 0 and the rest
+  // renormalised; words as 0, 1/4, 1/2, 3/4, 1 rescaled per issue to run from 0 to 1.
+  const c = (r) => { let s = 0; for (let j = r; j <= 6; j++) s += 1 / j; return s / 6; };
+  const tail = (c(5) + c(6)) / 2;
+  const weight = { Hostages: c(1), Ceasefire: c(3), Withdrawal: c(4), 'Withdrawal language': tail, Rafah: c(2), Humanitarian: 0 };
+  for (const k of Object.keys(weight)) weight[k] /= 1 - tail;
+  const score = {
+    Hostages: { none: 0, some: 0.25, all: 1 }, Ceasefire: { pause: 1, permanent: 0 },
+    Withdrawal: { none: 1, partial: 1 / 3, full: 0 }, 'Withdrawal language': { possibility: 1, guaranteed: 0 },
+    Rafah: { 'not addressed': 1, 'no offensive': 0 }, Humanitarian: { current: 1, expanded: 1 },
+  };
+  /** Utility of a text given as "Issue: value" lines. */
+  const utility = (lines) => lines.reduce((u, line) => {
+    const at = line.indexOf(': ');
+    const issue = line.slice(0, at);
+    const value = line.slice(at + 2).split('—')[0].trim();
+    assert.ok(issue in weight && value in score[issue], `unexpected clause ${line}`);
+    return u + weight[issue] * score[issue][value];
+  }, 0);
+  const WALK_AWAY = 0.6;
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'Mediator Qatar');
+    await med.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    await med.getByLabel('Scenario', { exact: true }).selectOption('ceasefire');
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('button', { name: 'Invite someone to the israel seat' }).click();
+    const link = await med.getByRole('textbox', { name: 'Invitation link for Israel' }).inputValue();
+    const isr = await openPage(browser, server.base);
+    await isr.goto(link);
+    await isr.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+    await signUp(isr, 'Israel delegate');
+    await isr.waitForURL(/\/negotiations\//);
+
+    // ---- Rank and rate, in words. ----
+    const flow = isr.getByRole('region', { name: 'Build my preferences without weights' });
+    await flow.getByRole('button', { name: 'Start' }).click();
+    for (const [issue, rank, words] of ISSUES) {
+      await flow.getByLabel(`Importance of ${issue}`, { exact: true }).selectOption(String(rank));
+      const group = flow.getByRole('group', { name: `${issue}: how good is each option?` });
+      for (const [option, word] of Object.entries(words)) await group.getByLabel(option, { exact: true }).selectOption(word);
+    }
+    await shot(isr, 'room-rank-and-rate');
+    await flow.getByRole('button', { name: 'Show what this means' }).click();
+    await flow.getByText('Humanitarian makes no difference to you.').waitFor();
+    await flow.getByText(/^What matters most to you: hostages \(43%\), then rafah \(25%\)/).waitFor();
+    // "Unacceptable" is only proposed as a red line until confirmed; said in words.
+    await flow.getByLabel('Make this a red line: Hostages must not be none').waitFor();
+    await flow.getByLabel('Make this a red line: Ceasefire must not be permanent').check();
+    await flow.getByText('Red line: Ceasefire must not be permanent.').waitFor();
+    assert.match(await flow.locator('.best-texts li').first().innerText(), /\(utility 1(\.00)?\)$/);
+    await shot(isr, 'room-what-it-means');
+
+    // ---- The walk-away point as texts: accept a text when it is worth at least 0.6. ----
+    await flow.getByRole('button', { name: 'Find my walk-away point' }).click();
+    const accepted = [];
+    const refused = [];
+    for (let k = 1; ; k++) {
+      const heading = flow.getByRole('heading', { name: new RegExp(`^Question ${k} of at most 6$|^Check before you save$`) });
+      await heading.waitFor();
+      if ((await heading.innerText()) === 'Check before you save') break;
+      assert.ok(k <= 6, 'more questions than announced');
+      await flow.getByText('Would you accept this text rather than no agreement?').waitFor();
+      const u = utility(await flow.locator('.text-clauses li').allInnerTexts());
+      if (k === 1) await shot(isr, 'room-walk-away-question');
+      (u >= WALK_AWAY ? accepted : refused).push(u);
+      await flow.getByRole('button', { name: u >= WALK_AWAY ? 'Yes, I would accept it' : 'No, I would rather have no agreement' }).click();
+    }
+    const point = Number((await flow.getByText(/^Your walk-away point: /).innerText()).match(/: (\d\.\d\d)/)[1]);
+    for (const u of accepted) assert.ok(u >= point - 0.005, `accepted ${u} below the walk-away point ${point}`);
+    for (const u of refused) assert.ok(u < point + 0.005, `refused ${u} above the walk-away point ${point}`);
+    await flow.getByText(/you would accept “.+” \(utility \d\.\d\d\) rather than no agreement, but not “/).waitFor();
+    await shot(isr, 'room-check-before-saving');
+    await flow.getByLabel(/^Private:/).check();
+    await flow.getByRole('button', { name: 'Save these preferences' }).click();
+    await flow.getByText(/^Saved \(private\)\./).waitFor();
+    // The numeric form now holds the same preferences: the weights as shares.
+    const rafahWeight = Number(await isr.getByRole('group', { name: 'Rafah', exact: true }).getByLabel('Weight (importance)').inputValue());
+    assert.ok(Math.abs(rafahWeight - weight.Rafah) < 1e-4, `Rafah's weight ${rafahWeight}, by hand ${weight.Rafah}`);
+
+    // ---- The mediator circulates the scenario's text; the room shows its utility. ----
+    await med.getByRole('button', { name: 'Circulate draft 1' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 1' }).waitFor();
+    await isr.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await isr.getByText('What this draft means for you').waitFor();
+    // The scenario's draft: all hostages, a pause, full withdrawal, "possibility", Rafah not
+    // addressed, current humanitarian arrangements.
+    const expected = utility(['Hostages: all', 'Ceasefire: pause', 'Withdrawal: full', 'Withdrawal language: possibility', 'Rafah: not addressed', 'Humanitarian: current']);
+    await isr.locator('.meaning dd.big').filter({ hasText: expected.toFixed(2) }).waitFor();
+    assert.equal(await isr.locator('.meaning dd.big').innerText(), expected.toFixed(2));
+    // Red lines in words, never as code.
+    await isr.locator('.redline-status').getByText('Respected: Ceasefire must not be permanent').waitFor();
+    await shot(isr, 'room-utility-after-elicitation');
+    // Scores typed out of 10 in the numeric form are offered a rescale.
+    const hostages = isr.getByRole('group', { name: 'Hostages', exact: true });
+    await hostages.getByLabel('some', { exact: true }).fill('3');
+    await hostages.getByLabel('all', { exact: true }).fill('10');
+    await isr.getByRole('button', { name: 'Save preferences' }).click();
+    await isr.getByText('Your scores go up to 10, but here a score runs from 0 (worst) to 1 (best). Did you score out of 10?').waitFor();
+    await isr.getByRole('button', { name: 'Divide every score by 10' }).click();
+    assert.equal(await hostages.getByLabel('all', { exact: true }).inputValue(), '1');
+    assert.equal(await hostages.getByLabel('some', { exact: true }).inputValue(), '0.3');
+    for (const page of [med, isr]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
   } finally {
     await browser.close();
     server.stop();

@@ -24,6 +24,6 @@ pub use issue::{real_grid_size, Issue, IssueKind, IssueOption, Value, MAX_ISSUE_
 pub use party::{Party, RedLine, Role};
 pub use preferences::{Preferences, Term, ValueFunction};
 pub use rng::Rng;
-pub use rule::{Rule, RuleError};
+pub use rule::{label, Rule, RuleError};
 pub use scenario::Scenario;
 pub use space::{Outcome, OutcomeSpace};

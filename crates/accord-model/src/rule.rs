@@ -23,6 +23,10 @@
 use crate::issue::Issue;
 use std::fmt;
 
+#[path = "rule_words.rs"]
+mod words;
+pub use words::label;
+
 /// A rule that cannot be compiled: where in the text (byte offset) and what was expected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message} (at character {})", offset + 1)]
@@ -47,6 +51,8 @@ pub struct Rule {
 struct Atom {
     issue: usize,
     allowed: Vec<u64>,
+    /// Written as a negation (`!=`, `not in`): said that way in words when either reads right.
+    negated: bool,
 }
 
 impl Atom {
@@ -519,6 +525,7 @@ impl Parser<'_> {
         let issue = &self.issues[issue_index];
         let n = issue.size() as u32;
         let mut negate = false;
+        let mut negated = false;
         if self.is_word("not") {
             self.pos += 1;
             negate = true;
@@ -559,6 +566,7 @@ impl Parser<'_> {
                 Some(TokenKind::Op(o)) if ["=", "==", "!=", "<", "<=", ">", ">="].contains(o) => *o,
                 _ => return self.error("a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in`)"),
             };
+            negated = op == "!=";
             self.pos += 1;
             let v = self.value(issue)?;
             (0..n)
@@ -581,6 +589,7 @@ impl Parser<'_> {
         self.atoms.push(Atom {
             issue: issue_index,
             allowed: bits,
+            negated: negated || negate,
         });
         Ok(Expr::Atom(self.atoms.len() - 1))
     }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod limits;
 mod live;
 pub mod names;
+pub mod plain;
 pub mod process;
 pub mod store;
 pub mod viewer;
@@ -141,6 +142,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::document))
         .routes(routes!(api::get_messages, api::post_message))
         .routes(routes!(api::timeline))
+        // Preferences without weights and rules in words (issue 13).
+        .routes(routes!(api::elicit_rating))
+        .routes(routes!(api::elicit_comparisons))
+        .routes(routes!(api::elicit_walk_away))
+        .routes(routes!(api::elicit_implications))
+        .routes(routes!(api::check_rule))
         .routes(routes!(events))
 }
 

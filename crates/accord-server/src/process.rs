@@ -83,6 +83,39 @@ impl Private {
                 ));
             }
         }
+        if let Some(scores) = &self.scores {
+            // Scores typed on another scale (out of 10, out of 100): say so, and by how much to
+            // divide, rather than only "between 0 and 1".
+            let above: Vec<(&String, &String, f64)> = scores
+                .iter()
+                .flat_map(|(issue, table)| {
+                    table
+                        .iter()
+                        .filter(|(k, _)| !["type", "peak"].contains(&k.as_str()))
+                        .filter_map(move |(k, v)| match v {
+                            Scalar::Int(i) => Some((issue, k, *i as f64)),
+                            Scalar::Float(x) => Some((issue, k, *x)),
+                            Scalar::Text(_) => None,
+                        })
+                })
+                .filter(|(_, _, x)| *x > 1.0)
+                .collect();
+            if let Some((issue, option, x)) = above.first() {
+                let top = above.iter().map(|a| a.2).fold(0.0, f64::max);
+                let scale = if top <= 10.0 {
+                    10.0
+                } else if top <= 100.0 {
+                    100.0
+                } else {
+                    top
+                };
+                return Err(format!(
+                    "scores.{issue}.{option}: a score runs from 0 (worst) to 1 (best), and this one is {x}; if you scored out of {}, divide every score by {}",
+                    round(scale),
+                    round(scale)
+                ));
+            }
+        }
         if let Some(weights) = &self.weights {
             if let Some((issue, w)) = weights.iter().find(|(_, w)| !(w.is_finite() && **w >= 0.0)) {
                 return Err(format!("weights.{issue}: a weight is 0 or more, found {w}"));
@@ -211,7 +244,7 @@ pub fn normalise(
     Ok((out, outcome))
 }
 
-fn scalar(v: &accord_model::Value) -> Scalar {
+pub(crate) fn scalar(v: &accord_model::Value) -> Scalar {
     match v {
         accord_model::Value::Option(s) => Scalar::Text(s.clone()),
         accord_model::Value::Integer(i) => Scalar::Int(*i),
@@ -220,7 +253,7 @@ fn scalar(v: &accord_model::Value) -> Scalar {
 }
 
 /// The public scenario with placeholder preferences, for its outcome space and checks.
-fn issues_only(public: &ScenarioDoc) -> Result<Scenario, String> {
+pub(crate) fn issues_only(public: &ScenarioDoc) -> Result<Scenario, String> {
     let mut doc = public.clone();
     doc.draft = None;
     for p in &mut doc.parties {
@@ -337,13 +370,26 @@ pub fn wording_mismatches(
 }
 
 /// A seat's preferences as the engine would read them: checked against the public scenario.
+/// Errors are in words, naming the red line, weight or score concerned (never a path into a
+/// scenario document: see `plain`).
 pub fn check_private(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<(), String> {
-    alone(public, seat, p).map(drop)
+    let issues = issues_only(public)?;
+    crate::plain::check_rules_of(p, issues.space.issues())?;
+    alone_doc(public, seat, p)
+        .to_scenario()
+        .map(drop)
+        .map_err(|e| crate::plain::private_error(&e, p, issues.space.issues()))
 }
 
 /// The scenario with one seat's preferences as its only negotiating party (the others watch):
 /// what the engine may compute for that seat without anyone else's preferences.
-fn alone(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<Scenario, String> {
+pub(crate) fn alone(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<Scenario, String> {
+    alone_doc(public, seat, p)
+        .to_scenario()
+        .map_err(|e| e.to_string())
+}
+
+fn alone_doc(public: &ScenarioDoc, seat: &str, p: &Private) -> ScenarioDoc {
     let mut doc = public.clone();
     doc.draft = None;
     for party in &mut doc.parties {
@@ -354,7 +400,7 @@ fn alone(public: &ScenarioDoc, seat: &str, p: &Private) -> Result<Scenario, Stri
             party.role = Some(RoleDoc::Observer);
         }
     }
-    doc.to_scenario().map_err(|e| e.to_string())
+    doc
 }
 
 /// The mediator's view of the analysis over the parties whose consent allows it (`uses`):
@@ -495,7 +541,7 @@ pub fn standing(
 }
 
 /// A seat and its preferences in the scenario built for it alone (see `alone`).
-fn own<'s>(
+pub(crate) fn own<'s>(
     scenario: &'s Scenario,
     seat: &str,
 ) -> Result<(&'s accord_model::Party, &'s accord_model::Preferences), String> {
@@ -534,6 +580,8 @@ pub fn assessment(
             .map(|r| {
                 json!({
                     "rule": r.rule.to_string(),
+                    // In words, for the room (issue 13): "Ceasefire must not be permanent".
+                    "sentence": r.rule.describe(scenario.space.issues(), true),
                     "source": r.source,
                     "crossed": values.map(|v| !r.rule.holds(v)),
                 })

@@ -83,6 +83,15 @@ impl Viewer {
             }
         }
     }
+
+    /// Whether the viewer may build preferences for `target` by elicitation (rating options,
+    /// comparing texts, the walk-away questions): only a negotiating party, for its own seat.
+    /// Elicitation reads nothing stored for any seat (the party's answers come with each
+    /// request, the issues from the public document), and what it proposes is the party's to
+    /// confirm and save; a mediator sets an agent's preferences with the numbers instead.
+    pub fn may_elicit_for(&self, target: &SeatRow) -> bool {
+        target.seat == self.seat && target.role == Role::Party && self.role == Role::Party
+    }
 }
 
 /// How the mediators' analysis may use a party's preferences (see the module's invariant).
@@ -206,6 +215,20 @@ mod tests {
             role: Role::Observer,
         };
         assert!(!named_a.may_post_to(&a_caucus));
+    }
+
+    #[test]
+    fn elicitation_is_for_a_party_itself() {
+        let a = seat("a", Consent::Shared, Some(PreferencesSource::Party));
+        assert!(party("a").may_elicit_for(&a));
+        assert!(!party("b").may_elicit_for(&a));
+        assert!(!mediator().may_elicit_for(&a));
+        let mut m = seat("m", Consent::Private, None);
+        m.role = Role::Mediator;
+        assert!(
+            !mediator().may_elicit_for(&m),
+            "a mediator's own seat has no preferences"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ import {
   invalid, calmFill, fillOnce, serverNow,
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
+import { elicitation } from '/assets/elicit.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -30,6 +31,12 @@ export function start(ctx) {
   const draftBox = h('div', {}, draftTop, draftOwn, formSlot);
   const history = h('div');
   const prefs = preferencesForm();
+  // Issue 13: preferences from rankings, words and questions about texts, saved once confirmed.
+  const elicit = elicitation({ seatBase, issues: n.issues, onSaved: async () => {
+    await prefs.load();
+    await refreshAssessment();
+    renderDraft();
+  } });
   const liveSlot = h('div');
   const headSlot = h('div');
   let shownVersion = null;
@@ -42,7 +49,7 @@ export function start(ctx) {
         h('section', { class: 'card', 'aria-labelledby': 'draft-h' }, draftBox),
         messages.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
-      h('div', { class: 'col-side' }, prefs.section, scenarioDetails(n))));
+      h('div', { class: 'col-side' }, elicit, prefs.section, scenarioDetails(n))));
 
   // ---- The current draft and what it means ----
   function renderDraft() {
@@ -138,7 +145,7 @@ export function start(ctx) {
         h('div', {}, h('dt', {}, 'Within your red lines'), h('dd', { class: a.within_red_lines ? 'yes' : 'no' }, a.within_red_lines ? 'yes' : 'no')),
         h('div', {}, h('dt', {}, 'Better than no agreement'), h('dd', { class: a.above_reservation ? 'yes' : 'no' }, a.above_reservation ? 'yes' : 'no'))),
       assessment.red_lines.length ? h('ul', { class: 'redline-status' }, assessment.red_lines.map((r) =>
-        h('li', { class: r.crossed ? 'no' : 'yes' }, r.crossed ? 'Crossed: ' : 'Respected: ', h('code', {}, r.rule)))) : null);
+        h('li', { class: r.crossed ? 'no' : 'yes' }, r.crossed ? 'Crossed: ' : 'Respected: ', r.sentence || r.rule))) : null);
   }
 
   function changeButton(d) {
@@ -406,13 +413,22 @@ export function start(ctx) {
       return svg;
     }
 
+    // Each red line in words (issue 13), asked once per rule text.
+    const sentences = new Map();
+    function sentenceOf(rule, el) {
+      if (!sentences.has(rule)) sentences.set(rule, api('POST', `${base}/rules/check`, { rule }).catch(() => null));
+      sentences.get(rule).then((r) => { if (r && r.valid) el.textContent = r.sentence; });
+    }
+
     function renderRedLines() {
       fill(redList, redLines.length ? redLines.map((r, k) => {
         const rule = typeof r === 'string' ? r : r.rule;
         const source = typeof r === 'string' ? null : r.source;
         const rm = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove red line: ${rule}` }, 'Remove');
         rm.addEventListener('click', () => { redLines.splice(k, 1); renderRedLines(); status.show('Red line removed: save to keep the change.'); });
-        return h('li', {}, h('div', {}, h('code', {}, rule), source ? h('p', { class: 'muted' }, source) : null), rm);
+        const words = h('p', { class: 'rule-words' });
+        sentenceOf(rule, words);
+        return h('li', {}, h('div', {}, words, h('code', { class: 'muted' }, rule), source ? h('p', { class: 'muted' }, source) : null), rm);
       }) : h('li', { class: 'muted' }, 'No red line.'));
     }
 
@@ -487,23 +503,39 @@ export function start(ctx) {
     }
 
     function advanced() {
-      const rule = h('input', { id: 'rl-free', class: 'mono', placeholder: 'hostages = all => ceasefire = permanent' });
+      const check = h('p', { class: 'hint rule-check', id: 'rl-free-check', 'aria-live': 'polite' });
+      const rule = h('input', { id: 'rl-free', class: 'mono', placeholder: 'hostages = all => ceasefire = permanent', 'aria-describedby': 'rl-free-check' });
       const source = h('input', { id: 'rl-free-source', maxlength: 2000 });
       const add = h('button', { type: 'button', class: 'secondary' }, 'Add rule');
       const a = alertBox();
-      add.addEventListener('click', () => {
-        a.clear();
-        const r = rule.value.trim();
-        if (!r) { a.show('Write a rule first.'); return; }
-        redLines.push(source.value.trim() ? { rule: r, source: source.value.trim() } : r);
-        rule.value = ''; source.value = '';
+      // Issue 13: the rule is checked as it is typed; the answer (what it means, or what is
+      // wrong, in words) shows next to the field. Labels as shown on screen are accepted.
+      const ask = (text) => api('POST', `${base}/rules/check`, { rule: text });
+      const validate = debounce(async () => {
+        const text = rule.value.trim();
+        if (!text) { check.textContent = ''; return; }
+        try {
+          const r = await ask(text);
+          if (rule.value.trim() !== text) return;
+          check.textContent = r.valid ? `This rule means: ${r.sentence}.` : r.message;
+          check.classList.toggle('invalid', !r.valid);
+        } catch (e) { check.textContent = e.message; }
+      }, 300);
+      rule.addEventListener('input', validate);
+      add.addEventListener('click', () => act(add, a, async () => {
+        const text = rule.value.trim();
+        if (!text) throw invalid('Write a rule first.', rule);
+        const r = await ask(text);
+        if (!r.valid) throw invalid(`Not added: ${r.message}`, rule);
+        redLines.push(source.value.trim() ? { rule: r.rule, source: source.value.trim() } : r.rule);
+        rule.value = ''; source.value = ''; check.textContent = '';
         renderRedLines();
-        status.show(`Red line added: ${r}. Save to keep it (the rule is checked when you save).`);
-      });
+        status.show(`Red line added: ${r.sentence}. Save to keep it.`);
+      }));
       return h('details', { class: 'advanced' }, h('summary', {}, 'Write a rule yourself (advanced)'),
         h('p', { class: 'hint' }, 'Rules combine comparisons with and, or, not and => (if … then), for example ',
-          h('code', {}, 'rafah = no_offensive or withdrawal >= partial'), '. See the scenario format\u2019s rule language.'),
-        h('div', { class: 'field' }, h('label', { for: 'rl-free' }, 'Rule'), rule),
+          h('code', {}, 'rafah = no offensive or withdrawal >= partial'), '. Options and issues may be written as they are shown here.'),
+        h('div', { class: 'field' }, h('label', { for: 'rl-free' }, 'Rule'), rule, check),
         h('div', { class: 'field' }, h('label', { for: 'rl-free-source' }, 'Source or note for this rule (optional)'), source),
         a, add);
     }
@@ -555,15 +587,38 @@ export function start(ctx) {
         redList, builder(), advanced(),
         h('div', { class: 'share' }, consentBox,
           h('p', { class: 'hint' }, 'Other parties never see your preferences, whatever you choose.')),
-        alert, status, save);
+        rescaleSlot, alert, status, save);
       renderRedLines();
       updateShares();
+    }
+
+    // Scores typed on another scale (out of 10, out of 100) are offered a rescale rather than
+    // only refused (issue 13).
+    const rescaleSlot = h('div');
+    function offerRescale() {
+      const inputs = [...form.querySelectorAll('fieldset.scores input[type=number]')].filter((i) => !i.id.startsWith('peak'));
+      const top = Math.max(0, ...inputs.map((i) => Number(i.value) || 0));
+      // A 1.5 is a slip (refused below, near its field); a 7 or a 70 is another scale.
+      if (!(top >= 2 && top <= 100)) { fill(rescaleSlot); return false; }
+      const scale = top <= 10 ? 10 : 100;
+      const b = h('button', { type: 'button', class: 'secondary' }, `Divide every score by ${scale}`);
+      b.addEventListener('click', () => {
+        for (const i of inputs) if (i.value !== '') i.value = String(Number(i.value) / scale);
+        fill(rescaleSlot);
+        status.show(`Every score was divided by ${scale}: check them, then save.`);
+        form.querySelector('fieldset.scores input[type=number]')?.focus();
+      });
+      fill(rescaleSlot, h('div', { class: 'notice', role: 'alert' },
+        h('p', {}, `Your scores go up to ${top}, but here a score runs from 0 (worst) to 1 (best). Did you score out of ${scale}?`), b));
+      b.focus();
+      return true;
     }
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       status.show('');
       if (!loaded) return;
+      if (offerRescale()) return;
       act(save, alert, async () => {
         const out = {};
         if (reservation.value !== '') {

@@ -4,19 +4,24 @@
 //! [`accounts`] (sign up, in and out), [`seats`] (invitations, agents, preferences), [`text`]
 //! (drafts, answers, deadlines, adjournment, closing), [`analysis`] (the mediators' analysis,
 //! the picture, a party's assessment), [`document`] (the agreement document), [`messages`]
-//! (notes to all, among mediators, caucuses), [`timeline`] (the viewer's timeline as JSON or CSV).
+//! (notes to all, among mediators, caucuses), [`timeline`] (the viewer's timeline as JSON or CSV),
+//! [`elicit`] (preferences without weights), [`rules`] (a rule checked as it is typed).
 
 mod accounts;
 mod analysis;
 mod document;
+mod elicit;
 mod messages;
+mod rules;
 mod seats;
 mod text;
 mod timeline;
 pub use accounts::*;
 pub use analysis::*;
 pub use document::*;
+pub use elicit::*;
 pub use messages::*;
+pub use rules::*;
 pub use seats::*;
 pub use text::*;
 pub use timeline::*;

@@ -297,8 +297,8 @@ pub async fn put_preferences(
         )));
     }
     let (preferences, rescaled) = p.preferences.normalised();
-    process::check_private(&m.public, &seat, &preferences)
-        .map_err(|e| ApiError::invalid(format!("preferences: {e}")))?;
+    // In words, naming the red line, weight or score (see `plain`).
+    process::check_private(&m.public, &seat, &preferences).map_err(ApiError::invalid)?;
     let doc = serde_json::to_string(&preferences).map_err(ApiError::internal)?;
     let mut tx = s.store.write(&id).await?;
     // A mediator setting an agent's preferences writes its own assumptions, not the party's.
