@@ -26,7 +26,7 @@ pub use party::{Party, RedLine, Role};
 pub use phase::{
     discounted_stop_values, expected_from_stops, expected_utility, expected_utility_at,
     respects_phased_red_lines, stop_values, trust_threshold, OpenValue, Phase, PhaseTerms,
-    PhasedAgreement, PhasedRedLine, PhasedView, Scope, Trigger,
+    PhasedAgreement, PhasedRedLine, PhasedView, Phasing, Scope, Trigger,
 };
 pub use preferences::{Preferences, Term, ValueFunction};
 pub use rng::Rng;

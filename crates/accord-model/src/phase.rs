@@ -419,3 +419,13 @@ pub fn trust_threshold(w: &[f64], floor: f64) -> Option<f64> {
     }
     Some(0.0)
 }
+
+/// A scenario's phasing: the phased agreement on the table and each seat's view of phases.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phasing {
+    /// The phased agreement proposed (its shape is what analysis varies: same phases, same
+    /// durations and open phases, every choice of package for each fixed phase).
+    pub agreement: PhasedAgreement,
+    /// One view per seat, in the scenario's party order.
+    pub views: Vec<PhasedView>,
+}
