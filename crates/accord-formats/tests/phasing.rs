@@ -58,9 +58,15 @@ fn reads_phases_and_views() {
     );
     assert_eq!(p.views[0].trust, 0.8);
     assert_eq!(p.views[0].open_value, OpenValue::Expected(0.5));
-    assert_eq!(p.views[0].red_lines.as_ref().unwrap()[0].scope, Scope::Phase(0));
+    assert_eq!(
+        p.views[0].red_lines.as_ref().unwrap()[0].scope,
+        Scope::Phase(0)
+    );
     // The one-shot reader accepts the file and ignores the phasing.
-    assert_eq!(parse_scenario(&with(GOOD), Format::Toml, "t.toml").unwrap(), s);
+    assert_eq!(
+        parse_scenario(&with(GOOD), Format::Toml, "t.toml").unwrap(),
+        s
+    );
 }
 
 #[test]
@@ -77,7 +83,11 @@ fn errors_have_line_and_column() {
     let bad = GOOD.replace("scope = \"one\"", "scope = \"first\"");
     let text = with(&bad);
     let e = parse_phased_scenario(&text, Format::Toml, "t.toml").unwrap_err();
-    let line = text.lines().position(|l| l.contains("scope = \"first\"")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("scope = \"first\""))
+        .unwrap()
+        + 1;
     assert_eq!(e.line, Some(line), "{e}");
     assert!(e.to_string().starts_with(&format!("t.toml:{line}:")), "{e}");
     assert!(e.message.contains("no phase is called `first`"), "{e}");
@@ -89,7 +99,11 @@ fn errors_have_line_and_column() {
     let bad = GOOD.replace("trust = 0.8", "trust = 1.5");
     let text = with(&bad);
     let e = parse_phased_scenario(&text, Format::Toml, "t.toml").unwrap_err();
-    let line = text.lines().position(|l| l.contains("trust = 1.5")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("trust = 1.5"))
+        .unwrap()
+        + 1;
     assert_eq!(e.line, Some(line), "{e}");
 
     let bad = GOOD.replace("ceasefire = \"permanent\" }", "ceasefire = \"forever\" }");
