@@ -16,6 +16,7 @@ pub mod improve;
 pub mod json;
 pub mod model;
 pub mod pareto;
+pub mod phased;
 pub mod search;
 pub mod solutions;
 pub mod testing;

@@ -51,6 +51,19 @@ impl Input {
         }
         Ok(loaded.scenario)
     }
+
+    /// The `[phasing]` of a single Accord scenario file, if it has one.
+    fn phasing(&self) -> Result<Option<accord_model::Phasing>> {
+        match self.inputs.as_slice() {
+            [path]
+                if path.is_file()
+                    && path.extension().is_some_and(|e| e == "toml" || e == "json") =>
+            {
+                Ok(accord_formats::read_phased_scenario(path)?.1)
+            }
+            _ => Ok(None),
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -203,14 +216,27 @@ fn run(cli: Cli) -> Result<()> {
                 ..Options::default()
             };
             let report = analyze(&scenario, &opts)?;
+            let phased = input
+                .phasing()?
+                .map(|p| accord_analysis::phased::analyze_phased(&scenario, &p));
             if let Some(path) = &plot {
                 negotiate::plot_analysis(&scenario, &report, path)?;
             }
             if json {
-                let value = accord_analysis::json::report(&scenario, &report);
+                let mut value = accord_analysis::json::report(&scenario, &report);
+                if let (Some(pr), Some(obj)) = (&phased, value.as_object_mut()) {
+                    obj.insert(
+                        "phased".into(),
+                        accord_analysis::phased::to_json(&scenario, pr),
+                    );
+                }
                 emit(&(serde_json::to_string_pretty(&value)? + "\n"))?;
             } else {
-                emit(&text::report(&scenario, &report))?;
+                let mut out = text::report(&scenario, &report);
+                if let Some(pr) = &phased {
+                    out.push_str(&text::phased(&scenario, pr));
+                }
+                emit(&out)?;
             }
         }
         Command::Export {

@@ -382,3 +382,123 @@ pub fn report(s: &Scenario, r: &Report) -> String {
     }
     o
 }
+
+/// The phased section of `accord analyze`: sequencing and deferral as "what would have to
+/// give", with the trust each party must place in later phases.
+pub fn phased(s: &Scenario, r: &accord_analysis::phased::PhasedReport) -> String {
+    use accord_analysis::phased::{PhasedEval, ShapeKind, MAX_PHASED_AGREEMENTS};
+    use accord_model::PhaseTerms;
+    let mut o = String::new();
+    let _ = writeln!(o, "\nPhased agreements");
+    let _ = writeln!(o, "-----------------");
+    let _ = writeln!(
+        o,
+        "Method: exhaustive enumeration of agreements with the proposed phases (every package in each fixed \
+         phase), at most {MAX_PHASED_AGREEMENTS} per shape. A party values a phased agreement by its expected \
+         utility over where the process may stop, at its own trust that each next phase is carried out."
+    );
+    let trust: Vec<String> = r
+        .parties
+        .iter()
+        .zip(&r.trust)
+        .map(|(p, t)| format!("{p} {t:.2}"))
+        .collect();
+    let _ = writeln!(o, "Trust (as stated in the scenario): {}", trust.join(", "));
+    match r.one_shot_zone {
+        Some(0) => {
+            let _ = writeln!(o, "One-shot: no single package is in the zone.");
+        }
+        Some(n) => {
+            let _ = writeln!(o, "One-shot: {n} packages are in the zone.");
+        }
+        None => {}
+    }
+    let describe = |e: &PhasedEval| {
+        let mut t = String::new();
+        for ph in e.agreement.phases() {
+            match &ph.terms {
+                PhaseTerms::Fixed(out) => {
+                    let clauses: Vec<String> = s
+                        .space
+                        .describe(out)
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect();
+                    let _ = writeln!(
+                        t,
+                        "    {} ({} days): {}",
+                        ph.name,
+                        ph.duration_days,
+                        clauses.join(", ")
+                    );
+                }
+                PhaseTerms::Open { agenda, .. } => {
+                    let names: Vec<&str> = agenda
+                        .iter()
+                        .map(|&i| s.space.issues()[i].name.as_str())
+                        .collect();
+                    let _ = writeln!(
+                        t,
+                        "    {} ({} days): open, to be negotiated: {}",
+                        ph.name,
+                        ph.duration_days,
+                        names.join(", ")
+                    );
+                }
+            }
+        }
+        for (j, p) in r.parties.iter().enumerate() {
+            let th = match e.thresholds[j] {
+                Some(x) => format!("needs trust >= {x:.3}"),
+                None => "below its walk-away value even at full trust".into(),
+            };
+            let rl = if e.red_lines_ok[j] {
+                ""
+            } else {
+                "; crosses its red lines"
+            };
+            let _ = writeln!(
+                t,
+                "    {p}: expected utility {:.3} (walk-away {:.3}), {th}{rl}",
+                e.expected[j], r.disagreement[j]
+            );
+        }
+        t
+    };
+    let _ = writeln!(
+        o,
+        "The proposed phased agreement is {}in the zone:",
+        if r.proposed.in_zone { "" } else { "not " }
+    );
+    o.push_str(&describe(&r.proposed));
+    for shape in &r.shapes {
+        let label = match shape.kind {
+            ShapeKind::AsProposed => "Deferral (open phases left open, fixed phases varied)",
+            ShapeKind::Settled => "Sequencing (every phase's terms fixed now)",
+        };
+        match shape.in_zone {
+            None => {
+                let _ = writeln!(
+                    o,
+                    "{label}: {} agreements, too many to enumerate.",
+                    shape.agreements
+                );
+            }
+            Some(n) => {
+                let _ = writeln!(
+                    o,
+                    "{label}: {n} of {} agreements in the zone.",
+                    shape.agreements
+                );
+                if n > 0 && r.one_shot_zone == Some(0) {
+                    let _ = writeln!(o, "  No single package is in the zone, but these phased agreements are (best first):");
+                }
+                for (k, e) in shape.best.iter().enumerate() {
+                    let _ = writeln!(o, "  {}.", k + 1);
+                    o.push_str(&describe(e));
+                }
+            }
+        }
+    }
+    o
+}

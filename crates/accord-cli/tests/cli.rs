@@ -503,3 +503,32 @@ fn export_to_genius_drops_red_lines_only_when_asked() {
         "{err}"
     );
 }
+
+#[test]
+fn phased_ceasefire_reports_sequencing_and_thresholds() {
+    let v = analyze_json("scenarios/ceasefire-phased.toml");
+    let p = &v["phased"];
+    assert_eq!(p["method"], "enumeration");
+    assert_eq!(p["one_shot_zone"], 0);
+    assert_eq!(p["proposed"]["in_zone"], false);
+    let settled = &p["shapes"][1];
+    assert_eq!(settled["shape"], "open_phases_settled");
+    assert_eq!(settled["agreements"], 144 * 144);
+    // Counted independently in accord-analysis/tests/phased.rs.
+    assert!(settled["in_zone"].as_u64().unwrap() > 0);
+    // Best agreement: israel 0.65 then 0.75, walk-away 0.68: threshold 0.3.
+    assert!(close(&settled["best"][0]["trust_threshold"][0], 0.3));
+    let (code, out, _) = accord(&[
+        "analyze",
+        &root()
+            .join("scenarios/ceasefire-phased.toml")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("No single package is in the zone, but these phased agreements are"));
+    // The one-shot file has no phased section.
+    assert!(analyze_json("scenarios/ceasefire.toml")
+        .get("phased")
+        .is_none());
+}

@@ -22,7 +22,7 @@ pub use load::{load, Loaded};
 pub use locate::{line_column, locate_json, locate_toml};
 pub use schema::*;
 
-use accord_model::{ModelError, Scenario};
+use accord_model::{ModelError, Phasing, Scenario};
 use std::fmt;
 use std::path::Path;
 
@@ -122,7 +122,46 @@ pub fn read_scenario(path: &Path) -> Result<Scenario, FormatError> {
 
 /// Parses and validates a scenario from text; `file` is used in error messages.
 pub fn parse_scenario(text: &str, format: Format, file: &str) -> Result<Scenario, FormatError> {
-    let doc: ScenarioDoc = match format {
+    let doc = parse_doc(text, format, file)?;
+    doc.to_scenario()
+        .map_err(|e| model_error(text, format, file, e))
+}
+
+/// Reads a scenario file with its `[phasing]`, if any.
+pub fn read_phased_scenario(path: &Path) -> Result<(Scenario, Option<Phasing>), FormatError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| FormatError {
+        file: name.clone(),
+        line: None,
+        column: None,
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse_phased_scenario(&text, Format::from_path(path), &name)
+}
+
+/// Parses a scenario and its `[phasing]`, if any; errors in the phasing carry file:line:column
+/// like every other validation error.
+pub fn parse_phased_scenario(
+    text: &str,
+    format: Format,
+    file: &str,
+) -> Result<(Scenario, Option<Phasing>), FormatError> {
+    let doc = parse_doc(text, format, file)?;
+    let scenario = doc
+        .to_scenario()
+        .map_err(|e| model_error(text, format, file, e))?;
+    let phasing = match &doc.phasing {
+        None => None,
+        Some(p) => Some(
+            p.to_phasing(&scenario)
+                .map_err(|e| model_error(text, format, file, e))?,
+        ),
+    };
+    Ok((scenario, phasing))
+}
+
+fn parse_doc(text: &str, format: Format, file: &str) -> Result<ScenarioDoc, FormatError> {
+    Ok(match format {
         Format::Toml => toml::from_str(text).map_err(|e| {
             FormatError::at(
                 file,
@@ -137,9 +176,7 @@ pub fn parse_scenario(text: &str, format: Format, file: &str) -> Result<Scenario
             column: Some(e.column()),
             message: json_message(&e),
         })?,
-    };
-    doc.to_scenario()
-        .map_err(|e| model_error(text, format, file, e))
+    })
 }
 
 fn json_message(e: &serde_json::Error) -> String {

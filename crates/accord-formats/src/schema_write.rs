@@ -74,6 +74,7 @@ impl ScenarioDoc {
             issues,
             parties,
             draft,
+            phasing: None,
         }
     }
 }

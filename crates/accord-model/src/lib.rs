@@ -13,6 +13,7 @@ mod error;
 mod issue;
 pub mod normal;
 mod party;
+mod phase;
 mod preferences;
 mod rng;
 mod rule;
@@ -22,6 +23,11 @@ mod space;
 pub use error::{path_string, ModelError, PathSegment};
 pub use issue::{real_grid_size, Issue, IssueKind, IssueOption, Value, MAX_ISSUE_VALUES};
 pub use party::{Party, RedLine, Role};
+pub use phase::{
+    discounted_stop_values, expected_from_stops, expected_utility, expected_utility_at,
+    respects_phased_red_lines, stop_values, trust_threshold, OpenValue, Phase, PhaseTerms,
+    PhasedAgreement, PhasedRedLine, PhasedView, Phasing, Scope, Trigger,
+};
 pub use preferences::{Preferences, Term, ValueFunction};
 pub use rng::Rng;
 pub use rule::{label, Rule, RuleError};
