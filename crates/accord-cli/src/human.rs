@@ -115,7 +115,7 @@ impl HumanNegotiator {
 
 impl Negotiator for HumanNegotiator {
     fn propose(&mut self, t: f64, _: &mut Rng) -> Offer {
-        let best = self.seat.index.at(self.seat.index.len() - 1).1;
+        let best = self.seat.index.best().outcome;
         let base = self.last.unwrap_or(best);
         loop {
             println!(

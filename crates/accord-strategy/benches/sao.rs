@@ -139,5 +139,40 @@ fn million(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, boulware_vs_conceder, no_deal, million);
+/// The split index (meet in the middle) at 10^10 and 10^12 outcomes: set-up, and a lookup
+/// of the outcome closest above a target (what every time-dependent offer asks).
+fn split(c: &mut Criterion) {
+    for issues in [10usize, 12] {
+        let s = random_additive(2, &vec![10; issues], 2000);
+        let prefs = s.parties[0].preferences.clone().expect("prefs");
+        let mut g = c.benchmark_group(format!("split_1e{issues}"));
+        g.measurement_time(Duration::from_secs(5)).sample_size(10);
+        g.bench_function("setup", |b| {
+            b.iter(|| {
+                UtilityIndex::build(black_box(&s.space), &prefs, &[])
+                    .expect("index")
+                    .len()
+            })
+        });
+        let ix = UtilityIndex::build(&s.space, &prefs, &[]).expect("index");
+        eprintln!(
+            "split index 1e{issues}: method {}, {} MB",
+            ix.method(),
+            ix.bytes() / 1_000_000
+        );
+        let (lo, hi) = (ix.min(), ix.max());
+        let mut k = 0u64;
+        g.sample_size(50);
+        g.bench_function("closest_above", |b| {
+            b.iter(|| {
+                k += 1;
+                let t = lo + (hi - lo) * ((k * 7919 % 1000) as f64 / 1000.0);
+                ix.closest_above(black_box(t)).outcome
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, boulware_vs_conceder, no_deal, million, split);
 criterion_main!(benches);

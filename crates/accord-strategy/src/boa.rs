@@ -98,21 +98,18 @@ fn pick(
     hint: &mut usize,
 ) -> (f64, Offer) {
     let ix = ctx.index;
-    let found = if *hint == usize::MAX {
-        ix.first_at_least(target)
-    } else {
-        ix.first_at_least_near(target, *hint)
-    };
-    *hint = found;
-    let start = found.min(ix.len() - 1);
+    let first = ix.closest_above_near(target, hint);
     let Some(model) = model else {
-        return ix.at(start);
+        return first.pair();
     };
     let window = 0.02 * (ix.max() - ctx.floor()).max(1e-9);
-    let mut best = ix.at(start);
+    let mut best = first.pair();
     let mut best_est = model.estimate(best.1);
-    for p in start + 1..(start + 32).min(ix.len()) {
-        let (u, o) = ix.at(p);
+    let mut cur = first;
+    for _ in 1..32 {
+        let Some(next) = ix.after(cur) else { break };
+        cur = next;
+        let (u, o) = next.pair();
         if u > target + window {
             break;
         }
@@ -185,8 +182,7 @@ pub struct Hardliner;
 
 impl Offering for Hardliner {
     fn next(&mut self, ctx: &Context, _: Option<&dyn OpponentModel>, _: &mut Rng) -> (f64, Offer) {
-        let ix = ctx.index;
-        ix.at(ix.len() - 1)
+        ctx.index.best().pair()
     }
 }
 
@@ -201,9 +197,7 @@ impl Offering for RandomOffering {
         _: Option<&dyn OpponentModel>,
         rng: &mut Rng,
     ) -> (f64, Offer) {
-        let ix = ctx.index;
-        let lo = ix.first_at_least(ctx.floor()).min(ix.len() - 1);
-        ix.at(lo + rng.below((ix.len() - lo) as u64) as usize)
+        ctx.index.random_at_least(ctx.floor(), rng).pair()
     }
 }
 

@@ -1,17 +1,57 @@
-//! The sorted utility index of one party on one domain: every outcome's utility, and the
-//! outcomes that respect the party's red lines sorted by it (so a strategy never offers what
-//! its own red lines forbid). Built once, then shared read-only (`Arc`) by every negotiation on the
-//! domain, so that "the outcome closest to utility x" is a binary search, never a scan.
+//! The utility index of one party on one domain: what strategies ask of its preferences
+//! (the outcome closest above a utility, the next higher, a random one above a floor, the
+//! best) answered without scanning the space. Built once, then shared read-only (`Arc`) by
+//! every negotiation on the domain.
+//!
+//! Which method runs when:
+//! - **Sorted** (at most [`MAX_INDEXED`] outcomes): every outcome's utility, and the outcomes
+//!   that respect the party's red lines sorted by it, so a lookup is a binary search (or a few
+//!   steps from the previous answer). Fastest, and the only one that handles interaction
+//!   terms and red lines, but it costs 24 bytes per outcome.
+//! - **Split** (meet in the middle; larger spaces, outcome indices within `u64`, no red
+//!   lines): the issues are cut into two groups such that no interaction term reads issues of
+//!   both (so additive preferences, and additive plus terms over few issues each, as GENIUS's
+//!   hyper-rectangles, qualify), and each group's partial utilities are listed and sorted
+//!   (each at most [`MAX_HALF`] entries), so memory grows with the square root of the space,
+//!   not the space. A lookup walks the two sorted halves
+//!   against each other (two pointers), exact, in time linear in the halves.
+//!
+//! Anything else is refused with [`StrategyError::SpaceTooLarge`].
 
 use crate::StrategyError;
-use accord_model::{OutcomeSpace, Preferences, RedLine};
+use accord_model::{OutcomeSpace, Preferences, RedLine, Rng, Term};
 
-/// Largest outcome space an index is built for (24 bytes per outcome).
+/// Largest outcome space the sorted index is built for (24 bytes per outcome).
 pub const MAX_INDEXED: u128 = 50_000_000;
 
-/// Utilities of every outcome for one party, sorted.
+/// Largest half of the split index (16 bytes per entry).
+pub const MAX_HALF: u128 = 4_000_000;
+
+/// Whether an index can be built for `issues` issues of `values` values each under additive
+/// preferences without red lines (the check of a random domain before it is drawn).
+pub fn fits_uniform(values: u32, issues: u32) -> bool {
+    let pow = |k: u32| (values as u128).checked_pow(k).unwrap_or(u128::MAX);
+    let size = pow(issues);
+    size <= MAX_INDEXED || (size <= u64::MAX as u128 && pow(issues.div_ceil(2)) <= MAX_HALF)
+}
+
+/// Utilities of every outcome for one party, looked up by utility; see the module docs.
 #[derive(Debug, Clone)]
 pub struct UtilityIndex {
+    repr: Repr,
+    /// Values per issue (to decode outcome indices).
+    radices: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Sorted(Sorted),
+    Split(Split),
+}
+
+/// Every outcome, sorted.
+#[derive(Debug, Clone)]
+struct Sorted {
     /// Utility by outcome index.
     by_outcome: Vec<f64>,
     /// Outcomes crossing one of the party's red lines (bit per outcome); empty when none.
@@ -20,14 +60,304 @@ pub struct UtilityIndex {
     sorted: Vec<f64>,
     /// The outcome behind each entry of `sorted`.
     outcomes: Vec<u64>,
-    /// Values per issue (to decode outcome indices).
-    radices: Vec<u32>,
+}
+
+/// Two sorted halves of an additive-plus-terms utility. The issues are cut into two groups so
+/// that no term reads issues of both (terms only link the issues they read); each group's
+/// partial utilities (its issues' table entries, then its terms, added in that order) are
+/// listed with the part of the outcome index they stand for. Outcome = left part + right
+/// part, utility = left partial + right partial (added in that order everywhere, so answers
+/// and [`UtilityIndex::utility`] agree to the bit).
+#[derive(Debug, Clone)]
+struct Split {
+    /// Weighted score tables per issue.
+    tables: Vec<Vec<f64>>,
+    /// The terms of the preferences.
+    terms: Vec<Term>,
+    /// Issues of each half, ascending.
+    groups: [Vec<usize>; 2],
+    /// Terms of each half.
+    group_terms: [Vec<usize>; 2],
+    /// (partial utility, part of the outcome index), ascending.
+    left: Vec<(f64, u64)>,
+    right: Vec<(f64, u64)>,
+}
+
+/// One answer of the index: its utility and outcome, and where it stands (so that the next
+/// higher is one step on in the sorted index).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Entry {
+    /// The outcome's utility.
+    pub utility: f64,
+    /// The outcome.
+    pub outcome: u64,
+    /// Position in the sorted index (unused by the split one).
+    pos: usize,
+}
+
+impl Entry {
+    /// (utility, outcome), as strategies return offers.
+    pub fn pair(self) -> (f64, u64) {
+        (self.utility, self.outcome)
+    }
+}
+
+/// The two groups of issues, terms never crossing between them, as balanced as the terms
+/// allow; `None` when a half would exceed [`MAX_HALF`] entries.
+fn partition(radices: &[u32], terms: &[Term]) -> Option<[Vec<usize>; 2]> {
+    let n = radices.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    for t in terms {
+        let is = t.rule.issues();
+        for w in is.windows(2) {
+            let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+            parent[a] = b;
+        }
+    }
+    let mut comps: Vec<(f64, Vec<usize>)> = Vec::new();
+    let mut of_root = vec![usize::MAX; n];
+    for (i, &rad) in radices.iter().enumerate() {
+        let r = root(&mut parent, i);
+        if of_root[r] == usize::MAX {
+            of_root[r] = comps.len();
+            comps.push((0.0, Vec::new()));
+        }
+        let c = &mut comps[of_root[r]];
+        c.0 += (rad as f64).ln();
+        c.1.push(i);
+    }
+    // Largest first, each into the lighter half.
+    comps.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut groups: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+    let mut weight = [0.0f64; 2];
+    for (w, is) in comps {
+        let h = usize::from(weight[1] < weight[0]);
+        weight[h] += w;
+        groups[h].extend(is);
+    }
+    for g in &mut groups {
+        g.sort_unstable();
+        let size: u128 = g.iter().map(|&i| radices[i] as u128).product();
+        if size > MAX_HALF {
+            return None;
+        }
+    }
+    Some(groups)
+}
+
+impl Split {
+    fn build(space: &OutcomeSpace, prefs: &Preferences) -> Option<Split> {
+        let radices = space.radices();
+        let n = radices.len();
+        let tables: Vec<Vec<f64>> = (0..n).map(|i| prefs.issue_table(space, i)).collect();
+        let groups = partition(radices, &prefs.terms)?;
+        let mut group_terms: [Vec<usize>; 2] = [Vec::new(), Vec::new()];
+        for (k, t) in prefs.terms.iter().enumerate() {
+            let is = t.rule.issues();
+            let h = usize::from(is.first().is_some_and(|i| groups[1].contains(i)));
+            group_terms[h].push(k);
+        }
+        let mut split = Split {
+            tables,
+            terms: prefs.terms.clone(),
+            groups,
+            group_terms,
+            left: Vec::new(),
+            right: Vec::new(),
+        };
+        // Stride of each issue in the outcome index (last issue fastest).
+        let mut strides = vec![1u64; n];
+        for i in (0..n.saturating_sub(1)).rev() {
+            strides[i] = strides[i + 1].checked_mul(radices[i + 1] as u64)?;
+        }
+        split.left = split.half(0, radices, &strides);
+        split.right = split.half(1, radices, &strides);
+        Some(split)
+    }
+
+    /// Every entry of half `h`, sorted.
+    fn half(&self, h: usize, radices: &[u32], strides: &[u64]) -> Vec<(f64, u64)> {
+        let g = &self.groups[h];
+        let size: usize = g.iter().map(|&i| radices[i] as usize).product();
+        let mut out = Vec::with_capacity(size);
+        let mut digits = vec![0u32; radices.len()];
+        for _ in 0..size {
+            let part: u64 = g.iter().map(|&i| digits[i] as u64 * strides[i]).sum();
+            out.push((self.partial(h, &digits), part));
+            // Odometer over the group's issues.
+            for &i in g.iter().rev() {
+                digits[i] += 1;
+                if digits[i] < radices[i] {
+                    break;
+                }
+                digits[i] = 0;
+            }
+        }
+        out.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        out
+    }
+
+    /// Half `h`'s partial utility at these values (only its issues are read).
+    #[inline]
+    fn partial(&self, h: usize, digits: &[u32]) -> f64 {
+        let mut u = 0.0;
+        for &i in &self.groups[h] {
+            u += self.tables[i][digits[i] as usize];
+        }
+        for &t in &self.group_terms[h] {
+            if self.terms[t].rule.holds(digits) {
+                u += self.terms[t].value;
+            }
+        }
+        u
+    }
+
+    fn entry(&self, i: usize, j: usize) -> Entry {
+        Entry {
+            utility: self.left[i].0 + self.right[j].0,
+            outcome: self.left[i].1 + self.right[j].1,
+            pos: 0,
+        }
+    }
+
+    fn utility(&self, outcome: u64, radices: &[u32]) -> f64 {
+        let mut digits = vec![0u32; radices.len()];
+        decode(outcome, radices, &mut digits);
+        self.partial(0, &digits) + self.partial(1, &digits)
+    }
+
+    /// The lowest (utility, outcome) whose utility passes `ok` (a threshold test, monotone:
+    /// once true, true for every higher utility): two pointers over the halves.
+    fn lowest(&self, ok: impl Fn(f64) -> bool) -> Option<Entry> {
+        let mut best: Option<Entry> = None;
+        // j: for the current left entry, the first right entry that passes; it only moves
+        // down as the left partial grows.
+        let mut j = self.right.len();
+        for i in 0..self.left.len() {
+            let a = self.left[i].0;
+            while j > 0 && ok(a + self.right[j - 1].0) {
+                j -= 1;
+            }
+            if j < self.right.len() {
+                let e = self.entry(i, j);
+                if best.is_none_or(|b| {
+                    e.utility < b.utility || (e.utility == b.utility && e.outcome < b.outcome)
+                }) {
+                    best = Some(e);
+                }
+            }
+            if j == 0 {
+                // Every further left entry passes with every right entry, at no less than
+                // left[i] + right[0], already counted.
+                break;
+            }
+        }
+        best
+    }
+
+    /// The highest entry whose utility passes `ok` (monotone: once true, true for every
+    /// lower utility).
+    fn highest(&self, ok: impl Fn(f64) -> bool) -> Option<Entry> {
+        let mut best: Option<Entry> = None;
+        let mut j = 0usize; // first right entry that fails, for the current left entry
+        for i in (0..self.left.len()).rev() {
+            let a = self.left[i].0;
+            while j < self.right.len() && ok(a + self.right[j].0) {
+                j += 1;
+            }
+            if j > 0 {
+                let e = self.entry(i, j - 1);
+                if best.is_none_or(|b| {
+                    e.utility > b.utility || (e.utility == b.utility && e.outcome < b.outcome)
+                }) {
+                    best = Some(e);
+                }
+            }
+        }
+        best
+    }
+
+    /// Outcomes with utility at least `u`, and a uniform one of them (the `pick`-th).
+    fn count_at_least(&self, u: f64) -> u64 {
+        let mut j = self.right.len();
+        let mut total = 0u64;
+        for &(a, _) in &self.left {
+            while j > 0 && a + self.right[j - 1].0 >= u {
+                j -= 1;
+            }
+            total += (self.right.len() - j) as u64;
+        }
+        total
+    }
+
+    fn nth_at_least(&self, u: f64, mut k: u64) -> Option<Entry> {
+        let mut j = self.right.len();
+        for i in 0..self.left.len() {
+            let a = self.left[i].0;
+            while j > 0 && a + self.right[j - 1].0 >= u {
+                j -= 1;
+            }
+            let c = (self.right.len() - j) as u64;
+            if k < c {
+                return Some(self.entry(i, j + k as usize));
+            }
+            k -= c;
+        }
+        None
+    }
+
+    fn best(&self) -> Entry {
+        self.entry(self.left.len() - 1, self.right.len() - 1)
+    }
+
+    fn worst(&self) -> Entry {
+        self.entry(0, 0)
+    }
 }
 
 impl UtilityIndex {
-    /// Builds the index of `prefs` over `space`, leaving out of the sorted list the outcomes
-    /// that cross one of `red_lines`.
+    /// Builds the index of `prefs` over `space`, leaving out the outcomes that cross one of
+    /// `red_lines`: the sorted index when the space is small enough, else the split one (see
+    /// the module docs).
     pub fn build(
+        space: &OutcomeSpace,
+        prefs: &Preferences,
+        red_lines: &[RedLine],
+    ) -> Result<Self, StrategyError> {
+        let size = space.size();
+        if size <= MAX_INDEXED {
+            return Self::build_sorted(space, prefs, red_lines);
+        }
+        Self::build_split(space, prefs, red_lines)
+    }
+
+    /// The split (meet-in-the-middle) index, whatever the size: for additive preferences
+    /// without red lines. Public so tests and benchmarks can compare it with the sorted one.
+    pub fn build_split(
+        space: &OutcomeSpace,
+        prefs: &Preferences,
+        red_lines: &[RedLine],
+    ) -> Result<Self, StrategyError> {
+        let size = space.size();
+        if !red_lines.is_empty() || size > u64::MAX as u128 {
+            return Err(StrategyError::SpaceTooLarge(size));
+        }
+        let split = Split::build(space, prefs).ok_or(StrategyError::SpaceTooLarge(size))?;
+        Ok(UtilityIndex {
+            repr: Repr::Split(split),
+            radices: space.radices().to_vec(),
+        })
+    }
+
+    /// The sorted index (every outcome listed).
+    pub fn build_sorted(
         space: &OutcomeSpace,
         prefs: &Preferences,
         red_lines: &[RedLine],
@@ -98,91 +428,202 @@ impl UtilityIndex {
         pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let (sorted, outcomes) = pairs.into_iter().unzip();
         Ok(UtilityIndex {
-            by_outcome,
-            crossing,
-            sorted,
-            outcomes,
+            repr: Repr::Sorted(Sorted {
+                by_outcome,
+                crossing,
+                sorted,
+                outcomes,
+            }),
             radices,
         })
     }
 
-    /// Number of outcomes that respect the party's red lines (the sorted list).
-    pub fn len(&self) -> usize {
-        self.sorted.len()
+    /// Which method answers: "sorted" or "split".
+    pub fn method(&self) -> &'static str {
+        match self.repr {
+            Repr::Sorted(_) => "sorted",
+            Repr::Split(_) => "split",
+        }
+    }
+
+    /// Number of outcomes that respect the party's red lines.
+    pub fn len(&self) -> u64 {
+        match &self.repr {
+            Repr::Sorted(s) => s.sorted.len() as u64,
+            Repr::Split(s) => s.left.len() as u64 * s.right.len() as u64,
+        }
     }
 
     /// Whether the space is empty (never, for a valid scenario).
     pub fn is_empty(&self) -> bool {
-        self.sorted.is_empty()
+        self.len() == 0
     }
 
     /// Utility of an outcome.
     #[inline]
     pub fn utility(&self, outcome: u64) -> f64 {
-        self.by_outcome[outcome as usize]
+        match &self.repr {
+            Repr::Sorted(s) => s.by_outcome[outcome as usize],
+            Repr::Split(s) => s.utility(outcome, &self.radices),
+        }
     }
 
     /// Whether an outcome respects the party's red lines.
     #[inline]
     pub fn acceptable(&self, outcome: u64) -> bool {
-        self.crossing.is_empty()
-            || self.crossing[(outcome >> 6) as usize] >> (outcome & 63) & 1 == 0
+        match &self.repr {
+            Repr::Sorted(s) => {
+                s.crossing.is_empty()
+                    || s.crossing[(outcome >> 6) as usize] >> (outcome & 63) & 1 == 0
+            }
+            Repr::Split(_) => true,
+        }
     }
 
     /// Highest utility.
     pub fn max(&self) -> f64 {
-        self.sorted.last().copied().unwrap_or(0.0)
+        self.best().utility
     }
 
     /// Lowest utility.
     pub fn min(&self) -> f64 {
-        self.sorted.first().copied().unwrap_or(0.0)
-    }
-
-    /// Position (in ascending order) of the first outcome with utility at least `u`;
-    /// `len()` when none.
-    #[inline]
-    pub fn first_at_least(&self, u: f64) -> usize {
-        self.sorted.partition_point(|x| *x < u)
-    }
-
-    /// Like [`UtilityIndex::first_at_least`], searching outward from `hint` (a previous answer):
-    /// strategies whose target moves a little each step find it in a few comparisons.
-    #[inline]
-    pub fn first_at_least_near(&self, u: f64, hint: usize) -> usize {
-        let n = self.sorted.len();
-        let mut p = hint.min(n);
-        // Move down while the previous entry still reaches u.
-        let mut steps = 0;
-        while p > 0 && self.sorted[p - 1] >= u {
-            p -= 1;
-            steps += 1;
-            if steps > 8 {
-                return self.first_at_least(u);
-            }
+        match &self.repr {
+            Repr::Sorted(s) => s.sorted.first().copied().unwrap_or(0.0),
+            Repr::Split(s) => s.worst().utility,
         }
-        // Move up while this entry is below u.
-        while p < n && self.sorted[p] < u {
-            p += 1;
-            steps += 1;
-            if steps > 8 {
-                return self.first_at_least(u);
-            }
-        }
-        p
     }
 
-    /// The entry at a sorted position: (utility, outcome).
-    #[inline]
-    pub fn at(&self, position: usize) -> (f64, u64) {
-        (self.sorted[position], self.outcomes[position])
+    fn sorted_entry(s: &Sorted, pos: usize) -> Entry {
+        Entry {
+            utility: s.sorted[pos],
+            outcome: s.outcomes[pos],
+            pos,
+        }
+    }
+
+    /// The best outcome (highest utility).
+    pub fn best(&self) -> Entry {
+        match &self.repr {
+            Repr::Sorted(s) => Self::sorted_entry(s, s.sorted.len() - 1),
+            Repr::Split(s) => s.best(),
+        }
+    }
+
+    /// The outcome with the smallest utility at least `u`; `None` when none reaches it.
+    pub fn at_least(&self, u: f64) -> Option<Entry> {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                let p = s.sorted.partition_point(|x| *x < u);
+                (p < s.sorted.len()).then(|| Self::sorted_entry(s, p))
+            }
+            Repr::Split(s) => s.lowest(|x| x >= u),
+        }
+    }
+
+    /// Like [`UtilityIndex::at_least`], but the best outcome when none reaches `u`; `hint`
+    /// is where the previous answer stood (the sorted index then searches outward from it,
+    /// a few comparisons when the target moves a little each step).
+    pub fn closest_above_near(&self, u: f64, hint: &mut usize) -> Entry {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                let found = if *hint == usize::MAX {
+                    s.sorted.partition_point(|x| *x < u)
+                } else {
+                    s.first_at_least_near(u, *hint)
+                };
+                *hint = found;
+                Self::sorted_entry(s, found.min(s.sorted.len() - 1))
+            }
+            Repr::Split(_) => self.closest_above(u),
+        }
     }
 
     /// The outcome with the smallest utility at least `u` (the best outcome when none reaches it).
-    #[inline]
-    pub fn closest_above(&self, u: f64) -> (f64, u64) {
-        let p = self.first_at_least(u).min(self.len() - 1);
-        self.at(p)
+    pub fn closest_above(&self, u: f64) -> Entry {
+        self.at_least(u).unwrap_or_else(|| self.best())
+    }
+
+    /// The outcome with the smallest utility above `u`, strictly.
+    pub fn above(&self, u: f64) -> Option<Entry> {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                let p = s.sorted.partition_point(|x| *x <= u);
+                (p < s.sorted.len()).then(|| Self::sorted_entry(s, p))
+            }
+            Repr::Split(s) => s.lowest(|x| x > u),
+        }
+    }
+
+    /// The outcome with the largest utility below `u`, strictly.
+    pub fn below(&self, u: f64) -> Option<Entry> {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                let p = s.sorted.partition_point(|x| *x < u);
+                (p > 0).then(|| Self::sorted_entry(s, p - 1))
+            }
+            Repr::Split(s) => s.highest(|x| x < u),
+        }
+    }
+
+    /// The entry after `e` in ascending order: the next position of the sorted index (ties
+    /// included); the next strictly higher utility in the split one.
+    pub fn after(&self, e: Entry) -> Option<Entry> {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                (e.pos + 1 < s.sorted.len()).then(|| Self::sorted_entry(s, e.pos + 1))
+            }
+            Repr::Split(_) => self.above(e.utility),
+        }
+    }
+
+    /// The outcome with utility nearest to `target` (the lower on a tie).
+    pub fn nearest(&self, target: f64) -> Entry {
+        let up = self.at_least(target);
+        let down = self.below(target);
+        match (down, up) {
+            (Some(d), Some(u)) => {
+                if target - d.utility <= u.utility - target {
+                    d
+                } else {
+                    u
+                }
+            }
+            (Some(d), None) => d,
+            (None, Some(u)) => u,
+            (None, None) => self.best(),
+        }
+    }
+
+    /// An outcome with utility within `[lo, hi]` (the lowest), if any.
+    pub fn within(&self, lo: f64, hi: f64) -> Option<Entry> {
+        self.at_least(lo).filter(|e| e.utility <= hi)
+    }
+
+    /// Number of outcomes with utility at least `u`.
+    pub fn count_at_least(&self, u: f64) -> u64 {
+        match &self.repr {
+            Repr::Sorted(s) => (s.sorted.len() - s.sorted.partition_point(|x| *x < u)) as u64,
+            Repr::Split(s) => s.count_at_least(u),
+        }
+    }
+
+    /// An outcome drawn uniformly among those with utility at least `u` (the best outcome
+    /// when none reaches it).
+    pub fn random_at_least(&self, u: f64, rng: &mut Rng) -> Entry {
+        match &self.repr {
+            Repr::Sorted(s) => {
+                let len = s.sorted.len();
+                let lo = s.sorted.partition_point(|x| *x < u).min(len - 1);
+                Self::sorted_entry(s, lo + rng.below((len - lo) as u64) as usize)
+            }
+            Repr::Split(s) => {
+                let c = s.count_at_least(u);
+                if c == 0 {
+                    return s.best();
+                }
+                s.nth_at_least(u, rng.below(c)).unwrap_or_else(|| s.best())
+            }
+        }
     }
 
     /// Values per issue.
@@ -192,10 +633,44 @@ impl UtilityIndex {
 
     /// Memory held, in bytes.
     pub fn bytes(&self) -> usize {
-        self.by_outcome.capacity() * 8
-            + self.crossing.capacity() * 8
-            + self.sorted.capacity() * 8
-            + self.outcomes.capacity() * 8
+        match &self.repr {
+            Repr::Sorted(s) => {
+                s.by_outcome.capacity() * 8
+                    + s.crossing.capacity() * 8
+                    + s.sorted.capacity() * 8
+                    + s.outcomes.capacity() * 8
+            }
+            Repr::Split(s) => {
+                (s.left.capacity() + s.right.capacity()) * 16
+                    + s.tables.iter().map(|t| t.capacity() * 8).sum::<usize>()
+                    + s.terms.capacity() * std::mem::size_of::<Term>()
+            }
+        }
+    }
+}
+
+impl Sorted {
+    /// The first position with utility at least `u`, searching outward from `hint`.
+    #[inline]
+    fn first_at_least_near(&self, u: f64, hint: usize) -> usize {
+        let n = self.sorted.len();
+        let mut p = hint.min(n);
+        let mut steps = 0;
+        while p > 0 && self.sorted[p - 1] >= u {
+            p -= 1;
+            steps += 1;
+            if steps > 8 {
+                return self.sorted.partition_point(|x| *x < u);
+            }
+        }
+        while p < n && self.sorted[p] < u {
+            p += 1;
+            steps += 1;
+            if steps > 8 {
+                return self.sorted.partition_point(|x| *x < u);
+            }
+        }
+        p
     }
 }
 
@@ -250,12 +725,152 @@ mod tests {
                 assert_eq!(v, o.0);
                 assert_eq!(encode(&v, s.radices()), id);
             }
-            for w in 0..ix.len() - 1 {
-                assert!(ix.at(w).0 <= ix.at(w + 1).0);
+            let mut e = ix.closest_above(f64::MIN);
+            while let Some(next) = ix.after(e) {
+                assert!(e.utility <= next.utility);
+                e = next;
             }
-            let (u, o) = ix.closest_above(0.5);
+            let (u, o) = ix.closest_above(0.5).pair();
             assert!(u >= 0.5 || u == ix.max());
             assert_eq!(ix.utility(o), u);
+        }
+    }
+
+    use proptest::prelude::*;
+
+    /// A random domain: sizes, tables (as value-function scores) and, optionally, a term
+    /// on two issues (linking them, so the split must keep them together).
+    /// Issue sizes, score tables, and a term (first issue, value).
+    type Domain = (Vec<usize>, Vec<Vec<f64>>, Option<(usize, f64)>);
+
+    fn domain() -> impl Strategy<Value = Domain> {
+        prop::collection::vec(1usize..5, 2..6).prop_flat_map(|sizes| {
+            let tables = sizes
+                .iter()
+                .map(|&n| prop::collection::vec(0.0f64..1.0, n))
+                .collect::<Vec<_>>();
+            let k = sizes.len();
+            (
+                Just(sizes),
+                tables,
+                prop::option::of((0..k - 1, -0.3f64..0.3)),
+            )
+        })
+    }
+
+    fn prefs_of(s: &OutcomeSpace, tables: &[Vec<f64>], term: Option<(usize, f64)>) -> Preferences {
+        Preferences {
+            weights: tables.iter().map(|_| 0.25).collect(),
+            functions: tables
+                .iter()
+                .map(|t| ValueFunction::Table(t.clone()))
+                .collect(),
+            terms: term
+                .map(|(i, value)| Term {
+                    rule: accord_model::Rule::parse(
+                        &format!("i{i} = v0 and i{} = v0", i + 1),
+                        s.issues(),
+                    )
+                    .unwrap(),
+                    value,
+                })
+                .into_iter()
+                .collect(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The split index against brute force over every outcome (its own utilities, which
+        /// must match the sorted index's up to rounding): every query, at random thresholds.
+        #[test]
+        fn split_answers_as_brute_force(
+            (sizes, tables, term) in domain(),
+            thresholds in prop::collection::vec(-0.5f64..1.5, 6),
+            seed in any::<u64>(),
+        ) {
+            let s = space(&sizes);
+            let prefs = prefs_of(&s, &tables, term);
+            let split = UtilityIndex::build_split(&s, &prefs, &[]).unwrap();
+            let sorted = UtilityIndex::build_sorted(&s, &prefs, &[]).unwrap();
+            prop_assert_eq!(split.method(), "split");
+            let n = s.size() as u64;
+            prop_assert_eq!(split.len(), n);
+            let all: Vec<f64> = (0..n).map(|o| split.utility(o)).collect();
+            for (o, &u) in all.iter().enumerate() {
+                prop_assert!((u - sorted.utility(o as u64)).abs() < 1e-12);
+            }
+            let max = all.iter().cloned().fold(f64::MIN, f64::max);
+            let min = all.iter().cloned().fold(f64::MAX, f64::min);
+            prop_assert_eq!(split.max(), max);
+            prop_assert_eq!(split.min(), min);
+            // Thresholds at random and exactly at outcomes' utilities (ties).
+            let mut ts = thresholds.clone();
+            ts.extend(all.iter().step_by(3).cloned());
+            let mut rng = accord_model::Rng::new(seed);
+            for (k, &t) in ts.iter().enumerate() {
+                let lo = all.iter().cloned().filter(|&u| u >= t).fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.min(u))));
+                let up = all.iter().cloned().filter(|&u| u > t).fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.min(u))));
+                let down = all.iter().cloned().filter(|&u| u < t).fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
+                let got = split.at_least(t);
+                prop_assert_eq!(got.map(|e| e.utility), lo);
+                if let Some(e) = got { prop_assert_eq!(all[e.outcome as usize], e.utility); }
+                prop_assert_eq!(split.above(t).map(|e| e.utility), up);
+                let b = split.below(t);
+                prop_assert_eq!(b.map(|e| e.utility), down);
+                if let Some(e) = b { prop_assert_eq!(all[e.outcome as usize], e.utility); }
+                let near = split.nearest(t);
+                let best_gap = all.iter().map(|u| (u - t).abs()).fold(f64::MAX, f64::min);
+                prop_assert_eq!((near.utility - t).abs(), best_gap);
+                let count = all.iter().filter(|&&u| u >= t).count() as u64;
+                prop_assert_eq!(split.count_at_least(t), count);
+                let r = split.random_at_least(t, &mut rng);
+                prop_assert_eq!(all[r.outcome as usize], r.utility);
+                if count > 0 { prop_assert!(r.utility >= t); } else { prop_assert_eq!(r.utility, max); }
+                // The sorted index gives the same utilities (up to rounding of the sums, so
+                // only at thresholds that are not outcomes' own utilities).
+                if k >= thresholds.len() {
+                    continue;
+                }
+                let so = sorted.at_least(t).map(|e| e.utility);
+                prop_assert_eq!(so.is_some(), lo.is_some());
+                if let (Some(a), Some(b)) = (so, lo) { prop_assert!((a - b).abs() < 1e-12); }
+                prop_assert_eq!(sorted.count_at_least(t), count);
+            }
+        }
+    }
+
+    /// Every outcome above a floor is drawn by the split index's random pick, about equally.
+    #[test]
+    fn split_random_is_uniform() {
+        let s = space(&[3, 4, 2]);
+        let prefs = prefs_of(
+            &s,
+            &[
+                vec![0.1, 0.5, 0.9],
+                vec![0.0, 0.3, 0.6, 1.0],
+                vec![0.2, 0.7],
+            ],
+            None,
+        );
+        let ix = UtilityIndex::build_split(&s, &prefs, &[]).unwrap();
+        let floor = 0.4;
+        let above: Vec<u64> = (0..24).filter(|&o| ix.utility(o) >= floor).collect();
+        let mut seen = [0u32; 24];
+        let mut rng = accord_model::Rng::new(7);
+        for _ in 0..above.len() * 2000 {
+            seen[ix.random_at_least(floor, &mut rng).outcome as usize] += 1;
+        }
+        for o in 0..24u64 {
+            if above.contains(&o) {
+                assert!(
+                    (1700..2300).contains(&seen[o as usize]),
+                    "{o}: {}",
+                    seen[o as usize]
+                );
+            } else {
+                assert_eq!(seen[o as usize], 0);
+            }
         }
     }
 }

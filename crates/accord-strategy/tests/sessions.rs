@@ -210,3 +210,60 @@ fn a_party_no_outcome_can_serve_walks_away() {
     assert_eq!(summary.failure, Some(Failure::EndedBy(1)));
     assert_eq!(summary.utilities[1], 2.0);
 }
+
+/// Beyond the sorted index's 50 million outcomes: a 10^10-outcome additive domain answered by
+/// the split index; SAO agents and single-text mediators run on it, every offer's utility is
+/// its outcome's (checked against the preferences directly), and nothing is materialised.
+#[test]
+fn negotiations_run_on_ten_billion_outcomes() {
+    let s = random_additive(2, &[10; 10], 11);
+    assert_eq!(s.space.size(), 10_000_000_000);
+    let seats = seats(&s);
+    for seat in &seats {
+        assert_eq!(seat.index.method(), "split");
+        assert!(seat.index.bytes() < 10_000_000, "{}", seat.index.bytes());
+    }
+    for specs in [
+        ["boulware,freq", "tft"],
+        ["random", "conceder"],
+        ["hardliner", "linear"],
+    ] {
+        let (summary, trace) = sao(&s, &specs, 60, 5);
+        let mut offers = 0;
+        for e in &trace {
+            if let Step::Offer { offer, .. } = &e.step {
+                offers += 1;
+                let outcome = s.space.outcome(*offer).unwrap();
+                for (p, seat) in s.parties.iter().zip(&seats) {
+                    let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
+                    assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
+                }
+            }
+        }
+        assert!(offers > 0, "{specs:?}");
+        if let Some(a) = summary.agreement {
+            assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
+        }
+    }
+    for m in ["nash-seeking", "bayes-nash", "random-flipping"] {
+        let mut voters: Vec<Box<dyn Voter>> = seats
+            .iter()
+            .map(|x| voter("hill-climber", x.index.clone(), x.reservation).unwrap())
+            .collect();
+        let mut med = mediator(m).unwrap();
+        let summary = run_single_text(
+            &seats,
+            &mut voters,
+            med.as_mut(),
+            Deadline::rounds(50),
+            VoteMode::AcceptReject,
+            &mut Rng::new(3),
+            &mut || 0.0,
+            &mut NoTrace,
+        )
+        .unwrap();
+        if let Some(a) = summary.agreement {
+            assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
+        }
+    }
+}

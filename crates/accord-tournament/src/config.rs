@@ -238,20 +238,21 @@ impl Config {
                     "needs count >= 1, parties >= 2, issues >= 1 and values >= 2".into(),
                 ));
             }
-            let outcomes = (r.values as u128)
-                .checked_pow(u32::try_from(r.issues).unwrap_or(u32::MAX))
-                .unwrap_or(u128::MAX);
             if r.parties > 16 {
                 return Err((here, "at most 16 parties per random domain".into()));
             }
-            if outcomes > accord_strategy::index::MAX_INDEXED {
+            if !accord_strategy::index::fits_uniform(
+                u32::try_from(r.values).unwrap_or(u32::MAX),
+                u32::try_from(r.issues).unwrap_or(u32::MAX),
+            ) {
                 return Err((
                     here,
                     format!(
-                        "{}^{} outcomes are more than a tournament indexes (at most {})",
+                        "{}^{} outcomes are more than a tournament indexes (at most {} listed, or up to 2^64 in two halves of at most {})",
                         r.values,
                         r.issues,
-                        accord_strategy::index::MAX_INDEXED
+                        accord_strategy::index::MAX_INDEXED,
+                        accord_strategy::index::MAX_HALF
                     ),
                 ));
             }
