@@ -21,7 +21,11 @@ fi
 echo "== pip install ./crates/accord-py"
 (cd "$root" && "${pip[@]}" install --force-reinstall --no-deps ./crates/accord-py)
 target="${CARGO_TARGET_DIR:-$root/target}"
-if [ -z "${ACCORD_BIN:-}" ]; then
+if [ -n "${ACCORD_BIN:-}" ]; then
+  # Absolute, since pytest runs from the tests' folder.
+  ACCORD_BIN="$(cd "$(dirname "$ACCORD_BIN")" && pwd)/$(basename "$ACCORD_BIN")"
+  export ACCORD_BIN
+else
   (cd "$root" && cargo build --release --quiet -p accord-cli)
   export ACCORD_BIN="$target/release/accord"
 fi
