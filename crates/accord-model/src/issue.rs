@@ -74,6 +74,24 @@ impl fmt::Display for Value {
 }
 
 impl Issue {
+    /// An issue with named options and no wording or description, in that order (as tests and
+    /// tools that build issues by hand need them).
+    pub fn discrete(name: &str, options: &[&str]) -> Issue {
+        Issue {
+            name: name.into(),
+            description: None,
+            kind: IssueKind::Discrete {
+                options: options
+                    .iter()
+                    .map(|o| IssueOption {
+                        name: o.to_string(),
+                        wording: None,
+                    })
+                    .collect(),
+            },
+        }
+    }
+
     /// Number of values (options, integers or grid points). Always at least 1 for a validated issue.
     pub fn size(&self) -> u64 {
         match &self.kind {

@@ -617,22 +617,10 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::issue::{IssueKind, IssueOption};
+    use crate::issue::IssueKind;
 
     fn issues() -> Vec<Issue> {
-        let d = |name: &str, opts: &[&str]| Issue {
-            name: name.into(),
-            description: None,
-            kind: IssueKind::Discrete {
-                options: opts
-                    .iter()
-                    .map(|o| IssueOption {
-                        name: o.to_string(),
-                        wording: None,
-                    })
-                    .collect(),
-            },
-        };
+        let d = Issue::discrete;
         vec![
             d("hostages", &["none", "some", "all"]),
             d("ceasefire", &["none", "pause", "permanent"]),

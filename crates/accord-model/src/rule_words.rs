@@ -213,23 +213,11 @@ fn atom_words(issue: &Issue, set: &[bool], negated: bool, mood: Mood) -> String 
 
 #[cfg(test)]
 mod tests {
-    use crate::issue::{Issue, IssueKind, IssueOption};
+    use crate::issue::{Issue, IssueKind};
     use crate::Rule;
 
     fn issues() -> Vec<Issue> {
-        let d = |name: &str, opts: &[&str]| Issue {
-            name: name.into(),
-            description: None,
-            kind: IssueKind::Discrete {
-                options: opts
-                    .iter()
-                    .map(|o| IssueOption {
-                        name: o.to_string(),
-                        wording: None,
-                    })
-                    .collect(),
-            },
-        };
+        let d = Issue::discrete;
         vec![
             d("hostages", &["none", "some", "all"]),
             d("ceasefire", &["pause", "permanent"]),

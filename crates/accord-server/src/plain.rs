@@ -257,22 +257,9 @@ pub fn private_error(e: &ModelError, p: &Private, issues: &[Issue]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use accord_model::IssueOption;
 
     fn issues() -> Vec<Issue> {
-        let d = |name: &str, opts: &[&str]| Issue {
-            name: name.into(),
-            description: None,
-            kind: IssueKind::Discrete {
-                options: opts
-                    .iter()
-                    .map(|o| IssueOption {
-                        name: o.to_string(),
-                        wording: None,
-                    })
-                    .collect(),
-            },
-        };
+        let d = Issue::discrete;
         vec![
             d("withdrawal", &["none", "partial", "full"]),
             d("withdrawal_language", &["possibility", "guaranteed"]),
