@@ -4,54 +4,9 @@
 //! timeline's JSON and CSV exports, which never carry preferences; limits answer 422 in words.
 
 use serde_json::{json, Value};
-use std::io::Read;
-use std::time::Duration;
 
 mod common;
-use common::server::{seat_person, sign_up, start, Postgres, Server};
-
-/// Status, body text and the headers of one call; a live stream keeps what arrived in 1.5 s.
-fn call(
-    s: &Server,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, String, Vec<(String, String)>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_millis(1500)))
-        .build()
-        .into();
-    let mut req = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", s.base));
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let resp = match body {
-        Some(b) => agent.run(
-            req.header("content-type", "application/json")
-                .body(b.to_string())
-                .unwrap(),
-        ),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .expect("request");
-    let status = resp.status().as_u16();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let mut bytes = Vec::new();
-    let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
-    (
-        status,
-        String::from_utf8_lossy(&bytes).into_owned(),
-        headers,
-    )
-}
+use common::server::{call_raw as call, seat_person, sign_up, start, Postgres, Server};
 
 fn json_of(r: (u16, String, Vec<(String, String)>), want: u16) -> Value {
     assert_eq!(r.0, want, "{}", r.1);

@@ -7,9 +7,9 @@ use std::io::Read;
 use std::time::Duration;
 
 mod common;
-use common::server::{create, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call_raw, create, seat_person, sign_up, start, Postgres, Server};
 
-/// Status and body text of one call; for a live stream, what arrived within `stream_for`.
+/// Status and body text of one call; for a live stream, what arrived within 1.5 s.
 fn call(
     s: &Server,
     method: &str,
@@ -17,31 +17,8 @@ fn call(
     token: Option<&str>,
     body: Option<Value>,
 ) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_millis(1500)))
-        .build()
-        .into();
-    let mut req = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", s.base));
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
-    }
-    let resp = match body {
-        Some(b) => agent.run(
-            req.header("content-type", "application/json")
-                .body(b.to_string())
-                .unwrap(),
-        ),
-        None => agent.run(req.body(()).unwrap()),
-    }
-    .expect("request");
-    let status = resp.status().as_u16();
-    let mut bytes = Vec::new();
-    // A live stream ends at the timeout: keep what arrived.
-    let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    let (status, text, _) = call_raw(s, method, path, token, body);
+    (status, text)
 }
 
 fn json_of(r: (u16, String), want: u16) -> Value {

@@ -253,3 +253,48 @@ pub fn seat_person(s: &Server, mediator: &str, base: &str, seat: &str, token: &s
     );
     inv["token"].as_str().expect("token").to_string()
 }
+
+/// Status, body text and headers of one call, sent as is (no retries); a live stream ends at the
+/// 1.5 s timeout, keeping what arrived (privacy tests read streams this way).
+pub fn call_raw(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String, Vec<(String, String)>) {
+    use std::io::Read;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_millis(1500)))
+        .build()
+        .into();
+    let mut req = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{}{path}", s.base));
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let resp = match body {
+        Some(b) => agent.run(
+            req.header("content-type", "application/json")
+                .body(b.to_string())
+                .unwrap(),
+        ),
+        None => agent.run(req.body(()).unwrap()),
+    }
+    .expect("request");
+    let status = resp.status().as_u16();
+    let headers = resp
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let mut bytes = Vec::new();
+    let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
+    (
+        status,
+        String::from_utf8_lossy(&bytes).into_owned(),
+        headers,
+    )
+}
