@@ -8,7 +8,10 @@
 //! each fixed phase. That is `|space|^m` agreements for `m` fixed phases; shapes above
 //! [`MAX_PHASED_AGREEMENTS`] are not enumerated and reported as too large (the proposed agreement
 //! itself is always evaluated). Utilities and red-line tests are tabulated once per package, so
-//! each agreement costs O(phases × (parties + red lines)).
+//! each agreement costs O(phases × parties) (about 50-90 ns here; `benches/phased.rs`), unless a
+//! party states phased red lines, which speak about the whole agreement and are tested on each
+//! (about 1 µs). Trust thresholds, a scan of thousands of trust values each, are computed only
+//! for the agreements reported.
 //!
 //! Shapes analysed: the agreement as proposed ([`ShapeKind::AsProposed`]) and, when it leaves
 //! phases open, the same agreement with every open phase settled now ([`ShapeKind::Settled`]).
@@ -18,8 +21,8 @@
 
 use crate::EPS;
 use accord_model::{
-    discounted_stop_values, respects_phased_red_lines, trust_threshold, Outcome, Phase, PhaseTerms,
-    PhasedAgreement, Phasing, Role, Scenario,
+    discounted_stop_values, respects_phased_red_lines, trust_threshold, OpenValue, Outcome, Phase,
+    PhaseTerms, PhasedAgreement, Phasing, Role, Scenario,
 };
 use serde_json::{json, Value as Json};
 
@@ -98,6 +101,19 @@ pub struct PhasedReport {
 
 /// Evaluates one phased agreement for every negotiator.
 pub fn evaluate(scenario: &Scenario, phasing: &Phasing, agreement: &PhasedAgreement) -> PhasedEval {
+    let mut e = evaluate_without_thresholds(scenario, phasing, agreement);
+    fill_thresholds(scenario, phasing, &mut e);
+    e
+}
+
+/// `evaluate` without the trust thresholds (left empty): the enumeration needs them only for the
+/// agreements it keeps, and a threshold scans thousands of trust values, a hundred times the
+/// cost of the rest of the evaluation.
+fn evaluate_without_thresholds(
+    scenario: &Scenario,
+    phasing: &Phasing,
+    agreement: &PhasedAgreement,
+) -> PhasedEval {
     let mut e = PhasedEval {
         agreement: agreement.clone(),
         expected: vec![],
@@ -116,10 +132,25 @@ pub fn evaluate(scenario: &Scenario, phasing: &Phasing, agreement: &PhasedAgreem
         let ok = respects_phased_red_lines(party, view, agreement);
         e.in_zone &= ok && eu >= d - EPS;
         e.expected.push(eu);
-        e.thresholds.push(trust_threshold(&w, d - EPS));
         e.red_lines_ok.push(ok);
     }
     e
+}
+
+/// Sets each negotiator's trust threshold for the evaluated agreement.
+fn fill_thresholds(scenario: &Scenario, phasing: &Phasing, e: &mut PhasedEval) {
+    e.thresholds = scenario
+        .parties
+        .iter()
+        .enumerate()
+        .filter(|(_, party)| party.role == Role::Party)
+        .map(|(p, party)| {
+            let view = &phasing.views[p];
+            let w = discounted_stop_values(party, view, &scenario.space, &e.agreement)
+                .unwrap_or_default();
+            trust_threshold(&w, party.disagreement() - EPS)
+        })
+        .collect();
 }
 
 /// Runs the phased analysis: the proposed agreement, the one-shot zone size, and each shape.
@@ -226,29 +257,71 @@ fn enumerate(
         .iter()
         .map(|&p| scenario.parties[p].disagreement())
         .collect();
+    let tables = Tables::new(scenario, phasing, shape, &outcomes);
+    let mut w = vec![0.0; phases.len()];
+    let mut expected = vec![0.0; d.len()];
     loop {
-        for (slot, &k) in fixed.iter().enumerate() {
-            phases[k].terms = PhaseTerms::Fixed(outcomes[counter[slot] as usize].clone());
-        }
-        // Every package is in the space and the shape was valid, so this cannot fail.
-        if let Ok(ag) = PhasedAgreement::new(phases.clone(), space) {
-            let e = evaluate(scenario, phasing, &ag);
-            if e.in_zone {
-                in_zone += 1;
-                let nash: f64 = e
-                    .expected
+        // In the zone? From the tables when they apply (the same arithmetic as `evaluate`, so
+        // the same numbers), else from the agreement itself.
+        let quick = tables.as_ref().map(|t| {
+            let mut ok = true;
+            for (j, party) in t.parties.iter().enumerate() {
+                for (k, slot) in t.slot_of_phase.iter().enumerate() {
+                    w[k] = match slot {
+                        Some(slot) => party.utility[counter[*slot] as usize] * party.discount[k],
+                        None => party.open_stop[k],
+                    };
+                }
+                expected[j] = accord_model::expected_from_stops(&w, party.trust);
+                ok &= counter.iter().all(|&c| party.red_lines_ok[c as usize])
+                    && expected[j] >= d[j] - EPS;
+            }
+            ok
+        });
+        let mut agreement = || {
+            for (slot, &k) in fixed.iter().enumerate() {
+                phases[k].terms = PhaseTerms::Fixed(outcomes[counter[slot] as usize].clone());
+            }
+            // Every package is in the space and the shape was valid, so this cannot fail.
+            PhasedAgreement::new(phases.clone(), space).ok()
+        };
+        let eval = match quick {
+            Some(false) => None,
+            Some(true) => {
+                let nash: f64 = expected
                     .iter()
                     .zip(&d)
                     .map(|(u, d)| (u - d).max(0.0))
                     .product();
+                in_zone += 1;
                 let pos = best
                     .iter()
                     .position(|(b, _)| nash > *b)
                     .unwrap_or(best.len());
-                if pos < BEST_PER_SHAPE {
-                    best.insert(pos, (nash, e));
-                    best.truncate(BEST_PER_SHAPE);
-                }
+                (pos < BEST_PER_SHAPE)
+                    .then(agreement)
+                    .flatten()
+                    .map(|ag| evaluate_without_thresholds(scenario, phasing, &ag))
+            }
+            None => agreement()
+                .map(|ag| evaluate_without_thresholds(scenario, phasing, &ag))
+                .filter(|e| e.in_zone)
+                .inspect(|_| in_zone += 1),
+        };
+        if let Some(e) = eval {
+            let nash: f64 = e
+                .expected
+                .iter()
+                .zip(&d)
+                .map(|(u, d)| (u - d).max(0.0))
+                .product();
+            let pos = best
+                .iter()
+                .position(|(b, _)| nash > *b)
+                .unwrap_or(best.len());
+            if pos < BEST_PER_SHAPE {
+                best.insert(pos, (nash, e));
+                best.truncate(BEST_PER_SHAPE);
             }
         }
         // Next counter value.
@@ -259,7 +332,13 @@ fn enumerate(
                     kind,
                     agreements,
                     in_zone: Some(in_zone),
-                    best: best.into_iter().map(|(_, e)| e).collect(),
+                    best: best
+                        .into_iter()
+                        .map(|(_, mut e)| {
+                            fill_thresholds(scenario, phasing, &mut e);
+                            e
+                        })
+                        .collect(),
                 };
             }
             slot -= 1;
@@ -269,6 +348,90 @@ fn enumerate(
             }
             counter[slot] = 0;
         }
+    }
+}
+
+/// Per-package tables for one shape's enumeration, per negotiator: utilities and red-line tests
+/// once per package instead of once per phase of every agreement. `None` when a negotiator has
+/// no preferences or states phased red lines (they speak about the whole agreement).
+struct Tables {
+    /// For each phase, the enumeration slot that varies it (`None`: open).
+    slot_of_phase: Vec<Option<usize>>,
+    parties: Vec<PartyTable>,
+}
+
+struct PartyTable {
+    utility: Vec<f64>,
+    red_lines_ok: Vec<bool>,
+    /// Per phase: the discount factor applied to its stop value.
+    discount: Vec<f64>,
+    /// Per open phase: its discounted stop value (unused for fixed phases).
+    open_stop: Vec<f64>,
+    trust: f64,
+}
+
+impl Tables {
+    fn new(
+        scenario: &Scenario,
+        phasing: &Phasing,
+        shape: &PhasedAgreement,
+        outcomes: &[Outcome],
+    ) -> Option<Tables> {
+        let mut slot = 0;
+        let slot_of_phase = shape
+            .phases()
+            .iter()
+            .map(|p| {
+                p.fixed().map(|_| {
+                    slot += 1;
+                    slot - 1
+                })
+            })
+            .collect();
+        let starts = shape.start_times();
+        let parties = scenario
+            .parties
+            .iter()
+            .enumerate()
+            .filter(|(_, party)| party.role == Role::Party)
+            .map(|(p, party)| {
+                let view = &phasing.views[p];
+                let prefs = party.preferences.as_ref()?;
+                if view.red_lines.is_some() {
+                    return None;
+                }
+                let rate = party.discount.unwrap_or(1.0);
+                // As `discounted_stop_values`: no factor at the start.
+                let discount: Vec<f64> = starts
+                    .iter()
+                    .map(|&s| if s == 0.0 { 1.0 } else { rate.powf(s) })
+                    .collect();
+                let open = match view.open_value {
+                    OpenValue::Expected(x) => x,
+                    OpenValue::WalkAway => party.disagreement(),
+                };
+                Some(PartyTable {
+                    utility: outcomes
+                        .iter()
+                        .map(|o| prefs.utility(&scenario.space, o))
+                        .collect(),
+                    red_lines_ok: outcomes
+                        .iter()
+                        .map(|o| party.respects_red_lines(o.values()))
+                        .collect(),
+                    open_stop: starts
+                        .iter()
+                        .map(|&s| if s == 0.0 { open } else { open * rate.powf(s) })
+                        .collect(),
+                    discount,
+                    trust: view.trust,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Tables {
+            slot_of_phase,
+            parties,
+        })
     }
 }
 

@@ -192,3 +192,48 @@ fn ceasefire_phased_matches_brute_force() {
         .unwrap();
     assert_eq!(shape.in_zone, Some(proposed));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The enumeration's per-package tables (used when no party states phased red lines) count
+    /// the same zone and keep the same best agreements as evaluating every agreement in full.
+    #[test]
+    fn tabulated_enumeration_matches_full_evaluation(
+        sizes in prop::collection::vec(1usize..4, 1..3),
+        seed in any::<u64>(),
+        trust in 0.0f64..=1.0,
+        discount in 0.1f64..=1.0,
+        open in 0.0f64..=1.0,
+    ) {
+        use accord_model::{Phase, PhaseTerms, Trigger};
+        let mut s = random_constrained(2, &sizes, seed, true);
+        for p in &mut s.parties { p.discount = Some(discount); }
+        let n = s.space.size() as u64;
+        let phase = |name: &str, days, terms| Phase { name: name.into(), duration_days: days, terms };
+        let agreement = PhasedAgreement::new(vec![
+            phase("1", 10, PhaseTerms::Fixed(s.space.outcome(0).unwrap())),
+            phase("2", 20, PhaseTerms::Fixed(s.space.outcome(n - 1).unwrap())),
+            phase("3", 5, PhaseTerms::Open { agenda: vec![0], trigger: Trigger::Day { phase: 0, day: 3 } }),
+        ], &s.space).unwrap();
+        let view = PhasedView { trust, open_value: OpenValue::Expected(open), red_lines: None };
+        let phasing = Phasing { agreement: agreement.clone(), views: vec![view; s.parties.len()] };
+        let report = analyze_phased(&s, &phasing);
+        let shape = &report.shapes[0];
+        prop_assert_eq!(shape.kind, ShapeKind::AsProposed);
+        let mut full = Vec::new();
+        for a in 0..n {
+            for b in 0..n {
+                let mut phases = agreement.phases().to_vec();
+                phases[0].terms = PhaseTerms::Fixed(s.space.outcome(a).unwrap());
+                phases[1].terms = PhaseTerms::Fixed(s.space.outcome(b).unwrap());
+                let e = evaluate(&s, &phasing, &PhasedAgreement::new(phases, &s.space).unwrap());
+                if e.in_zone { full.push(e); }
+            }
+        }
+        prop_assert_eq!(shape.in_zone, Some(full.len() as u64));
+        for kept in &shape.best {
+            prop_assert!(full.contains(kept), "a kept agreement differs from its full evaluation");
+        }
+    }
+}
