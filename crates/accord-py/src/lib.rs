@@ -153,6 +153,8 @@ fn dumps(value: &Bound<'_, PyAny>, indent: Option<usize>) -> PyResult<String> {
 #[pyclass(frozen, module = "accord._accord")]
 struct Scenario {
     inner: Arc<Model>,
+    /// The `[phasing]` of an Accord file (the phased analysis runs on it), if it has one.
+    phasing: Option<Arc<accord_model::Phasing>>,
     warnings: Vec<String>,
     format: &'static str,
 }
@@ -161,9 +163,15 @@ impl Scenario {
     fn wrap(inner: Model, warnings: Vec<String>, format: &'static str) -> Self {
         Scenario {
             inner: Arc::new(inner),
+            phasing: None,
             warnings,
             format,
         }
+    }
+
+    fn with_phasing(mut self, phasing: Option<accord_model::Phasing>) -> Self {
+        self.phasing = phasing.map(Arc::new);
+        self
     }
 
     fn outcome_of(&self, outcome: &Bound<'_, PyAny>) -> PyResult<Outcome> {
@@ -390,14 +398,29 @@ fn load(py: Python<'_>, paths: Vec<PathBuf>, lenient: bool) -> PyResult<Scenario
             "load() needs a scenario file, a domain folder, or a domain file and its profiles",
         ));
     }
-    let loaded = guarded(py, "load", || {
-        accord_formats::load(&paths, ReadOptions { lenient }).map_err(PyErrText::Scenario)
+    let (loaded, phasing) = guarded(py, "load", || {
+        let loaded =
+            accord_formats::load(&paths, ReadOptions { lenient }).map_err(PyErrText::Scenario)?;
+        // As `accord analyze`: a single Accord file may carry a `[phasing]`.
+        let phasing = match paths.as_slice() {
+            [path]
+                if path.is_file()
+                    && path.extension().is_some_and(|e| e == "toml" || e == "json") =>
+            {
+                accord_formats::read_phased_scenario(path)
+                    .map_err(PyErrText::Scenario)?
+                    .1
+            }
+            _ => None,
+        };
+        Ok((loaded, phasing))
     })?;
     Ok(Scenario::wrap(
         loaded.scenario,
         loaded.warnings.iter().map(ToString::to_string).collect(),
         loaded.format,
-    ))
+    )
+    .with_phasing(phasing))
 }
 
 /// Parses a scenario from Accord TOML or JSON text; `name` stands for the file in errors.
@@ -413,9 +436,9 @@ fn loads(py: Python<'_>, text: &str, format: &str, name: &str) -> PyResult<Scena
             )))
         }
     };
-    let model =
-        accord_formats::parse_scenario(text, format, name).map_err(|e| scenario_err(py, &e))?;
-    Ok(Scenario::wrap(model, Vec::new(), "accord"))
+    let (model, phasing) = accord_formats::parse_phased_scenario(text, format, name)
+        .map_err(|e| scenario_err(py, &e))?;
+    Ok(Scenario::wrap(model, Vec::new(), "accord").with_phasing(phasing))
 }
 
 /// The analysis, as `accord analyze --json` writes it (docs/analysis-json.md).
@@ -431,6 +454,7 @@ fn analyze<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let draft = draft.map(|d| scenario.outcome_of(d)).transpose()?;
     let model = scenario.inner.clone();
+    let phasing = scenario.phasing.clone();
     let value = guarded(py, "analyze", move || {
         let opts = Options {
             tied_outcomes: ties,
@@ -440,7 +464,16 @@ fn analyze<'py>(
             ..Options::default()
         };
         let report = run_analysis(&model, &opts).map_err(text_err)?;
-        Ok(accord_analysis::json::report(&model, &report))
+        let mut value = accord_analysis::json::report(&model, &report);
+        // `phased`, as `accord analyze --json` adds it (docs/analysis-json.md).
+        if let (Some(p), Some(obj)) = (&phasing, value.as_object_mut()) {
+            let phased = accord_analysis::phased::analyze_phased(&model, p);
+            obj.insert(
+                "phased".into(),
+                accord_analysis::phased::to_json(&model, &phased),
+            );
+        }
+        Ok(value)
     })?;
     to_py(py, &value)
 }

@@ -68,11 +68,20 @@ def cli_json(args):
     return json.loads(out.stdout)
 
 
-@pytest.mark.parametrize("name", ["ceasefire.toml", "trade.toml", "coalition.toml"])
+@pytest.mark.parametrize(
+    "name", ["ceasefire.toml", "trade.toml", "coalition.toml", "ceasefire-phased.toml"]
+)
 def test_analyze_is_the_cli_json(name):
     """The same document `accord analyze --json` prints, field for field."""
     s = accord.load(SCENARIOS / name)
     assert accord.analyze(s) == cli_json(["analyze", str(SCENARIOS / name), "--json"])
+
+
+def test_a_phased_scenario_read_from_text_has_its_phased_analysis():
+    text = (SCENARIOS / "ceasefire-phased.toml").read_text()
+    phased = accord.analyze(accord.loads(text))["phased"]
+    assert phased == accord.analyze(accord.load(SCENARIOS / "ceasefire-phased.toml"))["phased"]
+    assert "phased" not in accord.analyze(accord.load(SCENARIOS / "trade.toml"))
 
 
 def test_analyze_with_a_draft_given_as_a_dict():
