@@ -127,6 +127,11 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
       assert.match(links[seat], /\/#invitation=[0-9a-f]+$/);
     }
     await shot(med, 'desk-invitations');
+    // Issue 14 (6): after a reload the pending links are shown again, on request, as they were.
+    await med.reload();
+    await med.getByRole('button', { name: 'Show the invitation link for the hamas seat' }).click();
+    assert.equal(await med.getByRole('textbox', { name: 'Invitation link for Hamas' }).inputValue(), links.hamas);
+    await med.getByRole('region', { name: 'Seats' }).getByRole('row', { name: /^Egypt \(you\) mediator Mediator Egypt/ }).waitFor();
 
     // ---- The parties sign up through their links and take their seats. ----
     const isr = await openPage(browser, server.base);
@@ -134,6 +139,12 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     for (const [page, name, seat] of [[isr, 'Israel delegate', 'israel'], [ham, 'Hamas delegate', 'hamas']]) {
       await page.goto(links[seat]);
       await page.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+      // Issue 14 (6): what the invitation is for, before accepting it.
+      const facts = page.locator('.invitation-facts');
+      await facts.getByText('Ceasefire talks', { exact: true }).waitFor();
+      await facts.getByText(`${seat[0].toUpperCase()}${seat.slice(1)} (a negotiating party)`, { exact: true }).waitFor();
+      await facts.getByText('Mediator Egypt', { exact: true }).waitFor();
+      if (seat === 'israel') await shot(page, 'home-invitation-facts');
       await signUp(page, name);
       await page.waitForURL(/\/negotiations\//);
       await page.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
@@ -160,10 +171,12 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await builder.getByLabel('Issue').selectOption('hostages');
     await builder.getByLabel('Condition').selectOption('not in');
     await builder.getByLabel('none', { exact: true }).check();
-    await builder.getByText('Rule: hostages != none').waitFor();
+    // Issue 13: the red line is said in words as it is built, never as the rule's code.
+    await builder.getByText('This red line means: Hostages must not be none.').waitFor();
     await builder.getByLabel('Source or note (optional, stays confidential)').fill(`${ISRAEL_MARKER}: internal position paper`);
     await builder.getByRole('button', { name: 'Add red line' }).click();
-    await isr.getByRole('button', { name: 'Remove red line: hostages != none' }).waitFor();
+    await isr.getByRole('button', { name: 'Remove red line: Hostages must not be none' }).waitFor();
+    await isr.locator('ul.redlines').getByText('Hostages must not be none', { exact: true }).waitFor();
     await isr.getByRole('button', { name: 'Save preferences' }).click();
     await isr.getByText(/Preferences saved at .* \(aggregate\)\. Your weights added up to 15/).waitFor();
     // The form shows what was saved: the shares, and no more assumptions notice.
@@ -177,17 +190,18 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await ham.getByLabel('Rule', { exact: true }).fill('humanitarian = expanded');
     await ham.getByLabel('Source or note for this rule (optional)').fill(`${HAMAS_MARKER}: delegation brief`);
     await ham.getByRole('button', { name: 'Add rule' }).click();
-    await ham.getByRole('button', { name: 'Remove red line: humanitarian = expanded' }).waitFor();
+    await ham.getByRole('button', { name: 'Remove red line: Humanitarian must be expanded' }).waitFor();
     await ham.getByLabel(/^Shared:/).check();
     await ham.getByRole('button', { name: 'Save preferences' }).click();
     await ham.getByText(/Preferences saved at .* \(shared\)/).waitFor();
     // Issue 13: a typed rule is checked as it is typed, in words next to the field (no internal
     // path), and a bad one is not added; labels as shown on screen are read as names.
+    const hamasRedLines = await ham.locator('ul.redlines li').count();
     await ham.getByLabel('Rule', { exact: true }).fill('hostages = everyone');
     await ham.getByText('After “hostages =”: “hostages” has no option “everyone” (options: none, some, all)', { exact: true }).waitFor();
     await ham.getByRole('button', { name: 'Add rule' }).click();
     await ham.getByRole('alert').filter({ hasText: 'Not added: After “hostages =”' }).waitFor();
-    assert.equal(await ham.getByRole('button', { name: 'Remove red line: hostages = everyone' }).count(), 0);
+    assert.equal(await ham.locator('ul.redlines li').count(), hamasRedLines, 'a rule with an error was added');
     await ham.getByLabel('Rule', { exact: true }).fill('rafah = no offensive');
     await ham.getByText('This rule means: Rafah must be no offensive.').waitFor();
     await ham.getByLabel('Rule', { exact: true }).fill('');
@@ -199,6 +213,9 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await med.getByText('A zone of agreement exists').waitFor();
     await med.getByText(/Israel has not shared them with the mediators/i).waitFor();
     await med.getByRole('region', { name: 'Seats' }).getByText('given, used in the analysis only').waitFor();
+    // Issue 14 (6): the account holding each seat and each party's consent level.
+    await med.getByRole('region', { name: 'Seats' }).getByRole('row', { name: 'Israel party Israel delegate given, used in the analysis only Aggregate' }).waitFor();
+    await med.getByRole('region', { name: 'Seats' }).getByRole('row', { name: 'Hamas party Hamas delegate given, shared with you Shared' }).waitFor();
     await med.getByRole('button', { name: 'Use Nash suggestion' }).waitFor();
     await shot(med, 'desk-analysis');
     assertPrivate(med, await med.locator('body').innerText(), [ISRAEL_MARKER, ISRAEL_RESERVATION], 'mediator (Israel does not share)');
@@ -263,8 +280,21 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     const hamMsgs = ham.getByRole('region', { name: 'Messages' });
     await hamMsgs.getByText('No message in this thread yet.').waitFor();
     await hamMsgs.locator('option', { hasText: 'From the mediators to every seat (1 new)' }).waitFor({ state: 'attached' });
+    // Issue 14 (7): Hamas's home page says a message is new (the note, never the caucus).
+    const hamHome = await ham.context().newPage();
+    await hamHome.goto('/');
+    const hamNews = hamHome.getByRole('list', { name: 'New in Ceasefire talks' });
+    await hamNews.getByText('1 unread message', { exact: true }).waitFor();
+    await shot(hamHome, 'home-hamas-news');
+    const marked = ham.waitForResponse((r) => r.url().endsWith('/messages/read') && r.request().method() === 'POST');
     await hamMsgs.getByLabel('Thread', { exact: true }).selectOption('everyone:');
     await hamMsgs.getByText(NOTE).waitFor();
+    assert.equal((await marked).status(), 200);
+    // Read in the room: no longer new on the home page.
+    await hamHome.reload();
+    await hamHome.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    assert.equal(await hamHome.getByRole('list', { name: 'New in Ceasefire talks' }).count(), 0, 'a read message still new');
+    await hamHome.close();
     await isrMsgs.getByLabel('Thread', { exact: true }).selectOption('everyone:');
     await isrMsgs.getByText(NOTE).waitFor();
     await shot(med, 'desk-messages');
@@ -307,6 +337,16 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     await hist.getByText(/value changed from \w+ to partial/).waitFor();
     await hist.scrollIntoViewIfNeeded();
     await shot(med, 'desk-history-diffs');
+    // Issue 14 (7): on the home pages, draft 2 waits for Hamas's answer, its deadline within a
+    // day; the mediators are told of the deadline.
+    for (const [page, lines] of [[ham, ['Draft 2 waits for your answer', /^Deadline of draft 2 in (23 h|1 d)/]], [med, [/^Deadline of draft 2 in (23 h|1 d)/]]]) {
+      const home = await page.context().newPage();
+      await home.goto('/');
+      const news = home.getByRole('list', { name: 'New in Ceasefire talks' });
+      for (const line of lines) await news.getByText(line).waitFor();
+      if (page === ham) assert.equal(await news.getByText(/unread/).count(), 0);
+      await home.close();
+    }
     await stale.getByRole('button', { name: 'Circulate draft 2' }).click();
     await stale.getByRole('alert').filter({ hasText: 'A newer draft was circulated meanwhile' }).waitFor();
     await shot(stale, 'desk-version-conflict');
@@ -410,7 +450,7 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
 
 test('mediation workbench: an uploaded trade scenario, an agent, numeric preferences, closing', { timeout: 120000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
-  shotNo = 22; // continues the first test's numbering, also when this test runs alone
+  shotNo = 24; // continues the first test's numbering, also when this test runs alone
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -471,7 +511,7 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
     await signUp(bor, 'Borea delegate');
     await bor.waitForURL(/\/negotiations\//);
     await bor.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
-    await seats.getByRole('row', { name: /Borea party a person/ }).waitFor();
+    await seats.getByRole('row', { name: /Borea party Borea delegate/ }).waitFor();
     assert.equal(await med.getByRole('button', { name: /invitation link for the Borea seat|Invite someone to the Borea seat/ }).count(), 0);
 
     // ---- Borea's preferences for the integer issue: a turning point at 10 thousand tonnes. ----
@@ -709,7 +749,127 @@ test('preferences without weights: a party ranks, rates, answers walk-away quest
     await isr.getByRole('button', { name: 'Divide every score by 10' }).click();
     assert.equal(await hostages.getByLabel('all', { exact: true }).inputValue(), '1');
     assert.equal(await hostages.getByLabel('some', { exact: true }).inputValue(), '0.3');
+
+    // ---- Issue 13: the comparison path, from the same words: "which of these two texts would
+    // you rather sign?" answered truthfully until it stops, the implications, then saved. ----
+    await flow.getByRole('button', { name: 'Change my answers' }).click();
+    await flow.getByRole('button', { name: 'Show what this means' }).click();
+    await flow.getByRole('button', { name: 'Refine by comparing texts' }).click();
+    let compared = 0;
+    for (let k = 1; ; k++) {
+      const heading = flow.getByRole('heading', { name: new RegExp(`^Question ${k}$|^Check before you save$`) });
+      await heading.waitFor();
+      if ((await heading.innerText()) === 'Check before you save') break;
+      assert.ok(k <= 40, 'the comparisons do not stop');
+      const prompt = await flow.locator('p.question').innerText();
+      if (prompt === 'Which of these two texts would you rather sign?') {
+        const texts = flow.locator('.columns > div');
+        const ua = utility(await texts.nth(0).locator('.text-clauses li').allInnerTexts());
+        const ub = utility(await texts.nth(1).locator('.text-clauses li').allInnerTexts());
+        if (compared++ === 0) await shot(isr, 'room-compare-question');
+        const answer = Math.abs(ua - ub) < 1e-9 ? 'About the same' : ua > ub ? 'I would rather sign text A' : 'I would rather sign text B';
+        await flow.getByRole('button', { name: answer }).click();
+      } else {
+        assert.equal(prompt, 'Would you accept this text rather than no agreement?');
+        const u = utility(await flow.locator('.text-clauses li').allInnerTexts());
+        await flow.getByRole('button', { name: u >= WALK_AWAY ? 'Yes, I would accept it' : 'No, I would rather have no agreement' }).click();
+      }
+    }
+    assert.ok(compared >= 3, `only ${compared} comparisons asked`);
+    // What the fitted numbers imply, before saving; truthful additive answers are never
+    // reported as inconsistent.
+    await flow.getByText(/^Your walk-away point: \d\.\d\d/).waitFor();
+    await flow.getByRole('heading', { name: 'Just good enough: you would accept this rather than no agreement' }).waitFor();
+    await flow.getByRole('heading', { name: 'Just not good enough: you would rather have no agreement' }).waitFor();
+    assert.equal(await flow.locator('.notice').count(), 0, 'truthful answers reported as inconsistent');
+    await shot(isr, 'room-compare-implications');
+    await flow.getByLabel(/^Private:/).check();
+    await flow.getByRole('button', { name: 'Save these preferences' }).click();
+    await flow.getByText(/^Saved \(private\)\./).waitFor();
+    // The fitted weights, saved as shares: they add up to 1 in the numeric form.
+    let total = 0;
+    for (const [name] of ISSUES) total += Number(await isr.getByRole('group', { name, exact: true }).getByLabel('Weight (importance)').inputValue());
+    assert.ok(Math.abs(total - 1) < 1e-3, `the fitted weights add up to ${total}`);
     for (const page of [med, isr]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('bonuses and penalties: the coalition\u2019s Farmers\u2019 League reads, edits and adds them in words', { timeout: 90000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 60; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'Informateur');
+    await med.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    await med.getByLabel('Scenario', { exact: true }).selectOption('coalition');
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('button', { name: /^Invite someone to the Farmers/ }).click();
+    const link = await med.getByRole('textbox', { name: /^Invitation link for Farmers/ }).inputValue();
+    const farm = await openPage(browser, server.base);
+    await farm.goto(link);
+    await signUp(farm, 'League delegate');
+    await farm.waitForURL(/\/negotiations\//);
+    await farm.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
+
+    // The scenario's penalty, in words from the labels: no rule code, no id.
+    const terms = farm.locator('.terms-editor');
+    const first = terms.getByRole('group', { name: 'Bonus or penalty 1' });
+    await first.getByText('A penalty of 0.20 when fuel tax is raise and farm support is not raise.').waitFor();
+    const prefsText = await farm.getByRole('region', { name: 'Your confidential preferences' }).innerText();
+    for (const code of ['fuel_tax', 'farm_support', '!=', '=>']) assert.ok(!prefsText.includes(code), `the preferences show ${code}`);
+
+    // Heavier: the amount edited in place.
+    await first.getByLabel('Amount (0 to 1)').fill('0.3');
+    await first.getByText('A penalty of 0.30 when fuel tax is raise and farm support is not raise.').waitFor();
+
+    // A bonus built from choices: two conditions joined by "and".
+    const add = terms.getByRole('group', { name: 'Add a bonus or penalty' });
+    await add.getByLabel('Kind').selectOption('bonus');
+    await add.getByLabel('Amount (0 to 1)').fill('0.1');
+    const when = add.getByRole('group', { name: 'When', exact: true });
+    await when.getByLabel('Issue').selectOption({ label: 'Minimum wage' });
+    await when.getByLabel('Condition').selectOption({ label: 'is at most' });
+    await when.getByLabel('Value', { exact: true }).fill('2');
+    await add.getByRole('button', { name: 'Add another condition (and)' }).click();
+    const and = add.getByRole('group', { name: 'And when' });
+    await and.getByLabel('Issue').selectOption({ label: 'Finance ministry' });
+    await and.getByLabel('farmers', { exact: true }).check();
+    await add.getByText('This means: A bonus of 0.10 when minimum wage is at most 2 and finance ministry is farmers.').waitFor();
+    // Incomplete conditions and out-of-range amounts are refused next to the builder, in words.
+    await add.getByLabel('Amount (0 to 1)').fill('20');
+    await add.getByRole('button', { name: 'Add bonus or penalty' }).click();
+    await add.getByRole('alert').filter({ hasText: 'Amount: a number above 0 and at most 1' }).waitFor();
+    await add.getByLabel('Amount (0 to 1)').fill('0.1');
+    await add.getByRole('button', { name: 'Add bonus or penalty' }).click();
+    await terms.getByRole('group', { name: 'Bonus or penalty 2' })
+      .getByText('A bonus of 0.10 when minimum wage is at most 2 and finance ministry is farmers.').waitFor();
+    await shot(farm, 'room-bonuses-and-penalties');
+    await farm.getByLabel(/^Private:/).check();
+    await farm.getByRole('button', { name: 'Save preferences' }).click();
+    await farm.getByText(/Preferences saved at .* \(private\)/).waitFor();
+
+    // Read back after a reload: what was saved, in words.
+    await farm.reload();
+    await farm.getByRole('group', { name: 'Bonus or penalty 1' }).getByText('A penalty of 0.30 when fuel tax is raise and farm support is not raise.').waitFor();
+    await farm.getByRole('group', { name: 'Bonus or penalty 2' }).getByText('A bonus of 0.10 when minimum wage is at most 2 and finance ministry is farmers.').waitFor();
+    // What the page saved, in the scenario format's terms (the names, not the labels).
+    const put = farm.bodies.filter((b) => /\/preferences$/.test(b.url) && b.text.includes('"terms"')).pop();
+    assert.deepEqual(JSON.parse(put.text).preferences.terms, [
+      { when: 'fuel_tax = raise and farm_support != raise', value: -0.3 },
+      { when: 'minimum_wage <= 2 and finance_ministry = farmers', value: 0.1 },
+    ]);
+    for (const page of [med, farm]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
   } finally {
     await browser.close();
     server.stop();

@@ -125,6 +125,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::negotiation))
         .routes(routes!(api::invite))
         .routes(routes!(api::accept_invitation))
+        .routes(routes!(api::preview_invitation))
+        .routes(routes!(api::pending_invitations))
         .routes(routes!(api::seat_agent))
         .routes(routes!(api::remove_agent))
         .routes(routes!(api::get_preferences, api::put_preferences))
@@ -141,6 +143,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::audit))
         .routes(routes!(api::document))
         .routes(routes!(api::get_messages, api::post_message))
+        .routes(routes!(api::mark_read))
+        .routes(routes!(api::notifications))
         .routes(routes!(api::timeline))
         // Preferences without weights and rules in words (issue 13).
         .routes(routes!(api::elicit_rating))

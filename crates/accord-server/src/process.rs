@@ -126,6 +126,20 @@ impl Private {
                 return Err("weights: at least one issue must matter (a weight above 0)".into());
             }
         }
+        // Weights are saved as shares of 1, so utilities run from 0 to 1: a bonus or penalty
+        // beyond the whole scale is a slip (a value typed as a percentage), not a preference.
+        if let Some((k, t)) = self
+            .terms
+            .iter()
+            .enumerate()
+            .find(|(_, t)| !(t.value.is_finite() && (-1.0..=1.0).contains(&t.value)))
+        {
+            return Err(format!(
+                "terms: bonus or penalty {} is {}; an amount runs from -1 (a penalty of the whole scale from your worst text to your best) to 1 (a bonus of the whole scale)",
+                k + 1,
+                t.value
+            ));
+        }
         Ok(())
     }
 

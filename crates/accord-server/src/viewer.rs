@@ -7,6 +7,12 @@
 //! scenario file, or set by a mediator for an agent's seat); under [`Consent::Aggregate`] they
 //! feed the mediators' analysis without being shown; under [`Consent::Private`] mediators learn
 //! only the party's standing on each draft. Another party never sees any of it.
+//!
+//! Seats and invitations (issue 14): mediators see which account holds every seat and the links
+//! of pending invitations (they may make a new link for any free seat at any time, so being
+//! shown an existing one gives them nothing they could not have); any other seat sees only its
+//! own holder. Someone holding an invitation's link, before having any seat, is told what it is
+//! for and nothing else: [`INVITEE_SEES`].
 
 use crate::domain::{Audience, Consent, PreferencesSource, Role, Thread};
 use crate::store::SeatRow;
@@ -47,6 +53,17 @@ impl Viewer {
         }
     }
 
+    /// Whether drafts wait for the viewer's answer: a negotiating party's seat.
+    pub fn answers_drafts(&self) -> bool {
+        self.role == Role::Party
+    }
+
+    /// Whether an open draft's deadline concerns the viewer: mediators (who may extend it or
+    /// chase the answers), and a party until it has answered.
+    pub fn awaits_deadline(&self, answered: bool) -> bool {
+        self.is_mediator() || (self.answers_drafts() && !answered)
+    }
+
     /// Whether the viewer may see `seat`'s answers to drafts (and whether it missed deadlines).
     pub fn may_see_answers_of(&self, seat: &str) -> bool {
         self.is_mediator() || seat == self.seat
@@ -84,6 +101,18 @@ impl Viewer {
         }
     }
 
+    /// Whether the viewer may see which account holds `seat`: mediators (who invite and seat
+    /// people) every seat; anyone else its own only.
+    pub fn may_see_holder_of(&self, seat: &str) -> bool {
+        self.is_mediator() || seat == self.seat
+    }
+
+    /// Whether the viewer may be shown pending invitations again: their links, who made them,
+    /// when they expire. Mediators only.
+    pub fn may_see_invitation_links(&self) -> bool {
+        self.is_mediator()
+    }
+
     /// Whether the viewer may build preferences for `target` by elicitation (rating options,
     /// comparing texts, the walk-away questions): only a negotiating party, for its own seat.
     /// Elicitation reads nothing stored for any seat (the party's answers come with each
@@ -93,6 +122,11 @@ impl Viewer {
         target.seat == self.seat && target.role == Role::Party && self.role == Role::Party
     }
 }
+
+/// What the holder of an invitation's link is told before accepting it (and before signing in:
+/// the link is the credential, and it gives the seat anyway): the negotiation's title, the seat
+/// and its role, who invites, when the link expires. Nothing of the negotiation's content.
+pub const INVITEE_SEES: [&str; 5] = ["title", "seat", "role", "invited_by", "expires_at"];
 
 /// How the mediators' analysis may use a party's preferences (see the module's invariant).
 pub fn analysis_use(target: &SeatRow) -> AnalysisUse {
@@ -229,6 +263,21 @@ mod tests {
             !mediator().may_elicit_for(&m),
             "a mediator's own seat has no preferences"
         );
+    }
+
+    #[test]
+    fn holders_and_invitation_links_are_for_mediators() {
+        assert!(mediator().may_see_holder_of("a"));
+        assert!(party("a").may_see_holder_of("a"));
+        assert!(!party("b").may_see_holder_of("a"));
+        assert!(mediator().may_see_invitation_links());
+        assert!(!party("a").may_see_invitation_links());
+        let observer = Viewer {
+            seat: "o".into(),
+            role: Role::Observer,
+        };
+        assert!(!observer.may_see_invitation_links());
+        assert!(!observer.may_see_holder_of("a"));
     }
 
     #[test]

@@ -608,21 +608,30 @@ async function bootNegotiation() {
     const ctx = { id, me, n, main, after };
     if (n.you.role === 'mediator') (await import('/assets/desk.js')).start(ctx);
     else if (n.you.role === 'party') (await import('/assets/room.js')).start(ctx);
-    else startObserver(ctx);
+    else await startObserver(ctx);
   } catch (e) {
     fill(main, h('section', { class: 'card narrow' }, h('h1', {}, 'This negotiation cannot be shown'),
       h('p', { role: 'alert', class: 'alert' }, e.message), h('p', {}, h('a', { href: '/' }, 'Back to my negotiations'))));
   }
 }
 
-/** Observers: a read-only view of the current text and its history. */
-function startObserver({ id, n, main, after }) {
+/** Observers: a read-only view of the current text, its history and the notes to every seat. */
+async function startObserver(ctx) {
+  const { id, n, main, after } = ctx;
   const base = `/api/negotiations/${encodeURIComponent(id)}`;
+  const { messagesPanel } = await import('/assets/messages.js');
+  const messages = messagesPanel(ctx);
+  const view = h('div');
+  fill(main, view, messages.section);
   const update = async () => render(await api('GET', base));
-  const liveEl = live(id, after, debounce(() => update().catch((e) => console.error(e))), update);
+  const onEvents = debounce(() => update().catch((e) => console.error(e)));
+  const liveEl = live(id, after, (kind, data) => {
+    if (kind === 'message') { messages.onEvent(data); return; }
+    onEvents();
+  }, update);
   function render(n) {
     const d = n.drafts[n.drafts.length - 1];
-    calmFill(main, () => [
+    calmFill(view, () => [
       pageHead(n, `You observe as ${label(n.you.seat)} (read only)`, liveEl),
       outcomeBanner(n),
       h('div', { class: 'columns' },

@@ -4,7 +4,7 @@
 import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, clauseList, packageLine,
   historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
-  defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren,
+  defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren, vocabulary,
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
 
@@ -61,7 +61,8 @@ export function start(ctx) {
   const invites = new Map(); // seat -> link shown on this page (the server keeps only a hash)
   const holder = (s) => {
     if (s.agent) return s.agent_failed ? h('span', { class: 'no' }, `an agent (${s.agent_spec}), failed`) : `an agent (${s.agent_spec})`;
-    if (s.held) return 'a person';
+    // The account's name (the server shows it to mediators, issue 14).
+    if (s.held) return s.holder || 'a person';
     if (s.invitation_pending) return h('span', { class: 'waiting' }, 'invited, waiting');
     return h('span', { class: 'muted' }, 'free');
   };
@@ -70,12 +71,13 @@ export function start(ctx) {
   const seatBoxCache = new Map(); // seat -> {key, el}
   function renderSeats() {
     fill(seatTable, h('table', { class: 'seats' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Seat'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Preferences'))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Seat'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Held by'), h('th', { scope: 'col' }, 'Preferences'), h('th', { scope: 'col' }, 'Consent'))),
       h('tbody', {}, n.seats.map((s) => h('tr', {},
         h('th', { scope: 'row' }, label(s.name), s.name === n.you.seat ? h('span', { class: 'muted' }, ' (you)') : null),
         h('td', {}, s.role),
         h('td', {}, holder(s)),
-        h('td', {}, preferencesCell(s)))))));
+        h('td', {}, preferencesCell(s)),
+        h('td', {}, consentCell(s)))))));
     syncChildren(seatBoxes, (n.status === 'open' || n.status === 'adjourned' ? n.seats.filter((s) => !s.held || s.agent) : []).map((s) => {
       const link = invites.get(s.name) || null;
       const key = JSON.stringify([s.role, s.preferences_source, !!s.invitation_pending || !!link, link, s.agent_spec, s.agent_failed]);
@@ -93,6 +95,15 @@ export function start(ctx) {
     if (s.preferences_source !== 'party') return 'none yet';
     if (s.agent) return 'set for the agent';
     return { private: 'given, kept private', aggregate: 'given, used in the analysis only', shared: 'given, shared with you' }[s.consent] || 'given';
+  }
+
+  /** A party's consent level (what the mediators may do with its preferences), once it gave
+   * its own: the level's name from the server's vocabulary, with its promise as a tooltip. */
+  function consentCell(s) {
+    if (s.role !== 'party') return '—';
+    if (s.preferences_source !== 'party') return h('span', { class: 'muted' }, 'not chosen yet');
+    const level = (vocab.consent_levels || []).find((c) => c.level === s.consent);
+    return h('span', { title: level ? level.promise : '' }, label(s.consent));
   }
 
   function seatActions(s) {
@@ -153,7 +164,21 @@ export function start(ctx) {
         h('div', { class: 'row' }, input, copy), copied,
         h('p', { class: 'hint' }, 'Send this link to the person who takes the seat. It works once, for 14 days.')));
     } else if (pending) {
-      box.append(h('p', { class: 'hint' }, 'The link was shown when the invitation was made and cannot be shown again. If it was lost, create a new one: the new link replaces the old, which stops working.'));
+      // Issue 14: a pending invitation's link is shown again on request (mediators only).
+      const alert = alertBox();
+      const show = h('button', { type: 'button', class: 'secondary' }, 'Show the invitation link');
+      show.setAttribute('aria-label', `Show the invitation link for the ${s.name} seat`);
+      show.addEventListener('click', () => act(show, alert, async () => {
+        const r = await api('GET', `${base}/invitations`);
+        for (const i of r.invitations) {
+          if (i.token) invites.set(i.seat, `${location.origin}/#invitation=${encodeURIComponent(i.token)}`);
+        }
+        if (!invites.has(s.name)) throw new Error('This invitation was made before links were kept, so it cannot be shown: create a new one (the old link then stops working).');
+        renderSeats();
+        document.getElementById(`inv-${s.name}`)?.focus();
+      }));
+      box.append(h('div', { class: 'row wrap' }, show), alert,
+        h('p', { class: 'hint' }, 'If the link may have reached the wrong person, create a new one instead: the new link replaces the old, which stops working.'));
     }
   }
 
@@ -628,8 +653,9 @@ export function start(ctx) {
     return { section, sync() { section.hidden = n.status !== 'open' && n.status !== 'adjourned'; } };
   }
 
-  // The voters an agent seat can run, from the server.
+  // The voters an agent seat can run, and the consent levels' promises, from the server.
   let voters = [];
+  let vocab = { consent_levels: [] };
 
   // ---- Refreshing ----
   async function refresh() {
@@ -663,7 +689,7 @@ export function start(ctx) {
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
     }, async () => { await refresh(); await refreshAnalysis(); }));
-    voters = await api('GET', '/api/voters');
+    [voters, vocab] = await Promise.all([api('GET', '/api/voters'), vocabulary()]);
     const warnKey = `accord-warnings-${id}`;
     const warnings = JSON.parse(sessionStorage.getItem(warnKey) || '[]');
     sessionStorage.removeItem(warnKey);

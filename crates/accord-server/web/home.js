@@ -2,7 +2,7 @@
 // invitation opened as /#invitation=TOKEN (a fragment: browsers never send it to any server or
 // proxy; the token travels only in the body of the accepting request).
 
-import { api, h, fill, alertBox, act, currentUser, renderAccount, label, newId, invalid } from '/assets/app.js';
+import { api, h, fill, alertBox, act, currentUser, renderAccount, label, newId, invalid, duration } from '/assets/app.js';
 
 const main = document.getElementById('main');
 let invitation = null;
@@ -13,6 +13,7 @@ function readInvitation() {
   const token = new URLSearchParams(location.hash.slice(1)).get('invitation');
   if (!token) return false;
   invitation = token;
+  preview = null;
   history.replaceState(history.state, '', location.pathname + location.search);
   return true;
 }
@@ -88,33 +89,81 @@ async function afterSignIn() {
   await render();
 }
 
-function invitationNotice(user, error) {
+/** What the invitation is for (the negotiation's title, the seat, who invites), asked once; or
+ * why it can no longer be used. */
+let preview = null;
+async function invitationPreview() {
+  if (!preview) {
+    preview = api('POST', '/api/invitations/preview', { token: invitation })
+      .then((p) => ({ p }), (e) => ({ error: e.message }));
+  }
+  return preview;
+}
+
+const ROLE_WORDS = { party: 'a negotiating party', mediator: 'a mediator', observer: 'an observer' };
+
+/** "Mediator Egypt invites you to take the Israel seat (a negotiating party) in “Ceasefire
+ * talks”." */
+function invitationFacts(r) {
+  if (r.error) return h('p', { class: 'alert', role: 'alert' }, r.error);
+  const p = r.p;
+  const until = new Date(p.expires_at).toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+  return h('dl', { class: 'summary invitation-facts' },
+    h('div', {}, h('dt', {}, 'Negotiation'), h('dd', {}, p.title)),
+    h('div', {}, h('dt', {}, 'Your seat'), h('dd', {}, `${label(p.seat)} (${ROLE_WORDS[p.role] || p.role})`)),
+    h('div', {}, h('dt', {}, 'Invited by'), h('dd', {}, p.invited_by || 'a mediator of the negotiation')),
+    h('div', {}, h('dt', {}, 'Link valid until'), h('dd', {}, until)));
+}
+
+async function invitationNotice(user, error) {
   const alert = alertBox();
   if (error) alert.show(error);
+  const facts = invitationFacts(await invitationPreview());
   if (!user) {
     return h('section', { class: 'banner invite', 'aria-labelledby': 'inv-h' },
       h('h2', { id: 'inv-h' }, 'You have been invited to a negotiation'),
+      facts,
       h('p', {}, 'Sign in, or create an account if you have none: the invitation is accepted right after, and the negotiation opens.'));
   }
   const btn = h('button', { type: 'button', class: 'primary' }, 'Accept the invitation');
   btn.addEventListener('click', () => act(btn, alert, acceptInvitation));
   return h('section', { class: 'banner invite', 'aria-labelledby': 'inv-h' },
     h('h2', { id: 'inv-h', tabindex: -1 }, 'You have been invited to a negotiation'),
+    facts,
     h('p', {}, `Accept it to take your seat as ${user.name}. An invitation can be used once.`),
     btn, alert);
 }
 
 async function myNegotiations() {
-  const list = await api('GET', '/api/negotiations');
+  // Each negotiation with what is new for this seat (issue 14): one request, filtered by the
+  // server's viewer policy.
+  const { negotiations: list, now } = await api('GET', '/api/notifications');
   const sec = h('section', { class: 'card', 'aria-labelledby': 'mine-h' }, h('h2', { id: 'mine-h', tabindex: -1 }, 'My negotiations'));
   if (!list.length) sec.append(h('p', { class: 'muted' }, 'You hold no seat in any negotiation yet. Create one, or open an invitation link you received.'));
   else {
-    sec.append(h('ul', { class: 'neg-list' }, list.map((n) =>
-      h('li', {},
+    sec.append(h('ul', { class: 'neg-list' }, list.map((n) => {
+      const news = whatIsNew(n, now);
+      return h('li', {},
         h('a', { href: `/negotiations/${encodeURIComponent(n.id)}` }, n.title),
-        h('span', { class: 'meta' }, `your seat: ${label(n.seat)} · `, h('span', { class: `badge ${n.status}` }, n.status))))));
+        h('span', { class: 'meta' }, `your seat: ${label(n.seat)} · `, h('span', { class: `badge ${n.status}` }, n.status)),
+        news.length ? h('ul', { class: 'news', 'aria-label': `New in ${n.title}` }, news.map((x) => h('li', { class: x.cls }, x.text))) : null);
+    })));
   }
   return sec;
+}
+
+/** What is new in one negotiation, in words: a draft to answer, unread messages, a deadline
+ * within a day. */
+function whatIsNew(n, now) {
+  const out = [];
+  if (n.draft_to_answer != null) out.push({ cls: 'to-answer', text: `Draft ${n.draft_to_answer} waits for your answer` });
+  if (n.deadline_soon) {
+    const left = n.deadline_soon.at - now;
+    out.push({ cls: 'deadline-soon', text: left <= 0 ? `The deadline of draft ${n.deadline_soon.version} has passed`
+      : `Deadline of draft ${n.deadline_soon.version} in ${duration(left)}` });
+  }
+  if (n.unread_messages) out.push({ cls: 'unread', text: n.unread_messages === 1 ? '1 unread message' : `${n.unread_messages} unread messages` });
+  return out;
 }
 
 async function newNegotiation() {
@@ -167,13 +216,13 @@ async function render(inviteError) {
       fill(main,
         h('h1', {}, 'Mediation workbench'),
         h('p', { class: 'lead' }, 'A single negotiating text, drafted by mediators and answered by the parties, with each party\u2019s preferences kept confidential.'),
-        invitation ? invitationNotice(null) : null,
+        invitation ? await invitationNotice(null) : null,
         h('div', { class: 'columns even' }, authForms()));
       return;
     }
     fill(main,
       h('h1', {}, 'Mediation workbench'),
-      invitation ? invitationNotice(user, inviteError) : null,
+      invitation ? await invitationNotice(user, inviteError) : null,
       h('div', { class: 'columns even' }, await myNegotiations(), await newNegotiation()));
   } catch (e) {
     fill(main, h('h1', {}, 'Mediation workbench'), h('p', { class: 'alert', role: 'alert' }, e.message));

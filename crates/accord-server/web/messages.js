@@ -31,8 +31,10 @@ export function messagesPanel(ctx) {
     ? [...parties.map((/** @type {string} */ p) => ({ thread: /** @type {const} */ ('caucus'), seat: p, title: `Caucus with ${label(p)}`, canWrite: true })),
       { thread: 'mediators', seat: null, title: 'Mediators only', canWrite: true },
       { thread: 'everyone', seat: null, title: 'Every seat', canWrite: true }]
-    : [{ thread: 'caucus', seat: n.you.seat, title: 'Caucus with the mediators', canWrite: true },
-      { thread: 'everyone', seat: null, title: 'From the mediators to every seat', canWrite: false }];
+    // An observer reads the notes to every seat only (the server's viewer policy).
+    : n.you.role === 'observer' ? [{ thread: 'everyone', seat: null, title: 'From the mediators to every seat', canWrite: false }]
+      : [{ thread: 'caucus', seat: n.you.seat, title: 'Caucus with the mediators', canWrite: true },
+        { thread: 'everyone', seat: null, title: 'From the mediators to every seat', canWrite: false }];
   /** @type {Map<string, {messages: Message[], moreBefore: boolean, loaded: boolean, unread: number}>} */
   const state = new Map(threads.map((t) => [keyOf(t), { messages: [], moreBefore: false, loaded: false, unread: 0 }]));
   let current = threads[0];
@@ -96,6 +98,24 @@ export function messagesPanel(ctx) {
     s.unread = 0;
     renderPicker();
     renderList();
+    markRead();
+  }
+
+  /** @type {Map<string, number>} the read mark sent for each thread */
+  const marked = new Map();
+  /** Tells the server the thread shown is read up to its newest message: the home page counts
+   * only the messages after it as new. */
+  function markRead() {
+    const k = keyOf(current);
+    const s = state.get(k);
+    if (!s || !s.messages.length) return;
+    const last = s.messages[s.messages.length - 1].n;
+    if ((marked.get(k) || 0) >= last) return;
+    marked.set(k, last);
+    /** @type {Record<string, any>} */
+    const body = { thread: current.thread, up_to: last };
+    if (current.seat) body.seat = current.seat;
+    api('POST', `${base}/messages/read`, body).catch(() => marked.delete(k));
   }
 
   picker.addEventListener('change', () => {
@@ -126,8 +146,7 @@ export function messagesPanel(ctx) {
     if (s.messages.some((x) => x.n === m.n)) return;
     s.messages.push(m);
     s.messages.sort((x, y) => x.n - y.n);
-    if (k === keyOf(current)) renderList();
-    else { s.unread += 1; renderPicker(); }
+    if (k === keyOf(current)) { renderList(); markRead(); } else { s.unread += 1; renderPicker(); }
   }
 
   renderPicker();

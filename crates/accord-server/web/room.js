@@ -8,12 +8,14 @@ import {
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
 import { elicitation } from '/assets/elicit.js';
+import { ruleWords, conditionPicker, termsEditor } from '/assets/rules.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
   let n = ctx.n;
   const seat = n.you.seat;
   const base = `/api/negotiations/${encodeURIComponent(id)}`;
+  const words = ruleWords(base);
   const seatBase = `${base}/seats/${encodeURIComponent(seat)}`;
   let assessment = null;
   let assessmentError = null;
@@ -251,6 +253,8 @@ export function start(ctx) {
     let p = {};
     let redLines = [];
     const weightIn = new Map();
+    // Issue 13: the nonlinear terms, in words and editable ("a penalty of 0.20 when ...").
+    const terms = termsEditor({ issues: n.issues, words, status });
     const scoreIn = new Map();
     const reservation = h('input', { id: 'pref-reservation', type: 'number', step: 0.01, inputmode: 'decimal' });
     const consentBox = h('fieldset', { class: 'consent' });
@@ -413,91 +417,52 @@ export function start(ctx) {
       return svg;
     }
 
-    // Each red line in words (issue 13), asked once per rule text.
-    const sentences = new Map();
-    function sentenceOf(rule, el) {
-      if (!sentences.has(rule)) sentences.set(rule, api('POST', `${base}/rules/check`, { rule }).catch(() => null));
-      sentences.get(rule).then((r) => { if (r && r.valid) el.textContent = r.sentence; });
-    }
-
     function renderRedLines() {
       fill(redList, redLines.length ? redLines.map((r, k) => {
         const rule = typeof r === 'string' ? r : r.rule;
         const source = typeof r === 'string' ? null : r.source;
-        const rm = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove red line: ${rule}` }, 'Remove');
+        const rm = h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove red line ${k + 1}` }, 'Remove');
         rm.addEventListener('click', () => { redLines.splice(k, 1); renderRedLines(); status.show('Red line removed: save to keep the change.'); });
-        const words = h('p', { class: 'rule-words' });
-        sentenceOf(rule, words);
-        return h('li', {}, h('div', {}, words, h('code', { class: 'muted' }, rule), source ? h('p', { class: 'muted' }, source) : null), rm);
+        // Each red line in words (issue 13), never as the rule's code.
+        const said = h('p', { class: 'rule-words' }, '…');
+        words.check(rule).then((c) => {
+          if (c && c.valid && c.sentence) {
+            said.textContent = c.sentence;
+            rm.setAttribute('aria-label', `Remove red line: ${c.sentence}`);
+          } else said.textContent = `Red line ${k + 1} no longer fits the negotiation's issues: remove it.`;
+        });
+        return h('li', {}, h('div', {}, said, source ? h('p', { class: 'muted' }, source) : null), rm);
       }) : h('li', { class: 'muted' }, 'No red line.'));
     }
 
     function builder() {
-      const issueSel = h('select', { id: 'rl-issue' }, n.issues.map((i) => h('option', { value: i.name }, label(i.name))));
-      const opSel = h('select', { id: 'rl-op' },
-        [['in', 'must be'], ['not in', 'must not be'], ['>=', 'must be at least'], ['<=', 'must be at most']].map(([v, t]) => h('option', { value: v }, t)));
-      const valuesBox = h('fieldset', { class: 'choices' });
       const source = h('input', { id: 'rl-source', maxlength: 2000 });
-      const preview = h('p', { class: 'preview' });
+      const preview = h('p', { class: 'hint', 'aria-live': 'polite' });
       const ruleAlert = alertBox();
       const add = h('button', { type: 'button', class: 'secondary' }, 'Add red line');
-      const rule = () => {
-        const issue = n.issues.find((i) => i.name === issueSel.value);
-        const q = (x) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(x) ? x : `'${x}'`);
-        const name = q(issue.name);
-        let vals;
-        if (issue.options) vals = [...valuesBox.querySelectorAll('input:checked')].map((c) => q(c.value));
-        else { const x = valuesBox.querySelector('input').value; vals = x === '' ? [] : [x]; }
-        if (!vals.length) return null;
-        const op = opSel.value;
-        if (op === '>=' || op === '<=') return vals.length === 1 ? `${name} ${op} ${vals[0]}` : null;
-        if (vals.length === 1) return `${name} ${op === 'in' ? '=' : '!='} ${vals[0]}`;
-        return `${name} ${op} {${vals.join(', ')}}`;
-      };
-      const update = () => {
-        const r = rule();
-        const numeric = !n.issues.find((i) => i.name === issueSel.value).options;
-        preview.textContent = r ? `Rule: ${r}` : numeric ? 'Enter the value the rule is about.' : 'Choose the option(s) the rule is about.';
-      };
-      let lastWasNumeric = null;
-      const setValues = () => {
-        const issue = n.issues.find((i) => i.name === issueSel.value);
-        // Numbers are mostly bounded ("at most 30"); options mostly required or excluded.
-        if (lastWasNumeric !== !issue.options) opSel.value = issue.options ? 'in' : '<=';
-        lastWasNumeric = !issue.options;
-        fill(valuesBox, h('legend', {}, issue.options ? 'Option(s)' : 'Value'),
-          issue.options ? issue.options.map((o) => {
-            const cid = newId('rl-opt');
-            return h('span', { class: 'check' }, h('input', { type: 'checkbox', id: cid, value: optName(o) }), h('label', { for: cid }, val(optName(o))));
-          }) : [h('label', { for: 'rl-num', class: 'sr-only' }, 'Value'), h('input', { id: 'rl-num', type: 'number', min: issue.min, max: issue.max, step: issue.resolution || (issue.type === 'real' ? 'any' : 1) }),
-            h('span', { class: 'muted' }, ` from ${num(issue.min)} to ${num(issue.max)}`)]);
-        update();
-      };
-      issueSel.addEventListener('change', setValues);
-      opSel.addEventListener('change', update);
-      valuesBox.addEventListener('input', update);
-      valuesBox.addEventListener('change', update);
-      add.addEventListener('click', () => {
-        ruleAlert.clear();
-        const r = rule();
-        if (!r) {
-          const numeric = !n.issues.find((i) => i.name === issueSel.value).options;
-          ruleAlert.show(numeric ? 'Enter a value.' : opSel.value.length === 2 ? 'Choose exactly one option for “at least” or “at most”.' : 'Choose at least one option.');
-          return;
-        }
-        redLines.push(source.value.trim() ? { rule: r, source: source.value.trim() } : r);
+      // The red line in words as it is built (from the labels, by the server), never as code.
+      const update = debounce(async () => {
+        const r = picker.rule();
+        if (!r) { preview.textContent = 'Choose the option(s) or the value the red line is about.'; return; }
+        const c = await words.check(r);
+        if (r !== picker.rule()) return;
+        preview.textContent = c && c.valid ? `This red line means: ${c.sentence}.` : (c && c.message) || '';
+      }, 150);
+      const picker = conditionPicker(n.issues, true, update);
+      add.addEventListener('click', () => act(add, ruleAlert, async () => {
+        const r = picker.rule();
+        if (!r) throw invalid(picker.problem(), picker.first());
+        const c = await words.check(r);
+        if (!c || !c.valid || !c.rule) throw new Error(`Not added: ${(c && c.message) || 'the red line could not be checked; try again.'}`);
+        redLines.push(source.value.trim() ? { rule: c.rule, source: source.value.trim() } : c.rule);
         source.value = '';
-        setValues();
+        picker.reset();
         renderRedLines();
-        status.show(`Red line added: ${r}. Save to keep it.`);
-      });
-      setValues();
+        status.show(`Red line added: ${c.sentence}. Save to keep it.`);
+      }));
       return h('fieldset', { class: 'builder' }, h('legend', {}, 'Add a red line'),
         h('p', { class: 'hint' }, 'A red line is what must hold in any agreement you can accept.'),
-        h('div', { class: 'row wrap' },
-          h('div', { class: 'field' }, h('label', { for: 'rl-issue' }, 'Issue'), issueSel),
-          h('div', { class: 'field' }, h('label', { for: 'rl-op' }, 'Condition'), opSel)),
-        valuesBox, preview,
+        picker.el, preview,
         h('div', { class: 'field' }, h('label', { for: 'rl-source' }, 'Source or note (optional, stays confidential)'), source),
         ruleAlert, add);
     }
@@ -574,6 +539,7 @@ export function start(ctx) {
             h('label', { for: cid }, h('strong', {}, c.promise.split(':')[0], ':'), c.promise.slice(c.promise.indexOf(':') + 1)));
         }));
       redLines = [...(p.red_lines || [])];
+      terms.set(p.terms || []);
       reservation.value = p.reservation ?? '';
       weightIn.clear(); scoreIn.clear(); totalOut.length = 0;
       fill(form,
@@ -585,6 +551,7 @@ export function start(ctx) {
         n.issues.map(issueFieldset),
         h('h3', {}, 'Red lines'),
         redList, builder(), advanced(),
+        terms.el,
         h('div', { class: 'share' }, consentBox,
           h('p', { class: 'hint' }, 'Other parties never see your preferences, whatever you choose.')),
         rescaleSlot, alert, status, save);
@@ -628,7 +595,7 @@ export function start(ctx) {
         }
 
         if (p.discount !== undefined) out.discount = p.discount;
-        if (p.terms && p.terms.length) out.terms = p.terms;
+        out.terms = terms.read();
         out.red_lines = redLines;
         out.weights = {};
         out.scores = {};

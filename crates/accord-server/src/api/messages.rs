@@ -239,3 +239,66 @@ pub async fn get_messages(
         more_before,
     }))
 }
+
+/// `POST .../messages/read` body: the viewer has read a thread up to a message.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadMark {
+    /// `everyone`, `mediators` or `caucus`.
+    thread: ThreadKind,
+    /// The party of a caucus (a party marking its own may leave it out).
+    #[serde(default)]
+    seat: Option<String>,
+    /// The number of the last message read (from 1).
+    up_to: i64,
+}
+
+/// How far the viewer has read a thread.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReadMarked {
+    /// The thread's kind.
+    pub thread: ThreadKind,
+    /// The party of a caucus, else null.
+    pub seat: Option<String>,
+    /// The last message read.
+    pub up_to: i64,
+}
+
+/// Marks a thread read up to a message (the home page's count of new messages starts after it).
+#[utoipa::path(post, path = "/api/negotiations/{id}/messages/read", tag = "messages", summary = "Mark a thread you may read as read up to message N (a mark only ever rises); the home page counts the messages after it as new", params(("id" = String, Path, description = "The negotiation")), request_body = ReadMark, responses((status = 200, description = "The mark", body = ReadMarked), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not read this thread", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours, or no such seat", body = crate::error::ErrorBody), (status = 422, description = "No such message in the thread", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn mark_read(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path(id): Path<String>,
+    b: JsonBody<ReadMark>,
+) -> Res<Json<ReadMarked>> {
+    let mark = body(b)?;
+    let m = member(&s.store, &id, &user.id).await?;
+    let thread = thread_of(&m, mark.thread, mark.seat)?;
+    if !m.viewer.may_read_thread(&thread) {
+        return Err(ApiError::forbidden("your seat may not read this thread"));
+    }
+    let newest = s
+        .store
+        .messages(&id, &thread, None, None, 1)
+        .await?
+        .first()
+        .map_or(0, |r| r.n);
+    if !(1..=newest).contains(&mark.up_to) {
+        return Err(unprocessable(
+            "no_such_message",
+            format!(
+                "up_to: this thread's messages are numbered from 1 to {newest}; {} is not one of them",
+                mark.up_to
+            ),
+        ));
+    }
+    s.store
+        .mark_read(&id, &user.id, &thread, mark.up_to)
+        .await?;
+    Ok(Json(ReadMarked {
+        thread: thread.kind(),
+        seat: thread.seat().map(str::to_string),
+        up_to: mark.up_to,
+    }))
+}

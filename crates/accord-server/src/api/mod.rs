@@ -4,14 +4,18 @@
 //! [`accounts`] (sign up, in and out), [`seats`] (invitations, agents, preferences), [`text`]
 //! (drafts, answers, deadlines, adjournment, closing), [`analysis`] (the mediators' analysis,
 //! the picture, a party's assessment), [`document`] (the agreement document), [`messages`]
-//! (notes to all, among mediators, caucuses), [`timeline`] (the viewer's timeline as JSON or CSV),
+//! (notes to all, among mediators, caucuses; read marks), [`notifications`] (what is new for
+//! the viewer, for the home page), [`invitations`] (what an invitation is for, pending
+//! links shown again to mediators), [`timeline`] (the viewer's timeline as JSON or CSV),
 //! [`elicit`] (preferences without weights), [`rules`] (a rule checked as it is typed).
 
 mod accounts;
 mod analysis;
 mod document;
 mod elicit;
+mod invitations;
 mod messages;
+mod notifications;
 mod rules;
 mod seats;
 mod text;
@@ -20,7 +24,9 @@ pub use accounts::*;
 pub use analysis::*;
 pub use document::*;
 pub use elicit::*;
+pub use invitations::*;
 pub use messages::*;
+pub use notifications::*;
 pub use rules::*;
 pub use seats::*;
 pub use text::*;
@@ -380,6 +386,14 @@ pub async fn negotiation(
     } else {
         Vec::new()
     };
+    // The account holding each seat, where the viewer policy lets this viewer see it.
+    let holders = s.store.seat_holders(&id).await?;
+    let holder_of = |seat: &str| {
+        holders
+            .iter()
+            .find(|(x, _)| x == seat && m.viewer.may_see_holder_of(seat))
+            .map(|(_, name)| name.as_str())
+    };
     let seats: Vec<Value> = m
         .seats
         .iter()
@@ -394,6 +408,7 @@ pub async fn negotiation(
                 "preferences_given": source == Some(PreferencesSource::Party),
                 "preferences_source": source.map(PreferencesSource::as_str),
                 "consent": (x.role == Role::Party).then(|| x.consent.as_str()),
+                "holder": holder_of(&x.seat),
             });
             if m.is_mediator() {
                 seat["invitation_pending"] = json!(!held && invited.contains(&x.seat));

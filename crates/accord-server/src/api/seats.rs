@@ -38,7 +38,8 @@ pub async fn invite(
         return Err(ApiError::conflict("closed", "the negotiation is over"));
     }
     // A new link replaces the seat's earlier unused ones (a leaked link is withdrawn this way).
-    tx.invite(&i.seat, &token_hash(&token)).await?;
+    tx.invite(&i.seat, &token, &token_hash(&token), &user.id)
+        .await?;
     tx.event(
         EventKind::Invited,
         Some(&user.id),

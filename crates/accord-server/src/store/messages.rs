@@ -128,4 +128,57 @@ impl Store {
             })
             .collect()
     }
+
+    /// Raises `user`'s read mark in a thread to message `up_to` (never lowers it).
+    pub async fn mark_read(
+        &self,
+        negotiation_id: &str,
+        user: &str,
+        thread: &Thread,
+        up_to: i64,
+    ) -> Result<(), StoreError> {
+        let (kind, seat) = thread.to_columns();
+        self.exec_alone(
+            "INSERT INTO message_reads (negotiation_id, user_id, thread, thread_seat, read_up_to) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (negotiation_id, user_id, thread, thread_seat) DO UPDATE SET read_up_to = excluded.read_up_to \
+             WHERE message_reads.read_up_to < excluded.read_up_to",
+            &[
+                Param::Text(negotiation_id),
+                Param::Text(user),
+                Param::Text(kind),
+                Param::Text(seat),
+                Param::Int(up_to),
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Per thread of a negotiation, how many messages written by seats other than `seat` lie
+    /// past `user`'s read mark. Every thread is counted: which ones the reader may read is the
+    /// caller's question to the viewer policy.
+    pub async fn unread_by_thread(
+        &self,
+        negotiation_id: &str,
+        user: &str,
+        seat: &str,
+    ) -> Result<Vec<(Thread, i64)>, StoreError> {
+        let rows = self
+            .select(
+                "SELECT m.thread, m.thread_seat, COUNT(*) FROM messages m LEFT JOIN message_reads r \
+                 ON r.negotiation_id = m.negotiation_id AND r.user_id = $2 AND r.thread = m.thread AND r.thread_seat = m.thread_seat \
+                 WHERE m.negotiation_id = $1 AND m.sender_seat <> $3 AND m.seq > COALESCE(r.read_up_to, 0) \
+                 GROUP BY m.thread, m.thread_seat",
+                &[Param::Text(negotiation_id), Param::Text(user), Param::Text(seat)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    Thread::from_columns(&text(r, 0)?, &text(r, 1)?)?,
+                    int(r, 2)?,
+                ))
+            })
+            .collect()
+    }
 }

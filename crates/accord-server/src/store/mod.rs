@@ -6,10 +6,12 @@
 //! negotiation's row, so writes to one negotiation are serialised (a row lock on PostgreSQL, the
 //! write lock on SQLite) and event numbers never collide.
 
+mod invitations;
 mod messages;
 mod sqlite;
 mod write;
 
+pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
 pub use write::{Param, Tx};
 

@@ -135,7 +135,11 @@ impl Store {
     }
 
     /// Runs one statement in a transaction of its own.
-    async fn exec_alone(&self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+    pub(super) async fn exec_alone(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, StoreError> {
         let mut tx = self.begin().await?;
         let n = tx.exec(sql, params).await?;
         tx.commit().await?;
@@ -263,7 +267,11 @@ impl Tx {
 
     /// Runs a statement with text and integer parameters (`$1`, `$2`, ... in order); returns
     /// the rows it changed. A unique key already taken is `Conflict`.
-    async fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+    pub(super) async fn exec(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<u64, StoreError> {
         match &mut self.conn {
             Conn::Sqlite(w) => sqlite::exec(&w.conn, sql, params),
             Conn::Postgres(tx) => pg_exec(&mut **tx, sql, params).await,
@@ -499,22 +507,6 @@ impl Tx {
         .map(drop)
     }
 
-    /// A new invitation to `seat`, withdrawing its earlier unused ones.
-    pub async fn invite(&mut self, seat: &str, token_hash: &str) -> Result<(), StoreError> {
-        let id = self.negotiation().id.clone();
-        self.exec(
-            "DELETE FROM invitations WHERE negotiation_id = $1 AND seat = $2 AND used_by IS NULL",
-            &[Param::Text(&id), Param::Text(seat)],
-        )
-        .await?;
-        self.exec(
-            "INSERT INTO invitations (token_hash, negotiation_id, seat, created_at, used_by) VALUES ($1, $2, $3, $4, NULL)",
-            &[Param::Text(token_hash), Param::Text(&id), Param::Text(seat), Param::Int(now_ms())],
-        )
-        .await
-        .map(drop)
-    }
-
     /// Uses up an invitation (unused, unexpired) and gives its seat to `user` if the seat is
     /// free and the user holds no other seat here. Returns whether the invitation was still
     /// valid, and whether the seat was taken.
@@ -527,7 +519,8 @@ impl Tx {
         let id = self.negotiation().id.clone();
         let used = self
             .exec(
-                "UPDATE invitations SET used_by = $1 WHERE token_hash = $2 AND used_by IS NULL AND created_at > $3",
+                // A used invitation's secret is of no more use to anyone: it is not kept.
+                "UPDATE invitations SET used_by = $1, token = NULL WHERE token_hash = $2 AND used_by IS NULL AND created_at > $3",
                 &[Param::Text(user), Param::Text(token_hash), Param::Int(now_ms() - super::INVITATION_MS)],
             )
             .await?;
