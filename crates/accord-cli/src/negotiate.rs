@@ -378,6 +378,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             Failure::Deadline => "deadline".to_string(),
             Failure::EndedBy(p) if p < names.len() => format!("ended by {}", names[p]),
             Failure::EndedBy(_) => "ended by the mediator".to_string(),
+            Failure::FinalRejected => "final text rejected".to_string(),
         }),
         "in_agreement_zone": in_zone,
         "distance_to_frontier": frontier_distance,

@@ -475,6 +475,7 @@ impl Tournament {
                     "ended by {}",
                     seats.get(s).map_or("the mediator", |x| x.name.as_str())
                 ),
+                Failure::FinalRejected => "final text rejected".to_string(),
             }),
             distance_to_frontier,
             distance_to_nash,
