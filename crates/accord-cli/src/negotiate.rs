@@ -4,10 +4,10 @@
 use crate::human::{HumanNegotiator, HumanVoter};
 use accord_analysis::{analyze, Options};
 use accord_model::{Outcome, Rng, Scenario};
-use accord_protocol::{sao::Failure, Ballot, Deadline, VoteMode};
+use accord_protocol::{sao::Failure, Ballot, Deadline, Feedback, VoteMode};
 use accord_strategy::{
-    mediator, negotiator, run_sao, voter, Negotiator, Seat, Sink, Step, Summary, TraceEvent,
-    UtilityIndex, Voter,
+    mediator, negotiator, one_text_mediator, run_one_text, run_sao, voter, Critic, Negotiator,
+    Seat, Sink, Step, Summary, TraceEvent, Truthful, UtilityIndex, Voter,
 };
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
@@ -20,8 +20,12 @@ use std::time::Instant;
 pub enum Protocol {
     /// Stacked alternating offers (bilateral or multilateral).
     Sao,
-    /// A mediator's single negotiating text, voted on by the parties.
+    /// A mediator's single negotiating text, voted on by the parties (binding rules: an
+    /// accepted draft stands).
     SingleText,
+    /// The one-text procedure: drafts do not bind, parties answer each with a straw poll and
+    /// a comparison (`--feedback`), and only the final text, put to one vote, binds.
+    OneText,
 }
 
 /// How parties vote on a single text.
@@ -56,10 +60,16 @@ pub struct Settings {
     /// Strategy of every party not named by --strategy (SAO).
     #[arg(long, default_value = "boulware")]
     pub default_strategy: String,
-    /// The mediator (single text): bayes-nash, nash-seeking, amending, feedback, random-flipping,
-    /// fixed-order.
-    #[arg(long, default_value = "bayes-nash")]
-    pub mediator: String,
+    /// The mediator. Single text: bayes-nash (default), nash-seeking, amending, feedback,
+    /// random-flipping, fixed-order. One text: thompson-nash (default), random-drafts.
+    #[arg(long)]
+    pub mediator: Option<String>,
+    /// What parties answer a draft with besides the straw poll (one text): `binary` (better /
+    /// worse than the previous draft; the default), `graded5` (much worse, worse, about the
+    /// same, better, much better: cut at utility changes of 0.02 and 0.1) or `accept` (the
+    /// straw poll only).
+    #[arg(long, value_parser = feedback_arg)]
+    pub feedback: Option<Feedback>,
     /// Voter of every party not named by --strategy (single text).
     #[arg(long, default_value = "hill-climber")]
     pub voter: String,
@@ -94,6 +104,11 @@ pub struct Settings {
     /// Draw the run: utility space and utility over time, written as PATH.svg and PATH.png.
     #[arg(long)]
     pub plot: Option<std::path::PathBuf>,
+}
+
+/// `--feedback` by its name.
+fn feedback_arg(s: &str) -> Result<Feedback, String> {
+    s.parse::<Feedback>().map_err(|e| e.to_string())
 }
 
 /// `PARTY=SPEC` for --strategy.
@@ -172,6 +187,23 @@ impl Sink for JsonLines<'_> {
             }),
             Step::Resolved { version, accepted } => {
                 json!({"type": "resolved", "t": e.t, "round": e.round, "version": version, "accepted": accepted})
+            }
+            Step::Answer { party, answer } => json!({
+                "type": "answer", "t": e.t, "round": e.round, "party": self.names[party],
+                "acceptable": answer.acceptable, "grade": answer.grade.map(|g| g.as_str()),
+                "critique": answer.critique.map(|(i, v)| {
+                    let issue = &self.scenario.space.issues()[i];
+                    json!({"issue": issue.name, "value": accord_analysis::json::value(&issue.value(v))})
+                }),
+            }),
+            Step::Polled {
+                version,
+                acceptable,
+            } => {
+                json!({"type": "polled", "t": e.t, "round": e.round, "version": version, "acceptable": acceptable})
+            }
+            Step::Final { version, text } => {
+                json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "utilities": utilities})
             }
         };
         self.write(&v);
@@ -259,7 +291,18 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     let protocol_name = match set.protocol {
         Protocol::Sao => "sao",
         Protocol::SingleText => "single-text",
+        Protocol::OneText => "one-text",
     };
+    if set.feedback.is_some() && set.protocol != Protocol::OneText {
+        bail!("--feedback applies to --protocol one-text (the binding single text votes with --votes)");
+    }
+    let mediator_name = set.mediator.clone().unwrap_or_else(|| {
+        match set.protocol {
+            Protocol::OneText => "thompson-nash",
+            _ => "bayes-nash",
+        }
+        .to_string()
+    });
     let strategy_of = |name: &str| -> String {
         set.strategies
             .iter()
@@ -318,8 +361,8 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
                     );
                 }
             }
-            let mut med = mediator(&set.mediator)?;
-            sink.write(&json!({"type": "start", "protocol": protocol_name, "seed": set.seed, "parties": names, "voters": roles, "mediator": set.mediator, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
+            let mut med = mediator(&mediator_name)?;
+            sink.write(&json!({"type": "start", "protocol": protocol_name, "seed": set.seed, "parties": names, "voters": roles, "mediator": mediator_name, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
             accord_strategy::run_single_text_bound(
                 &seats,
                 &mut voters,
@@ -330,6 +373,36 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
                     BindingArg::Standing => accord_protocol::Binding::Standing,
                     BindingArg::FirstAcceptance => accord_protocol::Binding::FirstAcceptance,
                 },
+                &mut rng,
+                &mut clock,
+                &mut sink,
+            )?
+        }
+        Protocol::OneText => {
+            if set.human.is_some() {
+                bail!("--human plays the sao and single-text protocols; under one-text, parties answer truthfully from their own preferences");
+            }
+            if !set.strategies.is_empty() {
+                bail!("--strategy does not apply to --protocol one-text: every party answers truthfully from its own preferences");
+            }
+            let feedback = set.feedback.unwrap_or(Feedback::Binary);
+            let mut critics: Vec<Box<dyn Critic>> = Vec::new();
+            for seat in &seats {
+                roles.insert(seat.name.clone(), json!("truthful"));
+                critics.push(Box::new(Truthful::new(
+                    seat.index.clone(),
+                    seat.reservation,
+                    0.0,
+                )));
+            }
+            let mut med = one_text_mediator(&mediator_name)?;
+            sink.write(&json!({"type": "start", "protocol": protocol_name, "feedback": feedback.as_str(), "seed": set.seed, "parties": names, "critics": roles, "mediator": mediator_name, "deadline": {"rounds": deadline.rounds, "seconds": deadline.seconds}}));
+            run_one_text(
+                &seats,
+                &mut critics,
+                med.as_mut(),
+                deadline,
+                feedback,
                 &mut rng,
                 &mut clock,
                 &mut sink,
@@ -364,7 +437,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             .ok()
             .map(|m| m.in_zone(&o.0))
     });
-    let end = json!({
+    let mut end = json!({
         "type": "summary",
         "protocol": protocol_name,
         "seed": set.seed,
@@ -378,6 +451,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
             Failure::Deadline => "deadline".to_string(),
             Failure::EndedBy(p) if p < names.len() => format!("ended by {}", names[p]),
             Failure::EndedBy(_) => "ended by the mediator".to_string(),
+            Failure::FinalRejected => "final text rejected".to_string(),
         }),
         "in_agreement_zone": in_zone,
         "distance_to_frontier": frontier_distance,
@@ -385,6 +459,12 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         "distance_to_nash": nash_distance,
         "index_build_seconds": index_time.as_secs_f64(),
     });
+    if set.protocol == Protocol::OneText {
+        if let Some(fields) = end.as_object_mut() {
+            let feedback = set.feedback.unwrap_or(Feedback::Binary);
+            fields.insert("feedback".into(), json!(feedback.as_str()));
+        }
+    }
     sink.write(&end);
     if let Some(out) = sink.out.as_mut() {
         out.flush()?;
@@ -420,8 +500,14 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     for (name, role) in &roles {
         println!("  {name}: {}", role.as_str().unwrap_or(""));
     }
-    if set.protocol == Protocol::SingleText {
-        println!("  mediator: {}", set.mediator);
+    if set.protocol != Protocol::Sao {
+        println!("  mediator: {mediator_name}");
+    }
+    if set.protocol == Protocol::OneText {
+        println!(
+            "  feedback: {}",
+            set.feedback.unwrap_or(Feedback::Binary).as_str()
+        );
     }
     match summary.agreement {
         Some(a) => {
@@ -523,7 +609,7 @@ fn picture(
                     }
                 }
             }
-            Step::Draft { .. } => {
+            Step::Draft { .. } | Step::Final { .. } => {
                 drafts.push(two(u));
                 for (i, x) in u.iter().enumerate() {
                     own[i].push((e.t, *x));

@@ -532,3 +532,107 @@ fn phased_ceasefire_reports_sequencing_and_thresholds() {
         .get("phased")
         .is_none());
 }
+
+#[test]
+fn one_text_answers_follow_the_utilities_and_only_the_final_vote_binds() {
+    let dir = std::env::temp_dir().join(format!("accord-one-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for feedback in ["binary", "graded5"] {
+        let trace = dir.join(format!("{feedback}.jsonl"));
+        let plot = dir.join(format!("{feedback}-plot"));
+        let (code, out, err) = accord(&[
+            "negotiate",
+            "scenarios/trade.toml",
+            "--protocol",
+            "one-text",
+            "--feedback",
+            feedback,
+            "--trace",
+            trace.to_str().unwrap(),
+            "--plot",
+            plot.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("one-text protocol") && out.contains("mediator: thompson-nash"));
+        assert!(out.contains(&format!("feedback: {feedback}")), "{out}");
+        assert!(std::fs::read_to_string(plot.with_extension("svg"))
+            .unwrap()
+            .contains("<svg"));
+        let lines: Vec<Value> = std::fs::read_to_string(&trace)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let of = |kind: &str| lines.iter().filter(|l| l["type"] == kind).count();
+        // 99 drafts for comment, then the final text in the last round; two parties answer.
+        assert_eq!((of("draft"), of("final"), of("polled")), (99, 1, 99));
+        assert_eq!((of("answer"), of("vote"), of("resolved")), (198, 2, 1));
+        // Each comparison is the one the parties' utilities in the trace give, by the
+        // documented thresholds; the first draft has none.
+        let mut previous: Option<Value> = None;
+        let mut current: Option<Value> = None;
+        for l in &lines {
+            match l["type"].as_str().unwrap() {
+                "draft" | "final" => {
+                    previous = current.take();
+                    current = Some(l["utilities"].clone());
+                }
+                "answer" => {
+                    let party = l["party"].as_str().unwrap();
+                    let Some(p) = &previous else {
+                        assert!(l["grade"].is_null());
+                        continue;
+                    };
+                    let d = current.as_ref().unwrap()[party].as_f64().unwrap()
+                        - p[party].as_f64().unwrap();
+                    let expected = match feedback {
+                        "binary" if d >= 0.0 => "better",
+                        "binary" => "worse",
+                        _ if d >= 0.1 => "much better",
+                        _ if d >= 0.02 => "better",
+                        _ if d > -0.02 => "about the same",
+                        _ if d > -0.1 => "worse",
+                        _ => "much worse",
+                    };
+                    assert_eq!(l["grade"], expected, "{l} after {p}");
+                }
+                _ => {}
+            }
+        }
+        let summary = lines.last().unwrap();
+        assert_eq!(summary["feedback"], feedback);
+        assert_eq!(summary["protocol"], "one-text");
+        // The agreement is the final text, accepted by both.
+        let last_final = lines.iter().find(|l| l["type"] == "final").unwrap();
+        let resolved = lines.iter().find(|l| l["type"] == "resolved").unwrap();
+        assert_eq!(resolved["accepted"], true, "{resolved}");
+        assert_eq!(summary["agreement"], last_final["outcome"]);
+    }
+    let (code, _, err) = accord(&[
+        "negotiate",
+        "scenarios/trade.toml",
+        "--protocol",
+        "single-text",
+        "--feedback",
+        "graded5",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("--feedback applies to --protocol one-text"),
+        "{err}"
+    );
+    let (code, _, err) = accord(&[
+        "negotiate",
+        "scenarios/trade.toml",
+        "--protocol",
+        "one-text",
+        "--feedback",
+        "graded",
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("expected one of: accept, binary, graded5"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

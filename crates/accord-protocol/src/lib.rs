@@ -13,15 +13,20 @@
 //! - [`single_text`]: the mediated single negotiating text: a mediator circulates drafts, the
 //!   parties vote (accept / reject, or better / worse / same) and may propose amendments to a
 //!   clause; the agreement is the last draft everyone accepted.
+//! - [`one_text`]: the one-text procedure: drafts do not bind, parties answer each with a straw
+//!   poll and (by the run's choice) a comparison with the previous draft, and only the final
+//!   text, put to one vote, binds when every party accepts it.
 //! - [`live`]: the same text run live by people (`accord serve`): deadlines per draft, one
 //!   answer per party, and the first draft every party accepts is the agreement.
 
 #![warn(missing_docs)]
 
 pub mod live;
+pub mod one_text;
 pub mod sao;
 pub mod single_text;
 
+pub use one_text::{Answer, Feedback, Grade, OneText, OneTextDraft, OneTextEvent, TextProtocol};
 pub use sao::{Sao, SaoAction, SaoEvent};
 pub use single_text::{Amendment, Ballot, Binding, Draft, SingleText, TextEvent, VoteMode};
 
@@ -126,6 +131,16 @@ pub enum ProtocolError {
     /// A ballot of the wrong kind for the protocol's vote mode.
     #[error("this negotiation votes with {0}")]
     WrongBallot(&'static str),
+    /// A name (of a protocol, a feedback kind) that is not one.
+    #[error("unknown {kind} `{name}`; expected one of: {expected}")]
+    UnknownName {
+        /// What was being named.
+        kind: &'static str,
+        /// The name given.
+        name: String,
+        /// The valid names.
+        expected: &'static str,
+    },
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ pub enum Failure {
     Deadline,
     /// A party ended it.
     EndedBy(usize),
+    /// A party rejected the final text of a one-text negotiation.
+    FinalRejected,
 }
 
 /// Where a negotiation stands.

@@ -532,6 +532,23 @@ fn event_json(s: &Model, names: &[String], e: &TraceEvent) -> Json {
         Step::Resolved { version, accepted } => {
             json!({"type": "resolved", "t": e.t, "round": e.round, "version": version, "accepted": accepted})
         }
+        Step::Answer { party, answer } => json!({
+            "type": "answer", "t": e.t, "round": e.round, "party": names[party],
+            "acceptable": answer.acceptable, "grade": answer.grade.map(|g| g.as_str()),
+            "critique": answer.critique.map(|(i, v)| {
+                let issue = &s.space.issues()[i];
+                json!({"issue": issue.name, "value": accord_analysis::json::value(&issue.value(v))})
+            }),
+        }),
+        Step::Polled {
+            version,
+            acceptable,
+        } => {
+            json!({"type": "polled", "t": e.t, "round": e.round, "version": version, "acceptable": acceptable})
+        }
+        Step::Final { version, text } => {
+            json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(s, text), "index": text, "utilities": utilities})
+        }
     }
 }
 
@@ -716,6 +733,7 @@ fn run_negotiation(s: &Model, req: &NegotiateRequest) -> Result<Json, PyErrText>
             Failure::Deadline => "deadline".to_string(),
             Failure::EndedBy(p) if p < names.len() => format!("ended by {}", names[p]),
             Failure::EndedBy(_) => "ended by the mediator".to_string(),
+            Failure::FinalRejected => "final text rejected".to_string(),
         }),
         "in_agreement_zone": in_zone,
         "distance_to_frontier": frontier_distance,

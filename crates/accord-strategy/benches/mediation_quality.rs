@@ -8,12 +8,25 @@
 //! deadline (default 100), `MQ_SCENARIOS=N` the number of scenarios (default 500),
 //! `MQ_MEDIATORS=a,b` runs only the named mediators (default: all of `MEDIATORS`), and
 //! `MQ_FIRST_SEED=S` draws scenarios from seed S on (default 0; e.g. 1000000 for a held-out set).
+//!
+//! The game: `MQ_PROTOCOL=binding` (default; today's rules, every accepted draft binds) or
+//! `one-text` (drafts do not bind; truthful parties answer each with a straw poll and a
+//! comparison; the final text binds if every party accepts it), and `MQ_FEEDBACK=accept`
+//! (default; binding: accept / reject ballots; one-text: the straw poll only), `binary`
+//! (binding: better / worse / same ballots; one-text: better / worse) or `graded5` (one-text
+//! only: five grades). Under one-text, `MQ_MEDIATORS` names one-text mediators (default: all of
+//! `ONE_TEXT_MEDIATORS`), and `MQ_NOISE=P` makes each party misjudge each comparison with
+//! probability P. Scenarios run in parallel (rayon); ms / run is wall time over runs.
 
 use accord_analysis::testing::issues;
 use accord_analysis::{analyze, Options};
 use accord_model::{OutcomeSpace, Party, Preferences, Rng, Role, Scenario, ValueFunction};
-use accord_protocol::{Deadline, VoteMode};
-use accord_strategy::{mediator, run_single_text, voter, NoTrace, Seat, UtilityIndex, MEDIATORS};
+use accord_protocol::{Deadline, Feedback, TextProtocol, VoteMode};
+use accord_strategy::{
+    mediator, one_text_mediator, run_one_text, run_single_text, voter, Critic, NoTrace, Seat,
+    Summary, Truthful, UtilityIndex, MEDIATORS, ONE_TEXT_MEDIATORS,
+};
+use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -59,19 +72,83 @@ fn scenario(seed: u64) -> Scenario {
     Scenario::new(format!("quality-{seed}"), None, space, ps, None).expect("scenario")
 }
 
+fn knob<T: std::str::FromStr>(name: &str, default: T) -> T
+where
+    T::Err: std::fmt::Display,
+{
+    match std::env::var(name) {
+        Ok(v) => v.parse().unwrap_or_else(|e| panic!("{name}={v}: {e}")),
+        Err(_) => default,
+    }
+}
+
+/// One run: the summary of `name` mediating scenario `s` under the chosen game.
+fn run(
+    name: &str,
+    seats: &[Seat],
+    game: (TextProtocol, Feedback),
+    rounds: u32,
+    noise: f64,
+    seed: u64,
+) -> Summary {
+    let deadline = Deadline::rounds(rounds);
+    let mut rng = Rng::new(seed);
+    match game.0 {
+        TextProtocol::Binding => {
+            let mode = match game.1 {
+                Feedback::Accept => VoteMode::AcceptReject,
+                Feedback::Binary => VoteMode::Feedback,
+                Feedback::Graded5 => panic!("MQ_FEEDBACK=graded5 needs MQ_PROTOCOL=one-text"),
+            };
+            let mut voters: Vec<_> = seats
+                .iter()
+                .map(|x| voter("hill-climber", x.index.clone(), x.reservation).expect("voter"))
+                .collect();
+            let mut m = mediator(name).expect("mediator");
+            run_single_text(
+                seats,
+                &mut voters,
+                m.as_mut(),
+                deadline,
+                mode,
+                &mut rng,
+                &mut || 0.0,
+                &mut NoTrace,
+            )
+            .expect("run")
+        }
+        TextProtocol::OneText => {
+            let mut critics: Vec<Box<dyn Critic>> = seats
+                .iter()
+                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, noise)) as _)
+                .collect();
+            let mut m = one_text_mediator(name).expect("mediator");
+            run_one_text(
+                seats,
+                &mut critics,
+                m.as_mut(),
+                deadline,
+                game.1,
+                &mut rng,
+                &mut || 0.0,
+                &mut NoTrace,
+            )
+            .expect("run")
+        }
+    }
+}
+
 fn main() {
-    let wanted: usize = std::env::var("MQ_SCENARIOS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(500);
+    let wanted: usize = knob("MQ_SCENARIOS", 500);
+    let rounds: u32 = knob("MQ_ROUNDS", 100);
+    let protocol: TextProtocol = knob("MQ_PROTOCOL", TextProtocol::Binding);
+    let feedback: Feedback = knob("MQ_FEEDBACK", Feedback::Accept);
+    let noise: f64 = knob("MQ_NOISE", 0.0);
     let only: Option<Vec<String>> = std::env::var("MQ_MEDIATORS")
         .ok()
         .map(|m| m.split(',').map(|x| x.trim().to_string()).collect());
+    let first: u64 = knob("MQ_FIRST_SEED", 0);
     let mut cases = Vec::new();
-    let first: u64 = std::env::var("MQ_FIRST_SEED")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0);
     let mut seed = first;
     while cases.len() < wanted {
         let s = scenario(seed);
@@ -80,84 +157,100 @@ fn main() {
         let Some(nash) = report.zone.solutions.nash.as_ref() else {
             continue;
         };
-        cases.push((s, nash.value));
+        let seats: Vec<Seat> = s
+            .parties
+            .iter()
+            .map(|p| Seat {
+                name: p.name.clone(),
+                index: Arc::new(
+                    UtilityIndex::build(&s.space, p.preferences.as_ref().expect("prefs"), &[])
+                        .expect("index"),
+                ),
+                reservation: p.reservation.unwrap_or(0.0),
+                discount: None,
+            })
+            .collect();
+        cases.push((seats, nash.value));
     }
-    println!("| mediator | scenarios | agreement | in zone | mean Nash ratio | median | ratio >= 0.95 | ms / run |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
-    for (name, _) in MEDIATORS {
+    let game = match (protocol, feedback) {
+        (TextProtocol::Binding, Feedback::Accept) => "binding, accept/reject".to_string(),
+        (TextProtocol::Binding, Feedback::Binary) => "binding, better/worse/same".to_string(),
+        (p, f) => format!(
+            "{p}, {f}{}",
+            if noise > 0.0 {
+                format!(", noise {noise}")
+            } else {
+                String::new()
+            }
+        ),
+    };
+    let list = match protocol {
+        TextProtocol::Binding => MEDIATORS,
+        TextProtocol::OneText => ONE_TEXT_MEDIATORS,
+    };
+    println!("| game | rounds | mediator | scenarios | agreement | in zone | mean Nash ratio | median | ratio >= 0.95 | 2 / 3 / 4 parties: mean, >= 0.95 | ms / run |");
+    println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|");
+    for (name, _) in list {
         if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
             continue;
         }
-        let (mut agreed, mut in_zone, mut ratios) = (0, 0, Vec::new());
         let start = Instant::now();
-        for (i, (s, best)) in cases.iter().enumerate() {
-            let seats: Vec<Seat> = s
-                .parties
-                .iter()
-                .map(|p| Seat {
-                    name: p.name.clone(),
-                    index: Arc::new(
-                        UtilityIndex::build(&s.space, p.preferences.as_ref().expect("prefs"), &[])
-                            .expect("index"),
-                    ),
-                    reservation: p.reservation.unwrap_or(0.0),
-                    discount: None,
-                })
-                .collect();
-            let mut voters: Vec<_> = seats
-                .iter()
-                .map(|x| voter("hill-climber", x.index.clone(), x.reservation).expect("voter"))
-                .collect();
-            let mut m = mediator(name).expect("mediator");
-            let summary = run_single_text(
-                &seats,
-                &mut voters,
-                m.as_mut(),
-                Deadline::rounds(
-                    std::env::var("MQ_ROUNDS")
-                        .ok()
-                        .and_then(|r| r.parse().ok())
-                        .unwrap_or(100),
-                ),
-                VoteMode::AcceptReject,
-                &mut Rng::new(i as u64),
-                &mut || 0.0,
-                &mut NoTrace,
-            )
-            .expect("run");
-            let mut ratio = 0.0;
-            if summary.agreement.is_some() {
-                agreed += 1;
-                let rational = summary
-                    .utilities
-                    .iter()
-                    .zip(&seats)
-                    .all(|(u, x)| *u >= x.reservation - 1e-12);
-                if rational {
-                    in_zone += 1;
-                    let product: f64 = summary
+        let results: Vec<(bool, bool, f64)> = cases
+            .par_iter()
+            .enumerate()
+            .map(|(i, (seats, best))| {
+                let summary = run(name, seats, (protocol, feedback), rounds, noise, i as u64);
+                let agreed = summary.agreement.is_some();
+                let rational = agreed
+                    && summary
                         .utilities
                         .iter()
-                        .zip(&seats)
+                        .zip(seats)
+                        .all(|(u, x)| *u >= x.reservation - 1e-12);
+                let ratio = if rational {
+                    summary
+                        .utilities
+                        .iter()
+                        .zip(seats)
                         .map(|(u, x)| u - x.reservation)
-                        .product();
-                    ratio = product / best;
-                }
-            }
-            ratios.push(ratio);
-        }
+                        .product::<f64>()
+                        / best
+                } else {
+                    0.0
+                };
+                (agreed, rational, ratio)
+            })
+            .collect();
         let ms = start.elapsed().as_secs_f64() * 1e3 / cases.len() as f64;
         let n = cases.len() as f64;
+        let agreed = results.iter().filter(|r| r.0).count() as f64 / n;
+        let in_zone = results.iter().filter(|r| r.1).count() as f64 / n;
+        let ratios: Vec<f64> = results.iter().map(|r| r.2).collect();
         let mean = ratios.iter().sum::<f64>() / n;
         let mut sorted = ratios.clone();
         sorted.sort_by(f64::total_cmp);
         let median = sorted[sorted.len() / 2];
         let good = ratios.iter().filter(|r| **r >= 0.95).count() as f64 / n;
+        let by_parties: Vec<String> = (2..=4)
+            .map(|k| {
+                let r: Vec<f64> = cases
+                    .iter()
+                    .zip(&ratios)
+                    .filter(|((seats, _), _)| seats.len() == k)
+                    .map(|(_, r)| *r)
+                    .collect();
+                let m = r.len().max(1) as f64;
+                format!(
+                    "{:.3}, {:.2}",
+                    r.iter().sum::<f64>() / m,
+                    r.iter().filter(|x| **x >= 0.95).count() as f64 / m
+                )
+            })
+            .collect();
         println!(
-            "| {name} | {} | {:.3} | {:.3} | {mean:.3} | {median:.3} | {good:.3} | {ms:.2} |",
+            "| {game} | {rounds} | {name} | {} | {agreed:.3} | {in_zone:.3} | {mean:.3} | {median:.3} | {good:.3} | {} | {ms:.2} |",
             cases.len(),
-            agreed as f64 / n,
-            in_zone as f64 / n
+            by_parties.join(" / ")
         );
     }
     println!(

@@ -13,17 +13,20 @@
 pub mod bayes;
 pub mod boa;
 pub mod index;
+pub mod one_text;
 pub mod session;
 pub mod text;
 
-pub use bayes::BayesNash;
+pub use bayes::{BayesNash, ThompsonNash};
 pub use boa::{
     AcceptWhen, Acceptance, BoaAgent, Context, FrequencyModel, Hardliner, Negotiator, Offering,
     OpponentModel, RandomOffering, TimeDependent, TitForTat,
 };
 pub use index::UtilityIndex;
+pub use one_text::{Critic, DraftView, Move, OneTextMediator, OneTextView, RandomDrafts, Truthful};
 pub use session::{
-    run_sao, run_single_text, run_single_text_bound, NoTrace, Seat, Sink, Step, Summary, TraceEvent,
+    run_one_text, run_sao, run_single_text, run_single_text_bound, NoTrace, Seat, Sink, Step,
+    Summary, TraceEvent,
 };
 pub use text::{
     Amending, FeedbackLearning, FixedOrderFlipping, HillClimber, Mediator, MediatorView,
@@ -117,6 +120,27 @@ pub const MEDIATORS: &[(&str, &str)] = &[
         "keeps a Gaussian belief over each party's utilities, learned from ballots and amendments; drafts first to learn, then towards the predicted Nash point",
     ),
 ];
+
+/// Mediators of the one-text procedure (`--protocol one-text`) by name.
+pub const ONE_TEXT_MEDIATORS: &[(&str, &str)] = &[
+    (
+        "thompson-nash",
+        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points, and puts to the final vote the text with the largest expected Nash product",
+    ),
+    (
+        "random-drafts",
+        "baseline: random drafts; the final text is the last one every party found acceptable",
+    ),
+];
+
+/// Builds a one-text mediator from its name.
+pub fn one_text_mediator(spec: &str) -> Result<Box<dyn OneTextMediator>, StrategyError> {
+    match spec.trim() {
+        "thompson-nash" => Ok(Box::new(ThompsonNash::default())),
+        "random-drafts" => Ok(Box::new(RandomDrafts::default())),
+        _ => Err(unknown("one-text mediator", spec, ONE_TEXT_MEDIATORS)),
+    }
+}
 
 fn unknown(kind: &'static str, spec: &str, list: &[(&str, &str)]) -> StrategyError {
     StrategyError::Unknown {

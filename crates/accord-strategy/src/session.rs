@@ -4,11 +4,12 @@
 
 use crate::boa::Negotiator;
 use crate::index::UtilityIndex;
+use crate::one_text::{Critic, DraftView, Move, OneTextMediator, OneTextView};
 use crate::text::{Mediator, MediatorView, VoteView, Voter};
 use accord_model::Rng;
 use accord_protocol::{
-    discounted, sao::Failure, Ballot, Binding, Deadline, Offer, ProtocolError, Sao, SaoAction,
-    SaoEvent, SingleText, TextEvent, VoteMode,
+    discounted, sao::Failure, Answer, Ballot, Binding, Deadline, Feedback, Offer, OneText,
+    OneTextEvent, ProtocolError, Sao, SaoAction, SaoEvent, SingleText, TextEvent, VoteMode,
 };
 use std::sync::Arc;
 
@@ -61,6 +62,28 @@ pub enum Step {
         ballot: Ballot,
         /// A proposed amendment (issue, value).
         amendment: Option<(usize, u32)>,
+    },
+    /// A party answered a non-final draft of the one-text procedure.
+    Answer {
+        /// Who.
+        party: usize,
+        /// The straw poll, the comparison and the critique.
+        answer: Answer,
+    },
+    /// Every answer to a non-final draft was in.
+    Polled {
+        /// The draft's version.
+        version: u32,
+        /// How many parties would accept it rather than no agreement.
+        acceptable: usize,
+    },
+    /// The mediator put the final text to the vote (the one-text procedure; the votes follow
+    /// as [`Step::Vote`], then [`Step::Resolved`]).
+    Final {
+        /// Version (from 1).
+        version: u32,
+        /// The text.
+        text: Offer,
     },
     /// All ballots were in.
     Resolved {
@@ -350,5 +373,134 @@ pub fn run_single_text_bound(
         Some(TextEvent::Agreement { text, .. }) => summary(seats, Some(text), st.rounds(), t, None),
         Some(TextEvent::Failed(f)) => summary(seats, None, st.rounds(), t, Some(f)),
         _ => summary(seats, None, st.rounds(), t, Some(Failure::Deadline)),
+    })
+}
+
+/// Runs a negotiation under the one-text rules ([`OneText`]): `mediator` drafts and calls the
+/// final vote, `critics` (one per seat) answer; the final text is the agreement if every party
+/// accepts it.
+#[allow(clippy::too_many_arguments)] // the seats, their strategies, the rules, and the run's inputs
+pub fn run_one_text(
+    seats: &[Seat],
+    critics: &mut [Box<dyn Critic>],
+    mediator: &mut dyn OneTextMediator,
+    deadline: Deadline,
+    feedback: Feedback,
+    rng: &mut Rng,
+    clock: &mut dyn FnMut() -> f64,
+    sink: &mut dyn Sink,
+) -> Result<Summary, ProtocolError> {
+    let mut ot = OneText::new(critics.len(), deadline, feedback)?;
+    let radices = seats
+        .first()
+        .map(|s| s.index.radices().to_vec())
+        .unwrap_or_default();
+    let mut previous: Option<Offer> = None;
+    let mut answers = Vec::with_capacity(critics.len());
+    while !ot.is_over() {
+        let now = clock();
+        let t = ot.relative_time(now);
+        let round = ot.rounds();
+        let view = OneTextView {
+            radices: &radices,
+            feedback,
+            round,
+            last_round: ot.last_round(),
+            t,
+        };
+        let (text, asked_final) = match mediator.propose(&view, rng) {
+            Move::Draft(o) => (o, false),
+            Move::Final(o) => (o, true),
+        };
+        let (version, final_vote) = match ot.propose(text, asked_final, now)? {
+            OneTextEvent::Circulated {
+                version,
+                final_vote,
+                ..
+            } => (version, final_vote),
+            _ => break,
+        };
+        sink.event(TraceEvent {
+            t,
+            round,
+            step: if final_vote {
+                Step::Final { version, text }
+            } else {
+                Step::Draft { version, text }
+            },
+            utilities: Some(utilities_of(seats, text)),
+        });
+        answers.clear();
+        for (party, critic) in critics.iter_mut().enumerate() {
+            let view = DraftView {
+                draft: text,
+                previous: previous.filter(|_| !final_vote),
+                feedback,
+                final_vote,
+                t,
+            };
+            let answer = critic.answer(&view, rng);
+            answers.push(answer);
+            let event = ot.answer(party, answer, clock())?;
+            sink.event(TraceEvent {
+                t,
+                round,
+                step: if final_vote {
+                    Step::Vote {
+                        party,
+                        ballot: if answer.acceptable {
+                            Ballot::Accept
+                        } else {
+                            Ballot::Reject
+                        },
+                        amendment: None,
+                    }
+                } else {
+                    Step::Answer { party, answer }
+                },
+                utilities: None,
+            });
+            match event {
+                OneTextEvent::Polled {
+                    version,
+                    acceptable,
+                } => {
+                    sink.event(TraceEvent {
+                        t,
+                        round,
+                        step: Step::Polled {
+                            version,
+                            acceptable,
+                        },
+                        utilities: None,
+                    });
+                    mediator.observe(text, &answers);
+                }
+                OneTextEvent::Agreement { .. } | OneTextEvent::Failed(Failure::FinalRejected) => {
+                    sink.event(TraceEvent {
+                        t,
+                        round,
+                        step: Step::Resolved {
+                            version,
+                            accepted: matches!(event, OneTextEvent::Agreement { .. }),
+                        },
+                        utilities: None,
+                    });
+                }
+                _ => {}
+            }
+            if ot.is_over() {
+                break;
+            }
+        }
+        previous = Some(text);
+    }
+    let t = ot.relative_time(clock());
+    Ok(match ot.result() {
+        Some(OneTextEvent::Agreement { text, .. }) => {
+            summary(seats, Some(text), ot.rounds(), t, None)
+        }
+        Some(OneTextEvent::Failed(f)) => summary(seats, None, ot.rounds(), t, Some(f)),
+        _ => summary(seats, None, ot.rounds(), t, Some(Failure::Deadline)),
     })
 }

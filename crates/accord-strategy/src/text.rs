@@ -53,26 +53,7 @@ impl HillClimber {
 
     /// The best single-clause change to `draft` for this voter, if any improves it.
     fn amendment(&mut self, draft: Offer) -> Option<(usize, u32)> {
-        let radices = self.index.radices().to_vec();
-        decode(draft, &radices, &mut self.scratch);
-        let base = self.index.utility(draft);
-        let mut best: Option<(f64, usize, u32)> = None;
-        for i in 0..radices.len() {
-            let keep = self.scratch[i];
-            for v in 0..radices[i] {
-                if v == keep {
-                    continue;
-                }
-                self.scratch[i] = v;
-                let o = encode(&self.scratch, &radices);
-                let u = self.index.utility(o);
-                if self.index.acceptable(o) && u > base && best.is_none_or(|b| u > b.0) {
-                    best = Some((u, i, v));
-                }
-            }
-            self.scratch[i] = keep;
-        }
-        best.map(|(_, i, v)| (i, v))
+        best_change(&self.index, draft, &mut self.scratch)
     }
 
     fn takes(&self, gain: f64, t: f64, rng: &mut Rng) -> bool {
@@ -148,7 +129,36 @@ pub trait Mediator: Send {
     fn observe(&mut self, _draft: Offer, _ballots: &[Ballot], _accepted: bool) {}
 }
 
-fn random_outcome(radices: &[u32], rng: &mut Rng) -> Offer {
+/// The single-clause change of `draft` a party with this index likes best, if any improves it
+/// (`scratch` holds one value per issue).
+pub(crate) fn best_change(
+    index: &UtilityIndex,
+    draft: Offer,
+    scratch: &mut [u32],
+) -> Option<(usize, u32)> {
+    let radices = index.radices();
+    decode(draft, radices, scratch);
+    let base = index.utility(draft);
+    let mut best: Option<(f64, usize, u32)> = None;
+    for i in 0..radices.len() {
+        let keep = scratch[i];
+        for v in 0..radices[i] {
+            if v == keep {
+                continue;
+            }
+            scratch[i] = v;
+            let o = encode(scratch, radices);
+            let u = index.utility(o);
+            if index.acceptable(o) && u > base && best.is_none_or(|b| u > b.0) {
+                best = Some((u, i, v));
+            }
+        }
+        scratch[i] = keep;
+    }
+    best.map(|(_, i, v)| (i, v))
+}
+
+pub(crate) fn random_outcome(radices: &[u32], rng: &mut Rng) -> Offer {
     let values: Vec<u32> = radices
         .iter()
         .map(|&r| rng.below(r as u64) as u32)

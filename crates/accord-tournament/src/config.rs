@@ -38,6 +38,9 @@ pub struct Config {
     /// Mediators competing under single-text protocols.
     #[serde(default)]
     pub mediators: Vec<String>,
+    /// Mediators competing under the one-text protocol.
+    #[serde(default)]
+    pub one_text_mediators: Vec<String>,
     /// Domains: Accord scenario files, or GENIUS / GeniusWeb domain folders, relative to the
     /// configuration file.
     #[serde(default)]
@@ -94,8 +97,10 @@ fn two() -> usize {
 pub enum ProtocolKind {
     /// Stacked alternating offers.
     Sao,
-    /// Mediated single negotiating text.
+    /// Mediated single negotiating text (binding rules).
     SingleText,
+    /// The one-text procedure: drafts do not bind, only the final vote does.
+    OneText,
 }
 
 /// How voters answer in a single-text protocol.
@@ -124,6 +129,10 @@ pub struct ProtocolSetting {
     /// Single text: every party's voter.
     #[serde(default)]
     pub voter: Option<String>,
+    /// One text: what parties answer besides the straw poll (`accept`, `binary`, `graded5`;
+    /// default `binary`).
+    #[serde(default)]
+    pub feedback: Option<String>,
 }
 
 impl ProtocolSetting {
@@ -132,8 +141,10 @@ impl ProtocolSetting {
         let name = match self.protocol {
             ProtocolKind::Sao => "sao",
             ProtocolKind::SingleText => "single-text",
+            ProtocolKind::OneText => "one-text",
         };
         match self.protocol {
+            ProtocolKind::OneText => format!("{name}/{}/{}", self.rounds, self.feedback()),
             ProtocolKind::Sao => format!("{name}/{}", self.rounds),
             // Voting rules tell single-text leagues apart.
             ProtocolKind::SingleText => {
@@ -148,6 +159,15 @@ impl ProtocolSetting {
                 format!("{name}/{}{votes}{voter}", self.rounds)
             }
         }
+    }
+
+    /// What parties answer with (one text; a bad name was refused when the configuration
+    /// was read).
+    pub fn feedback(&self) -> accord_protocol::Feedback {
+        self.feedback
+            .as_deref()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(accord_protocol::Feedback::Binary)
     }
 
     /// The voter spec (single text).
@@ -177,6 +197,7 @@ impl Config {
                 rounds: 100,
                 votes: Votes::Accept,
                 voter: None,
+                feedback: None,
             });
         }
         config.check().map_err(|(path, message)| {
@@ -226,6 +247,10 @@ impl Config {
                 accord_strategy::negotiator(s, dummy_index(), 0.0).map(drop)
             })
             .map_err(|m| (at("strategies", i), m))?;
+        }
+        for (i, s) in self.one_text_mediators.iter().enumerate() {
+            accord_strategy::one_text_mediator(s)
+                .map_err(|e| (at("one_text_mediators", i), e.to_string()))?;
         }
         for (i, s) in self.mediators.iter().enumerate() {
             accord_strategy::mediator(s).map_err(|e| (at("mediators", i), e.to_string()))?;
@@ -295,7 +320,26 @@ impl Config {
                     })
                     .map_err(|m| (here.clone(), m))?;
                 }
-                ProtocolKind::Sao => {}
+                ProtocolKind::OneText if self.one_text_mediators.is_empty() => {
+                    return Err((
+                        key("one_text_mediators"),
+                        "a one-text league needs one_text_mediators".into(),
+                    ))
+                }
+                ProtocolKind::OneText | ProtocolKind::Sao => {}
+            }
+            match (&p.feedback, p.protocol) {
+                (Some(f), ProtocolKind::OneText) => {
+                    f.parse::<accord_protocol::Feedback>()
+                        .map_err(|e| (here.clone(), e.to_string()))?;
+                }
+                (Some(_), _) => {
+                    return Err((
+                        here.clone(),
+                        "feedback applies to one-text leagues (single text: votes)".into(),
+                    ))
+                }
+                (None, _) => {}
             }
         }
         Ok(())

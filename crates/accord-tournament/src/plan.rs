@@ -10,8 +10,8 @@ use accord_analysis::{analyze, Options};
 use accord_model::{Rng, Scenario};
 use accord_protocol::{sao::Failure, Deadline, VoteMode};
 use accord_strategy::{
-    is_deterministic, mediator, negotiator, run_sao, run_single_text, voter, Negotiator, NoTrace,
-    Seat, UtilityIndex, Voter,
+    is_deterministic, mediator, negotiator, one_text_mediator, run_one_text, run_sao,
+    run_single_text, voter, Critic, Negotiator, NoTrace, Seat, Truthful, UtilityIndex, Voter,
 };
 use std::sync::Arc;
 
@@ -219,6 +219,11 @@ impl Tournament {
         let mut cache: Vec<(usize, Lineups)> = Vec::new();
         let medi: Arc<Vec<Vec<usize>>> =
             Arc::new((0..config.mediators.len()).map(|m| vec![m]).collect());
+        let one_text: Arc<Vec<Vec<usize>>> = Arc::new(
+            (0..config.one_text_mediators.len())
+                .map(|m| vec![m])
+                .collect(),
+        );
         let reps = config.repetitions as u64;
         // Cumulative negotiation counts per lineup: one run for a deterministic table.
         let ends = |lineups: &[Vec<usize>], deterministic: &dyn Fn(&[usize]) -> bool| {
@@ -253,6 +258,12 @@ impl Tournament {
                         let e = ends(&medi, &|l| voter && det_mediator[l[0]])?;
                         (medi.clone(), e)
                     }
+                    // Every one-text mediator draws on the seed (its first draft is random),
+                    // and so does no party: truthful answers.
+                    ProtocolKind::OneText => {
+                        let e = ends(&one_text, &|_| false)?;
+                        (one_text.clone(), e)
+                    }
                     ProtocolKind::Sao => {
                         let k = domain.seats.len();
                         match cache.iter().find(|(n, _)| *n == k) {
@@ -285,6 +296,7 @@ impl Tournament {
                             l.iter().map(|&s| config.strategies[s].clone()).collect()
                         }
                         ProtocolKind::SingleText => vec![setting.voter().to_string(); k].into(),
+                        ProtocolKind::OneText => vec!["truthful".to_string(); k].into(),
                     })
                     .collect();
                 blocks.push(Block {
@@ -432,6 +444,28 @@ impl Tournament {
                 .map_err(|e| failed(&e))?;
                 (Some(Arc::from(name.as_str())), summary)
             }
+            ProtocolKind::OneText => {
+                let name = &self.config.one_text_mediators[p.lineup[0]];
+                let mut critics: Vec<Box<dyn Critic>> = seats
+                    .iter()
+                    .map(|seat| {
+                        Box::new(Truthful::new(seat.index.clone(), seat.reservation, 0.0)) as _
+                    })
+                    .collect();
+                let mut m = one_text_mediator(name).map_err(|e| failed(&e))?;
+                let summary = run_one_text(
+                    seats,
+                    &mut critics,
+                    m.as_mut(),
+                    deadline,
+                    setting.feedback(),
+                    &mut rng,
+                    &mut || 0.0,
+                    &mut NoTrace,
+                )
+                .map_err(|e| failed(&e))?;
+                (Some(Arc::from(name.as_str())), summary)
+            }
         };
         let agreed = summary.agreement.is_some();
         let (domain_name, parties, reservations) = domain.shared.clone();
@@ -475,6 +509,7 @@ impl Tournament {
                     "ended by {}",
                     seats.get(s).map_or("the mediator", |x| x.name.as_str())
                 ),
+                Failure::FinalRejected => "final text rejected".to_string(),
             }),
             distance_to_frontier,
             distance_to_nash,

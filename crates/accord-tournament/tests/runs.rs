@@ -455,3 +455,68 @@ fn leagues_are_told_apart_and_never_doubled() {
     let err = Config::parse(&doubled, "t.toml").unwrap_err().to_string();
     assert!(err.contains("a second `sao/60` league"), "{err}");
 }
+
+#[test]
+fn one_text_leagues_run_their_mediators_and_agree_only_in_the_zone() {
+    let config = r#"
+name = "one-text"
+seed = 3
+repetitions = 2
+one_text_mediators = ["thompson-nash", "random-drafts"]
+[[random_domains]]
+count = 2
+issues = 3
+values = 5
+seed = 5
+reservation = [0.1, 0.4]
+[[protocols]]
+protocol = "one-text"
+rounds = 30
+feedback = "graded5"
+"#;
+    let t = tournament(config);
+    let tmp = tempfile::tempdir().expect("tmp");
+    run(&t, tmp.path(), Shard::ALL, &()).expect("run");
+    let text = std::fs::read_to_string(tmp.path().join("results.jsonl")).unwrap();
+    let rows: Vec<accord_tournament::Row> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("row"))
+        .collect();
+    // 2 domains x 2 mediators x 2 repetitions.
+    assert_eq!(rows.len(), 8);
+    let mut agreed = 0;
+    for row in &rows {
+        assert_eq!(&*row.protocol, "one-text/30/graded5");
+        assert!(row.strategies.iter().all(|s| &**s == "truthful"));
+        let m = row.mediator.as_deref().expect("a mediator");
+        assert!(m == "thompson-nash" || m == "random-drafts", "{m}");
+        if row.agreement {
+            agreed += 1;
+            // The final text binds only when every party accepts it: truthful parties accept
+            // only what is worth their reservation value.
+            for (u, r) in row.utilities.iter().zip(row.reservations.iter()) {
+                assert!(u >= r, "{row:?}");
+            }
+        } else {
+            assert!(row.failure.is_some());
+        }
+    }
+    assert!(agreed > 0);
+    for (bad, message) in [
+        (
+            "domains = [\"a\"]\n[[protocols]]\nprotocol = \"one-text\"\nrounds = 10\n",
+            "needs one_text_mediators",
+        ),
+        (
+            "one_text_mediators = [\"thompson-nash\"]\ndomains = [\"a\"]\n[[protocols]]\nprotocol = \"one-text\"\nrounds = 10\nfeedback = \"graded\"\n",
+            "unknown feedback `graded`",
+        ),
+        (
+            "one_text_mediators = [\"bayes-nash\"]\ndomains = [\"a\"]\n",
+            "unknown one-text mediator `bayes-nash`",
+        ),
+    ] {
+        let e = Config::parse(bad, "t.toml").unwrap_err().to_string();
+        assert!(e.contains(message), "{e}");
+    }
+}

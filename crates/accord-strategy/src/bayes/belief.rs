@@ -60,6 +60,11 @@ impl Belief {
         (mean, var.max(0.0))
     }
 
+    /// The dimension (clause values and the reservation value).
+    pub(crate) fn dim(&self) -> usize {
+        self.dim
+    }
+
     /// Learns c·x >= 0 (probit assumed-density filtering).
     pub(crate) fn observe(&mut self, c: &[(usize, f64)]) {
         if c.is_empty() {
@@ -100,5 +105,55 @@ impl Belief {
                 self.sigma[b * dim + a] = self.sigma[a * dim + b];
             }
         }
+    }
+}
+
+/// For z ~ N(0, 1) truncated to [a, b]: (E z, 1 − Var z), the mean shift and the variance
+/// reduction the update applies. Computed in the left tail (mirrored when the interval lies to
+/// the right), with ratios of Mills ratios where Φ(b) − Φ(a) would cancel.
+pub(crate) fn truncated(a: f64, b: f64) -> (f64, f64) {
+    if a > 0.0 {
+        let (m, r) = truncated(-b, -a);
+        return (-m, r);
+    }
+    if b == f64::INFINITY {
+        // One-sided: z >= a, i.e. −z <= −a; the Mills ratio of −a.
+        let l = mills(-a);
+        return (l, l * (l - a));
+    }
+    if b <= 0.0 {
+        // Both bounds in the left tail (a < b <= 0): Z = Φ(b)·(1 − r·L(b)/L(a)) with
+        // r = φ(a)/φ(b) and L the Mills ratio.
+        let lb = mills(b);
+        let (r, ra) = if a == f64::NEG_INFINITY {
+            (0.0, 0.0)
+        } else {
+            let r = (0.5 * (b * b - a * a)).exp();
+            (r, r * lb / mills(a))
+        };
+        let q = (1.0 - ra).max(1e-300);
+        let m = -lb * (1.0 - r) / q;
+        let ea = if a == f64::NEG_INFINITY {
+            0.0
+        } else {
+            a * r * lb
+        };
+        let second = (b * lb - ea) / q;
+        return (m, second + m * m);
+    }
+    // a <= 0 < b: the mass near the mode, no cancellation.
+    let (pa, pb) = (pdf_or_zero(a), pdf_or_zero(b));
+    let z = (cdf(b) - cdf(a)).max(1e-300);
+    let m = (pa - pb) / z;
+    let ea = if a.is_finite() { a * pa } else { 0.0 };
+    let eb = if b.is_finite() { b * pb } else { 0.0 };
+    (m, (eb - ea) / z + m * m)
+}
+
+fn pdf_or_zero(z: f64) -> f64 {
+    if z.is_finite() {
+        accord_model::normal::pdf(z)
+    } else {
+        0.0
     }
 }

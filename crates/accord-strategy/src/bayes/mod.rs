@@ -10,6 +10,9 @@ use accord_protocol::{Ballot, Offer};
 use std::collections::HashSet;
 
 mod belief;
+mod thompson;
+
+pub use thompson::ThompsonNash;
 
 #[cfg(test)]
 use accord_model::normal::{mills, pdf};

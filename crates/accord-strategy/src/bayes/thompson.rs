@@ -1,0 +1,595 @@
+//! ThompsonNash, the one-text mediator: the same Gaussian belief per party as `bayes-nash`,
+//! learned from the answers the one-text procedure gives (straw polls and comparisons, by
+//! truncated-Gaussian assumed-density filtering), drafts chosen among Thompson-sampled Nash
+//! points for what their answers would teach, and a final text that maximises the expected
+//! Nash product under the belief. See `docs/mediation-research.md`.
+
+use super::belief::{cdf, entropy, Belief};
+use crate::index::encode;
+use crate::one_text::{values, Move, OneTextMediator, OneTextView};
+use accord_model::Rng;
+use accord_protocol::{Answer, Feedback, Grade, Offer};
+
+/// Joint samples of the parties' utilities whose Nash points are the candidate drafts.
+const DRAFT_SAMPLES: usize = 12;
+/// Joint samples over which the final text's expected Nash product is estimated.
+const FINAL_SAMPLES: usize = 96;
+/// Of those, the samples whose Nash points are candidate final texts.
+const FINAL_POINTS: usize = 24;
+/// Weighted-welfare starting points of each Nash-point search (besides the warm start).
+const STARTS: usize = 3;
+/// Observation noise variance: answers are taken as (almost) exact.
+const NOISE: f64 = 1e-6;
+
+/// Below this predicted gain over the reservation value, ln is continued linearly, so that the
+/// search climbs out of texts some party rejects.
+const FLOOR: f64 = 1e-4;
+/// Expectation-propagation sweeps over every answer before the final text is chosen.
+const FINAL_SWEEPS: usize = 3;
+/// With only a time limit, the final vote is called from this normalised time on.
+const CALL_AT: f64 = 0.95;
+
+/// Learns each party's utilities and reservation value from its straw polls and comparisons
+/// (never its utilities), drafts the most informative of a few Thompson-sampled Nash points
+/// (and the posterior mean's), and puts to the final vote, in the last round, the text with the
+/// largest expected Nash product: among the sampled Nash points and the drafts every party
+/// found acceptable.
+#[derive(Debug, Clone, Default)]
+pub struct ThompsonNash {
+    radices: Vec<u32>,
+    offsets: Vec<usize>,
+    /// The reservation value's slot (after every clause value).
+    rv: usize,
+    feedback: Feedback,
+    beliefs: Vec<Belief>,
+    /// The last draft's values (what comparisons are against).
+    previous: Option<Vec<u32>>,
+    /// Drafts every party found acceptable in the straw poll.
+    passed: Vec<Vec<u32>>,
+    /// The last Nash point of the posterior means (a warm start).
+    mean_point: Option<Vec<u32>>,
+    /// Every answer as an expectation-propagation site, by party.
+    sites: Vec<Vec<Site>>,
+}
+
+/// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
+/// precision times mean `nu`, on c·x).
+#[derive(Debug, Clone)]
+struct Site {
+    c: Vec<(usize, f64)>,
+    lo: f64,
+    hi: f64,
+    tau: f64,
+    nu: f64,
+}
+
+/// Replaces a site's approximation by the moments of its tilted distribution (an
+/// expectation-propagation step; from a zero site it is assumed-density filtering).
+fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
+    let dim = b.dim();
+    let mut sc = vec![0.0; dim];
+    for &(k, a) in &site.c {
+        let row = &b.sigma[k * dim..(k + 1) * dim];
+        for (s, r) in sc.iter_mut().zip(row) {
+            *s += a * r;
+        }
+    }
+    let v = site
+        .c
+        .iter()
+        .map(|&(k, a)| a * sc[k])
+        .sum::<f64>()
+        .max(1e-18);
+    let m: f64 = site.c.iter().map(|&(k, a)| a * b.mu[k]).sum();
+    let prec = 1.0 / v - site.tau;
+    if prec <= 1e-12 {
+        return;
+    }
+    let v_cav = 1.0 / prec;
+    let m_cav = v_cav * (m / v - site.nu);
+    let sd = (v_cav + noise).sqrt();
+    let (shift, shrink) = super::belief::truncated((site.lo - m_cav) / sd, (site.hi - m_cav) / sd);
+    let m_new = m_cav + v_cav / sd * shift;
+    let v_new = (v_cav - v_cav * v_cav / (v_cav + noise) * shrink.clamp(0.0, 1.0)).max(1e-18);
+    let tau = (1.0 / v_new - 1.0 / v_cav).max(0.0);
+    let nu = m_new / v_new - m_cav / v_cav;
+    let (dtau, dnu) = (tau - site.tau, nu - site.nu);
+    let k = dtau / (1.0 + dtau * v);
+    let coef = dnu * (1.0 - k * v) - k * m;
+    if !(k.is_finite() && coef.is_finite()) {
+        return;
+    }
+    for (mu, s) in b.mu.iter_mut().zip(&sc) {
+        *mu += s * coef;
+    }
+    for a in 0..dim {
+        let ka = k * sc[a];
+        for c in 0..dim {
+            b.sigma[a * dim + c] -= ka * sc[c];
+        }
+        let x = &mut b.sigma[a * dim + a];
+        *x = x.max(1e-12);
+    }
+    site.tau = tau;
+    site.nu = nu;
+}
+
+impl ThompsonNash {
+    fn setup(&mut self, radices: &[u32]) {
+        *self = ThompsonNash::default();
+        self.radices = radices.to_vec();
+        self.offsets = radices
+            .iter()
+            .scan(0usize, |acc, &r| {
+                let o = *acc;
+                *acc += r as usize;
+                Some(o)
+            })
+            .collect();
+        self.rv = radices.iter().map(|&r| r as usize).sum();
+    }
+
+    fn slot(&self, issue: usize, value: u32) -> usize {
+        self.offsets[issue] + value as usize
+    }
+
+    /// hot(o) − hot(reference), or hot(o) − e_rv without one.
+    fn constraint(&self, o: &[u32], reference: Option<&[u32]>) -> Vec<(usize, f64)> {
+        let mut c = Vec::with_capacity(2 * o.len() + 1);
+        match reference {
+            Some(r) => {
+                for (i, (&a, &b)) in o.iter().zip(r).enumerate() {
+                    if a != b {
+                        c.push((self.slot(i, a), 1.0));
+                        c.push((self.slot(i, b), -1.0));
+                    }
+                }
+            }
+            None => {
+                c.extend(o.iter().enumerate().map(|(i, &a)| (self.slot(i, a), 1.0)));
+                c.push((self.rv, -1.0));
+            }
+        }
+        c
+    }
+
+    fn gain(&self, x: &[f64], o: &[u32]) -> f64 {
+        o.iter()
+            .enumerate()
+            .map(|(i, &v)| x[self.slot(i, v)])
+            .sum::<f64>()
+            - x[self.rv]
+    }
+
+    /// The Nash point of utility vectors `xs` (one per party), by coordinate ascent from a warm
+    /// start and a few weighted-welfare maximisers.
+    fn nash_point(&self, xs: &[&[f64]], warm: Option<&[u32]>, rng: &mut Rng) -> Vec<u32> {
+        let k = xs.len();
+        let n = self.radices.len();
+        let score = |g: &[f64]| -> f64 {
+            g.iter()
+                .map(|&g| {
+                    if g > FLOOR {
+                        g.ln()
+                    } else {
+                        FLOOR.ln() + (g - FLOOR) / FLOOR
+                    }
+                })
+                .sum()
+        };
+        let mut best: Option<(f64, Vec<u32>)> = None;
+        let mut w = vec![0.0; k];
+        let mut gains = vec![0.0; k];
+        let mut trial = vec![0.0; k];
+        for start in 0..=STARTS {
+            let mut o: Vec<u32> = match (start, warm) {
+                (0, Some(w)) => w.to_vec(),
+                _ => {
+                    let mut total = 0.0;
+                    for x in w.iter_mut() {
+                        *x = -(1.0 - rng.unit()).ln();
+                        total += *x;
+                    }
+                    w.iter_mut().for_each(|x| *x /= total);
+                    (0..n)
+                        .map(|i| {
+                            (0..self.radices[i])
+                                .max_by(|&a, &b| {
+                                    let ua: f64 =
+                                        (0..k).map(|p| w[p] * xs[p][self.slot(i, a)]).sum();
+                                    let ub: f64 =
+                                        (0..k).map(|p| w[p] * xs[p][self.slot(i, b)]).sum();
+                                    ua.total_cmp(&ub)
+                                })
+                                .unwrap_or(0)
+                        })
+                        .collect()
+                }
+            };
+            for (p, g) in gains.iter_mut().enumerate() {
+                *g = self.gain(xs[p], &o);
+            }
+            let mut current = score(&gains);
+            for _ in 0..10 {
+                let mut improved = false;
+                for i in 0..n {
+                    let keep = self.slot(i, o[i]);
+                    let mut choice = (current, o[i]);
+                    for v in 0..self.radices[i] {
+                        if v == o[i] {
+                            continue;
+                        }
+                        let s = self.slot(i, v);
+                        for p in 0..k {
+                            trial[p] = gains[p] - xs[p][keep] + xs[p][s];
+                        }
+                        let sv = score(&trial);
+                        if sv > choice.0 + 1e-12 {
+                            choice = (sv, v);
+                        }
+                    }
+                    if choice.1 != o[i] {
+                        let s = self.slot(i, choice.1);
+                        for p in 0..k {
+                            gains[p] += xs[p][s] - xs[p][keep];
+                        }
+                        o[i] = choice.1;
+                        current = choice.0;
+                        improved = true;
+                    }
+                }
+                if !improved {
+                    break;
+                }
+            }
+            if best.as_ref().is_none_or(|b| current > b.0) {
+                best = Some((current, o));
+            }
+        }
+        best.map(|b| b.1).unwrap_or_default()
+    }
+
+    /// Expectation-propagation sweeps over every answer so far.
+    fn sweep(&mut self, times: usize) {
+        let noise = NOISE;
+        for _ in 0..times {
+            for (b, sites) in self.beliefs.iter_mut().zip(&mut self.sites) {
+                for site in sites.iter_mut() {
+                    refine(b, site, noise);
+                }
+            }
+        }
+    }
+
+    /// `count` joint samples of the parties' utility vectors (sample s of party p at
+    /// `[s][p]`).
+    fn samples(&self, count: usize, rng: &mut Rng) -> Vec<Vec<Vec<f64>>> {
+        let factors: Vec<Vec<f64>> = self.beliefs.iter().map(cholesky).collect();
+        let mut z = Vec::new();
+        (0..count)
+            .map(|_| {
+                self.beliefs
+                    .iter()
+                    .zip(&factors)
+                    .map(|(b, l)| {
+                        let d = b.dim();
+                        z.clear();
+                        z.extend((0..d).map(|_| normal(rng)));
+                        (0..d)
+                            .map(|i| {
+                                b.mu[i]
+                                    + l[i * d..i * d + i + 1]
+                                        .iter()
+                                        .zip(&z)
+                                        .map(|(a, b)| a * b)
+                                        .sum::<f64>()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// How much the parties' answers to draft `o` are predicted to tell (the entropy of the
+    /// straw polls and comparisons, in bits).
+    fn information(&self, o: &[u32]) -> f64 {
+        let straw = self.constraint(o, None);
+        let compare = self
+            .previous
+            .as_deref()
+            .filter(|_| self.feedback != Feedback::Accept)
+            .map(|p| self.constraint(o, Some(p)));
+        let mut total = 0.0;
+        for b in &self.beliefs {
+            let (m, v) = b.predict(&straw);
+            total += entropy(cdf(m / (v + NOISE).sqrt()));
+            if let Some(c) = &compare {
+                let (m, v) = b.predict(c);
+                let sd = (v + NOISE).sqrt();
+                total += Grade::ALL
+                    .into_iter()
+                    .filter(|g| g.fits(self.feedback))
+                    .map(|g| {
+                        let (lo, hi) = g.bounds(self.feedback);
+                        let q = cdf((hi - m) / sd) - cdf((lo - m) / sd);
+                        if q > 1e-12 {
+                            -q * q.log2()
+                        } else {
+                            0.0
+                        }
+                    })
+                    .sum::<f64>();
+            }
+        }
+        total
+    }
+
+    fn mean_point(&mut self, rng: &mut Rng) -> Vec<u32> {
+        let means: Vec<&[f64]> = self.beliefs.iter().map(|b| b.mu.as_slice()).collect();
+        let point = self.nash_point(&means, self.mean_point.as_deref(), rng);
+        self.mean_point = Some(point.clone());
+        point
+    }
+
+    fn draft(&mut self, rng: &mut Rng) -> Vec<u32> {
+        let mean = self.mean_point(rng);
+        let mut cands = vec![mean.clone()];
+        for sample in self.samples(DRAFT_SAMPLES, rng) {
+            let xs: Vec<&[f64]> = sample.iter().map(Vec::as_slice).collect();
+            cands.push(self.nash_point(&xs, Some(&mean), rng));
+        }
+        let mut best: Option<(f64, Vec<u32>)> = None;
+        for c in cands {
+            if self.previous.as_deref() == Some(c.as_slice()) {
+                continue;
+            }
+            let score = self.information(&c) + 1e-9 * rng.unit();
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                best = Some((score, c));
+            }
+        }
+        best.map(|b| b.1).unwrap_or(mean)
+    }
+
+    /// The text with the largest expected Nash product, ∏ max(u − rv, 0) averaged over joint
+    /// samples, among sampled Nash points and the drafts every party found acceptable.
+    fn final_text(&mut self, rng: &mut Rng) -> Vec<u32> {
+        let mean = self.mean_point(rng);
+        let samples = self.samples(FINAL_SAMPLES, rng);
+        let mut cands = vec![mean.clone()];
+        for sample in samples.iter().take(FINAL_POINTS) {
+            let xs: Vec<&[f64]> = sample.iter().map(Vec::as_slice).collect();
+            cands.push(self.nash_point(&xs, Some(&mean), rng));
+        }
+        cands.extend(self.passed.iter().cloned());
+        cands.sort();
+        cands.dedup();
+        let mut best: Option<(f64, Vec<u32>)> = None;
+        for c in cands {
+            let expected: f64 = samples
+                .iter()
+                .map(|s| s.iter().map(|x| self.gain(x, &c).max(0.0)).product::<f64>())
+                .sum();
+            if best.as_ref().is_none_or(|b| expected > b.0) {
+                best = Some((expected, c));
+            }
+        }
+        let Some((_, point)) = best else {
+            return mean;
+        };
+        point
+    }
+}
+
+impl OneTextMediator for ThompsonNash {
+    fn propose(&mut self, view: &OneTextView, rng: &mut Rng) -> Move {
+        if self.radices != view.radices {
+            self.setup(view.radices);
+        }
+        self.feedback = view.feedback;
+        let final_vote = view.last_round || view.t >= CALL_AT;
+        if self.beliefs.is_empty() {
+            let o = crate::text::random_outcome(view.radices, rng);
+            return if final_vote {
+                Move::Final(o)
+            } else {
+                Move::Draft(o)
+            };
+        }
+        if final_vote {
+            self.sweep(FINAL_SWEEPS);
+            let o = self.final_text(rng);
+            Move::Final(encode(&o, &self.radices))
+        } else {
+            let o = self.draft(rng);
+            Move::Draft(encode(&o, &self.radices))
+        }
+    }
+
+    fn observe(&mut self, draft: Offer, answers: &[Answer]) {
+        if self.radices.is_empty() {
+            return;
+        }
+        if self.beliefs.len() != answers.len() {
+            self.beliefs = answers
+                .iter()
+                .map(|_| Belief::prior(&self.radices))
+                .collect();
+            self.sites = vec![Vec::new(); answers.len()];
+        }
+        let d = values(draft, &self.radices);
+        let straw = self.constraint(&d, None);
+        let compare = self
+            .previous
+            .as_deref()
+            .map(|p| self.constraint(&d, Some(p)));
+        let noise = NOISE;
+        for ((b, sites), a) in self.beliefs.iter_mut().zip(&mut self.sites).zip(answers) {
+            let (lo, hi) = if a.acceptable {
+                (0.0, f64::INFINITY)
+            } else {
+                (f64::NEG_INFINITY, 0.0)
+            };
+            let mut site = Site {
+                c: straw.clone(),
+                lo,
+                hi,
+                tau: 0.0,
+                nu: 0.0,
+            };
+            refine(b, &mut site, noise);
+            sites.push(site);
+            if let (Some(g), Some(c)) = (a.grade, &compare) {
+                let (lo, hi) = g.bounds(self.feedback);
+                if !c.is_empty() {
+                    let mut site = Site {
+                        c: c.clone(),
+                        lo,
+                        hi,
+                        tau: 0.0,
+                        nu: 0.0,
+                    };
+                    refine(b, &mut site, noise);
+                    sites.push(site);
+                }
+            }
+        }
+        if answers.iter().all(|a| a.acceptable) {
+            self.passed.push(d.clone());
+        }
+        self.previous = Some(d);
+    }
+}
+
+/// The lower Cholesky factor of a belief's covariance (row-major), with jitter where rounding
+/// left it not quite positive definite.
+fn cholesky(b: &Belief) -> Vec<f64> {
+    let d = b.dim();
+    let mut l = vec![0.0; d * d];
+    for i in 0..d {
+        for j in 0..=i {
+            let dot: f64 = (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum();
+            let s = b.sigma[i * d + j] - dot;
+            if i == j {
+                l[i * d + i] = s.max(1e-12).sqrt();
+            } else {
+                l[i * d + j] = s / l[j * d + j];
+            }
+        }
+    }
+    l
+}
+
+/// A standard normal draw (Box-Muller).
+fn normal(rng: &mut Rng) -> f64 {
+    let u = 1.0 - rng.unit();
+    let v = rng.unit();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{run_one_text, Critic, NoTrace, Seat, Truthful, UtilityIndex};
+    use accord_protocol::Deadline;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_mediator_sees_no_utilities() {
+        let source = include_str!("thompson.rs");
+        let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        for word in ["UtilityIndex", ".utility(", "Seat", "index::UtilityIndex"] {
+            assert!(!code.contains(word), "the mediator's code names `{word}`");
+        }
+    }
+
+    #[test]
+    fn truncated_moments_match_numeric_integration() {
+        let inf = f64::INFINITY;
+        for (a, b) in [
+            (-1.0, 1.0),
+            (0.5, 2.0),
+            (-3.0, -2.5),
+            (-inf, -1.0),
+            (1.5, inf),
+            (-inf, 0.3),
+            (2.0, 2.2),
+        ] {
+            // Midpoint rule on [max(a, -12), min(b, 12)].
+            let (lo, hi) = (f64::max(a, -12.0), f64::min(b, 12.0));
+            let steps = 200_000;
+            let h = (hi - lo) / steps as f64;
+            let (mut z, mut m1, mut m2) = (0.0, 0.0, 0.0);
+            for i in 0..steps {
+                let x = lo + (i as f64 + 0.5) * h;
+                let p = accord_model::normal::pdf(x) * h;
+                z += p;
+                m1 += p * x;
+                m2 += p * x * x;
+            }
+            let mean = m1 / z;
+            let var = m2 / z - mean * mean;
+            let (shift, shrink) = crate::bayes::belief::truncated(a, b);
+            assert!((shift - mean).abs() < 1e-4, "{a}..{b}: {shift} vs {mean}");
+            assert!(
+                (1.0 - shrink - var).abs() < 1e-4,
+                "{a}..{b}: {shrink} vs {var}"
+            );
+        }
+    }
+
+    fn seats(seed: u64, parties: usize) -> Vec<Seat> {
+        let mut s = accord_analysis::testing::random_additive(parties, &[5, 4, 6], seed);
+        for p in &mut s.parties {
+            p.reservation = Some(0.3);
+        }
+        s.parties
+            .iter()
+            .map(|p| Seat {
+                name: p.name.clone(),
+                index: Arc::new(
+                    UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[]).unwrap(),
+                ),
+                reservation: p.reservation.unwrap(),
+                discount: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn learns_enough_from_answers_to_agree_near_the_nash_point() {
+        for (seed, feedback) in [(11, Feedback::Binary), (12, Feedback::Graded5)] {
+            let seats = seats(seed, 2);
+            let mut critics: Vec<Box<dyn Critic>> = seats
+                .iter()
+                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, 0.0)) as _)
+                .collect();
+            let summary = run_one_text(
+                &seats,
+                &mut critics,
+                &mut ThompsonNash::default(),
+                Deadline::rounds(80),
+                feedback,
+                &mut Rng::new(seed),
+                &mut || 0.0,
+                &mut NoTrace,
+            )
+            .unwrap();
+            let agreement = summary.agreement.expect("an agreement");
+            // The optimum by enumeration of the 120 outcomes.
+            let product = |o: u64| -> f64 {
+                seats
+                    .iter()
+                    .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
+                    .product()
+            };
+            let best = (0..120).map(product).fold(0.0, f64::max);
+            assert!(
+                product(agreement) >= 0.9 * best,
+                "{feedback}: {} of {best}",
+                product(agreement)
+            );
+        }
+    }
+}
