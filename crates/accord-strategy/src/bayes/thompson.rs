@@ -104,8 +104,8 @@ fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
     }
     for a in 0..dim {
         let ka = k * sc[a];
-        for c in 0..dim {
-            b.sigma[a * dim + c] -= ka * sc[c];
+        for (x, s) in b.sigma[a * dim..(a + 1) * dim].iter_mut().zip(&sc) {
+            *x -= ka * s;
         }
         let x = &mut b.sigma[a * dim + a];
         *x = x.max(1e-12);
@@ -212,6 +212,8 @@ impl ThompsonNash {
             let mut current = score(&gains);
             for _ in 0..10 {
                 let mut improved = false;
+                // `i` indexes the outcome, the radices and the slots alike.
+                #[allow(clippy::needless_range_loop)]
                 for i in 0..n {
                     let keep = self.slot(i, o[i]);
                     let mut choice = (current, o[i]);
