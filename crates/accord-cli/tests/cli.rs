@@ -564,9 +564,15 @@ fn one_text_answers_follow_the_utilities_and_only_the_final_vote_binds() {
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         let of = |kind: &str| lines.iter().filter(|l| l["type"] == kind).count();
-        // 99 drafts for comment, then the final text in the last round; two parties answer.
-        assert_eq!((of("draft"), of("final"), of("polled")), (99, 1, 99));
-        assert_eq!((of("answer"), of("vote"), of("resolved")), (198, 2, 1));
+        // Drafts for comment, then the final text, at the latest in the last of the 100 rounds
+        // (the mediator calls the vote when it is confident); two parties answer each draft.
+        let drafts = of("draft");
+        assert!((1..=99).contains(&drafts), "{drafts} drafts for comment");
+        assert_eq!((of("final"), of("polled")), (1, drafts));
+        assert_eq!(
+            (of("answer"), of("vote"), of("resolved")),
+            (2 * drafts, 2, 1)
+        );
         // Each comparison is the one the parties' utilities in the trace give, by the
         // documented thresholds; the first draft has none.
         let mut previous: Option<Value> = None;
