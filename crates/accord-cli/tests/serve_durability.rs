@@ -315,4 +315,27 @@ fn two_instances_share_one_postgres() {
     );
     let v = ok(call(&one, "GET", &base, Some(&med), None), 200);
     assert_eq!(v["drafts"][0]["responses"][0]["verdict"], "accept");
+    // Signing out everywhere through instance one ends the party's session on instance two,
+    // which has just served it (and keeps sessions it read for a moment, see
+    // `store::sessions`): its notification makes instance two forget it.
+    assert_eq!(call(&two, "GET", "/api/me", Some(&party), None).0, 200);
+    assert_eq!(
+        call(
+            &one,
+            "DELETE",
+            "/api/sessions?everywhere=true",
+            Some(&party),
+            None
+        )
+        .0,
+        204
+    );
+    let refused = (0..50).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        call(&two, "GET", "/api/me", Some(&party), None).0 == 401
+    });
+    assert!(
+        refused,
+        "instance two still serves a session ended everywhere"
+    );
 }

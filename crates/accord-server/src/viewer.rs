@@ -162,6 +162,7 @@ mod tests {
             consent,
             preferences_source: source,
             agent_failed: None,
+            holder_name: Some("u".into()),
         }
     }
 

@@ -387,12 +387,11 @@ pub async fn negotiation(
         Vec::new()
     };
     // The account holding each seat, where the viewer policy lets this viewer see it.
-    let holders = s.store.seat_holders(&id).await?;
     let holder_of = |seat: &str| {
-        holders
+        m.seats
             .iter()
-            .find(|(x, _)| x == seat && m.viewer.may_see_holder_of(seat))
-            .map(|(_, name)| name.as_str())
+            .find(|x| x.seat == seat && m.viewer.may_see_holder_of(seat))
+            .and_then(|x| x.holder_name.as_deref())
     };
     let seats: Vec<Value> = m
         .seats

@@ -120,20 +120,4 @@ impl Store {
             })
             .transpose()
     }
-
-    /// The account name holding each seat held by a person: (seat, name).
-    pub async fn seat_holders(
-        &self,
-        negotiation_id: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        let rows = self
-            .select(
-                "SELECT s.seat, u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.negotiation_id = $1",
-                &[Param::Text(negotiation_id)],
-            )
-            .await?;
-        rows.iter()
-            .map(|r| Ok((text(r, 0)?, text(r, 1)?)))
-            .collect()
-    }
 }

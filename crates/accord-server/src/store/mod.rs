@@ -8,6 +8,7 @@
 
 mod invitations;
 mod messages;
+mod sessions;
 mod sqlite;
 mod write;
 
@@ -62,6 +63,8 @@ pub struct Store {
     db: Db,
     /// The URL it was opened with.
     pub url: String,
+    /// Sessions just read (see `sessions`).
+    sessions: std::sync::Arc<sessions::SessionCache>,
 }
 
 /// The connections of each backend.
@@ -136,6 +139,8 @@ pub struct SeatRow {
     pub preferences_source: Option<PreferencesSource>,
     /// Why the agent in this seat could not answer (it stops trying until replaced).
     pub agent_failed: Option<String>,
+    /// The name of the account holding it (see `Viewer::may_see_holder_of` for who may see it).
+    pub holder_name: Option<String>,
 }
 
 /// A draft.
@@ -261,7 +266,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
 }
 
 /// The columns of a seat, in the order `seat_from` reads them (from `at`).
-const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.consent, s.preferences_source, s.agent_failed";
+const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.consent, s.preferences_source, s.agent_failed, hu.name";
 
 fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
     Ok(SeatRow {
@@ -273,6 +278,7 @@ fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
         consent: text(r, at + 5)?.parse()?,
         preferences_source: opt_text(r, at + 6)?.map(|x| x.parse()).transpose()?,
         agent_failed: opt_text(r, at + 7)?,
+        holder_name: opt_text(r, at + 8)?,
     })
 }
 
@@ -307,8 +313,20 @@ impl Store {
                 }
             }
             Backend::Postgres => {
+                // A connection is pinged before use only after a quiet second: under load a
+                // ping per use was a round trip for every statement outside a transaction
+                // (a third of them), and a connection just used is known to be alive.
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= std::time::Duration::from_secs(1) {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .connect(&connect)
                     .await?;
                 sqlx::migrate!("./migrations").run(&pool).await?;
@@ -318,6 +336,7 @@ impl Store {
         Ok(Store {
             db,
             url: url.to_string(),
+            sessions: std::sync::Arc::default(),
         })
     }
 
@@ -330,7 +349,8 @@ impl Store {
     }
 
     /// On PostgreSQL, calls `changed` with the negotiation id of every event any instance
-    /// commits (LISTEN/NOTIFY), reconnecting when the connection drops. On SQLite, returns.
+    /// commits (LISTEN/NOTIFY), and forgets the cached sessions another instance ended,
+    /// reconnecting when the connection drops. On SQLite, returns.
     pub async fn listen(&self, changed: impl Fn(String) + Send + 'static) {
         if self.backend() != Backend::Postgres {
             return;
@@ -338,9 +358,19 @@ impl Store {
         loop {
             match sqlx::postgres::PgListener::connect(&self.url).await {
                 Ok(mut l) => {
-                    if l.listen("accord_events").await.is_ok() {
+                    if l.listen_all(["accord_events", sessions::CHANNEL])
+                        .await
+                        .is_ok()
+                    {
+                        // Endings announced while no listener ran are unknown: trust no
+                        // cached session.
+                        self.sessions.forget_all();
                         while let Ok(n) = l.recv().await {
-                            changed(n.payload().to_string());
+                            if n.channel() == sessions::CHANNEL {
+                                self.forget_sessions(n.payload());
+                            } else {
+                                changed(n.payload().to_string());
+                            }
                         }
                     }
                 }
@@ -401,18 +431,23 @@ impl Store {
 
     /// The user of a live session.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let now = now_ms();
+        if let Some(user) = self.sessions.get(token_hash, now) {
+            return Ok(Some(user));
+        }
         let rows = self.select(
-            "SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
-            &[Param::Text(token_hash), Param::Int(now_ms())],
+            "SELECT u.id, u.name, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+            &[Param::Text(token_hash), Param::Int(now)],
         ).await?;
-        rows.first()
-            .map(|r| {
-                Ok(User {
-                    id: text(r, 0)?,
-                    name: text(r, 1)?,
-                })
-            })
-            .transpose()
+        let Some(r) = rows.first() else {
+            return Ok(None);
+        };
+        let user = User {
+            id: text(r, 0)?,
+            name: text(r, 1)?,
+        };
+        self.sessions.put(token_hash, &user, int(r, 2)?, now);
+        Ok(Some(user))
     }
 
     /// A negotiation with its seats (sorted by name), in one read: what every request on a
@@ -422,7 +457,7 @@ impl Store {
         id: &str,
     ) -> Result<Option<(NegotiationRow, Vec<SeatRow>)>, StoreError> {
         let rows = self
-            .select(&format!("SELECT {NEGOTIATION}, {SEAT} FROM negotiations n JOIN seats s ON s.negotiation_id = n.id WHERE n.id = $1"), &[Param::Text(id)])
+            .select(&format!("SELECT {NEGOTIATION}, {SEAT} FROM negotiations n JOIN seats s ON s.negotiation_id = n.id LEFT JOIN users hu ON hu.id = s.user_id WHERE n.id = $1"), &[Param::Text(id)])
             .await?;
         let Some(first) = rows.first() else {
             return Ok(None);

@@ -209,17 +209,43 @@ impl Store {
             "DELETE FROM sessions WHERE token_hash = $1",
             &[Param::Text(token_hash)],
         )
-        .await
-        .map(drop)
+        .await?;
+        self.sessions.forget_token(token_hash);
+        self.announce_sessions_ended(token_hash).await
+    }
+
+    /// Tells the other instances (PostgreSQL) to forget the sessions of `key`, a token hash or
+    /// an account id (see `sessions`' invariant).
+    async fn announce_sessions_ended(&self, key: &str) -> Result<(), StoreError> {
+        if let Db::Postgres(pool) = &self.db {
+            pg_query(
+                pool,
+                "SELECT pg_notify($1, $2)",
+                &[Param::Text(super::sessions::CHANNEL), Param::Text(key)],
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the cached sessions of `key` (a token hash or an account id): another instance
+    /// ended them.
+    pub fn forget_sessions(&self, key: &str) {
+        self.sessions.forget_token(key);
+        self.sessions.forget_user(key);
     }
 
     /// Ends every session of `user` ("sign out everywhere"): how many there were.
     pub async fn delete_user_sessions(&self, user: &str) -> Result<u64, StoreError> {
-        self.exec_alone(
-            "DELETE FROM sessions WHERE user_id = $1",
-            &[Param::Text(user)],
-        )
-        .await
+        let n = self
+            .exec_alone(
+                "DELETE FROM sessions WHERE user_id = $1",
+                &[Param::Text(user)],
+            )
+            .await?;
+        self.sessions.forget_user(user);
+        self.announce_sessions_ended(user).await?;
+        Ok(n)
     }
 
     /// Deletes the sessions expired at `now` (ms): how many.
