@@ -131,16 +131,6 @@ pub enum ProtocolError {
     /// A ballot of the wrong kind for the protocol's vote mode.
     #[error("this negotiation votes with {0}")]
     WrongBallot(&'static str),
-    /// A name (of a protocol, a feedback kind) that is not one.
-    #[error("unknown {kind} `{name}`; expected one of: {expected}")]
-    UnknownName {
-        /// What was being named.
-        kind: &'static str,
-        /// The name given.
-        name: String,
-        /// The valid names.
-        expected: &'static str,
-    },
 }
 
 #[cfg(test)]

@@ -77,6 +77,13 @@ pub enum Verdict {
 #[macro_export]
 macro_rules! named_enum {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        $crate::named_enum!(@named $ty (stringify!($ty)) { $($variant => $name),+ });
+    };
+    // `as "kind"`: what messages call the enum ("unknown kind `x`").
+    ($ty:ident as $kind:literal { $($variant:ident => $name:literal),+ $(,)? }) => {
+        $crate::named_enum!(@named $ty ($kind) { $($variant => $name),+ });
+    };
+    (@named $ty:ident ($kind:expr) { $($variant:ident => $name:literal),+ }) => {
         impl $ty {
             /// Every value, in declaration order.
             pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
@@ -100,7 +107,7 @@ macro_rules! named_enum {
                 match text {
                     $($name => Ok($ty::$variant),)+
                     _ => Err($crate::live::UnknownName {
-                        kind: stringify!($ty),
+                        kind: $kind,
                         given: text.to_string(),
                         expected: [$($name),+].join(", "),
                     }),

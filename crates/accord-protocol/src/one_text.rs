@@ -24,39 +24,7 @@ pub enum TextProtocol {
     OneText,
 }
 
-impl TextProtocol {
-    /// Every protocol, in the order the docs list them.
-    pub const ALL: [TextProtocol; 2] = [TextProtocol::Binding, TextProtocol::OneText];
-
-    /// Its name in flags, configuration and traces.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TextProtocol::Binding => "binding",
-            TextProtocol::OneText => "one-text",
-        }
-    }
-}
-
-impl std::fmt::Display for TextProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TextProtocol {
-    type Err = ProtocolError;
-
-    fn from_str(s: &str) -> Result<Self, ProtocolError> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s.trim())
-            .ok_or_else(|| ProtocolError::UnknownName {
-                kind: "protocol",
-                name: s.to_string(),
-                expected: "binding, one-text",
-            })
-    }
-}
+crate::named_enum!(TextProtocol as "protocol" { Binding => "binding", OneText => "one-text" });
 
 /// What a party says about each non-final draft besides its straw poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,40 +40,7 @@ pub enum Feedback {
     Graded5,
 }
 
-impl Feedback {
-    /// Every kind, in the order the docs list them.
-    pub const ALL: [Feedback; 3] = [Feedback::Accept, Feedback::Binary, Feedback::Graded5];
-
-    /// Its name in flags, configuration and traces.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Feedback::Accept => "accept",
-            Feedback::Binary => "binary",
-            Feedback::Graded5 => "graded5",
-        }
-    }
-}
-
-impl std::fmt::Display for Feedback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Feedback {
-    type Err = ProtocolError;
-
-    fn from_str(s: &str) -> Result<Self, ProtocolError> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s.trim())
-            .ok_or_else(|| ProtocolError::UnknownName {
-                kind: "feedback",
-                name: s.to_string(),
-                expected: "accept, binary, graded5",
-            })
-    }
-}
+crate::named_enum!(Feedback as "feedback" { Accept => "accept", Binary => "binary", Graded5 => "graded5" });
 
 /// Below this change of utility (in absolute value), a graded answer is "about the same".
 pub const ABOUT_THE_SAME: f64 = 0.02;
@@ -518,10 +453,10 @@ mod tests {
 
     #[test]
     fn names_parse_back() {
-        for p in TextProtocol::ALL {
+        for &p in TextProtocol::ALL {
             assert_eq!(p.as_str().parse::<TextProtocol>(), Ok(p));
         }
-        for f in Feedback::ALL {
+        for &f in Feedback::ALL {
             assert_eq!(f.to_string().parse::<Feedback>(), Ok(f));
         }
         let e = "onetext".parse::<TextProtocol>().unwrap_err();
