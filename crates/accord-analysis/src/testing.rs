@@ -57,6 +57,52 @@ fn party(name: String, prefs: Preferences, reservation: Option<f64>) -> Party {
     }
 }
 
+/// The mediation benchmarks' scenario `seed` (`accord-strategy`'s `mediation_quality`,
+/// `accord-analysis`'s `overstatement`): 2-4 parties, 3-7 issues of 4-10 values; weights U(0,1)
+/// normalised, scores U(0,1) min-max normalised per issue so each party's best outcome is 1 and
+/// its worst 0; reservation values U(0.2, 0.6). No red lines, no terms.
+pub fn mediation_scenario(seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let parties = 2 + rng.below(3) as usize;
+    let n = 3 + rng.below(5) as usize;
+    let sizes: Vec<usize> = (0..n).map(|_| 4 + rng.below(7) as usize).collect();
+    let space = OutcomeSpace::new(issues(&sizes)).expect("valid test space");
+    let ps = (0..parties)
+        .map(|p| {
+            let raw: Vec<f64> = sizes.iter().map(|_| rng.unit()).collect();
+            let total: f64 = raw.iter().sum();
+            let functions = sizes
+                .iter()
+                .map(|&m| {
+                    let t: Vec<f64> = (0..m).map(|_| rng.unit()).collect();
+                    let (lo, hi) = t
+                        .iter()
+                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                            (a.min(x), b.max(x))
+                        });
+                    ValueFunction::Table(
+                        t.iter().map(|x| (x - lo) / (hi - lo).max(1e-12)).collect(),
+                    )
+                })
+                .collect();
+            Party {
+                name: format!("p{p}"),
+                role: Role::Party,
+                preferences: Some(Preferences {
+                    weights: raw.iter().map(|w| w / total).collect(),
+                    functions,
+                    terms: Vec::new(),
+                }),
+                red_lines: Vec::new(),
+                reservation: Some(0.2 + 0.4 * rng.unit()),
+                discount: None,
+                description: None,
+            }
+        })
+        .collect();
+    Scenario::new(format!("quality-{seed}"), None, space, ps, None).expect("valid test scenario")
+}
+
 /// A random additive scenario with `parties` negotiators and the given issue sizes.
 pub fn random_additive(parties: usize, sizes: &[usize], seed: u64) -> Scenario {
     let mut rng = Rng::new(seed);

@@ -18,9 +18,9 @@
 //! `ONE_TEXT_MEDIATORS`), and `MQ_NOISE=P` makes each party misjudge each comparison with
 //! probability P. Scenarios run in parallel (rayon); ms / run is wall time over runs.
 
-use accord_analysis::testing::issues;
+use accord_analysis::testing::mediation_scenario as scenario;
 use accord_analysis::{analyze, Options};
-use accord_model::{OutcomeSpace, Party, Preferences, Rng, Role, Scenario, ValueFunction};
+use accord_model::Rng;
 use accord_protocol::{Deadline, Feedback, TextProtocol, VoteMode};
 use accord_strategy::{
     mediator, one_text_mediator, run_one_text, run_single_text, voter, Critic, NoTrace, Seat,
@@ -29,48 +29,6 @@ use accord_strategy::{
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
-
-fn scenario(seed: u64) -> Scenario {
-    let mut rng = Rng::new(seed);
-    let parties = 2 + rng.below(3) as usize;
-    let n = 3 + rng.below(5) as usize;
-    let sizes: Vec<usize> = (0..n).map(|_| 4 + rng.below(7) as usize).collect();
-    let space = OutcomeSpace::new(issues(&sizes)).expect("space");
-    let ps = (0..parties)
-        .map(|p| {
-            let raw: Vec<f64> = sizes.iter().map(|_| rng.unit()).collect();
-            let total: f64 = raw.iter().sum();
-            let functions = sizes
-                .iter()
-                .map(|&m| {
-                    let t: Vec<f64> = (0..m).map(|_| rng.unit()).collect();
-                    let (lo, hi) = t
-                        .iter()
-                        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-                            (a.min(x), b.max(x))
-                        });
-                    ValueFunction::Table(
-                        t.iter().map(|x| (x - lo) / (hi - lo).max(1e-12)).collect(),
-                    )
-                })
-                .collect();
-            Party {
-                name: format!("p{p}"),
-                role: Role::Party,
-                preferences: Some(Preferences {
-                    weights: raw.iter().map(|w| w / total).collect(),
-                    functions,
-                    terms: Vec::new(),
-                }),
-                red_lines: Vec::new(),
-                reservation: Some(0.2 + 0.4 * rng.unit()),
-                discount: None,
-                description: None,
-            }
-        })
-        .collect();
-    Scenario::new(format!("quality-{seed}"), None, space, ps, None).expect("scenario")
-}
 
 fn knob<T: std::str::FromStr>(name: &str, default: T) -> T
 where
