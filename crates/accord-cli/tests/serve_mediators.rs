@@ -36,7 +36,10 @@ fn editing_seen(s: &Server, base: &str, token: &str) -> Vec<Vec<String>> {
                 assert!(!id, "an editing event with an id: {text}");
                 let d: Value = serde_json::from_str(data).expect("JSON data");
                 assert_eq!(d["kind"], "editing");
-                assert!(d.get("seq").is_none(), "an editing event is not numbered: {d}");
+                assert!(
+                    d.get("seq").is_none(),
+                    "an editing event is not numbered: {d}"
+                );
                 let seats = d["payload"]["editors"]
                     .as_array()
                     .expect("editors")
@@ -80,7 +83,10 @@ fn several_mediators(database: &str) {
     assert!(editing_seen(&s, &base, &egypt).is_empty());
 
     // Qatar edits: Egypt's stream says so; Qatar's own and Israel's do not.
-    let r = ok(call(&s, "POST", &editing, Some(&qatar), Some(json!({}))), 200);
+    let r = ok(
+        call(&s, "POST", &editing, Some(&qatar), Some(json!({}))),
+        200,
+    );
     assert_eq!(
         (&r["seat"], &r["editing"], &r["lease_seconds"]),
         (&json!("qatar"), &json!(true), &json!(60))
@@ -93,17 +99,17 @@ fn several_mediators(database: &str) {
         "a party learnt of the editing: {party_stream}"
     );
     // Renewing changes nothing for the others.
-    ok(call(&s, "POST", &editing, Some(&qatar), Some(json!({}))), 200);
+    ok(
+        call(&s, "POST", &editing, Some(&qatar), Some(json!({}))),
+        200,
+    );
     assert_eq!(editing_seen(&s, &base, &egypt), vec![vec!["qatar"]]);
 
     // Only mediators say it (a party gets 403, an outsider 404, no session 401).
     let outsider = sign_up(&s, "outsider");
     for (token, want) in [(Some(&israel), 403), (Some(&outsider), 404), (None, 401)] {
         let token = token.map(String::as_str);
-        assert_eq!(
-            call(&s, "POST", &editing, token, Some(json!({}))).0,
-            want
-        );
+        assert_eq!(call(&s, "POST", &editing, token, Some(json!({}))).0, want);
         assert_eq!(call(&s, "DELETE", &editing, token, None).0, want);
     }
     assert_eq!(
@@ -113,7 +119,10 @@ fn several_mediators(database: &str) {
     );
 
     // Both edit; Egypt circulates draft 1: its sign goes, Qatar's stays.
-    ok(call(&s, "POST", &editing, Some(&egypt), Some(json!({}))), 200);
+    ok(
+        call(&s, "POST", &editing, Some(&egypt), Some(json!({}))),
+        200,
+    );
     assert_eq!(editing_seen(&s, &base, &qatar), vec![vec!["egypt"]]);
     ok(
         call(
@@ -176,14 +185,23 @@ fn several_mediators(database: &str) {
         md.contains("| Draft | Circulated | Outcome | Circulated by |"),
         "{md}"
     );
-    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| 1 |") || l.starts_with("| 2 |")).collect();
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| 1 |") || l.starts_with("| 2 |"))
+        .collect();
     assert_eq!(rows.len(), 2, "{md}");
     assert!(rows[0].ends_with("| superseded | egypt |"), "{md}");
     assert!(rows[1].ends_with("| open | qatar |"), "{md}");
 
     // Over: no draft comes next, so nobody edits one.
     ok(
-        call(&s, "POST", &format!("{base}/close"), Some(&egypt), Some(json!({}))),
+        call(
+            &s,
+            "POST",
+            &format!("{base}/close"),
+            Some(&egypt),
+            Some(json!({})),
+        ),
         200,
     );
     let r = call(&s, "POST", &editing, Some(&qatar), Some(json!({})));

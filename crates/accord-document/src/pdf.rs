@@ -279,7 +279,11 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
             }
             l.y += BODY * 1.5;
         };
-        row(&mut l, ["Draft", "Circulated", "Outcome", "Circulated by"], true);
+        row(
+            &mut l,
+            ["Draft", "Circulated", "Outcome", "Circulated by"],
+            true,
+        );
         for h in &doc.history {
             let version = h.version.to_string();
             let by = h.circulated_by.as_deref().unwrap_or("");

@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(e.start("n", "qatar", 85_000), (145_000, true));
         assert!(e.stop("n", "qatar", 86_000));
         assert!(!e.stop("n", "qatar", 86_000), "stopped twice");
-        assert!(!e.stop("n", "egypt", 95_000), "a lapsed lease is not editing");
+        assert!(
+            !e.stop("n", "egypt", 95_000),
+            "a lapsed lease is not editing"
+        );
         assert!(e.editors("n", 95_000).is_empty());
     }
 }
