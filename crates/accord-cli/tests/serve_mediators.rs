@@ -5,7 +5,7 @@
 //! mediator seat that circulated it, in the negotiation view, the timeline (parties included)
 //! and the agreement document's history.
 
-use common::server::{call, call_raw, ok, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call, call_raw, create, ok, seat_person, sign_up, start, Postgres, Server};
 use serde_json::{json, Value};
 
 mod common;
@@ -64,17 +64,7 @@ fn several_mediators(database: &str) {
     let egypt = sign_up(&s, "egypt-mediator");
     let qatar = sign_up(&s, "qatar-mediator");
     let israel = sign_up(&s, "israel-delegation");
-    let n = ok(
-        call(
-            &s,
-            "POST",
-            "/api/negotiations",
-            Some(&egypt),
-            Some(json!({"scenario": "ceasefire"})),
-        ),
-        201,
-    );
-    let base = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let base = create(&s, &egypt, "ceasefire");
     seat_person(&s, &egypt, &base, "qatar", &qatar);
     seat_person(&s, &egypt, &base, "israel", &israel);
     let editing = format!("{base}/editing");
