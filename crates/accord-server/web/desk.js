@@ -679,9 +679,10 @@ export function start(ctx) {
       const taken = merged.filter((x) => x.outcome === 'theirs');
       const clash = merged.filter((x) => x.outcome === 'conflict');
       status.show([`Draft ${d.version} was circulated by ${by} while you edited. Your changes are re-applied on top of it, clause by clause.`,
-        mine.length ? `Yours: clause ${list(mine)}.` : 'No clause of yours changed anything they left alone.',
+        mine.length ? `Yours: clause ${list(mine)}.` : 'No clause edit of yours to re-apply.',
         taken.length ? `From draft ${d.version}: clause ${list(taken)}.` : '',
-        clash.length ? `Changed by both: clause ${list(clash)}; choose below.` : ''].filter(Boolean).join(' '));
+        clash.length ? `Changed by both: clause ${list(clash)}; choose below.` : '',
+        'Your note and deadline stay as you set them.'].filter(Boolean).join(' '));
       renderConflicts(d, by);
       updateSubmit();
       markDirty();
