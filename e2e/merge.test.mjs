@@ -8,7 +8,7 @@ import { mergeDrafts, sameClause } from '../crates/accord-server/web/merge.js';
 
 const c = (issue, value, wording) => ({ issue, value, wording });
 
-test('the merge of the issue: mine, theirs, both, conflict, nothing lost', () => {
+test('the merge: mine, theirs, both, conflict, nothing lost', () => {
   const base = [c('hostages', 'some', 'Some hostages.'), c('ceasefire', 'pause', 'A pause.'),
     c('withdrawal', 'none', null), c('language', 'possibility', 'May withdraw.'), c('rafah', 'not_addressed', '')];
   // Mine: clause 2 value and wording, clause 4 wording, clause 5 value.
