@@ -19,4 +19,5 @@ if [ -n "$missing" ]; then
 fi
 npm ci --no-audit --no-fund
 export ACCORD_BIN="${ACCORD_BIN:-../target/release/accord}"
-exec node --test --test-reporter=spec workbench.test.mjs
+# The desk's merge of drafts (a unit test, pure) first, then the pages in Chromium.
+exec node --test --test-reporter=spec merge.test.mjs workbench.test.mjs

@@ -52,6 +52,15 @@ async function startServer() {
   return { base, stop() { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); }, output: () => output };
 }
 
+/** Debian's Chromium, headless. */
+function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
 let shotNo = 0;
 async function shot(page, name) {
   const n = String(++shotNo).padStart(2, '0');
@@ -89,11 +98,7 @@ function assertPrivate(page, text, forbidden, what) {
 test('mediation workbench: ceasefire from invitations to agreement', { timeout: 180000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     // ---- The mediator signs up with the keyboard only and creates the negotiation. ----
     const med = await openPage(browser, server.base);
@@ -318,7 +323,7 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
     }
     assertPrivate(ham, await ham.locator('body').innerText(), [CAUCUS, REPLY], 'Hamas (caucus)');
 
-    // ---- A second desk tab with unsent edits meets a clear version conflict. ----
+    // ---- A second desk tab with unsent edits meets a version conflict, merged. ----
     const stale = await med.context().newPage();
     await stale.goto(med.url());
     await stale.getByRole('button', { name: 'Circulate draft 2' }).waitFor();
@@ -348,7 +353,11 @@ test('mediation workbench: ceasefire from invitations to agreement', { timeout: 
       await home.close();
     }
     await stale.getByRole('button', { name: 'Circulate draft 2' }).click();
-    await stale.getByRole('alert').filter({ hasText: 'A newer draft was circulated meanwhile' }).waitFor();
+    // Issue 14: the tab's edits (the note only) are re-applied on top of draft 2, and the button
+    // names the next draft (two mediators merging clauses: the test "two mediators" below).
+    await stale.getByText(/^Draft 2 was circulated by Egypt while you edited\. Your changes are re-applied on top of it/).waitFor();
+    await stale.getByRole('button', { name: 'Circulate draft 3' }).waitFor();
+    assert.equal(await stale.getByLabel('Note to the parties (optional)').inputValue(), 'Edited in a second tab.');
     await shot(stale, 'desk-version-conflict');
     await stale.getByRole('button', { name: 'Load the current draft and start again' }).click();
     await stale.getByRole('button', { name: 'Circulate draft 3' }).waitFor();
@@ -452,11 +461,7 @@ test('mediation workbench: an uploaded trade scenario, an agent, numeric prefere
   mkdirSync(SHOTS, { recursive: true });
   shotNo = 24; // continues the first test's numbering, also when this test runs alone
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   const AVALON_PRIVATE = ['0.452', 'Avalon trade minister'];
   const REASON = 'Borea cannot accept any duty-free beef quota in this round.';
   try {
@@ -630,11 +635,7 @@ test('preferences without weights: a party ranks, rates, answers walk-away quest
   mkdirSync(SHOTS, { recursive: true });
   shotNo = 40; // after the other tests' numbering, also when this test runs alone
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   // Israel's ranking and words; "unacceptable" on no hostages released and a permanent end.
   const ISSUES = [
     ['Hostages', 1, { none: 'unacceptable', some: 'poor', all: 'best' }],
@@ -801,11 +802,7 @@ test('bonuses and penalties: the coalition\u2019s Farmers\u2019 League reads, ed
   mkdirSync(SHOTS, { recursive: true });
   shotNo = 60; // after the other tests' numbering, also when this test runs alone
   const server = await startServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const med = await openPage(browser, server.base);
     await med.goto('/');
@@ -870,6 +867,115 @@ test('bonuses and penalties: the coalition\u2019s Farmers\u2019 League reads, ed
       { when: 'minimum_wage <= 2 and finance_ministry = farmers', value: 0.1 },
     ]);
     for (const page of [med, farm]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('two mediators: the sign of editing, a conflicting edit merged, each draft attributed', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 70; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await launch();
+  const EGYPT_WORDING = 'Israeli forces withdraw from the populated areas within thirty days.';
+  const QATAR_WORDING = 'Israeli forces withdraw in stages agreed with the guarantors.';
+  try {
+    // Egypt opens the talks and invites Qatar, the second mediator.
+    const egy = await openPage(browser, server.base);
+    await egy.goto('/');
+    await signUp(egy, 'Mediator Egypt');
+    await egy.getByLabel('Scenario', { exact: true }).selectOption('ceasefire');
+    await egy.getByLabel('Title (optional)').fill('Two mediators');
+    await egy.getByRole('button', { name: 'Create negotiation' }).click();
+    await egy.waitForURL(/\/negotiations\//);
+    await egy.getByRole('button', { name: 'Invite someone to the qatar seat' }).click();
+    const link = await egy.getByRole('textbox', { name: 'Invitation link for Qatar' }).inputValue();
+    const qat = await openPage(browser, server.base);
+    await qat.goto(link);
+    await qat.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+    await signUp(qat, 'Mediator Qatar');
+    await qat.waitForURL(/\/negotiations\//);
+    await qat.getByText('your seat: Qatar').waitFor();
+    const id = new URL(qat.url()).pathname.split('/').pop();
+
+    // Draft 1, the scenario's text, by Egypt; Qatar's desk follows it live.
+    await egy.getByRole('button', { name: 'Circulate draft 1' }).click();
+    await egy.getByRole('heading', { name: 'Responses to draft 1' }).waitFor();
+    await qat.getByRole('heading', { name: 'Responses to draft 1' }).waitFor();
+    await qat.getByRole('button', { name: 'Circulate draft 2' }).waitFor();
+
+    // Egypt starts editing draft 2: Qatar's desk says so, live; and the other way round.
+    const egyClause4 = egy.getByRole('group', { name: 'Clause 4: Withdrawal language' });
+    await egyClause4.getByLabel('Wording').fill(EGYPT_WORDING);
+    const qatSign = qat.locator('.editing-sign');
+    await qatSign.getByText('Egypt (Mediator Egypt) is editing the next draft.', { exact: true }).waitFor();
+    await shot(qat, 'desk-another-mediator-editing');
+    // Qatar edits from draft 1 too: clause 4's wording otherwise, and clause 6.
+    await qat.getByRole('group', { name: 'Clause 4: Withdrawal language' }).getByLabel('Wording').fill(QATAR_WORDING);
+    const qatHumanitarian = qat.getByRole('group', { name: 'Clause 6: Humanitarian' }).getByLabel('Option');
+    const humanitarian = await qatHumanitarian.inputValue() === 'expanded' ? 'current' : 'expanded';
+    await qatHumanitarian.selectOption(humanitarian);
+    await egy.locator('.editing-sign').getByText('Qatar (Mediator Qatar) is editing the next draft.', { exact: true }).waitFor();
+    await shot(egy, 'desk-qatar-editing');
+
+    // Egypt circulates draft 2 (clause 3 and clause 4's wording): the sign on Qatar's desk goes.
+    await egy.getByRole('group', { name: 'Clause 3: Withdrawal' }).getByLabel('Option').selectOption('partial');
+    await egy.getByRole('button', { name: 'Circulate draft 2' }).click();
+    await egy.getByRole('heading', { name: 'Responses to draft 2' }).waitFor();
+    await qatSign.waitFor({ state: 'hidden' });
+    // Qatar's unsent edits stay in its editor, which still starts from draft 1.
+    assert.equal(await qat.getByRole('group', { name: 'Clause 4: Withdrawal language' }).getByLabel('Wording').inputValue(), QATAR_WORDING);
+
+    // Qatar circulates from its stale base: its edits are merged on top of draft 2.
+    await qat.getByRole('button', { name: 'Circulate draft 2' }).click();
+    const merged = qat.getByText(/^Draft 2 was circulated by Egypt while you edited\./);
+    await merged.waitFor();
+    const said = await merged.innerText();
+    assert.ok(said.includes('Yours: clause 6 (Humanitarian).'), said);
+    assert.ok(said.includes('From draft 2: clause 3 (Withdrawal).'), said);
+    assert.ok(said.includes('Changed by both: clause 4 (Withdrawal language); choose below.'), said);
+    // The clause only Egypt changed is taken; Qatar's own change is kept; the button names draft 3.
+    assert.equal(await qat.getByRole('group', { name: 'Clause 3: Withdrawal' }).getByLabel('Option').inputValue(), 'partial');
+    assert.equal(await qatHumanitarian.inputValue(), humanitarian);
+    await qat.getByRole('button', { name: 'Circulate draft 3' }).waitFor();
+    // The conflicting clause, side by side: both wordings, nothing lost.
+    const conflict = qat.getByRole('group', { name: 'Changed by both: clause 4 (Withdrawal language)' });
+    await conflict.getByText(QATAR_WORDING).waitFor();
+    await conflict.getByText(EGYPT_WORDING).waitFor();
+    await conflict.getByText('Theirs (draft 2, Egypt)').waitFor();
+    await conflict.scrollIntoViewIfNeeded();
+    await shot(qat, 'desk-merged-conflict');
+    // Not circulated before a side is chosen.
+    await qat.getByRole('button', { name: 'Circulate draft 3' }).click();
+    await qat.getByRole('alert').filter({ hasText: 'Choose yours or theirs for clause 4 (Withdrawal language) first' }).waitFor();
+    await qat.getByLabel('Keep yours for clause 4').check();
+    await qat.getByRole('button', { name: 'Circulate draft 3' }).click();
+    await qat.getByRole('heading', { name: 'Responses to draft 3' }).waitFor();
+
+    // Draft 3 holds the merge: Egypt's clause 3, Qatar's clause 4 wording and clause 6.
+    const view = await (await qat.request.get(`/api/negotiations/${id}`)).json();
+    const d3 = view.drafts.find((d) => d.version === 3);
+    const clause = (issue) => d3.clauses.find((c) => c.issue === issue);
+    assert.equal(clause('withdrawal').value, 'partial');
+    assert.equal(clause('withdrawal_language').wording, QATAR_WORDING);
+    assert.equal(clause('humanitarian').value, humanitarian);
+    assert.deepEqual(view.drafts.map((d) => d.by), ['egypt', 'egypt', 'qatar']);
+
+    // The history on Egypt's desk says who circulated each draft; so does the document.
+    const hist = egy.getByRole('region', { name: 'History of drafts' });
+    await hist.getByRole('heading', { name: /^Draft 3/ }).waitFor();
+    const entries = hist.locator('li.draft-hist');
+    for (const [k, who] of [[0, 'Qatar'], [1, 'Egypt'], [2, 'Egypt']]) {
+      await entries.nth(k).getByText(new RegExp(`^Circulated by ${who} `)).waitFor();
+    }
+    await hist.scrollIntoViewIfNeeded();
+    await shot(egy, 'desk-history-two-mediators');
+    const md = await (await egy.request.get(`/api/negotiations/${id}/document?format=md&version=3`)).text();
+    for (const row of ['| 1 | ', '| 2 | ', '| 3 | ']) assert.ok(md.includes(row), md);
+    assert.match(md, /\| 3 \| [^|]+ \| open \| qatar \|/);
+    assert.match(md, /\| 2 \| [^|]+ \| superseded \| egypt \|/);
+    for (const page of [egy, qat]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
   } finally {
     await browser.close();
     server.stop();

@@ -1,6 +1,8 @@
 //! The mediation workbench in a real browser: `e2e/run.sh` (Debian's Chromium driven by
 //! playwright-core) against this build's `accord serve`. A mediator and two parties in separate
-//! browser contexts take the ceasefire scenario from setup to agreement; see `docs/workbench.md`.
+//! browser contexts take the ceasefire scenario from setup to agreement, two mediators merge a
+//! conflicting edit, and more; see `docs/workbench.md`. `run.sh` first runs `e2e/merge.test.mjs`,
+//! the unit test of the desk's merge of drafts (`web/merge.js`).
 //! Needs Node.js with npm and Chromium (`e2e/run.sh` installs Chromium when it may); screenshots
 //! go to `e2e/screenshots/`.
 

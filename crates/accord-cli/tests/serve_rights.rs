@@ -353,6 +353,19 @@ fn every_endpoint_for_every_role(database: &str) {
             Some(json!({})),
             [200, 403, 403, 403, 404, 401],
         ),
+        // Several mediators (issue 14): saying one is editing the next draft is a mediator's.
+        (
+            "POST",
+            format!("{base}/editing"),
+            Some(json!({})),
+            [200, 403, 403, 403, 404, 401],
+        ),
+        (
+            "DELETE",
+            format!("{base}/editing"),
+            None,
+            [200, 403, 403, 403, 404, 401],
+        ),
         (
             "POST",
             format!("{base}/drafts/2/withdraw"),

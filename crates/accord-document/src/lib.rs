@@ -1,6 +1,7 @@
 //! The agreement document: a draft, or the record of an agreement, as a person reads, prints and
 //! signs it. Title, parties, mediators, date, version, the clauses in order with their wording,
-//! the history of the drafts (circulated when, and what became of each), a signature block.
+//! the history of the drafts (circulated when and by which mediator, and what became of each), a
+//! signature block.
 //!
 //! Pure: no I/O, no clock. The date is an argument (the caller reads the clock), and the fonts
 //! the PDF embeds are shipped inside the crate (`include_bytes!`), never read from the system.
@@ -89,6 +90,9 @@ pub struct HistoryEntry {
     pub version: u64,
     /// When it was circulated, as the caller writes dates (e.g. `2026-11-30`).
     pub circulated: String,
+    /// The mediator who circulated it, as the mediators are listed (with several mediators,
+    /// the record says whose text each draft was); `None` when not known.
+    pub circulated_by: Option<String>,
     /// What became of it, in one word every seat may read: `open`, `accepted`, `rejected`,
     /// `expired`, `superseded`, `withdrawn`.
     pub outcome: String,
@@ -271,11 +275,13 @@ mod tests {
                 HistoryEntry {
                     version: 1,
                     circulated: "2026-11-28".into(),
+                    circulated_by: Some("Envoy".into()),
                     outcome: "rejected".into(),
                 },
                 HistoryEntry {
                     version: 2,
                     circulated: "2026-11-29".into(),
+                    circulated_by: None,
                     outcome: "accepted".into(),
                 },
             ],
@@ -304,10 +310,10 @@ The parties invite “neutral” observers; l’équipe reports weekly.
 
 ## History
 
-| Draft | Circulated | Outcome |
-|---|---|---|
-| 1 | 2026-11-28 | rejected |
-| 2 | 2026-11-29 | accepted |
+| Draft | Circulated | Outcome | Circulated by |
+|---|---|---|---|
+| 1 | 2026-11-28 | rejected | Envoy |
+| 2 | 2026-11-29 | accepted |  |
 
 ## Signatures
 

@@ -32,14 +32,15 @@ pub fn to_markdown(doc: &Document) -> String {
     if doc.history.is_empty() {
         out.push_str("No draft has been circulated yet.\n\n");
     } else {
-        out.push_str("| Draft | Circulated | Outcome |\n|---|---|---|\n");
+        out.push_str("| Draft | Circulated | Outcome | Circulated by |\n|---|---|---|---|\n");
         for h in &doc.history {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} |",
+                "| {} | {} | {} | {} |",
                 h.version,
                 inline(&h.circulated),
-                inline(&h.outcome)
+                inline(&h.outcome),
+                inline(h.circulated_by.as_deref().unwrap_or(""))
             );
         }
         out.push('\n');

@@ -263,8 +263,9 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
             0.0,
         );
     } else {
-        let columns = [MARGIN, MARGIN + 70.0, MARGIN + 200.0];
-        let row = |l: &mut Layout, cells: [&str; 3], bold: bool| {
+        // The mediator's name last, where the line has the most room.
+        let columns = [MARGIN, MARGIN + 60.0, MARGIN + 160.0, MARGIN + 260.0];
+        let row = |l: &mut Layout, cells: [&str; 4], bold: bool| {
             l.ensure(BODY * 1.5);
             let y = l.y + BODY;
             for (x, cell) in columns.iter().zip(cells) {
@@ -278,10 +279,15 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
             }
             l.y += BODY * 1.5;
         };
-        row(&mut l, ["Draft", "Circulated", "Outcome"], true);
+        row(
+            &mut l,
+            ["Draft", "Circulated", "Outcome", "Circulated by"],
+            true,
+        );
         for h in &doc.history {
             let version = h.version.to_string();
-            row(&mut l, [&version, &h.circulated, &h.outcome], false);
+            let by = h.circulated_by.as_deref().unwrap_or("");
+            row(&mut l, [&version, &h.circulated, &h.outcome, by], false);
         }
     }
 

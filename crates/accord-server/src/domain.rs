@@ -116,6 +116,9 @@ pub enum EventKind {
     Reopened,
     /// A message in a thread (addressed to the thread's readers: see [`Thread::audience`]).
     Message,
+    /// Which other mediators are editing the next draft (issue 14). Never stored: the live
+    /// stream sends it to mediators when the list changes (see `crate::editing`).
+    Editing,
 }
 
 named_enum!(EventKind {
@@ -139,6 +142,7 @@ named_enum!(EventKind {
     Adjourned => "adjourned",
     Reopened => "reopened",
     Message => "message",
+    Editing => "editing",
 });
 
 /// Who may see an event: stored as a kind and an optional seat (two columns), decided by

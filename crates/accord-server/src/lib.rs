@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod domain;
+pub mod editing;
 pub mod error;
 pub mod limits;
 mod live;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<limits::Limits>,
     /// Turns for engine work: `limits.analyses_at_once` at a time.
     analyses: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Which mediators are editing the next draft, per negotiation (see `editing`).
+    pub editing: std::sync::Arc<editing::Editing>,
     /// The last analysis of each negotiation, by what it was computed from.
     analysis_cache: std::sync::Arc<
         std::sync::Mutex<std::collections::HashMap<String, (String, serde_json::Value)>>,
@@ -82,6 +85,7 @@ impl AppState {
             analyses: std::sync::Arc::new(tokio::sync::Semaphore::new(limits.analyses_at_once)),
             limits: std::sync::Arc::new(limits),
             analysis_cache: Default::default(),
+            editing: Default::default(),
         }
     }
 
@@ -137,6 +141,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::adjourn))
         .routes(routes!(api::reopen))
         .routes(routes!(api::close))
+        .routes(routes!(api::start_editing, api::stop_editing))
         .routes(routes!(api::analysis))
         .routes(routes!(api::picture))
         .routes(routes!(api::assessment))
@@ -582,7 +587,7 @@ pub(crate) async fn agents_respond(
 /// Live events of a negotiation as server-sent events, filtered for the viewer; `?after=N`
 /// (or the `Last-Event-ID` header) resumes after event N.
 #[utoipa::path(get, path = "/api/negotiations/{id}/events", tag = "negotiation",
-    summary = "Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (GET /api/vocabulary lists them); its data is {seq, kind, payload, at}.",
+    summary = "Live events as server-sent events, filtered for you (?after=N or Last-Event-ID). Each event is named by its kind (GET /api/vocabulary lists them); its data is {seq, kind, payload, at}. Mediators also get unnumbered `editing` events (no id, no seq; payload {editors: [{seat, until}]}) whenever the other mediators editing the next draft change.",
     params(("id" = String, Path, description = "The negotiation"), api::After),
     responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String),
         (status = 401, description = "Not signed in", body = error::ErrorBody),
@@ -625,6 +630,8 @@ async fn events(
     };
     // The stream ends when the session does (signed out elsewhere, or expired).
     let session = auth::request_token(&headers).map(|t| auth::token_hash(&t));
+    // The other mediators editing (their seats), as last sent to this viewer.
+    let mut editing_sent: Vec<String> = Vec::new();
     let stream = async_stream::stream! {
         loop {
             let live = match &session {
@@ -647,9 +654,38 @@ async fn events(
                 }
                 Err(_) => break,
             }
+            // Which other mediators are editing the next draft: sent when the list changes,
+            // unnumbered (it is no event of the log, so resuming never replays it).
+            let mut wait = poll;
+            if viewer.may_see_editing() {
+                let now = now_ms();
+                let editors: Vec<(String, i64)> = s
+                    .editing
+                    .editors(&id, now)
+                    .into_iter()
+                    .filter(|(seat, _)| *seat != viewer.seat)
+                    .collect();
+                let seats: Vec<&str> = editors.iter().map(|(seat, _)| seat.as_str()).collect();
+                if seats != editing_sent {
+                    let list: Vec<serde_json::Value> = editors
+                        .iter()
+                        .map(|(seat, until)| json!({"seat": seat, "until": until}))
+                        .collect();
+                    let kind = EventKind::Editing.as_str();
+                    let data = json!({"kind": kind, "payload": {"editors": list}, "at": now});
+                    yield Ok(Event::default().event(kind).data(data.to_string()));
+                    editing_sent = seats.into_iter().map(str::to_string).collect();
+                }
+                // Wake when the first lease may lapse, to take its sign down (a renewed one is
+                // looked at again then).
+                if let Some(end) = editors.iter().map(|(_, end)| *end).min() {
+                    let left = u64::try_from(end - now).unwrap_or(0).max(50);
+                    wait = wait.min(Duration::from_millis(left));
+                }
+            }
             // Woken by this instance's writes, and on PostgreSQL by every instance's (NOTIFY);
             // the timeout is a safety net (and, on SQLite, how other processes' writes arrive).
-            let _ = tokio::time::timeout(poll, async {
+            let _ = tokio::time::timeout(wait, async {
                 loop {
                     match rx.recv().await {
                         Ok(changed) if changed == id => break,

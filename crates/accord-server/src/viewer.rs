@@ -107,6 +107,12 @@ impl Viewer {
         self.is_mediator() || seat == self.seat
     }
 
+    /// Whether the viewer may learn which mediators are editing the next draft (issue 14):
+    /// mediators, who share the text; a party learns of a draft when it is circulated.
+    pub fn may_see_editing(&self) -> bool {
+        self.may_see(&Audience::Mediators)
+    }
+
     /// Whether the viewer may be shown pending invitations again: their links, who made them,
     /// when they expire. Mediators only.
     pub fn may_see_invitation_links(&self) -> bool {
@@ -279,6 +285,17 @@ mod tests {
         };
         assert!(!observer.may_see_invitation_links());
         assert!(!observer.may_see_holder_of("a"));
+    }
+
+    #[test]
+    fn only_mediators_see_who_is_editing() {
+        assert!(mediator().may_see_editing());
+        assert!(!party("a").may_see_editing());
+        let observer = Viewer {
+            seat: "o".into(),
+            role: Role::Observer,
+        };
+        assert!(!observer.may_see_editing());
     }
 
     #[test]

@@ -7,6 +7,7 @@ import {
   defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren, vocabulary,
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
+import { mergeDrafts } from '/assets/merge.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -29,6 +30,34 @@ export function start(ctx) {
   const seats = h('div', {}, seatTable, seatBoxes);
   const analysis = h('div');
   const picture = h('div', { class: 'picture' });
+  // Issue 14: while this desk holds unsent edits, the other mediators' desks say so. A lease on
+  // the server, renewed at a third of its length (the server says how long) and ended when the
+  // draft is circulated, the edits dropped or the page left.
+  const presence = (() => {
+    let active = false;
+    let timer = null;
+    const url = `${base}/editing`;
+    const renew = () => api('POST', url, {}).catch(() => { /* a courtesy: the version check is what counts */ });
+    window.addEventListener('pagehide', () => {
+      if (active) fetch(url, { method: 'DELETE', credentials: 'same-origin', keepalive: true }).catch(() => {});
+    });
+    return {
+      start() {
+        if (active) return;
+        active = true;
+        api('POST', url, {}).then((r) => {
+          if (active && !timer) timer = setInterval(renew, Math.max(5, Number(r.lease_seconds) / 3 || 20) * 1000);
+        }).catch(() => { active = false; });
+      },
+      stop(tell) {
+        if (!active) return;
+        active = false;
+        clearInterval(timer);
+        timer = null;
+        if (tell) api('DELETE', url).catch(() => {});
+      },
+    };
+  })();
   const editor = draftEditor();
   const closer = closeForm();
   const adjourner = adjournForm();
@@ -472,7 +501,15 @@ export function start(ctx) {
     const rows = new Map(); // issue -> {value, wording, issue}
     let baseVersion = n.current_version;
     let dirty = false; // edited since the last circulated draft was loaded
+    // The text the edits started from (issue 14): on a version conflict, what each side changed
+    // is told apart against it (see merge.js).
+    let startedFrom = [];
+    // Clauses both this mediator and the newer draft changed, differently: issue -> {x, choice}.
+    const conflicts = new Map();
     const heading = h('h2', { id: 'ed-h' }, 'Draft editor');
+    // "Qatar is editing the next draft": the other mediators with unsent edits (live).
+    const othersEditing = h('p', { class: 'editing-sign', role: 'status', hidden: true });
+    const conflictBox = h('div', { class: 'conflicts', hidden: true });
     const form = h('form', { class: 'editor', 'aria-labelledby': 'ed-h', novalidate: true });
     const clauses = n.issues.map((issue, k) => {
       const vid = newId('ed-val'), wid = newId('ed-word');
@@ -514,7 +551,11 @@ export function start(ctx) {
       await refresh();
       baseVersion = n.current_version;
       loadCurrent();
+      clearConflicts();
+      dirty = false;
+      presence.stop(true);
       reload.hidden = true;
+      status.show('');
       updateSubmit();
     }, { after: () => editor.firstControl() }));
     fill(form, clauses,
@@ -524,15 +565,25 @@ export function start(ctx) {
           h('label', { for: 'ed-within', class: 'sr-only' }, 'Respond within (amount)'), within,
           h('label', { for: 'ed-unit', class: 'sr-only' }, 'Unit'), unit)),
       correctsBox,
+      conflictBox,
       alert, status,
       h('div', { class: 'row' }, submit, confirmWording, reload));
-    form.addEventListener('input', () => { dirty = true; });
+    form.addEventListener('input', (e) => {
+      // Choosing a side of a conflict is handled by its own control.
+      if (e.target instanceof HTMLInputElement && e.target.type === 'radio' && conflictBox.contains(e.target)) return;
+      markDirty();
+    });
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       status.show('');
       act(submit, alert, async () => {
         const amount = Number(within.value);
         if (!(amount > 0)) throw invalid('Respond within: enter a number greater than 0.', within);
+        const open = [...conflicts.values()].filter((c) => !c.choice);
+        if (open.length) {
+          throw invalid(`Choose yours or theirs for ${open.map((c) => `clause ${clauseNo(n.issues, c.x.issue)} (${label(c.x.issue)})`).join(' and ')} first: both you and the newer draft changed ${open.length === 1 ? 'it' : 'them'}.`,
+            conflictBox.querySelector('input[type=radio]'));
+        }
         const body = {
           base_version: baseVersion,
           clauses: n.issues.map((i) => {
@@ -552,6 +603,10 @@ export function start(ctx) {
           const r = await api('POST', `${base}/drafts`, body);
           baseVersion = r.version;
           dirty = false;
+          startedFrom = current();
+          clearConflicts();
+          reload.hidden = true;
+          presence.stop(false); // the server ends the sign with the draft
           note.value = '';
           corrects.checked = false;
           within.value = 1;
@@ -564,13 +619,103 @@ export function start(ctx) {
             throw new Error(`Not circulated: ${err.message}`);
           }
           if (err.code === 'version_conflict') {
+            await mergeNewer();
             reload.hidden = false;
-            throw new Error(`A newer draft was circulated meanwhile (${err.message}). Your text is kept here; load the current draft to start again from it.`);
+            return;
           }
           throw err;
         }
       });
     });
+    /** The editor's text as clauses, wording as shown (the option's own when none is written). */
+    function current() {
+      return n.issues.map((i) => {
+        const r = rows.get(i.name);
+        return { issue: i.name, value: r.value.value, wording: r.wording.value.trim() };
+      });
+    }
+    /** A circulated draft's clauses as the editor would show them. */
+    function shown(clauses) {
+      return clauses.map((c) => {
+        const issue = n.issues.find((i) => i.name === c.issue);
+        return { issue: c.issue, value: String(c.value), wording: (c.wording || (issue && defaultWording(issue, String(c.value))) || '').trim() };
+      });
+    }
+    function setRow(c) {
+      const r = rows.get(c.issue);
+      if (!r) return;
+      r.value.value = String(c.value);
+      r.previous = r.value.value;
+      r.wording.value = c.wording || '';
+    }
+    function markDirty() {
+      dirty = true;
+      if (n.status === 'open' || n.status === 'adjourned') presence.start();
+    }
+    function clearConflicts() {
+      conflicts.clear();
+      fill(conflictBox);
+      conflictBox.hidden = true;
+    }
+    /** A newer draft was circulated while this mediator edited: re-apply the edits on top of it,
+     * clause by clause; clauses both changed differently are shown side by side to choose. */
+    async function mergeNewer() {
+      await refresh();
+      const d = n.drafts[n.drafts.length - 1];
+      if (!d) return;
+      const by = d.by ? label(d.by) : 'another mediator';
+      const theirs = shown(d.clauses);
+      const merged = mergeDrafts(startedFrom, current(), theirs);
+      clearConflicts();
+      const no = (x) => `${clauseNo(n.issues, x.issue)} (${label(x.issue)})`;
+      const list = (xs) => xs.map(no).join(', ');
+      for (const x of merged) {
+        if (x.outcome === 'conflict') conflicts.set(x.issue, { x, choice: null });
+        else if (x.clause) setRow(x.clause);
+      }
+      startedFrom = theirs;
+      baseVersion = d.version;
+      const mine = merged.filter((x) => x.outcome === 'mine');
+      const taken = merged.filter((x) => x.outcome === 'theirs');
+      const clash = merged.filter((x) => x.outcome === 'conflict');
+      status.show([`Draft ${d.version} was circulated by ${by} while you edited. Your changes are re-applied on top of it, clause by clause.`,
+        mine.length ? `Yours: clause ${list(mine)}.` : 'No clause edit of yours to re-apply.',
+        taken.length ? `From draft ${d.version}: clause ${list(taken)}.` : '',
+        clash.length ? `Changed by both: clause ${list(clash)}; choose below.` : '',
+        'Your note and deadline stay as you set them.'].filter(Boolean).join(' '));
+      renderConflicts(d, by);
+      updateSubmit();
+      markDirty();
+    }
+    function sideView(title, c) {
+      return h('div', { class: 'side' }, h('p', { class: 'side-head' }, title),
+        h('p', { class: 'value' }, val(c ? c.value : '—')),
+        h('p', { class: 'wording' }, c && c.wording ? c.wording : h('span', { class: 'muted' }, '(no wording)')));
+    }
+    function renderConflicts(d, by) {
+      if (!conflicts.size) { clearConflicts(); return; }
+      conflictBox.hidden = false;
+      fill(conflictBox, h('h3', {}, `Changed by you and in draft ${d.version}: choose each clause`),
+        [...conflicts.values()].map((c) => {
+          const k = clauseNo(n.issues, c.x.issue);
+          const name = newId('conflict');
+          const choose = (side, text) => {
+            const id = newId('conflict-side');
+            const input = h('input', { type: 'radio', name, id, value: side });
+            input.addEventListener('change', () => {
+              c.choice = side;
+              setRow(side === 'mine' ? c.x.mine : c.x.theirs);
+              dirty = true;
+            });
+            return h('div', { class: 'check' }, input, h('label', { for: id }, text));
+          };
+          return h('fieldset', { class: 'conflict' },
+            h('legend', {}, `Changed by both: clause ${k} (${label(c.x.issue)})`),
+            h('div', { class: 'side-by-side' },
+              h('div', {}, sideView('Yours', c.x.mine), choose('mine', `Keep yours for clause ${k}`)),
+              h('div', {}, sideView(`Theirs (draft ${d.version}, ${by})`, c.x.theirs), choose('theirs', `Take theirs for clause ${k}`))));
+        }));
+    }
     function updateSubmit() {
       submit.textContent = `Circulate draft ${baseVersion + 1}`;
       submit.disabled = n.status !== 'open';
@@ -582,7 +727,7 @@ export function start(ctx) {
      * only on clauses whose value stays the same: wording written for another option never
      * travels with a new one. Returns the clauses whose custom wording was replaced. */
     function load(pkg, keepCustom) {
-      dirty = !!keepCustom;
+      if (keepCustom) markDirty(); else dirty = false;
       const replaced = [];
       for (const c of pkg) {
         const r = rows.get(c.issue);
@@ -607,17 +752,18 @@ export function start(ctx) {
       if (d) load(d.clauses);
       else if (n.scenario_draft) load(n.scenario_draft);
       else load(n.issues.map((i) => ({ issue: i.name, value: i.options ? optName(i.options[0]) : i.min })));
+      startedFrom = current();
     }
     loadCurrent();
     updateSubmit();
-    const section = h('section', { class: 'card', 'aria-labelledby': 'ed-h' }, heading,
+    const section = h('section', { class: 'card', 'aria-labelledby': 'ed-h' }, heading, othersEditing,
       h('p', { class: 'hint' }, 'One clause per issue: choose the option and adjust its wording. The parties see the wording.'), form);
     return {
       section, status, load, firstControl: () => rows.values().next().value.value,
       /** Loads draft `d` (the current one) to be corrected. */
       correct(d) {
         load(d.clauses);
-        dirty = true;
+        markDirty();
         corrects.checked = true;
         status.show(`Draft ${d.version} loaded as a correction: change what needs correcting, then circulate.`);
       },
@@ -626,7 +772,19 @@ export function start(ctx) {
         // A draft circulated by another mediator: follow it unless this editor holds unsent
         // edits (those meet a clear version conflict when sent, and are kept).
         if (baseVersion !== n.current_version && reload.hidden && !dirty) { baseVersion = n.current_version; loadCurrent(); }
+        if (n.status !== 'open' && n.status !== 'adjourned') presence.stop(true);
         updateSubmit();
+      },
+      /** The other mediators editing the next draft (from the live stream's `editing` event). */
+      showEditors(editors) {
+        const who = editors.map((e) => {
+          const s = n.seats.find((x) => x.name === e.seat);
+          return s && s.holder ? `${label(e.seat)} (${s.holder})` : label(e.seat);
+        });
+        othersEditing.hidden = !who.length;
+        othersEditing.textContent = who.length
+          ? `${who.length > 1 ? `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]} are` : `${who[0]} is`} editing the next draft.`
+          : '';
       },
     };
   }
@@ -686,6 +844,7 @@ export function start(ctx) {
   (async () => {
     liveSlot.append(live(id, ctx.after, (kind, data) => {
       if (kind === 'message') { messages.onEvent(data); return; }
+      if (kind === 'editing') { editor.showEditors((data && data.payload && data.payload.editors) || []); return; }
       if (slowKinds.has(kind)) pendingAnalysis = true;
       onEvents();
     }, async () => { await refresh(); await refreshAnalysis(); }));

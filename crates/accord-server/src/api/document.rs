@@ -116,6 +116,8 @@ pub async fn document(
             .map(|d| HistoryEntry {
                 version: u64::try_from(d.version).unwrap_or(0),
                 circulated: date_of_unix_ms(d.created_at),
+                // The mediator's seat, as the mediators are listed above.
+                circulated_by: m.seat_of_user(&d.created_by).map(str::to_string),
                 outcome: d.status.as_str().to_string(),
             })
             .collect(),

@@ -3,7 +3,8 @@
 //! the viewer's membership, the negotiation view, the audit log and the vocabulary;
 //! [`accounts`] (sign up, in and out), [`seats`] (invitations, agents, preferences), [`text`]
 //! (drafts, answers, deadlines, adjournment, closing), [`analysis`] (the mediators' analysis,
-//! the picture, a party's assessment), [`document`] (the agreement document), [`messages`]
+//! the picture, a party's assessment), [`document`] (the agreement document), [`editing`] (a
+//! mediator editing the next draft, for the other mediators' desks), [`messages`]
 //! (notes to all, among mediators, caucuses; read marks), [`notifications`] (what is new for
 //! the viewer, for the home page), [`invitations`] (what an invitation is for, pending
 //! links shown again to mediators), [`timeline`] (the viewer's timeline as JSON or CSV),
@@ -12,6 +13,7 @@
 mod accounts;
 mod analysis;
 mod document;
+mod editing;
 mod elicit;
 mod invitations;
 mod messages;
@@ -23,6 +25,7 @@ mod timeline;
 pub use accounts::*;
 pub use analysis::*;
 pub use document::*;
+pub use editing::*;
 pub use elicit::*;
 pub use invitations::*;
 pub use messages::*;
@@ -216,6 +219,15 @@ impl Member {
             Err(ApiError::forbidden("only a mediator may do this"))
         }
     }
+    /// The seat held by account `user` (an account holds one seat per negotiation): who
+    /// circulated a draft, who did what in the log.
+    pub(crate) fn seat_of_user(&self, user: &str) -> Option<&str> {
+        self.seats
+            .iter()
+            .find(|x| x.user_id.as_deref() == Some(user))
+            .map(|x| x.seat.as_str())
+    }
+
     /// A seat of this negotiation by name; 404 when there is none.
     pub(crate) fn seat_named(&self, seat: &str) -> Res<&SeatRow> {
         self.seats
@@ -359,7 +371,7 @@ pub async fn negotiation(
                 "deadline_at": d.deadline_at, "status": d.status.as_str(), "created_at": d.created_at,
                 "responses": visible,
                 // The mediator who circulated it, by seat (a user holds one seat here).
-                "by": m.seats.iter().find(|x| x.user_id.as_deref() == Some(d.created_by.as_str())).map(|x| x.seat.as_str()),
+                "by": m.seat_of_user(&d.created_by),
                 "corrects": d.corrects, "withdrawn_reason": d.withdrawn_reason,
                 // While adjourned: the time the open draft had left (its deadline waits).
                 "remaining_ms": d.remaining_ms,

@@ -137,6 +137,8 @@ pub async fn create_draft(
     )
     .await?;
     tx.commit().await?;
+    // Its mediator is no longer editing: the other desks' sign goes with the draft's arrival.
+    s.editing.stop(&id, &m.seat.seat, now);
     s.notify(&id);
     // The draft stands whatever the agents do; an agent that cannot answer is marked failed
     // and the mediators are told (see `agents_respond`).

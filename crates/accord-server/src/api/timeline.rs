@@ -173,12 +173,11 @@ fn then(text: Option<&str>, lead: &str) -> String {
 fn entry(m: &Member, n: i64, e: EventRow) -> TimelineEntry {
     let p = &e.payload;
     // The seat of the user who did it (a user holds one seat here).
-    let actor = e.actor.as_deref().and_then(|a| {
-        m.seats
-            .iter()
-            .find(|x| x.user_id.as_deref() == Some(a))
-            .map(|x| x.seat.clone())
-    });
+    let actor = e
+        .actor
+        .as_deref()
+        .and_then(|a| m.seat_of_user(a))
+        .map(str::to_string);
     let by = match (e.kind, actor) {
         (_, Some(seat)) => seat,
         // An agent's answer: its seat.
@@ -270,6 +269,8 @@ fn entry(m: &Member, n: i64, e: EventRow) -> TimelineEntry {
             };
             format!("Message to {to}: {}", field(p, "text"))
         }
+        // Never stored (a live sign only), so never in a timeline; said in words all the same.
+        EventKind::Editing => "A mediator is editing the next draft".to_string(),
     };
     TimelineEntry {
         n,
