@@ -244,6 +244,54 @@ fn bnb(c: &mut Criterion) {
                 worst,
                 hi - lo
             );
+            // The node budget's trade: time per lookup against distance to the exact answer.
+            for budget in [0usize, 16, 64, 256, 1024, 4096] {
+                let ixb = UtilityIndex::build_bnb(&s.space, &prefs, &[], budget).expect("bnb");
+                let (mut worst, mut total) = (0.0f64, 0.0);
+                let start = std::time::Instant::now();
+                for k in 0..200 {
+                    let t = target(k);
+                    let a = ixb.closest_above(black_box(t)).utility;
+                    let b = exact.closest_above(t).utility;
+                    worst = worst.max(a - b);
+                    total += a - b;
+                }
+                let _ = start;
+                let start = std::time::Instant::now();
+                for k in 0..2000 {
+                    black_box(ixb.closest_above(black_box(target(k))));
+                }
+                eprintln!(
+                    "bnb 1e10 budget {budget}: {:.1} µs per lookup, mean excess {:.2e}, worst {:.2e}",
+                    start.elapsed().as_secs_f64() * 1e6 / 2000.0,
+                    total / 200.0,
+                    worst
+                );
+            }
+        }
+        if name.starts_with("anac") {
+            // With terms nothing exact is at hand: against a search of 200,000 nodes.
+            let deep = UtilityIndex::build_bnb(&s.space, &prefs, &[], 200_000).expect("bnb");
+            let reference: Vec<f64> = (0..50)
+                .map(|k| deep.closest_above(target(k)).utility)
+                .collect();
+            for budget in [16usize, 64, 256, 1024, 4096] {
+                let ixb = UtilityIndex::build_bnb(&s.space, &prefs, &[], budget).expect("bnb");
+                let (mut worst, mut total) = (0.0f64, 0.0);
+                let start = std::time::Instant::now();
+                for (k, r) in reference.iter().enumerate() {
+                    let d = ixb.closest_above(black_box(target(k as u64))).utility - r;
+                    worst = worst.max(d);
+                    total += d;
+                }
+                eprintln!(
+                    "bnb {name} budget {budget} against a 200,000-node search, 50 targets: {:.1} µs per lookup, mean excess {:.2e}, worst {:.2e} (utility range {:.3})",
+                    start.elapsed().as_secs_f64() * 1e6 / 50.0,
+                    total / 50.0,
+                    worst,
+                    hi - lo
+                );
+            }
         }
         let mut k = 0u64;
         g.sample_size(50);

@@ -73,7 +73,7 @@ pub(super) struct Bnb {
 }
 
 /// Nodes a lookup visits at most once it has an answer (beyond, the best found is returned).
-pub const DEFAULT_BUDGET: usize = 4_000;
+pub const DEFAULT_BUDGET: usize = 64;
 
 /// Budget of the searches for the best and worst outcomes at build.
 const BUILD_BUDGET: usize = 2_000_000;
@@ -89,8 +89,14 @@ struct Query {
     first: bool,
 }
 
+/// A child of a node: (ordering key, value, fixed sum, open terms' low and high bounds).
+type Child = (f64, u32, f64, f64, f64);
+
 struct Search<'a> {
     b: &'a Bnb,
+    /// Reused buffers per depth (no allocation per node): the children, the terms changed.
+    children: Vec<Vec<Child>>,
+    changed: Vec<Vec<(usize, Status)>>,
     q: Query,
     digits: Vec<u32>,
     status: Vec<Status>,
@@ -283,6 +289,8 @@ impl Bnb {
             best: None,
             nodes: 0,
             budget: self.budget,
+            children: vec![Vec::new(); self.tables.len()],
+            changed: vec![Vec::new(); self.tables.len()],
         };
         let (fixed, open_lo, open_hi) = s.root_terms();
         s.dfs(0, fixed, open_lo, open_hi);
@@ -397,6 +405,8 @@ impl Bnb {
             best: None,
             nodes: 0,
             budget: usize::MAX,
+            children: Vec::new(),
+            changed: Vec::new(),
         };
         let (fixed, lo, hi) = s.root_terms();
         s.count(0, fixed, lo, hi, &below)
@@ -509,7 +519,7 @@ impl Search<'_> {
             return false;
         }
         // A hard cap when nothing is found yet (terms can make descents miss).
-        if self.nodes > self.budget.saturating_mul(50) {
+        if self.nodes > self.budget.saturating_mul(50).max(100_000) {
             return false;
         }
         let b = self.b;
@@ -526,9 +536,9 @@ impl Search<'_> {
         }
         let issue = b.order[depth];
         // Each child: its fixed sum and open bounds, then its signed interval.
-        let mut children: Vec<(f64, u32, f64, f64, f64)> =
-            Vec::with_capacity(b.options[depth].len());
-        let mut changed: Vec<(usize, Status)> = Vec::new();
+        let mut children = std::mem::take(&mut self.children[depth]);
+        let mut changed = std::mem::take(&mut self.changed[depth]);
+        children.clear();
         for &(score, v) in &b.options[depth] {
             self.digits[issue] = v;
             let (mut f, mut lo, mut hi) = (fixed + score, open_lo, open_hi);
@@ -568,7 +578,8 @@ impl Search<'_> {
             children.push((key, v, f, lo, hi));
         }
         children.sort_by(|a, c| a.0.total_cmp(&c.0).then(a.1.cmp(&c.1)));
-        for (_, v, f, lo, hi) in children {
+        let mut go_on = true;
+        for &(_, v, f, lo, hi) in &children {
             // Bound by the best so far (it may have improved since the child was listed).
             let (ulo, uhi) = (f + b.suf_min[depth + 1] + lo, f + b.suf_max[depth + 1] + hi);
             let slo = if self.q.sign > 0.0 { ulo } else { -uhi };
@@ -587,14 +598,16 @@ impl Search<'_> {
                     self.status[k] = now;
                 }
             }
-            let go_on = self.dfs(depth + 1, f, lo, hi);
+            go_on = self.dfs(depth + 1, f, lo, hi);
             for &(k, was) in &changed {
                 self.status[k] = was;
             }
             if !go_on {
-                return false;
+                break;
             }
         }
-        true
+        self.children[depth] = children;
+        self.changed[depth] = changed;
+        go_on
     }
 }
