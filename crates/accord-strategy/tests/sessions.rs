@@ -267,3 +267,40 @@ fn negotiations_run_on_ten_billion_outcomes() {
         }
     }
 }
+
+/// ANAC2014-10issues (10^10 outcomes, hyper-rectangle terms linking every issue; the shared
+/// ANAC domains beside the repository): branch-and-bound indexes of a few KB, and SAO
+/// agents whose every offer carries its outcome's utility (checked against the preferences
+/// directly) and keeps to the time-dependent target's side.
+#[test]
+fn sao_runs_on_anac2014_ten_issues() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/domains/genius/ANAC2014-10issues");
+    let s = accord_formats::load(&[dir], accord_formats::ReadOptions { lenient: true })
+        .expect("the shared ANAC domains beside the repository")
+        .scenario;
+    assert_eq!(s.space.size(), 10_000_000_000);
+    let seats = seats(&s);
+    for seat in &seats {
+        assert_eq!(seat.index.method(), "bnb");
+        assert!(seat.index.bytes() < 100_000, "{}", seat.index.bytes());
+    }
+    for specs in [["boulware", "conceder"], ["tft", "random"]] {
+        let (summary, trace) = sao(&s, &specs, 100, 2);
+        let mut offers = 0;
+        for e in &trace {
+            if let Step::Offer { offer, .. } = &e.step {
+                offers += 1;
+                let outcome = s.space.outcome(*offer).unwrap();
+                for (p, seat) in s.parties.iter().zip(&seats) {
+                    let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
+                    assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
+                }
+            }
+        }
+        assert!(offers > 0, "{specs:?}");
+        if let Some(a) = summary.agreement {
+            assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
+        }
+    }
+}
