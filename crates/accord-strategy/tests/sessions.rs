@@ -211,6 +211,23 @@ fn a_party_no_outcome_can_serve_walks_away() {
     assert_eq!(summary.utilities[1], 2.0);
 }
 
+/// Checks every offer of a trace: each seat's index gives the utility the preferences give
+/// directly. Returns the number of offers.
+fn offers_checked(s: &Scenario, seats: &[Seat], trace: &[TraceEvent]) -> usize {
+    let mut offers = 0;
+    for e in trace {
+        if let Step::Offer { offer, .. } = &e.step {
+            offers += 1;
+            let outcome = s.space.outcome(*offer).unwrap();
+            for (p, seat) in s.parties.iter().zip(seats) {
+                let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
+                assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
+            }
+        }
+    }
+    offers
+}
+
 /// Beyond the sorted index's 50 million outcomes: a 10^10-outcome additive domain answered by
 /// branch and bound; SAO agents and single-text mediators run on it, every offer's utility is
 /// its outcome's (checked against the preferences directly), and nothing is materialised.
@@ -229,18 +246,7 @@ fn negotiations_run_on_ten_billion_outcomes() {
         ["hardliner", "linear"],
     ] {
         let (summary, trace) = sao(&s, &specs, 60, 5);
-        let mut offers = 0;
-        for e in &trace {
-            if let Step::Offer { offer, .. } = &e.step {
-                offers += 1;
-                let outcome = s.space.outcome(*offer).unwrap();
-                for (p, seat) in s.parties.iter().zip(&seats) {
-                    let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
-                    assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
-                }
-            }
-        }
-        assert!(offers > 0, "{specs:?}");
+        assert!(offers_checked(&s, &seats, &trace) > 0, "{specs:?}");
         if let Some(a) = summary.agreement {
             assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
         }
@@ -287,18 +293,7 @@ fn sao_runs_on_anac2014_ten_issues() {
     }
     for specs in [["boulware", "conceder"], ["tft", "random"]] {
         let (summary, trace) = sao(&s, &specs, 100, 2);
-        let mut offers = 0;
-        for e in &trace {
-            if let Step::Offer { offer, .. } = &e.step {
-                offers += 1;
-                let outcome = s.space.outcome(*offer).unwrap();
-                for (p, seat) in s.parties.iter().zip(&seats) {
-                    let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
-                    assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
-                }
-            }
-        }
-        assert!(offers > 0, "{specs:?}");
+        assert!(offers_checked(&s, &seats, &trace) > 0, "{specs:?}");
         if let Some(a) = summary.agreement {
             assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
         }

@@ -477,28 +477,46 @@ impl Search<'_> {
         let mut changed: Vec<(usize, Status)> = Vec::new();
         for &(score, v) in &b.options[depth] {
             self.digits[issue] = v;
-            let (mut f, mut lo, mut hi) = (fixed + score, open_lo, open_hi);
-            changed.clear();
-            for &k in &b.terms_of[issue] {
-                let was = self.status[k];
-                let now = b.decide(k, depth, &self.digits, was);
-                if now != was {
-                    changed.push((k, was));
-                    self.status[k] = now;
-                    let val = b.terms[k].term.value;
-                    lo -= val.min(0.0);
-                    hi -= val.max(0.0);
-                    if now == Status::Holds {
-                        f += val;
-                    }
-                }
-            }
+            let [f, lo, hi] = self.fix(depth, [fixed + score, open_lo, open_hi], &mut changed);
             total = total.saturating_add(self.count(depth + 1, f, lo, hi, below));
-            for &(k, was) in &changed {
-                self.status[k] = was;
-            }
+            self.undo(&changed);
         }
         total
+    }
+
+    /// Decides the terms of the issue at `depth`, just fixed in `digits`, recording what
+    /// changed in `changed`; `sums` (fixed sum, open terms' low and high bounds) updated.
+    fn fix(
+        &mut self,
+        depth: usize,
+        sums: [f64; 3],
+        changed: &mut Vec<(usize, Status)>,
+    ) -> [f64; 3] {
+        let b = self.b;
+        let [mut f, mut lo, mut hi] = sums;
+        changed.clear();
+        for &k in &b.terms_of[b.order[depth]] {
+            let was = self.status[k];
+            let now = b.decide(k, depth, &self.digits, was);
+            if now != was {
+                changed.push((k, was));
+                self.status[k] = now;
+                let val = b.terms[k].term.value;
+                lo -= val.min(0.0);
+                hi -= val.max(0.0);
+                if now == Status::Holds {
+                    f += val;
+                }
+            }
+        }
+        [f, lo, hi]
+    }
+
+    /// Restores the terms [`Search::fix`] changed.
+    fn undo(&mut self, changed: &[(usize, Status)]) {
+        for &(k, was) in changed {
+            self.status[k] = was;
+        }
     }
 
     /// Whether a signed utility meets the query's floor and cap.
@@ -589,19 +607,9 @@ impl Search<'_> {
                 }
             }
             self.digits[issue] = v;
-            changed.clear();
-            for &k in &b.terms_of[issue] {
-                let was = self.status[k];
-                let now = b.decide(k, depth, &self.digits, was);
-                if now != was {
-                    changed.push((k, was));
-                    self.status[k] = now;
-                }
-            }
+            self.fix(depth, [f, lo, hi], &mut changed);
             go_on = self.dfs(depth + 1, f, lo, hi);
-            for &(k, was) in &changed {
-                self.status[k] = was;
-            }
+            self.undo(&changed);
             if !go_on {
                 break;
             }
