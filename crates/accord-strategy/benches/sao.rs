@@ -139,7 +139,7 @@ fn million(c: &mut Criterion) {
     g.finish();
 }
 
-/// The split index (meet in the middle) at 10^10 and 10^12 outcomes: set-up, and a lookup
+/// The split index (meet in the middle; built on request only) at 10^10 and 10^12 outcomes: set-up, and a lookup
 /// of the outcome closest above a target (what every time-dependent offer asks).
 fn split(c: &mut Criterion) {
     for issues in [10usize, 12] {
@@ -149,12 +149,12 @@ fn split(c: &mut Criterion) {
         g.measurement_time(Duration::from_secs(5)).sample_size(10);
         g.bench_function("setup", |b| {
             b.iter(|| {
-                UtilityIndex::build(black_box(&s.space), &prefs, &[])
+                UtilityIndex::build_split(black_box(&s.space), &prefs, &[])
                     .expect("index")
                     .len()
             })
         });
-        let ix = UtilityIndex::build(&s.space, &prefs, &[]).expect("index");
+        let ix = UtilityIndex::build_split(&s.space, &prefs, &[]).expect("index");
         eprintln!(
             "split index 1e{issues}: method {}, {} MB",
             ix.method(),
@@ -174,5 +174,147 @@ fn split(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, boulware_vs_conceder, no_deal, million, split);
+/// Peak resident memory of this process so far (Linux), in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The branch-and-bound index (the default beyond the sorted index's 50 million outcomes):
+/// set-up, `closest_above` lookups at targets spread over the utility range, and a whole SAO
+/// negotiation (Boulware vs Conceder, 100 rounds), on random additive domains of 10^10 and
+/// 10^19 outcomes (the largest power of ten whose outcome indices fit 64 bits) and on
+/// ANAC2014-10issues (10^10 outcomes, 40 hyper-rectangle terms per profile linking every
+/// issue). At 10^10 it also prints how far above the exact answer (the split index's) the
+/// lookups land.
+fn bnb(c: &mut Criterion) {
+    let anac = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/domains/genius/ANAC2014-10issues");
+    let mut domains: Vec<(String, Scenario)> = vec![
+        ("1e10".into(), random_additive(2, &[10; 10], 2000)),
+        ("1e19".into(), random_additive(2, &[10; 19], 2000)),
+    ];
+    match accord_formats::load(
+        std::slice::from_ref(&anac),
+        accord_formats::ReadOptions { lenient: true },
+    ) {
+        Ok(l) => domains.push(("anac2014_10issues".into(), l.scenario)),
+        Err(e) => eprintln!("ANAC2014-10issues not read ({}): {e}", anac.display()),
+    }
+    for (name, s) in &domains {
+        let prefs = s.parties[0].preferences.clone().expect("prefs");
+        let mut g = c.benchmark_group(format!("bnb_{name}"));
+        g.measurement_time(Duration::from_secs(3)).sample_size(20);
+        g.bench_function("setup", |b| {
+            b.iter(|| {
+                UtilityIndex::build(black_box(&s.space), &prefs, &[])
+                    .expect("index")
+                    .len()
+            })
+        });
+        let ix = UtilityIndex::build(&s.space, &prefs, &[]).expect("index");
+        eprintln!(
+            "bnb {name}: {} outcomes, method {}, index {} bytes, peak RSS so far {:.1} MB",
+            s.space.size(),
+            ix.method(),
+            ix.bytes(),
+            peak_rss_mb()
+        );
+        let (lo, hi) = (ix.min(), ix.max());
+        let target = |k: u64| lo + (hi - lo) * ((k * 7919 % 1000) as f64 / 1000.0);
+        if name == "1e10" {
+            let exact = UtilityIndex::build_split(&s.space, &prefs, &[]).expect("split");
+            let (mut worst, mut total, mut exact_hits) = (0.0f64, 0.0, 0);
+            for k in 0..200 {
+                let t = target(k);
+                let (a, b) = (ix.closest_above(t).utility, exact.closest_above(t).utility);
+                worst = worst.max(a - b);
+                total += a - b;
+                exact_hits += usize::from(a == b);
+            }
+            eprintln!(
+                "bnb 1e10 against the exact (split) answer, 200 targets: {exact_hits} exact, mean excess {:.2e}, worst {:.2e} (utility range {:.3})",
+                total / 200.0,
+                worst,
+                hi - lo
+            );
+            // The node budget's trade: time per lookup against distance to the exact answer.
+            for budget in [0usize, 16, 64, 256, 1024, 4096] {
+                let ixb = UtilityIndex::build_bnb(&s.space, &prefs, &[], budget).expect("bnb");
+                let (mut worst, mut total) = (0.0f64, 0.0);
+                let start = std::time::Instant::now();
+                for k in 0..200 {
+                    let t = target(k);
+                    let a = ixb.closest_above(black_box(t)).utility;
+                    let b = exact.closest_above(t).utility;
+                    worst = worst.max(a - b);
+                    total += a - b;
+                }
+                let _ = start;
+                let start = std::time::Instant::now();
+                for k in 0..2000 {
+                    black_box(ixb.closest_above(black_box(target(k))));
+                }
+                eprintln!(
+                    "bnb 1e10 budget {budget}: {:.1} µs per lookup, mean excess {:.2e}, worst {:.2e}",
+                    start.elapsed().as_secs_f64() * 1e6 / 2000.0,
+                    total / 200.0,
+                    worst
+                );
+            }
+        }
+        if name.starts_with("anac") {
+            // With terms nothing exact is at hand: against a search of 200,000 nodes.
+            let deep = UtilityIndex::build_bnb(&s.space, &prefs, &[], 200_000).expect("bnb");
+            let reference: Vec<f64> = (0..50)
+                .map(|k| deep.closest_above(target(k)).utility)
+                .collect();
+            for budget in [16usize, 64, 256, 1024, 4096] {
+                let ixb = UtilityIndex::build_bnb(&s.space, &prefs, &[], budget).expect("bnb");
+                let (mut worst, mut total) = (0.0f64, 0.0);
+                let start = std::time::Instant::now();
+                for (k, r) in reference.iter().enumerate() {
+                    let d = ixb.closest_above(black_box(target(k as u64))).utility - r;
+                    worst = worst.max(d);
+                    total += d;
+                }
+                eprintln!(
+                    "bnb {name} budget {budget} against a 200,000-node search, 50 targets: {:.1} µs per lookup, mean excess {:.2e}, worst {:.2e} (utility range {:.3})",
+                    start.elapsed().as_secs_f64() * 1e6 / 50.0,
+                    total / 50.0,
+                    worst,
+                    hi - lo
+                );
+            }
+        }
+        let mut k = 0u64;
+        g.sample_size(50);
+        g.bench_function("closest_above", |b| {
+            b.iter(|| {
+                k += 1;
+                ix.closest_above(black_box(target(k))).outcome
+            })
+        });
+        let seats = seats(s, 0.0);
+        let mut seed = 0;
+        g.sample_size(20);
+        g.bench_function("boulware_vs_conceder_100rounds", |b| {
+            b.iter(|| {
+                seed += 1;
+                negotiate(black_box(&seats), ["boulware", "conceder"], 100, seed)
+            })
+        });
+        g.finish();
+    }
+    eprintln!("bnb: peak RSS of the whole run {:.1} MB", peak_rss_mb());
+}
+
+// `bnb` first: its peak-RSS figures are printed before the other groups build their indexes.
+criterion_group!(benches, bnb, boulware_vs_conceder, no_deal, million, split);
 criterion_main!(benches);

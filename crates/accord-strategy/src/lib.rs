@@ -39,7 +39,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StrategyError {
     /// Too many outcomes to index.
-    #[error("{0} outcomes are too many for a utility index (the sorted index lists at most {max}; larger spaces need additive preferences, at most 2^64 outcomes, whose issues split into two halves of at most {half} outcomes each with no red line or interaction term linking the halves)", max = index::MAX_INDEXED, half = index::MAX_HALF)]
+    #[error("{0} outcomes are too many for a utility index (the sorted index, the only one that handles red lines, lists at most {max}; larger spaces are searched by branch and bound when the party has no red lines and outcome indices fit 64 bits)", max = index::MAX_INDEXED)]
     SpaceTooLarge(u128),
     /// The party's red lines exclude every outcome.
     #[error("the party's red lines exclude every outcome")]

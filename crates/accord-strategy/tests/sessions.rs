@@ -211,8 +211,25 @@ fn a_party_no_outcome_can_serve_walks_away() {
     assert_eq!(summary.utilities[1], 2.0);
 }
 
+/// Checks every offer of a trace: each seat's index gives the utility the preferences give
+/// directly. Returns the number of offers.
+fn offers_checked(s: &Scenario, seats: &[Seat], trace: &[TraceEvent]) -> usize {
+    let mut offers = 0;
+    for e in trace {
+        if let Step::Offer { offer, .. } = &e.step {
+            offers += 1;
+            let outcome = s.space.outcome(*offer).unwrap();
+            for (p, seat) in s.parties.iter().zip(seats) {
+                let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
+                assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
+            }
+        }
+    }
+    offers
+}
+
 /// Beyond the sorted index's 50 million outcomes: a 10^10-outcome additive domain answered by
-/// the split index; SAO agents and single-text mediators run on it, every offer's utility is
+/// branch and bound; SAO agents and single-text mediators run on it, every offer's utility is
 /// its outcome's (checked against the preferences directly), and nothing is materialised.
 #[test]
 fn negotiations_run_on_ten_billion_outcomes() {
@@ -220,8 +237,8 @@ fn negotiations_run_on_ten_billion_outcomes() {
     assert_eq!(s.space.size(), 10_000_000_000);
     let seats = seats(&s);
     for seat in &seats {
-        assert_eq!(seat.index.method(), "split");
-        assert!(seat.index.bytes() < 10_000_000, "{}", seat.index.bytes());
+        assert_eq!(seat.index.method(), "bnb");
+        assert!(seat.index.bytes() < 100_000, "{}", seat.index.bytes());
     }
     for specs in [
         ["boulware,freq", "tft"],
@@ -229,18 +246,7 @@ fn negotiations_run_on_ten_billion_outcomes() {
         ["hardliner", "linear"],
     ] {
         let (summary, trace) = sao(&s, &specs, 60, 5);
-        let mut offers = 0;
-        for e in &trace {
-            if let Step::Offer { offer, .. } = &e.step {
-                offers += 1;
-                let outcome = s.space.outcome(*offer).unwrap();
-                for (p, seat) in s.parties.iter().zip(&seats) {
-                    let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
-                    assert!((seat.index.utility(*offer) - direct).abs() < 1e-9);
-                }
-            }
-        }
-        assert!(offers > 0, "{specs:?}");
+        assert!(offers_checked(&s, &seats, &trace) > 0, "{specs:?}");
         if let Some(a) = summary.agreement {
             assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
         }
@@ -262,6 +268,32 @@ fn negotiations_run_on_ten_billion_outcomes() {
             &mut NoTrace,
         )
         .unwrap();
+        if let Some(a) = summary.agreement {
+            assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
+        }
+    }
+}
+
+/// ANAC2014-10issues (10^10 outcomes, hyper-rectangle terms linking every issue; the shared
+/// ANAC domains beside the repository): branch-and-bound indexes of a few KB, and SAO
+/// agents whose every offer carries its outcome's utility (checked against the preferences
+/// directly) and keeps to the time-dependent target's side.
+#[test]
+fn sao_runs_on_anac2014_ten_issues() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/domains/genius/ANAC2014-10issues");
+    let s = accord_formats::load(&[dir], accord_formats::ReadOptions { lenient: true })
+        .expect("the shared ANAC domains beside the repository")
+        .scenario;
+    assert_eq!(s.space.size(), 10_000_000_000);
+    let seats = seats(&s);
+    for seat in &seats {
+        assert_eq!(seat.index.method(), "bnb");
+        assert!(seat.index.bytes() < 100_000, "{}", seat.index.bytes());
+    }
+    for specs in [["boulware", "conceder"], ["tft", "random"]] {
+        let (summary, trace) = sao(&s, &specs, 100, 2);
+        assert!(offers_checked(&s, &seats, &trace) > 0, "{specs:?}");
         if let Some(a) = summary.agreement {
             assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
         }

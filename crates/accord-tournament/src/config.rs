@@ -273,11 +273,8 @@ impl Config {
                 return Err((
                     here,
                     format!(
-                        "{}^{} outcomes are more than a tournament indexes (at most {} listed, or up to 2^64 in two halves of at most {})",
-                        r.values,
-                        r.issues,
-                        accord_strategy::index::MAX_INDEXED,
-                        accord_strategy::index::MAX_HALF
+                        "{}^{} outcomes are more than a tournament indexes (outcome indices must fit 64 bits)",
+                        r.values, r.issues,
                     ),
                 ));
             }
