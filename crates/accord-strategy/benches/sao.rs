@@ -174,17 +174,9 @@ fn split(c: &mut Criterion) {
     }
 }
 
-/// Peak resident memory of this process so far (Linux), in MB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+#[path = "../../../bench/peak_rss.rs"]
+mod peak_rss;
+use peak_rss::peak_rss_mb;
 
 /// The branch-and-bound index (the default beyond the sorted index's 50 million outcomes):
 /// set-up, `closest_above` lookups at targets spread over the utility range, and a whole SAO

@@ -9,16 +9,9 @@ use accord_tournament::{config::Config, run, Shard, Tournament};
 use rayon::prelude::*;
 use std::time::Instant;
 
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+#[path = "../../../bench/peak_rss.rs"]
+mod peak_rss;
+use peak_rss::peak_rss_mb;
 
 fn main() {
     let reps: Vec<u32> = std::env::var("TOURNAMENT_REPS")
