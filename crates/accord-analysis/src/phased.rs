@@ -21,7 +21,7 @@
 
 use crate::EPS;
 use accord_model::{
-    discounted_stop_values, respects_phased_red_lines, trust_threshold, OpenValue, Outcome, Phase,
+    discounted_stop_values, respects_phased_red_lines, trust_threshold, OpenValue, Outcome,
     PhaseTerms, PhasedAgreement, Phasing, Role, Scenario,
 };
 use serde_json::{json, Value as Json};
@@ -182,26 +182,8 @@ pub fn analyze_phased(scenario: &Scenario, phasing: &Phasing) -> PhasedReport {
         &phasing.agreement,
         ShapeKind::AsProposed,
     )];
-    if phasing
-        .agreement
-        .phases()
-        .iter()
-        .any(|p| p.fixed().is_none())
-    {
-        // Settle every open phase now, with the final package as a placeholder to vary.
-        let fin = phasing.agreement.final_state().clone();
-        let phases: Vec<Phase> = phasing
-            .agreement
-            .phases()
-            .iter()
-            .map(|p| Phase {
-                terms: PhaseTerms::Fixed(p.fixed().unwrap_or(&fin).clone()),
-                ..p.clone()
-            })
-            .collect();
-        if let Ok(settled) = PhasedAgreement::new(phases, space) {
-            shapes.push(enumerate(scenario, phasing, &settled, ShapeKind::Settled));
-        }
+    if let Some(settled) = phasing.agreement.with_open_phases_settled() {
+        shapes.push(enumerate(scenario, phasing, &settled, ShapeKind::Settled));
     }
     PhasedReport {
         parties: negotiators

@@ -237,3 +237,59 @@ proptest! {
         }
     }
 }
+
+/// `accord negotiate --phased` runs protocols over the flat form of a phased scenario
+/// (`accord_model::flatten`): for the phased cease-fire, as proposed and with its open phase
+/// settled, every flat package's utility is the party's expected utility of the phased agreement
+/// it stands for, its red lines are crossed exactly when the phased ones are, and the flat zone
+/// has the phased shape's size.
+#[test]
+fn the_flat_form_values_every_phased_agreement_as_the_phased_model_does() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/ceasefire-phased.toml");
+    let (s, phasing) = accord_formats::read_phased_scenario(&file).unwrap();
+    let phasing = phasing.expect("the file has a [phasing] table");
+    let settled = Phasing {
+        agreement: phasing.agreement.with_open_phases_settled().unwrap(),
+        views: phasing.views.clone(),
+    };
+    let report = analyze_phased(&s, &phasing);
+    for (shape, kind) in [
+        (&phasing, ShapeKind::AsProposed),
+        (&settled, ShapeKind::Settled),
+    ] {
+        let phasing = shape;
+        let flat = accord_model::flatten(&s, phasing).unwrap();
+        let negotiators: Vec<usize> = (0..s.parties.len())
+            .filter(|&p| s.parties[p].role == Role::Party)
+            .collect();
+        let mut in_zone = 0u64;
+        for index in 0..flat.scenario.space.size() as u64 {
+            let o = flat.scenario.space.outcome(index).unwrap();
+            let e = evaluate(&s, phasing, &flat.agreement(&o.0));
+            let mut all = true;
+            for (k, &p) in negotiators.iter().enumerate() {
+                let party = &flat.scenario.parties[p];
+                let u = party
+                    .preferences
+                    .as_ref()
+                    .unwrap()
+                    .utility(&flat.scenario.space, &o);
+                assert!(
+                    (u - e.expected[k]).abs() < 1e-12,
+                    "{index}: {u} against {}",
+                    e.expected[k]
+                );
+                assert_eq!(party.respects_red_lines(&o.0), e.red_lines_ok[k], "{index}");
+                all &= party.respects_red_lines(&o.0) && u >= party.disagreement() - 1e-9;
+            }
+            assert_eq!(all, e.in_zone, "{index}");
+            in_zone += u64::from(all);
+        }
+        let shape = report.shapes.iter().find(|x| x.kind == kind).unwrap();
+        assert_eq!(
+            shape.agreements,
+            u128::from(flat.scenario.space.size() as u64)
+        );
+        assert_eq!(shape.in_zone, Some(in_zone), "{kind:?}");
+    }
+}

@@ -120,6 +120,12 @@ enum Command {
     Negotiate {
         #[command(flatten)]
         input: Input,
+        /// Negotiate phased texts: the scenario file's `[phasing]` proposal, a package per fixed
+        /// phase (the issues once per phase, named `issue (phase)`), each party valuing a text
+        /// at its expected utility of that phased agreement (docs/negotiate.md). `settled`: the
+        /// open phases settled now as well.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "as-proposed")]
+        phased: Option<PhasedShape>,
         #[command(flatten)]
         settings: negotiate::Settings,
     },
@@ -168,6 +174,15 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
+}
+
+/// Which phased texts `accord negotiate --phased` negotiates.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PhasedShape {
+    /// The proposal's phases, open phases left open: a package for each fixed phase.
+    AsProposed,
+    /// The proposal's phases with every open phase settled now: a package for every phase.
+    Settled,
 }
 
 /// Formats `accord export` writes.
@@ -251,8 +266,33 @@ fn run(cli: Cli) -> Result<()> {
             let scenario = input.load()?;
             export(&scenario, to, out.as_deref(), drop_red_lines)?;
         }
-        Command::Negotiate { input, settings } => {
-            negotiate::run(&input.load()?, settings)?;
+        Command::Negotiate {
+            input,
+            phased,
+            settings,
+        } => {
+            let scenario = input.load()?;
+            match phased {
+                None => negotiate::run(&scenario, settings)?,
+                Some(shape) => {
+                    let mut phasing = input.phasing()?.ok_or_else(|| {
+                        anyhow::anyhow!("--phased needs one Accord scenario file (TOML or JSON) with a [phasing] table")
+                    })?;
+                    if shape == PhasedShape::Settled {
+                        phasing.agreement = phasing
+                            .agreement
+                            .with_open_phases_settled()
+                            .ok_or_else(|| {
+                                anyhow::anyhow!(
+                                    "--phased settled: the proposal leaves no phase open"
+                                )
+                            })?;
+                    }
+                    let flat = accord_model::flatten(&scenario, &phasing)
+                        .context("the phased texts as one package")?;
+                    negotiate::run(&flat.scenario, settings)?;
+                }
+            }
         }
         Command::Tournament(args) => tournament::command(args)?,
         Command::Serve {

@@ -642,3 +642,58 @@ fn one_text_answers_follow_the_utilities_and_only_the_final_vote_binds() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `negotiate --phased`: the phased cease-fire's texts, a package per phase. The Nash point of
+/// the flat texts is the best sequenced agreement `accord analyze` reports (its expected
+/// utilities, read from its JSON); with the open phase left open nothing is in the zone, and the
+/// flag needs a `[phasing]` table.
+#[test]
+fn negotiate_runs_single_text_over_phased_texts() {
+    let (code, analysis, err) = accord(&["analyze", "scenarios/ceasefire-phased.toml", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let analysis: Value = serde_json::from_str(&analysis).unwrap();
+    let shapes = analysis["phased"]["shapes"].as_array().unwrap();
+    let of = |shape: &str| shapes.iter().find(|s| s["shape"] == shape).unwrap();
+    assert_eq!(of("as_proposed")["in_zone"], 0);
+    let best = &of("open_phases_settled")["best"][0]["expected_utility"];
+
+    let (code, out, err) = accord(&[
+        "negotiate",
+        "scenarios/ceasefire-phased.toml",
+        "--phased=settled",
+        "--protocol",
+        "single-text",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    let nash = summary["nash"].as_array().unwrap();
+    for (k, u) in nash.iter().enumerate() {
+        let expected = best[k].as_f64().unwrap();
+        assert!((u.as_f64().unwrap() - expected).abs() < 1e-9, "{summary}");
+    }
+    // A package per phase: every issue once per phase.
+    let agreement = summary["agreement"].as_object().unwrap();
+    assert!(
+        agreement.contains_key("ceasefire (phase 1)")
+            && agreement.contains_key("ceasefire (phase 2)"),
+        "{summary}"
+    );
+    assert_eq!(summary["in_agreement_zone"], true, "{summary}");
+
+    let (code, out, err) = accord(&[
+        "negotiate",
+        "scenarios/ceasefire-phased.toml",
+        "--phased",
+        "--protocol",
+        "single-text",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let summary: Value = serde_json::from_str(&out).unwrap();
+    assert!(summary["in_agreement_zone"] != true, "{summary}");
+
+    let (code, _, err) = accord(&["negotiate", "scenarios/trade.toml", "--phased"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("[phasing]"), "{err}");
+}

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod flat;
 mod issue;
 pub mod normal;
 mod party;
@@ -21,6 +22,7 @@ mod scenario;
 mod space;
 
 pub use error::{path_string, ModelError, PathSegment};
+pub use flat::{flatten, Flattened};
 pub use issue::{real_grid_size, Issue, IssueKind, IssueOption, Value, MAX_ISSUE_VALUES};
 pub use party::{Party, RedLine, Role};
 pub use phase::{

@@ -187,6 +187,31 @@ impl PhasedAgreement {
         )
     }
 
+    /// The same agreement with every open phase settled now, its package a placeholder (the
+    /// final state) for a negotiation or an enumeration to vary; `None` when no phase is open.
+    pub fn with_open_phases_settled(&self) -> Option<PhasedAgreement> {
+        if self.phases.iter().all(|p| p.fixed().is_some()) {
+            return None;
+        }
+        let fin = self.final_state().clone();
+        // Same durations and order; fixed packages from the validated space.
+        Some(Self::from_validated(
+            self.phases
+                .iter()
+                .map(|p| Phase {
+                    terms: PhaseTerms::Fixed(p.fixed().unwrap_or(&fin).clone()),
+                    ..p.clone()
+                })
+                .collect(),
+        ))
+    }
+
+    /// Phases known to keep the invariants: the proposal's own, with fixed packages replaced by
+    /// others of the same space (`flat::Flattened::agreement`).
+    pub(crate) fn from_validated(phases: Vec<Phase>) -> Self {
+        Self { phases }
+    }
+
     /// The phases, in order.
     pub fn phases(&self) -> &[Phase] {
         &self.phases

@@ -115,6 +115,47 @@ impl Rule {
         &self.text
     }
 
+    /// The rule applied to copies of its issues in a larger space, where copy `k` of issue `i` is
+    /// issue `offsets[k] + i`: it holds when it holds on some copy (`any`) or on every copy.
+    /// `text` is what reports show for it (it names the copies, so it is not parsed again). Used
+    /// to run a phased agreement as one package, a copy of the issues per phase
+    /// (`phase::flatten`).
+    pub fn on_copies(&self, offsets: &[usize], any: bool, text: String) -> Rule {
+        fn shift(e: &Expr, by: usize) -> Expr {
+            match e {
+                Expr::Const(b) => Expr::Const(*b),
+                Expr::Atom(a) => Expr::Atom(a + by),
+                Expr::Not(x) => Expr::Not(Box::new(shift(x, by))),
+                Expr::And(xs) => Expr::And(xs.iter().map(|x| shift(x, by)).collect()),
+                Expr::Or(xs) => Expr::Or(xs.iter().map(|x| shift(x, by)).collect()),
+                Expr::Implies(a, b) => {
+                    Expr::Implies(Box::new(shift(a, by)), Box::new(shift(b, by)))
+                }
+            }
+        }
+        let mut atoms = Vec::with_capacity(self.atoms.len() * offsets.len());
+        let mut copies = Vec::with_capacity(offsets.len());
+        for &offset in offsets {
+            copies.push(shift(&self.expr, atoms.len()));
+            atoms.extend(self.atoms.iter().map(|a| Atom {
+                issue: a.issue + offset,
+                ..a.clone()
+            }));
+        }
+        let expr = if any {
+            Expr::Or(copies)
+        } else {
+            Expr::And(copies)
+        };
+        let last_issue = atoms.iter().map(|a| a.issue).max();
+        Rule {
+            text,
+            expr,
+            atoms,
+            last_issue,
+        }
+    }
+
     /// Indices of the issues the rule mentions, ascending, without repeats.
     pub fn issues(&self) -> Vec<usize> {
         let mut v: Vec<usize> = self.atoms.iter().map(|a| a.issue).collect();
