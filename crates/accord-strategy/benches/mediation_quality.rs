@@ -16,11 +16,13 @@
 //! (binding: better / worse / same ballots; one-text: better / worse) or `graded5` (one-text
 //! only: five grades). Under one-text, `MQ_MEDIATORS` names one-text mediators (default: all of
 //! `ONE_TEXT_MEDIATORS`), and `MQ_NOISE=P` makes each party misjudge each comparison with
-//! probability P. Scenarios run in parallel (rayon); ms / run is wall time over runs.
+//! probability P. Scenarios run in parallel (rayon); ms / run is wall time over runs. Under
+//! binding rules the ceiling is printed beside the table: the share of scenarios any mediator
+//! can bring to >= 0.95 from a blind first draft (`binding_ceiling`).
 
 use accord_analysis::testing::mediation_scenario as scenario;
 use accord_analysis::{analyze, Options};
-use accord_model::Rng;
+use accord_model::{Rng, Scenario};
 use accord_protocol::{Deadline, Feedback, TextProtocol, VoteMode};
 use accord_strategy::{
     mediator, one_text_mediator, run_one_text, run_single_text, voter, Critic, NoTrace, Seat,
@@ -29,6 +31,42 @@ use accord_strategy::{
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The share of blind first drafts from which a mediator can still reach 0.95 of the optimal
+/// Nash product `optimum` under binding acceptances (`docs/mediation-research.md`): a
+/// hill-climbing voter accepts a first draft inside the zone, and every later agreement must
+/// then be at least as good for everyone, so a first draft in the zone that no outcome of ratio
+/// at least 0.95 weakly dominates locks the result below 0.95. Outcomes outside the zone are rejected
+/// and lock nothing in. Enumerates the space.
+fn binding_ceiling(s: &Scenario, optimum: f64) -> f64 {
+    let rv: Vec<f64> = s.parties.iter().map(|p| p.disagreement()).collect();
+    let prefs: Vec<_> = s
+        .parties
+        .iter()
+        .filter_map(|p| p.preferences.as_ref())
+        .collect();
+    let size = s.space.size() as u64;
+    let points: Vec<Vec<f64>> = (0..size)
+        .filter_map(|i| s.space.outcome(i))
+        .map(|o| prefs.iter().map(|p| p.utility(&s.space, &o)).collect())
+        .collect();
+    let in_zone = |u: &[f64]| u.iter().zip(&rv).all(|(u, d)| *u >= d - 1e-12);
+    let ratio = |u: &[f64]| u.iter().zip(&rv).map(|(u, d)| u - d).product::<f64>() / optimum;
+    let good: Vec<&Vec<f64>> = points
+        .iter()
+        .filter(|u| in_zone(u) && ratio(u) >= 0.95)
+        .collect();
+    let locked = points
+        .iter()
+        .filter(|u| in_zone(u))
+        .filter(|u| {
+            !good
+                .iter()
+                .any(|g| g.iter().zip(u.iter()).all(|(g, x)| *g >= x - 1e-12))
+        })
+        .count();
+    1.0 - locked as f64 / size as f64
+}
 
 fn knob<T: std::str::FromStr>(name: &str, default: T) -> T
 where
@@ -107,6 +145,8 @@ fn main() {
         .map(|m| m.split(',').map(|x| x.trim().to_string()).collect());
     let first: u64 = knob("MQ_FIRST_SEED", 0);
     let mut cases = Vec::new();
+    // Binding rules: per scenario (parties, the share of first drafts that keep 0.95 reachable).
+    let mut ceilings: Vec<(usize, f64)> = Vec::new();
     let mut seed = first;
     while cases.len() < wanted {
         let s = scenario(seed);
@@ -128,6 +168,9 @@ fn main() {
                 discount: None,
             })
             .collect();
+        if protocol == TextProtocol::Binding {
+            ceilings.push((s.parties.len(), binding_ceiling(&s, nash.value)));
+        }
         cases.push((seats, nash.value));
     }
     let game = match (protocol, feedback) {
@@ -209,6 +252,23 @@ fn main() {
             "| {game} | {rounds} | {name} | {} | {agreed:.3} | {in_zone:.3} | {mean:.3} | {median:.3} | {good:.3} | {} | {ms:.2} |",
             cases.len(),
             by_parties.join(" / ")
+        );
+    }
+    if !ceilings.is_empty() {
+        let mean = |k: Option<usize>| {
+            let c: Vec<f64> = ceilings
+                .iter()
+                .filter(|(n, _)| k.is_none_or(|k| *n == k))
+                .map(|(_, c)| *c)
+                .collect();
+            c.iter().sum::<f64>() / c.len().max(1) as f64
+        };
+        println!(
+            "\nCeiling under binding rules (share >= 0.95 any mediator can reach from a blind first draft, docs/mediation-research.md): {:.3} (2 / 3 / 4 parties: {:.3} / {:.3} / {:.3}).",
+            mean(None),
+            mean(Some(2)),
+            mean(Some(3)),
+            mean(Some(4))
         );
     }
     println!(
