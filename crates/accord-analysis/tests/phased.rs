@@ -293,3 +293,56 @@ fn the_flat_form_values_every_phased_agreement_as_the_phased_model_does() {
         assert_eq!(shape.in_zone, Some(in_zone), "{kind:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// The flat form on random scenarios with terms and red lines, discounting, a phase left
+    /// open (valued at a stated expectation or the walk-away value) and phased red lines of
+    /// every scope: each flat package's utility is the phased expected utility and its red lines
+    /// are crossed exactly when the phased ones are.
+    #[test]
+    fn the_flat_form_is_exact_for_every_scope(
+        sizes in prop::collection::vec(2usize..4, 1..3),
+        seed in any::<u64>(),
+        trust in 0.0f64..=1.0,
+        discount in 0.1f64..=1.0,
+        stated in prop::option::of(0.0f64..=1.0),
+        scopes in prop::collection::vec(0usize..5, 0..4),
+    ) {
+        use accord_model::{Phase, PhaseTerms, PhasedRedLine, Rule, Scope, Trigger};
+        let mut s = random_constrained(2, &sizes, seed, true);
+        for p in &mut s.parties { p.discount = Some(discount); }
+        let first = s.space.outcome(0).unwrap();
+        let fixed = |name: &str, days| Phase { name: name.into(), duration_days: days, terms: PhaseTerms::Fixed(first.clone()) };
+        let agreement = PhasedAgreement::new(vec![
+            fixed("one", 10),
+            Phase { name: "two".into(), duration_days: 20, terms: PhaseTerms::Open { agenda: vec![0], trigger: Trigger::Day { phase: 0, day: 5 } } },
+            fixed("three", 30),
+        ], &s.space).unwrap();
+        let rule = Rule::parse("i0 = v0", s.space.issues()).unwrap();
+        let red_lines: Vec<PhasedRedLine> = scopes.iter().map(|k| PhasedRedLine {
+            rule: rule.clone(),
+            scope: [Scope::Final, Scope::Phase(0), Scope::Phase(1), Scope::Every, Scope::Commits][*k],
+            source: None,
+        }).collect();
+        let view = PhasedView {
+            trust,
+            open_value: stated.map_or(OpenValue::WalkAway, OpenValue::Expected),
+            red_lines: (!red_lines.is_empty()).then_some(red_lines),
+        };
+        let phasing = Phasing { agreement, views: vec![view; s.parties.len()] };
+        let flat = accord_model::flatten(&s, &phasing).unwrap();
+        prop_assert_eq!(flat.fixed_phases.clone(), vec![0, 2]);
+        for index in 0..flat.scenario.space.size() as u64 {
+            let o = flat.scenario.space.outcome(index).unwrap();
+            let e = evaluate(&s, &phasing, &flat.agreement(&o.0));
+            for k in 0..s.parties.len() {
+                let party = &flat.scenario.parties[k];
+                let u = party.preferences.as_ref().unwrap().utility(&flat.scenario.space, &o);
+                prop_assert!((u - e.expected[k]).abs() < 1e-12, "{} against {}", u, e.expected[k]);
+                prop_assert_eq!(party.respects_red_lines(&o.0), e.red_lines_ok[k]);
+            }
+        }
+    }
+}
