@@ -6,7 +6,8 @@
 //! product reached relative to the optimum N* = max over the zone of prod (u_i - rv_i)
 //! (0 for no agreement), as in the NegMAS baseline's section (e). `MQ_ROUNDS=N` changes the
 //! deadline (default 100), `MQ_SCENARIOS=N` the number of scenarios (default 500),
-//! `MQ_MEDIATORS=a,b` runs only the named mediators (default: all of `MEDIATORS`), and
+//! `MQ_MEDIATORS=a,b` runs only the named mediators, parameters included (default: all of
+//! `MEDIATORS`), and
 //! `MQ_FIRST_SEED=S` draws scenarios from seed S on (default 0; e.g. 1000000 for a held-out set).
 //!
 //! The game: `MQ_PROTOCOL=binding` (default; today's rules, every accepted draft binds) or
@@ -191,10 +192,10 @@ fn main() {
     };
     println!("| game | rounds | mediator | scenarios | agreement | in zone | mean Nash ratio | median | ratio >= 0.95 | 2 / 3 / 4 parties: mean, >= 0.95 | ms / run |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|");
-    for (name, _) in list {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|x| x == name)) {
-            continue;
-        }
+    // Named mediators may carry parameters (`thompson-nash:0.05`).
+    let names: Vec<String> =
+        only.unwrap_or_else(|| list.iter().map(|(n, _)| n.to_string()).collect());
+    for name in names.iter().map(String::as_str) {
         let start = Instant::now();
         let results: Vec<(bool, bool, f64)> = cases
             .par_iter()

@@ -125,7 +125,7 @@ pub const MEDIATORS: &[(&str, &str)] = &[
 pub const ONE_TEXT_MEDIATORS: &[(&str, &str)] = &[
     (
         "thompson-nash",
-        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points, and puts to the final vote the text with the largest expected Nash product",
+        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points, and puts to the final vote the text with the largest expected Nash product; `thompson-nash:P` takes each comparison as misjudged with probability P (noisy parties)",
     ),
     (
         "random-drafts",
@@ -138,6 +138,18 @@ pub fn one_text_mediator(spec: &str) -> Result<Box<dyn OneTextMediator>, Strateg
     match spec.trim() {
         "thompson-nash" => Ok(Box::new(ThompsonNash::default())),
         "random-drafts" => Ok(Box::new(RandomDrafts::default())),
+        s if s.starts_with("thompson-nash:") => {
+            let slip = number(spec, &s["thompson-nash:".len()..])?;
+            if !(0.0..0.5).contains(&slip) {
+                return Err(StrategyError::BadParameter {
+                    spec: spec.to_string(),
+                    message: format!(
+                        "expected the chance of a misjudged comparison in [0, 0.5), found {slip}"
+                    ),
+                });
+            }
+            Ok(Box::new(ThompsonNash::with_slip(slip)))
+        }
         _ => Err(unknown("one-text mediator", spec, ONE_TEXT_MEDIATORS)),
     }
 }

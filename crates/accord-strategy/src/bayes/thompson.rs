@@ -50,6 +50,8 @@ pub struct ThompsonNash {
     mean_point: Option<Vec<u32>>,
     /// Every answer as an expectation-propagation site, by party.
     sites: Vec<Vec<Site>>,
+    /// The chance it assumes that a party misjudges a comparison (0: comparisons are exact).
+    slip: f64,
 }
 
 /// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
@@ -57,6 +59,9 @@ pub struct ThompsonNash {
 #[derive(Debug, Clone)]
 struct Site {
     c: Vec<(usize, f64)>,
+    /// The chance that the answer says nothing (a misjudged comparison): the likelihood is
+    /// `slip + (1 - slip) [lo <= c·x <= hi]`.
+    slip: f64,
     lo: f64,
     hi: f64,
     tau: f64,
@@ -88,9 +93,21 @@ fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
     let v_cav = 1.0 / prec;
     let m_cav = v_cav * (m / v - site.nu);
     let sd = (v_cav + noise).sqrt();
-    let (shift, shrink) = super::belief::truncated((site.lo - m_cav) / sd, (site.hi - m_cav) / sd);
-    let m_new = m_cav + v_cav / sd * shift;
-    let v_new = (v_cav - v_cav * v_cav / (v_cav + noise) * shrink.clamp(0.0, 1.0)).max(1e-18);
+    let (a, z) = ((site.lo - m_cav) / sd, (site.hi - m_cav) / sd);
+    let (shift, shrink) = super::belief::truncated(a, z);
+    let m_in = m_cav + v_cav / sd * shift;
+    let v_in = (v_cav - v_cav * v_cav / (v_cav + noise) * shrink.clamp(0.0, 1.0)).max(1e-18);
+    let (m_new, v_new) = if site.slip > 0.0 {
+        // The tilted distribution is a mixture: the cavity itself (the answer misjudged) and
+        // the cavity within the bounds, weighted by their evidence.
+        let inside = (1.0 - site.slip) * (cdf(z) - cdf(a)).max(0.0);
+        let p = inside / (inside + site.slip);
+        let m = (1.0 - p) * m_cav + p * m_in;
+        let v = (1.0 - p) * (v_cav + (m_cav - m).powi(2)) + p * (v_in + (m_in - m).powi(2));
+        (m, v.max(1e-18))
+    } else {
+        (m_in, v_in)
+    };
     let tau = (1.0 / v_new - 1.0 / v_cav).max(0.0);
     let nu = m_new / v_new - m_cav / v_cav;
     let (dtau, dnu) = (tau - site.tau, nu - site.nu);
@@ -115,8 +132,17 @@ fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
 }
 
 impl ThompsonNash {
+    /// A mediator that takes each comparison as misjudged with probability `slip` (in [0, 0.5)):
+    /// for parties whose answers are noisy; 0 is the default, exact comparisons.
+    pub fn with_slip(slip: f64) -> Self {
+        ThompsonNash {
+            slip,
+            ..Self::default()
+        }
+    }
+
     fn setup(&mut self, radices: &[u32]) {
-        *self = ThompsonNash::default();
+        *self = ThompsonNash::with_slip(self.slip);
         self.radices = radices.to_vec();
         self.offsets = radices
             .iter()
@@ -435,6 +461,7 @@ impl OneTextMediator for ThompsonNash {
             };
             let mut site = Site {
                 c: straw.clone(),
+                slip: 0.0,
                 lo,
                 hi,
                 tau: 0.0,
@@ -447,6 +474,7 @@ impl OneTextMediator for ThompsonNash {
                 if !c.is_empty() {
                     let mut site = Site {
                         c: c.clone(),
+                        slip: self.slip,
                         lo,
                         hi,
                         tau: 0.0,
@@ -593,5 +621,40 @@ mod tests {
                 product(agreement)
             );
         }
+    }
+
+    /// With parties that misjudge comparisons, a mediator that expects it (`slip`) ends nearer
+    /// the Nash point than one that takes every answer as exact, over the same seeded runs.
+    #[test]
+    fn expecting_misjudged_comparisons_helps_with_noisy_parties() {
+        let ratio = |slip: f64, seed: u64| -> f64 {
+            let seats = seats(seed, 2);
+            let mut critics: Vec<Box<dyn Critic>> = seats
+                .iter()
+                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, 0.15)) as _)
+                .collect();
+            let summary = run_one_text(
+                &seats,
+                &mut critics,
+                &mut ThompsonNash::with_slip(slip),
+                Deadline::rounds(80),
+                Feedback::Graded5,
+                &mut Rng::new(seed),
+                &mut || 0.0,
+                &mut NoTrace,
+            )
+            .unwrap();
+            let product = |o: u64| -> f64 {
+                seats
+                    .iter()
+                    .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
+                    .product()
+            };
+            let best = (0..120).map(product).fold(0.0, f64::max);
+            summary.agreement.map_or(0.0, |a| product(a) / best)
+        };
+        let mean = |slip: f64| (20..40).map(|seed| ratio(slip, seed)).sum::<f64>() / 20.0;
+        let (exact, expecting) = (mean(0.0), mean(0.1));
+        assert!(expecting > exact, "{expecting} against {exact}");
     }
 }
