@@ -587,39 +587,41 @@ mod tests {
             .collect()
     }
 
+    /// An 80-round run on two-party scenario `seed` with parties misjudging comparisons with
+    /// probability `noise`: the agreement's Nash product over the optimum, found by enumerating
+    /// the 120 outcomes (0 without agreement).
+    fn nash_ratio(mediator: &mut ThompsonNash, feedback: Feedback, noise: f64, seed: u64) -> f64 {
+        let seats = seats(seed, 2);
+        let mut critics: Vec<Box<dyn Critic>> = seats
+            .iter()
+            .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, noise)) as _)
+            .collect();
+        let summary = run_one_text(
+            &seats,
+            &mut critics,
+            mediator,
+            Deadline::rounds(80),
+            feedback,
+            &mut Rng::new(seed),
+            &mut || 0.0,
+            &mut NoTrace,
+        )
+        .unwrap();
+        let product = |o: u64| -> f64 {
+            seats
+                .iter()
+                .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
+                .product()
+        };
+        let best = (0..120).map(product).fold(0.0, f64::max);
+        summary.agreement.map_or(0.0, |a| product(a) / best)
+    }
+
     #[test]
     fn learns_enough_from_answers_to_agree_near_the_nash_point() {
         for (seed, feedback) in [(11, Feedback::Binary), (12, Feedback::Graded5)] {
-            let seats = seats(seed, 2);
-            let mut critics: Vec<Box<dyn Critic>> = seats
-                .iter()
-                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, 0.0)) as _)
-                .collect();
-            let summary = run_one_text(
-                &seats,
-                &mut critics,
-                &mut ThompsonNash::default(),
-                Deadline::rounds(80),
-                feedback,
-                &mut Rng::new(seed),
-                &mut || 0.0,
-                &mut NoTrace,
-            )
-            .unwrap();
-            let agreement = summary.agreement.expect("an agreement");
-            // The optimum by enumeration of the 120 outcomes.
-            let product = |o: u64| -> f64 {
-                seats
-                    .iter()
-                    .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
-                    .product()
-            };
-            let best = (0..120).map(product).fold(0.0, f64::max);
-            assert!(
-                product(agreement) >= 0.9 * best,
-                "{feedback}: {} of {best}",
-                product(agreement)
-            );
+            let ratio = nash_ratio(&mut ThompsonNash::default(), feedback, 0.0, seed);
+            assert!(ratio >= 0.9, "{feedback}: {ratio}");
         }
     }
 
@@ -627,33 +629,19 @@ mod tests {
     /// the Nash point than one that takes every answer as exact, over the same seeded runs.
     #[test]
     fn expecting_misjudged_comparisons_helps_with_noisy_parties() {
-        let ratio = |slip: f64, seed: u64| -> f64 {
-            let seats = seats(seed, 2);
-            let mut critics: Vec<Box<dyn Critic>> = seats
-                .iter()
-                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, 0.15)) as _)
-                .collect();
-            let summary = run_one_text(
-                &seats,
-                &mut critics,
-                &mut ThompsonNash::with_slip(slip),
-                Deadline::rounds(80),
-                Feedback::Graded5,
-                &mut Rng::new(seed),
-                &mut || 0.0,
-                &mut NoTrace,
-            )
-            .unwrap();
-            let product = |o: u64| -> f64 {
-                seats
-                    .iter()
-                    .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
-                    .product()
-            };
-            let best = (0..120).map(product).fold(0.0, f64::max);
-            summary.agreement.map_or(0.0, |a| product(a) / best)
+        let mean = |slip: f64| {
+            (20..40)
+                .map(|seed| {
+                    nash_ratio(
+                        &mut ThompsonNash::with_slip(slip),
+                        Feedback::Graded5,
+                        0.15,
+                        seed,
+                    )
+                })
+                .sum::<f64>()
+                / 20.0
         };
-        let mean = |slip: f64| (20..40).map(|seed| ratio(slip, seed)).sum::<f64>() / 20.0;
         let (exact, expecting) = (mean(0.0), mean(0.1));
         assert!(expecting > exact, "{expecting} against {exact}");
     }
