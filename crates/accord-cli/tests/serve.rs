@@ -3,7 +3,7 @@
 //! a missed deadline, a version conflict and a recorded failure; a trade deal taken to
 //! agreement; and what each seat may see.
 
-use common::server::{call, create, ok, seat_person, sign_up, start, Postgres};
+use common::server::{call, create, ok, seat_person, sign_up, start};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -632,17 +632,10 @@ fn the_process(database: &str) {
     assert!(openapi["paths"]["/api/negotiations/{id}/drafts"]["post"].is_object());
 }
 
-#[test]
-fn ceasefire_talks_over_http_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    the_process(&format!(
-        "sqlite://{}",
-        dir.path().join("accord.db").display()
-    ));
-}
-
-#[test]
-fn ceasefire_talks_over_http_on_postgres() {
-    let pg = Postgres::new("e2e");
-    the_process(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    ceasefire_talks_over_http_on_sqlite,
+    ceasefire_talks_over_http_on_postgres,
+    "accord.db",
+    "e2e",
+    the_process
+);

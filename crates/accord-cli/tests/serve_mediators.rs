@@ -5,7 +5,7 @@
 //! mediator seat that circulated it, in the negotiation view, the timeline (parties included)
 //! and the agreement document's history.
 
-use common::server::{call, call_raw, create, ok, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call, call_raw, create, ok, seat_person, sign_up, start, Server};
 use serde_json::{json, Value};
 
 mod common;
@@ -198,17 +198,10 @@ fn several_mediators(database: &str) {
     assert_eq!((r.0, &r.1["error"]["code"]), (409, &json!("closed")));
 }
 
-#[test]
-fn several_mediators_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    several_mediators(&format!(
-        "sqlite://{}",
-        dir.path().join("mediators.db").display()
-    ));
-}
-
-#[test]
-fn several_mediators_on_postgres() {
-    let pg = Postgres::new("mediators");
-    several_mediators(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    several_mediators_on_sqlite,
+    several_mediators_on_postgres,
+    "mediators.db",
+    "mediators",
+    several_mediators
+);

@@ -3,7 +3,7 @@
 //! scenario file the test writes from what the parties saved, and against a brute-force
 //! recomputation; and the six cases of issue 12 as API regression tests. SQLite and PostgreSQL.
 
-use common::server::{call, create, ok, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call, create, ok, seat_person, sign_up, start, Server};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -452,20 +452,13 @@ fn numbers_match_the_engine(database: &str) {
     }
 }
 
-#[test]
-fn numbers_match_accord_analyze_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    numbers_match_the_engine(&format!(
-        "sqlite://{}",
-        dir.path().join("numbers.db").display()
-    ));
-}
-
-#[test]
-fn numbers_match_accord_analyze_on_postgres() {
-    let pg = Postgres::new("numbers");
-    numbers_match_the_engine(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    numbers_match_accord_analyze_on_sqlite,
+    numbers_match_accord_analyze_on_postgres,
+    "numbers.db",
+    "numbers",
+    numbers_match_the_engine
+);
 
 /// Issue 12, case 1: weights are normalised when saved, so every figure runs from 0 to 1;
 /// out-of-range values are refused with a message naming the field.
@@ -1169,17 +1162,10 @@ fn issue_12(database: &str) {
     case_6_agents(&s);
 }
 
-#[test]
-fn issue_12_cases_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    issue_12(&format!(
-        "sqlite://{}",
-        dir.path().join("issue12.db").display()
-    ));
-}
-
-#[test]
-fn issue_12_cases_on_postgres() {
-    let pg = Postgres::new("issue12");
-    issue_12(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    issue_12_cases_on_sqlite,
+    issue_12_cases_on_postgres,
+    "issue12.db",
+    "issue12",
+    issue_12
+);

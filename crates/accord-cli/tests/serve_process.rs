@@ -5,7 +5,7 @@
 //! attributed to the mediator seat that circulated it, who may do each of these, and what each
 //! seat sees of them (a party never sees another party's change of answer).
 
-use common::server::{call, ok, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call, ok, seat_person, sign_up, start, Server};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -482,17 +482,10 @@ fn common_now(s: &Server, base: &str, token: &str) -> i64 {
     view(s, base, token)["now"].as_i64().unwrap()
 }
 
-#[test]
-fn deadlines_and_drafts_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    the_process(&format!(
-        "sqlite://{}",
-        dir.path().join("process.db").display()
-    ));
-}
-
-#[test]
-fn deadlines_and_drafts_on_postgres() {
-    let pg = Postgres::new("process");
-    the_process(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    deadlines_and_drafts_on_sqlite,
+    deadlines_and_drafts_on_postgres,
+    "process.db",
+    "process",
+    the_process
+);

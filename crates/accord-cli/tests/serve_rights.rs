@@ -7,7 +7,7 @@ use std::io::Read;
 use std::time::Duration;
 
 mod common;
-use common::server::{call_raw, create, seat_person, sign_up, start, Postgres, Server};
+use common::server::{call_raw, create, seat_person, sign_up, start, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within 1.5 s.
 fn call(
@@ -43,20 +43,13 @@ fn secret_preferences(tag: &str, reservation: f64) -> Value {
     })
 }
 
-#[test]
-fn every_endpoint_for_every_role_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    every_endpoint_for_every_role(&format!(
-        "sqlite://{}",
-        dir.path().join("rights.db").display()
-    ));
-}
-
-#[test]
-fn every_endpoint_for_every_role_on_postgres() {
-    let pg = Postgres::new("rights");
-    every_endpoint_for_every_role(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    every_endpoint_for_every_role_on_sqlite,
+    every_endpoint_for_every_role_on_postgres,
+    "rights.db",
+    "rights",
+    every_endpoint_for_every_role
+);
 
 /// Runs each row of a matrix for every role (the mediator last, so that its writes do not
 /// change what the others meet): (method, path, body, expected status for mediator, party A,

@@ -8,22 +8,15 @@
 use serde_json::{json, Value};
 
 mod common;
-use common::server::{call, ok, sign_up, start, Postgres, Server};
+use common::server::{call, ok, sign_up, start, Server};
 
-#[test]
-fn seats_invitations_and_notifications_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    seats_invitations_and_notifications(&format!(
-        "sqlite://{}",
-        dir.path().join("seats.db").display()
-    ));
-}
-
-#[test]
-fn seats_invitations_and_notifications_on_postgres() {
-    let pg = Postgres::new("seats");
-    seats_invitations_and_notifications(&pg.url);
-}
+crate::on_sqlite_and_postgres!(
+    seats_invitations_and_notifications_on_sqlite,
+    seats_invitations_and_notifications_on_postgres,
+    "seats.db",
+    "seats",
+    seats_invitations_and_notifications
+);
 
 fn invite(s: &Server, base: &str, med: &str, seat: &str) -> String {
     let r = ok(

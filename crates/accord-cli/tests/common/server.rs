@@ -7,6 +7,26 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+/// Two tests of one scenario `$body(database_url)`: `$sqlite` on a fresh SQLite file named
+/// `$file` and `$postgres` on a fresh PostgreSQL database tagged `$tag`, so that every
+/// end-to-end test runs on both backends the same way.
+#[macro_export]
+macro_rules! on_sqlite_and_postgres {
+    ($sqlite:ident, $postgres:ident, $file:literal, $tag:literal, $body:path) => {
+        #[test]
+        fn $sqlite() {
+            let dir = tempfile::tempdir().unwrap();
+            $body(&format!("sqlite://{}", dir.path().join($file).display()));
+        }
+
+        #[test]
+        fn $postgres() {
+            let pg = $crate::common::server::Postgres::new($tag);
+            $body(&pg.url);
+        }
+    };
+}
+
 /// A running server, killed when dropped.
 pub struct Server {
     pub child: Child,
