@@ -339,3 +339,87 @@ fn two_instances_share_one_postgres() {
         "instance two still serves a session ended everywhere"
     );
 }
+
+/// On PostgreSQL a transaction sends its writes with the next statement or with `COMMIT`, their
+/// values written into the text as literals (`store::pipeline`): text that would end a literal
+/// is stored as sent, and refused actions (rolled back after part of their transaction was
+/// sent) leave no lock or open transaction behind: every later write still goes through.
+fn literals_and_rollbacks(database: &str) {
+    let s = start(database);
+    let med = sign_up(&s, "mediator");
+    let a = sign_up(&s, "a");
+    let base = create(&s, &med, "trade");
+    seat_person(&s, &med, &base, "Avalon", &a);
+    let nash = ok(
+        call(&s, "GET", &format!("{base}/analysis"), Some(&med), None),
+        200,
+    )["nash"]
+        .clone();
+    let draft =
+        |v: i64| json!({"base_version": v, "clauses": nash, "respond_within_seconds": 3600});
+    ok(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts"),
+            Some(&med),
+            Some(draft(0)),
+        ),
+        201,
+    );
+    let comment = "it's \\' E'x' $1 $$ ; ROLLBACK; DROP TABLE events; -- \u{e9}\u{1F54A}\n\\\\'";
+    ok(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/1/responses"),
+            Some(&a),
+            Some(json!({"verdict": "reject", "comment": comment})),
+        ),
+        201,
+    );
+    // Refused after the lock was taken: each transaction is rolled back, its connection reused.
+    for _ in 0..40 {
+        let again = call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/1/responses"),
+            Some(&a),
+            Some(json!({"verdict": "accept"})),
+        );
+        assert_eq!(again.0, 409, "{}", again.1);
+    }
+    let v = ok(call(&s, "GET", &base, Some(&a), None), 200);
+    assert_eq!(v["drafts"][0]["responses"][0]["comment"], comment);
+    // The negotiation's row is not held by a transaction left open: writes to it go on.
+    for version in 1..=3 {
+        ok(
+            call(
+                &s,
+                "POST",
+                &format!("{base}/drafts"),
+                Some(&med),
+                Some(draft(version)),
+            ),
+            201,
+        );
+    }
+    let v = ok(call(&s, "GET", &base, Some(&med), None), 200);
+    assert_eq!(v["current_version"], 4, "{v}");
+    let audit = ok(
+        call(&s, "GET", &format!("{base}/audit"), Some(&med), None),
+        200,
+    );
+    let answered = audit
+        .as_array()
+        .map_or(0, |e| e.iter().filter(|e| e["kind"] == "response").count());
+    assert_eq!(answered, 1, "one answer recorded: {audit}");
+}
+
+crate::on_sqlite_and_postgres!(
+    literals_and_rollbacks_on_sqlite,
+    literals_and_rollbacks_on_postgres,
+    "literals.db",
+    "literals",
+    literals_and_rollbacks
+);

@@ -217,18 +217,20 @@ fn run(database: &str, label: &str) {
                         if status >= 300 && status != 409 {
                             bad += 1;
                         }
-                        // Where the text stands (a read; not counted as an action).
-                        current = call(
+                        // Where the text stands (a read; not counted as an action, but a
+                        // failed read is an error).
+                        let (read, view) = call(
                             &a,
                             base,
                             "GET",
                             &format!("{path}?history=false"),
                             Some(t),
                             None,
-                        )
-                        .1["current_version"]
-                            .as_i64()
-                            .unwrap_or(0);
+                        );
+                        if read != 200 {
+                            bad += 1;
+                        }
+                        current = view["current_version"].as_i64().unwrap_or(0);
                     }
                     latencies.lock().unwrap().extend(mine);
                     *errors.lock().unwrap() += bad;

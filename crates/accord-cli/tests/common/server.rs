@@ -40,6 +40,12 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A failing test shows what the server logged (an internal error's cause is only there).
+        if std::thread::panicking() {
+            if let Ok(log) = self.log.lock() {
+                eprintln!("--- the server's log ---\n{log}");
+            }
+        }
     }
 }
 

@@ -42,7 +42,7 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use crate::process::{self, Clause, Private};
-use crate::store::{SeatRow, Store};
+use crate::store::{NegotiationRow, SeatRow, Store};
 use crate::viewer::Viewer;
 use crate::AppState;
 use accord_formats::ScenarioDoc;
@@ -239,16 +239,29 @@ impl Member {
 
 /// Loads the viewer's seat; 404 when they hold none (so outsiders learn nothing).
 pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
-    let not_found = || ApiError::not_found("no such negotiation among yours");
     let (n, seats) = store
         .negotiation_with_seats(id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_a_member)?;
+    member_of(store, n, seats, user).await
+}
+
+fn not_a_member() -> ApiError {
+    ApiError::not_found("no such negotiation among yours")
+}
+
+/// `user`'s seat in a negotiation read with its seats.
+async fn member_of(
+    store: &Store,
+    n: NegotiationRow,
+    seats: Vec<SeatRow>,
+    user: &str,
+) -> Res<Member> {
     let seat = seats
         .iter()
         .find(|x| x.user_id.as_deref() == Some(user))
         .cloned()
-        .ok_or_else(not_found)?;
+        .ok_or_else(not_a_member)?;
     let public = public_of(store, &n.id).await?;
     let viewer = Viewer {
         seat: seat.seat.clone(),
@@ -339,17 +352,21 @@ pub async fn negotiation(
     Path(id): Path<String>,
     Query(q): Query<View>,
 ) -> Res<Json<Value>> {
-    let m = member(&s.store, &id, &user.id).await?;
-    let n = &m.row;
     // Without the history, the current draft only (and the one before, for its changes).
-    let from = if q.history.unwrap_or(true) {
+    let history = q.history.unwrap_or(true);
+    let view = s
+        .store
+        .negotiation_view(&id, history)
+        .await?
+        .ok_or_else(not_a_member)?;
+    let (drafts, responses) = (view.drafts, view.responses);
+    let m = member_of(&s.store, view.negotiation, view.seats, &user.id).await?;
+    let n = &m.row;
+    let from_current = if history || n.current_version == 1 {
         0
     } else {
-        n.current_version - 1
+        n.current_version
     };
-    let drafts = s.store.drafts(&id, from).await?;
-    let from_current = if from == 0 { 0 } else { n.current_version };
-    let responses = s.store.responses(&id, from_current).await?;
     let mut prev: Vec<Clause> = Vec::new();
     let drafts_json: Vec<Value> = drafts
         .iter()

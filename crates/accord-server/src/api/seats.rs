@@ -2,6 +2,7 @@
 //! preferences with its consent.
 
 use super::*;
+use crate::store::NewEvent;
 
 /// `POST .../invitations` body.
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -301,22 +302,28 @@ pub async fn put_preferences(
     // In words, naming the red line, weight or score (see `plain`).
     process::check_private(&m.public, &seat, &preferences).map_err(ApiError::invalid)?;
     let doc = serde_json::to_string(&preferences).map_err(ApiError::internal)?;
-    let mut tx = s.store.write(&id).await?;
     // A mediator setting an agent's preferences writes its own assumptions, not the party's.
     let source = if target.seat == m.seat.seat {
         PreferencesSource::Party
     } else {
         PreferencesSource::Mediator
     };
-    tx.set_preferences(&seat, &doc, consent, source).await?;
-    tx.event(
-        EventKind::PreferencesUpdated,
-        Some(&user.id),
-        &Audience::MediatorsAnd(seat.clone()),
-        &json!({"seat": seat, "consent": consent.as_str()}),
-    )
-    .await?;
-    tx.commit().await?;
+    let payload = json!({"seat": seat, "consent": consent.as_str()});
+    s.store
+        .set_preferences(
+            &id,
+            &seat,
+            &doc,
+            consent,
+            source,
+            NewEvent {
+                kind: EventKind::PreferencesUpdated,
+                actor: Some(&user.id),
+                audience: &Audience::MediatorsAnd(seat.clone()),
+                payload: &payload,
+            },
+        )
+        .await?;
     s.notify(&id);
     Ok(Json(json!({
         "seat": seat,

@@ -6,7 +6,7 @@ use crate::auth::Auth;
 use crate::domain::{Audience, DraftStatus, EventKind, NegotiationStatus, Role, Verdict};
 use crate::error::ApiError;
 use crate::process::{self, Clause};
-use crate::store::now_ms;
+use crate::store::{now_ms, NewEvent};
 use crate::AppState;
 use accord_formats::ScenarioDoc;
 use accord_protocol::live::{LiveEvent, Refusal};
@@ -341,7 +341,11 @@ pub(crate) async fn record_response(
     let mut tx = s.store.write(id).await?;
     let mut text = tx.live_text().await?;
     let events = text.respond(version, seat, verdict, now_ms())?;
-    match tx
+    let amendment_value: Option<Value> = amendment
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok());
+    let payload = json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "amendment": amendment_value, "comment": comment});
+    let recorded = tx
         .insert_response(
             version,
             seat,
@@ -349,9 +353,15 @@ pub(crate) async fn record_response(
             amendment.as_deref(),
             comment.as_deref(),
             actor,
+            NewEvent {
+                kind: EventKind::Response,
+                actor,
+                audience: &Audience::MediatorsAnd(seat.to_string()),
+                payload: &payload,
+            },
         )
-        .await
-    {
+        .await;
+    match recorded {
         Err(crate::store::StoreError::Conflict(_)) => {
             return Err(accord_protocol::live::Refusal::AlreadyAnswered {
                 seat: seat.to_string(),
@@ -361,16 +371,6 @@ pub(crate) async fn record_response(
         }
         other => other?,
     }
-    let amendment_value: Option<Value> = amendment
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok());
-    tx.event(
-        EventKind::Response,
-        actor,
-        &Audience::MediatorsAnd(seat.to_string()),
-        &json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "amendment": amendment_value, "comment": comment}),
-    )
-    .await?;
     crate::live::record(&mut tx, &events, actor, None).await?;
     tx.commit().await?;
     s.notify(id);

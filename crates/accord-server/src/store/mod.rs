@@ -14,7 +14,7 @@ mod write;
 
 pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
-pub use write::{Param, Tx};
+pub use write::{NewEvent, Param, Tx};
 
 use crate::domain::{
     parse_role, Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource,
@@ -267,6 +267,64 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
 
 /// The columns of a seat, in the order `seat_from` reads them (from `at`).
 const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.consent, s.preferences_source, s.agent_failed, hu.name";
+const SEAT_WIDTH: usize = 9;
+/// The types of `NEGOTIATION` and `SEAT`'s columns (`i`: integer, `t`: text).
+const NEGOTIATION_AND_SEAT_TYPES: &str = "ttttiittttttttttt";
+const _: () = assert!(NEGOTIATION_AND_SEAT_TYPES.len() == NEGOTIATION_WIDTH + SEAT_WIDTH);
+
+/// A negotiation as a view reads it (`Store::negotiation_view`).
+#[derive(Debug, Clone)]
+pub struct NegotiationView {
+    /// Its row.
+    pub negotiation: NegotiationRow,
+    /// Its seats, by name.
+    pub seats: Vec<SeatRow>,
+    /// The drafts asked for, oldest first.
+    pub drafts: Vec<DraftRow>,
+    /// Their responses asked for, by draft, then time, then seat.
+    pub responses: Vec<ResponseRow>,
+}
+
+/// A draft's columns, read by `draft_from`.
+const DRAFT: &str = "version, clauses, note, deadline_at, status, created_at, created_by, remaining_ms, withdrawn_reason, corrects";
+const DRAFT_WIDTH: usize = 10;
+/// The types of `DRAFT`'s columns (`i`: integer, `t`: text).
+const DRAFT_TYPES: &str = "ittitititi";
+const _: () = assert!(DRAFT_TYPES.len() == DRAFT_WIDTH);
+
+fn draft_from(r: &[Cell], at: usize) -> Result<DraftRow, StoreError> {
+    Ok(DraftRow {
+        version: int(r, at)?,
+        clauses: text(r, at + 1)?,
+        note: opt_text(r, at + 2)?,
+        deadline_at: int(r, at + 3)?,
+        status: text(r, at + 4)?.parse()?,
+        created_at: int(r, at + 5)?,
+        created_by: text(r, at + 6)?,
+        remaining_ms: opt_int(r, at + 7)?,
+        withdrawn_reason: opt_text(r, at + 8)?,
+        corrects: opt_int(r, at + 9)?,
+    })
+}
+
+/// A response's columns, read by `response_from`.
+const RESPONSE: &str = "version, seat, verdict, amendment, comment, created_at, changed_at";
+const RESPONSE_WIDTH: usize = 7;
+/// The types of `RESPONSE`'s columns (`i`: integer, `t`: text).
+const RESPONSE_TYPES: &str = "ittttii";
+const _: () = assert!(RESPONSE_TYPES.len() == RESPONSE_WIDTH);
+
+fn response_from(r: &[Cell], at: usize) -> Result<ResponseRow, StoreError> {
+    Ok(ResponseRow {
+        version: int(r, at)?,
+        seat: text(r, at + 1)?,
+        verdict: text(r, at + 2)?.parse()?,
+        amendment: opt_text(r, at + 3)?,
+        comment: opt_text(r, at + 4)?,
+        created_at: int(r, at + 5)?,
+        changed_at: opt_int(r, at + 6)?,
+    })
+}
 
 fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
     Ok(SeatRow {
@@ -280,6 +338,23 @@ fn seat_from(r: &[Cell], at: usize) -> Result<SeatRow, StoreError> {
         agent_failed: opt_text(r, at + 7)?,
         holder_name: opt_text(r, at + 8)?,
     })
+}
+
+/// How many PostgreSQL connections an instance keeps: `ACCORD_PG_POOL` when set, else twice the
+/// cores (at least 4, at most 32). Writes to one negotiation wait for each other's lock, so more
+/// connections than the machine can run at once only add switching: on 2 cores the load
+/// benchmark gave 1,260 party actions/s with 16 connections against 1,340-1,375 with 4 or 8, and
+/// p99 22 ms against 12-15 ms (BENCHMARKS.md).
+fn postgres_pool_size() -> u32 {
+    if let Some(n) = std::env::var("ACCORD_PG_POOL")
+        .ok()
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|n| *n >= 1)
+    {
+        return n;
+    }
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    (2 * cores).clamp(4, 32)
 }
 
 impl Store {
@@ -317,7 +392,7 @@ impl Store {
                 // ping per use was a round trip for every statement outside a transaction
                 // (a third of them), and a connection just used is known to be alive.
                 let pool = AnyPoolOptions::new()
-                    .max_connections(16)
+                    .max_connections(postgres_pool_size())
                     .test_before_acquire(false)
                     .before_acquire(|conn, meta| {
                         Box::pin(async move {
@@ -504,24 +579,12 @@ impl Store {
         from: i64,
     ) -> Result<Vec<DraftRow>, StoreError> {
         let rows = self
-            .select("SELECT version, clauses, note, deadline_at, status, created_at, created_by, remaining_ms, withdrawn_reason, corrects FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version", &[Param::Text(negotiation_id), Param::Int(from)])
+            .select(
+                &format!("SELECT {DRAFT} FROM drafts WHERE negotiation_id = $1 AND version >= $2 ORDER BY version"),
+                &[Param::Text(negotiation_id), Param::Int(from)],
+            )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DraftRow {
-                    version: int(r, 0)?,
-                    clauses: text(r, 1)?,
-                    note: opt_text(r, 2)?,
-                    deadline_at: int(r, 3)?,
-                    status: text(r, 4)?.parse()?,
-                    created_at: int(r, 5)?,
-                    created_by: text(r, 6)?,
-                    remaining_ms: opt_int(r, 7)?,
-                    withdrawn_reason: opt_text(r, 8)?,
-                    corrects: opt_int(r, 9)?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| draft_from(r, 0)).collect()
     }
 
     /// The responses to drafts from version `from` on, by draft then time.
@@ -531,21 +594,98 @@ impl Store {
         from: i64,
     ) -> Result<Vec<ResponseRow>, StoreError> {
         let rows = self
-            .select("SELECT version, seat, verdict, amendment, comment, created_at, changed_at FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat", &[Param::Text(negotiation_id), Param::Int(from)])
+            .select(
+                &format!("SELECT {RESPONSE} FROM responses WHERE negotiation_id = $1 AND version >= $2 ORDER BY version, created_at, seat"),
+                &[Param::Text(negotiation_id), Param::Int(from)],
+            )
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ResponseRow {
-                    version: int(r, 0)?,
-                    seat: text(r, 1)?,
-                    verdict: text(r, 2)?.parse()?,
-                    amendment: opt_text(r, 3)?,
-                    comment: opt_text(r, 4)?,
-                    created_at: int(r, 5)?,
-                    changed_at: opt_int(r, 6)?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| response_from(r, 0)).collect()
+    }
+
+    /// What a view of a negotiation reads, in one statement (one round trip on PostgreSQL,
+    /// one snapshot): the negotiation and its seats as `negotiation_with_seats` gives them, and
+    /// its drafts with their responses: all of them (`history`), or only the current draft and
+    /// the one before it (for its changes) with the current draft's responses. Each row is a
+    /// seat, a draft or a response, told apart by its first column, the others' columns NULL.
+    pub async fn negotiation_view(
+        &self,
+        id: &str,
+        history: bool,
+    ) -> Result<Option<NegotiationView>, StoreError> {
+        static VIEW: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            // Typed: PostgreSQL types a union's columns two branches at a time, and two bare
+            // NULLs make text, which a later branch's integers would not match.
+            let nulls = |types: &str| {
+                types
+                    .chars()
+                    .map(|t| {
+                        if t == 'i' {
+                            "CAST(NULL AS BIGINT)"
+                        } else {
+                            "CAST(NULL AS TEXT)"
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let (seats, drafts) = (NEGOTIATION_WIDTH + SEAT_WIDTH, DRAFT_WIDTH);
+            let current = "(SELECT current_version FROM negotiations WHERE id = $1)";
+            let drafts_from = format!("CASE WHEN $2 = 1 THEN 0 ELSE {current} - 1 END");
+            let responses_from =
+                format!("CASE WHEN $2 = 1 OR {current} = 1 THEN 0 ELSE {current} END");
+            // Columns: kind, seat (negotiation and seat), draft, response.
+            let draft_at = 2 + seats;
+            let response_at = draft_at + drafts;
+            format!(
+                "SELECT 's', {NEGOTIATION}, {SEAT}, {} FROM negotiations n JOIN seats s ON s.negotiation_id = n.id LEFT JOIN users hu ON hu.id = s.user_id WHERE n.id = $1 \
+                 UNION ALL SELECT 'd', {}, {DRAFT}, {} FROM drafts WHERE negotiation_id = $1 AND version >= {drafts_from} \
+                 UNION ALL SELECT 'r', {}, {RESPONSE} FROM responses WHERE negotiation_id = $1 AND version >= {responses_from} \
+                 ORDER BY 1, {draft_at}, {response_at}, {}, {}",
+                nulls(&format!("{DRAFT_TYPES}{RESPONSE_TYPES}")),
+                nulls(NEGOTIATION_AND_SEAT_TYPES),
+                nulls(RESPONSE_TYPES),
+                nulls(&format!("{NEGOTIATION_AND_SEAT_TYPES}{DRAFT_TYPES}")),
+                // Drafts by version; responses by version, time, seat.
+                response_at + 5,
+                response_at + 1,
+            )
+        });
+        let rows = self
+            .select(&VIEW, &[Param::Text(id), Param::Int(i64::from(history))])
+            .await?;
+        let mut view: Option<NegotiationView> = None;
+        let (mut drafts, mut responses) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let cells = r.get(1..).unwrap_or_default();
+            match text(r, 0)?.as_str() {
+                "s" => {
+                    let seat = seat_from(cells, NEGOTIATION_WIDTH)?;
+                    match &mut view {
+                        Some(v) => v.seats.push(seat),
+                        None => {
+                            view = Some(NegotiationView {
+                                negotiation: negotiation_from(cells)?,
+                                seats: vec![seat],
+                                drafts: Vec::new(),
+                                responses: Vec::new(),
+                            })
+                        }
+                    }
+                }
+                "d" => drafts.push(draft_from(cells, NEGOTIATION_WIDTH + SEAT_WIDTH)?),
+                _ => responses.push(response_from(
+                    cells,
+                    NEGOTIATION_WIDTH + SEAT_WIDTH + DRAFT_WIDTH,
+                )?),
+            }
+        }
+        Ok(view.map(|mut v| {
+            // Sorted here: the two databases collate text differently.
+            v.seats.sort_by(|a, b| a.seat.cmp(&b.seat));
+            v.drafts = drafts;
+            v.responses = responses;
+            v
+        }))
     }
 
     /// Events after `after`, oldest first.

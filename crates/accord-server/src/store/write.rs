@@ -75,8 +75,74 @@ pub(crate) fn decode_error(what: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(format!("unexpected {what} row").into()))
 }
 
-/// Appends an event numbered after the negotiation's last one.
-const EVENT_INSERT: &str = "INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4, $7, $5, $6 FROM events WHERE negotiation_id = $1 RETURNING seq";
+/// Numbers the negotiation's next event on its row (see migration 0009).
+const NEXT_EVENT: &str = "UPDATE negotiations SET last_event_seq = last_event_seq + 1 WHERE id = $1 RETURNING last_event_seq";
+
+/// Appends event `$8` (SQLite, after `NEXT_EVENT`).
+const EVENT_INSERT: &str = "INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) VALUES ($1, $8, $2, $3, $4, $7, $5, $6)";
+
+/// On PostgreSQL, `NEXT_EVENT` and the event in one statement, with the notification every
+/// instance listens to (see `Store::listen`), delivered at commit. `{write}` is a further
+/// data-modifying statement of the same action (`Store::write_with_event`), or nothing.
+fn postgres_event(write: &str) -> String {
+    format!(
+        "WITH c AS ({NEXT_EVENT}), {write}\
+         e AS (INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) \
+         SELECT $1, c.last_event_seq, $2, $3, $4, $7, $5, $6 FROM c RETURNING seq), \
+         n AS (SELECT pg_notify('accord_events', $1)) SELECT e.seq FROM e, n"
+    )
+}
+
+/// An event as an action records it.
+pub struct NewEvent<'a> {
+    /// What happened.
+    pub kind: EventKind,
+    /// The account that did it (`None`: the server, e.g. a deadline).
+    pub actor: Option<&'a str>,
+    /// Who may see it.
+    pub audience: &'a Audience,
+    /// Its details.
+    pub payload: &'a serde_json::Value,
+}
+
+/// An event's parameters `$1` to `$7` of `EVENT_INSERT` and `postgres_event`.
+fn event_params<'p>(
+    negotiation_id: &'p str,
+    kind: EventKind,
+    actor: Option<&'p str>,
+    audience: &'p Audience,
+    payload: &'p str,
+) -> [Param<'p>; 7] {
+    let (audience, audience_seat) = audience.to_columns();
+    [
+        Param::Text(negotiation_id),
+        Param::Text(kind.as_str()),
+        Param::OptText(actor),
+        Param::Text(audience),
+        Param::Text(payload),
+        Param::Int(now_ms()),
+        Param::OptText(audience_seat),
+    ]
+}
+
+/// `sql` with each parameter `$n` renumbered `$(n + by)`.
+fn shift_params(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        let digits = rest[at + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - at - 1);
+        match rest[at + 1..at + 1 + digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[at + 1..at + 1 + digits]),
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// Where a transaction runs.
 enum Conn {
@@ -132,6 +198,68 @@ impl Store {
             .ok_or(StoreError::Db(sqlx::Error::RowNotFound))?;
         tx.row = Some(negotiation_from(row)?);
         Ok(tx)
+    }
+
+    /// An action that needs no state beyond what its request checked (one data-modifying
+    /// statement, `sql` with `params`), with its event. On PostgreSQL it is a single statement,
+    /// its own transaction: the event's numbering locks the negotiation's row as `write` does,
+    /// so the module's invariant holds, and a round trip costs more than the statement (`BEGIN`,
+    /// the lock, the write, the event and `COMMIT` were five). Elsewhere, a transaction.
+    pub async fn write_with_event(
+        &self,
+        negotiation_id: &str,
+        sql: &str,
+        params: &[Param<'_>],
+        event: NewEvent<'_>,
+    ) -> Result<(), StoreError> {
+        let payload = event.payload.to_string();
+        let event_params = event_params(
+            negotiation_id,
+            event.kind,
+            event.actor,
+            event.audience,
+            &payload,
+        );
+        match &self.db {
+            Db::Postgres(pool) => {
+                let write = format!("w AS ({}), ", shift_params(sql, event_params.len()));
+                let statement = postgres_event(&write);
+                let mut all = event_params.to_vec();
+                all.extend_from_slice(params);
+                let rows = pg_query(pool, &statement, &all).await?;
+                if rows.is_empty() {
+                    return Err(StoreError::Db(sqlx::Error::RowNotFound));
+                }
+                Ok(())
+            }
+            Db::Sqlite { .. } => {
+                let mut tx = self.write(negotiation_id).await?;
+                tx.exec(sql, params).await?;
+                tx.event(event.kind, event.actor, event.audience, event.payload)
+                    .await?;
+                tx.commit().await
+            }
+        }
+    }
+
+    /// Saves a seat's preferences with the consent its party gives, and the event saying so.
+    pub async fn set_preferences(
+        &self,
+        negotiation_id: &str,
+        seat: &str,
+        doc: &str,
+        consent: Consent,
+        source: PreferencesSource,
+        event: NewEvent<'_>,
+    ) -> Result<(), StoreError> {
+        let shared = i64::from(consent == Consent::Shared);
+        self.write_with_event(
+            negotiation_id,
+            "UPDATE seats SET private_doc = $1, consent = $2, preferences_source = $3, share_with_mediator = $4, agent_failed = NULL WHERE negotiation_id = $5 AND seat = $6",
+            &[Param::Text(doc), Param::Text(consent.as_str()), Param::Text(source.as_str()), Param::Int(shared), Param::Text(negotiation_id), Param::Text(seat)],
+            event,
+        )
+        .await
     }
 
     /// Runs one statement in a transaction of its own.
@@ -410,7 +538,8 @@ impl Tx {
         Ok(())
     }
 
-    /// Stores a party's answer; `Conflict` when it answered already.
+    /// Stores a party's answer and its event; `Conflict` when it answered already.
+    #[allow(clippy::too_many_arguments)]
     pub async fn insert_response(
         &mut self,
         version: i64,
@@ -419,14 +548,42 @@ impl Tx {
         amendment: Option<&str>,
         comment: Option<&str>,
         actor: Option<&str>,
+        event: NewEvent<'_>,
     ) -> Result<(), StoreError> {
         let id = self.negotiation().id.clone();
-        self.exec(
+        self.exec_with_event(
             "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[Param::Text(&id), Param::Int(version), Param::Text(seat), Param::Text(verdict.as_str()), Param::OptText(amendment), Param::OptText(comment), Param::OptText(actor), Param::Int(now_ms())],
+            event,
         )
         .await
-        .map(drop)
+    }
+
+    /// A data-modifying statement and its event: on PostgreSQL one statement (see
+    /// `Store::write_with_event`). A unique key already taken is `Conflict`.
+    async fn exec_with_event(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        event: NewEvent<'_>,
+    ) -> Result<(), StoreError> {
+        let Conn::Postgres(tx) = &mut self.conn else {
+            self.exec(sql, params).await?;
+            self.event(event.kind, event.actor, event.audience, event.payload)
+                .await?;
+            return Ok(());
+        };
+        let id = self.row.as_ref().map(|r| r.id.clone()).unwrap_or_default();
+        let payload = event.payload.to_string();
+        let mut all = event_params(&id, event.kind, event.actor, event.audience, &payload).to_vec();
+        let statement = postgres_event(&format!("w AS ({}), ", shift_params(sql, all.len())));
+        all.extend_from_slice(params);
+        match pg_query(&mut **tx, &statement, &all).await {
+            Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
+                Err(StoreError::Conflict("already recorded".into()))
+            }
+            other => other.map(drop),
+        }
     }
 
     /// Replaces a party's answer (a change before the deadline); returns whether it had one.
@@ -607,25 +764,8 @@ impl Tx {
         Ok(n == 1)
     }
 
-    /// Saves a seat's preferences with the consent its party gives.
-    pub async fn set_preferences(
-        &mut self,
-        seat: &str,
-        doc: &str,
-        consent: Consent,
-        source: PreferencesSource,
-    ) -> Result<(), StoreError> {
-        let id = self.negotiation().id.clone();
-        let shared = i64::from(consent == Consent::Shared);
-        self.exec(
-            "UPDATE seats SET private_doc = $1, consent = $2, preferences_source = $3, share_with_mediator = $4, agent_failed = NULL WHERE negotiation_id = $5 AND seat = $6",
-            &[Param::Text(doc), Param::Text(consent.as_str()), Param::Text(source.as_str()), Param::Int(shared), Param::Text(&id), Param::Text(seat)],
-        )
-        .await
-        .map(drop)
-    }
-
-    /// Appends an event to the log; returns its number.
+    /// Appends an event to the log, numbered after the negotiation's last one; returns its
+    /// number.
     pub async fn event(
         &mut self,
         kind: EventKind,
@@ -635,36 +775,28 @@ impl Tx {
     ) -> Result<i64, StoreError> {
         let id = self.negotiation().id.clone();
         let payload = payload.to_string();
-        let (audience, audience_seat) = audience.to_columns();
-        // Numbered and appended in one statement (the lock taken by `write` keeps it gap-free);
-        // on PostgreSQL the same statement notifies every instance listening (see `listen`),
-        // delivered at commit, once per transaction however many events it appends.
-        static POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            format!("WITH e AS ({EVENT_INSERT}), n AS (SELECT pg_notify('accord_events', $1)) SELECT e.seq FROM e, n")
-        });
-        let sql = match self.conn {
-            Conn::Postgres(_) => POSTGRES.as_str(),
-            _ => EVENT_INSERT,
+        let params = event_params(&id, kind, actor, audience, &payload);
+        let seq = match self.conn {
+            Conn::Postgres(_) => {
+                static POSTGRES: std::sync::LazyLock<String> =
+                    std::sync::LazyLock::new(|| postgres_event(""));
+                self.query(&POSTGRES, &params).await?
+            }
+            _ => {
+                let seq = self.query(NEXT_EVENT, &[Param::Text(&id)]).await?;
+                let number = seq
+                    .first()
+                    .and_then(|r| r.first()?.int())
+                    .ok_or_else(|| decode_error("event number"))?;
+                let mut all = params.to_vec();
+                all.push(Param::Int(number));
+                self.exec(EVENT_INSERT, &all).await?;
+                seq
+            }
         };
-        let rows = self
-            .query(
-                sql,
-                &[
-                    Param::Text(&id),
-                    Param::Text(kind.as_str()),
-                    Param::OptText(actor),
-                    Param::Text(audience),
-                    Param::Text(&payload),
-                    Param::Int(now_ms()),
-                    Param::OptText(audience_seat),
-                ],
-            )
-            .await?;
-        let seq = rows
-            .first()
+        seq.first()
             .and_then(|r| r.first()?.int())
-            .ok_or_else(|| decode_error("event number"))?;
-        Ok(seq)
+            .ok_or_else(|| decode_error("event number"))
     }
 
     /// Commits.
