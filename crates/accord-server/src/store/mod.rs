@@ -8,12 +8,14 @@
 
 mod invitations;
 mod messages;
+mod one_text;
 mod sessions;
 mod sqlite;
 mod write;
 
 pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
+pub use one_text::OneTextMarks;
 pub use write::{Param, Tx};
 
 use crate::domain::{

@@ -376,12 +376,20 @@ impl Tx {
                 deadline,
                 answers,
                 remaining,
+                final_vote: false,
             })
         };
+        // The one-text rules and whether the current draft is a final text (migration 0009).
+        let (rules, final_vote) = self.rules_and_final(n.current_version).await?;
+        let mut current = current;
+        if let Some(d) = current.as_mut() {
+            d.final_vote = final_vote;
+        }
         Ok(LiveText {
             status: n.status,
             parties,
             current,
+            rules,
         })
     }
 
