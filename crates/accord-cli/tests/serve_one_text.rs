@@ -477,43 +477,14 @@ fn suggestion(database: &str) {
     assert_eq!((r.0, code(&r)), (422, "not_one_text"), "{}", r.1);
 }
 
-/// The trade scenario's utilities as its file states them (written out here, independently of
-/// the engine): each outcome as (beef, tariff, phase, disputes, names) value indices.
-fn trade_utility(avalon: bool, o: [usize; 5]) -> Option<f64> {
-    let [beef, tariff, phase, disputes, names] = o;
-    let beef = beef as f64 / 40.0;
-    if avalon {
-        // Red line: a zero car tariff only with ten years' phase-in.
-        if tariff == 2 && phase != 2 {
-            return None;
-        }
-        Some(
-            0.35 * beef
-                + 0.2 * [1.0, 0.6, 0.0][tariff]
-                + 0.1 * [0.0, 0.6, 1.0][phase]
-                + 0.15 * [0.3, 1.0, 0.7][disputes]
-                + 0.2 * [0.0, 0.7, 1.0][names],
-        )
-    } else {
-        if beef * 40.0 > 30.0 {
-            return None;
-        }
-        Some(
-            0.25 * (1.0 - beef)
-                + 0.35 * [0.0, 0.5, 1.0][tariff]
-                + 0.1 * [1.0, 0.5, 0.0][phase]
-                + 0.1 * [0.5, 0.9, 1.0][disputes]
-                + 0.2 * [1.0, 0.6, 0.0][names],
-        )
-    }
-}
-
-/// The Nash product of an outcome (0 outside either party's red lines or reservation).
-fn trade_nash(o: [usize; 5]) -> f64 {
-    match (trade_utility(true, o), trade_utility(false, o)) {
-        (Some(x), Some(y)) => (x - 0.452).max(0.0) * (y - 0.402).max(0.0),
-        _ => 0.0,
-    }
+/// The river treaty's utilities (`e2e/fixtures/river.toml`) as its file states them, written out
+/// here independently of the engine: an outcome as value indices (flow, dam, pollution,
+/// payments); the Nash product over the walk-away points (0.35 each).
+fn river_nash(o: [usize; 4]) -> f64 {
+    let upstream = [(0.2, [1.0, 0.5, 0.0]), (0.4, [0.0, 0.5, 1.0]), (0.1, [1.0, 0.5, 0.0]), (0.3, [0.0, 0.5, 1.0])];
+    let downstream = [(0.4, [0.0, 0.5, 1.0]), (0.1, [1.0, 0.5, 0.0]), (0.35, [0.0, 0.5, 1.0]), (0.15, [1.0, 0.5, 0.0])];
+    let u = |p: &[(f64, [f64; 3]); 4]| -> f64 { p.iter().zip(o).map(|((w, s), v)| w * s[v]).sum() };
+    (u(&upstream) - 0.35).max(0.0) * (u(&downstream) - 0.35).max(0.0)
 }
 
 crate::on_sqlite_and_postgres!(
@@ -524,17 +495,18 @@ crate::on_sqlite_and_postgres!(
     suggestions_reach_the_nash_point
 );
 
-/// Two agents keep the scenario's preferences private; the mediator follows the suggestions
-/// alone until they call the final vote: the agents accept, near the Nash point.
+/// Two agents keep their preferences private; the mediator follows the suggestions alone until
+/// they call the final vote: the agents accept, at the Nash point.
 fn suggestions_reach_the_nash_point(database: &str) {
     let s = start(database);
     let med = sign_up(&s, "med");
+    let text = std::fs::read_to_string(common::root().join("e2e/fixtures/river.toml")).unwrap();
     let base = create(
         &s,
         &med,
-        json!({"scenario": "trade", "rules": "one-text", "feedback": "graded5"}),
+        json!({"toml": text, "rules": "one-text", "feedback": "binary"}),
     );
-    for seat in ["Avalon", "Borea"] {
+    for seat in ["Upstream", "Downstream"] {
         ok(
             call(
                 &s,
@@ -569,44 +541,41 @@ fn suggestions_reach_the_nash_point(database: &str) {
         if last["call_final_vote"] == true {
             break;
         }
+        // Every non-final suggestion says what it tests, by party and clause.
+        let reason = last["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("tests whether Upstream") || reason.starts_with("tests whether Downstream") || reason.starts_with("an opening"),
+            "{reason}"
+        );
     }
     let v = ok(call(&s, "GET", &base, Some(&med), None), 200);
-    eprintln!("final: {last} after {version} drafts");
     assert_eq!(v["status"], "agreed", "{last}");
-    let agreed = v["drafts"][(version - 1) as usize]["clauses"].clone();
-    let index = |issue: &str, names: &[&str]| -> usize {
-        let c = agreed
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["issue"] == issue)
-            .unwrap();
-        names
-            .iter()
-            .position(|n| c["value"] == *n)
-            .unwrap_or_else(|| panic!("{c}"))
-    };
-    let beef = agreed[0]["value"].as_u64().unwrap() as usize;
-    let o = [
-        beef,
-        index("car_tariff", &["current", "halved", "zero"]),
-        index("phase_in", &["immediate", "five_years", "ten_years"]),
-        index("disputes", &["consultation", "panel", "binding_arbitration"]),
-        index("food_names", &["none", "listed", "full"]),
+    assert!(last["reason"].as_str().unwrap().contains("call the final vote"), "{last}");
+    let agreed = &v["drafts"][(version - 1) as usize]["clauses"];
+    let names = [
+        ("summer_flow", ["half", "two_thirds", "full"]),
+        ("dam", ["none", "small", "large"]),
+        ("pollution", ["current", "monitored", "strict"]),
+        ("payments", ["none", "modest", "full_cost"]),
     ];
+    let o: Vec<usize> = names
+        .iter()
+        .map(|(issue, values)| {
+            let c = agreed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["issue"] == *issue)
+                .unwrap();
+            values.iter().position(|n| c["value"] == *n).unwrap()
+        })
+        .collect();
+    let o = [o[0], o[1], o[2], o[3]];
     let mut best = 0.0f64;
-    for beef in 0..=40 {
-        for t in 0..3 {
-            for p in 0..3 {
-                for d in 0..3 {
-                    for f in 0..3 {
-                        best = best.max(trade_nash([beef, t, p, d, f]));
-                    }
-                }
-            }
-        }
+    for k in 0..81 {
+        best = best.max(river_nash([k / 27, k / 9 % 3, k / 3 % 3, k % 3]));
     }
-    let ratio = trade_nash(o) / best;
+    let ratio = river_nash(o) / best;
     eprintln!("agreement {o:?}: Nash ratio {ratio:.3} after {version} drafts");
     assert!(ratio >= 0.95, "{ratio} for {o:?}");
 }

@@ -21,6 +21,11 @@ pub const CONFIDENT_ACCEPTANCE: f64 = 0.95;
 /// ...after at least this many drafts every party answered (a belief fresh from its prior is
 /// never taken at its word).
 pub const MIN_POLLS: usize = 4;
+/// The chance the suggestions take a comparison to be misjudged (`thompson-nash:0.05`): people
+/// answering by hand misjudge now and then, and a belief that takes every comparison as exact
+/// grows sure of itself too soon (on `e2e/fixtures/river.toml`, 40 seeded runs: 1 of 40 called
+/// the final vote on a text at 0.64 of the Nash product with exact comparisons, none with this).
+pub const SLIP: f64 = 0.05;
 /// After this many answered drafts the final vote is recommended whatever the belief says.
 pub const MAX_POLLS: usize = 80;
 
@@ -87,7 +92,7 @@ pub fn suggest(
     seed: u64,
 ) -> Suggestion {
     let mut rng = Rng::new(seed);
-    let mut m = ThompsonNash::default();
+    let mut m = ThompsonNash::with_slip(SLIP);
     m.setup(radices);
     m.feedback = feedback;
     for h in history.iter().filter(|h| h.answers.len() == parties) {
@@ -245,37 +250,37 @@ mod tests {
     use crate::{Critic, DraftView, Truthful, UtilityIndex};
     use std::sync::Arc;
 
-    /// Runs the live loop (suggest, circulate, answer truthfully) on a two-party scenario until
-    /// the suggestion calls the final vote; returns the final text's Nash product over the
-    /// optimum (by enumeration; 0 if a party rejects it) and the drafts it took.
-    fn run(seed: u64, feedback: Feedback, radices: &[u32]) -> (f64, usize) {
-        let sizes: Vec<usize> = radices.iter().map(|&r| r as usize).collect();
-        let mut s = accord_analysis::testing::random_additive(2, &sizes, seed);
-        for p in &mut s.parties {
-            p.reservation = Some(0.3);
-        }
-        let seats: Vec<(Arc<UtilityIndex>, f64)> = s
-            .parties
-            .iter()
-            .map(|p| {
-                (
-                    Arc::new(
-                        UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[])
-                            .unwrap(),
-                    ),
-                    0.3,
-                )
-            })
-            .collect();
+    /// Runs the live loop (suggest, circulate, answer truthfully) until the suggestion calls the
+    /// final vote; returns the final text's Nash product over the optimum (by enumeration; 0 if
+    /// a party rejects it) and the drafts it took.
+    fn run_seats(
+        seats: &[(Arc<UtilityIndex>, f64)],
+        radices: &[u32],
+        feedback: Feedback,
+        seed: u64,
+    ) -> (f64, usize) {
         let mut critics: Vec<Truthful> = seats
             .iter()
             .map(|(i, r)| Truthful::new(i.clone(), *r, 0.0))
             .collect();
+        let product = |o: u64| -> f64 {
+            seats
+                .iter()
+                .map(|(i, r)| {
+                    if i.acceptable(o) {
+                        (i.utility(o) - r).max(0.0)
+                    } else {
+                        0.0
+                    }
+                })
+                .product()
+        };
         let mut history: Vec<AnsweredDraft> = Vec::new();
         let mut last: Option<Vec<u32>> = None;
         let mut rng = Rng::new(seed);
         for round in 0..200 {
-            let sug = suggest(radices, feedback, 2, &history, last.as_deref(), seed + round);
+            let n = seats.len();
+            let sug = suggest(radices, feedback, n, &history, last.as_deref(), seed + round);
             let offer = encode(&sug.text, radices);
             let view = DraftView {
                 draft: offer,
@@ -286,12 +291,6 @@ mod tests {
             };
             let answers: Vec<Answer> = critics.iter_mut().map(|c| c.answer(&view, &mut rng)).collect();
             if sug.call_final_vote {
-                let product = |o: u64| -> f64 {
-                    seats
-                        .iter()
-                        .map(|(i, r)| (i.utility(o) - r).max(0.0))
-                        .product()
-                };
                 let size: u64 = radices.iter().map(|&r| r as u64).product();
                 let best = (0..size).map(product).fold(0.0, f64::max);
                 let ok = answers.iter().all(|a| a.acceptable);
@@ -305,6 +304,51 @@ mod tests {
             last = Some(sug.text);
         }
         (0.0, 200)
+    }
+
+    /// [`run_seats`] on a random two-party scenario `seed` (reservation values 0.3).
+    fn run(seed: u64, feedback: Feedback, radices: &[u32]) -> (f64, usize) {
+        let sizes: Vec<usize> = radices.iter().map(|&r| r as usize).collect();
+        let s = accord_analysis::testing::random_additive(2, &sizes, seed);
+        let seats: Vec<(Arc<UtilityIndex>, f64)> = s
+            .parties
+            .iter()
+            .map(|p| {
+                let index = UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[]);
+                (Arc::new(index.unwrap()), 0.3)
+            })
+            .collect();
+        run_seats(&seats, radices, feedback, seed)
+    }
+
+    /// [`run_seats`] on a scenario file of the repository (its parties' preferences, red lines
+    /// and walk-away points).
+    fn scenario_file(file: &str, seed: u64, feedback: Feedback) -> (f64, usize) {
+        let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let s = accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml").unwrap();
+        let seats: Vec<(Arc<UtilityIndex>, f64)> = s
+            .parties
+            .iter()
+            .filter(|p| p.preferences.is_some())
+            .map(|p| {
+                let index =
+                    UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &p.red_lines);
+                (Arc::new(index.unwrap()), p.reservation.unwrap_or(0.0))
+            })
+            .collect();
+        run_seats(&seats, s.space.radices(), feedback, seed)
+    }
+
+    /// The browser test's scenario (`e2e/fixtures/river.toml`): whatever the seed (the server
+    /// seeds from the negotiation's random id), the suggestions end on its Nash point.
+    #[test]
+    fn the_browser_tests_river_treaty_ends_on_its_nash_point_whatever_the_seed() {
+        for seed in 1..21 {
+            let feedback = if seed % 2 == 0 { Feedback::Graded5 } else { Feedback::Binary };
+            let (ratio, rounds) = scenario_file("e2e/fixtures/river.toml", seed * 7919, feedback);
+            assert!(ratio >= 0.95, "seed {seed}, {feedback}: {ratio} after {rounds} drafts");
+        }
     }
 
     #[test]

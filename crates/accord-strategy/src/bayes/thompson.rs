@@ -52,6 +52,7 @@ pub struct ThompsonNash {
     pub(super) sites: Vec<Vec<Site>>,
     /// The chance it assumes that a party misjudges a comparison (0: comparisons are exact).
     pub(super) slip: f64,
+
 }
 
 /// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
