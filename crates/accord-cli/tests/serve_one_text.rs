@@ -9,7 +9,10 @@ mod common;
 use common::server::{call, ok, seat_person, sign_up, start, Server};
 
 fn create(s: &Server, med: &str, body: Value) -> String {
-    let n = ok(call(s, "POST", "/api/negotiations", Some(med), Some(body)), 201);
+    let n = ok(
+        call(s, "POST", "/api/negotiations", Some(med), Some(body)),
+        201,
+    );
     format!("/api/negotiations/{}", n["id"].as_str().unwrap())
 }
 
@@ -57,7 +60,10 @@ fn one_text_rules(database: &str) {
         Some(json!({"scenario": "trade", "feedback": "binary"})),
     );
     assert_eq!(r.0, 400, "{}", r.1);
-    assert!(r.1["error"]["message"].as_str().unwrap().contains("one-text"));
+    assert!(r.1["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("one-text"));
     let r = call(
         &s,
         "POST",
@@ -290,7 +296,13 @@ fn one_text_rules(database: &str) {
     let v = ok(call(&s, "GET", &graded, Some(&c), None), 200);
     assert_eq!(
         v["comparisons"],
-        json!(["much_worse", "worse", "about_the_same", "better", "much_better"])
+        json!([
+            "much_worse",
+            "worse",
+            "about_the_same",
+            "better",
+            "much_better"
+        ])
     );
     for k in 0..2 {
         ok(
@@ -395,7 +407,9 @@ fn suggestion(database: &str) {
                     "PUT",
                     &format!("{base}/seats/{seat}/preferences"),
                     Some(token),
-                    Some(json!({"preferences": trade_preferences(avalon, tilt), "consent": "private"})),
+                    Some(
+                        json!({"preferences": trade_preferences(avalon, tilt), "consent": "private"}),
+                    ),
                 ),
                 200,
             );
@@ -481,8 +495,18 @@ fn suggestion(database: &str) {
 /// here independently of the engine: an outcome as value indices (flow, dam, pollution,
 /// payments); the Nash product over the walk-away points (0.35 each).
 fn river_nash(o: [usize; 4]) -> f64 {
-    let upstream = [(0.2, [1.0, 0.5, 0.0]), (0.4, [0.0, 0.5, 1.0]), (0.1, [1.0, 0.5, 0.0]), (0.3, [0.0, 0.5, 1.0])];
-    let downstream = [(0.4, [0.0, 0.5, 1.0]), (0.1, [1.0, 0.5, 0.0]), (0.35, [0.0, 0.5, 1.0]), (0.15, [1.0, 0.5, 0.0])];
+    let upstream = [
+        (0.2, [1.0, 0.5, 0.0]),
+        (0.4, [0.0, 0.5, 1.0]),
+        (0.1, [1.0, 0.5, 0.0]),
+        (0.3, [0.0, 0.5, 1.0]),
+    ];
+    let downstream = [
+        (0.4, [0.0, 0.5, 1.0]),
+        (0.1, [1.0, 0.5, 0.0]),
+        (0.35, [0.0, 0.5, 1.0]),
+        (0.15, [1.0, 0.5, 0.0]),
+    ];
     let u = |p: &[(f64, [f64; 3]); 4]| -> f64 { p.iter().zip(o).map(|((w, s), v)| w * s[v]).sum() };
     (u(&upstream) - 0.35).max(0.0) * (u(&downstream) - 0.35).max(0.0)
 }
@@ -544,13 +568,21 @@ fn suggestions_reach_the_nash_point(database: &str) {
         // Every non-final suggestion says what it tests, by party and clause.
         let reason = last["reason"].as_str().unwrap();
         assert!(
-            reason.starts_with("tests whether Upstream") || reason.starts_with("tests whether Downstream") || reason.starts_with("an opening"),
+            reason.starts_with("tests whether Upstream")
+                || reason.starts_with("tests whether Downstream")
+                || reason.starts_with("an opening"),
             "{reason}"
         );
     }
     let v = ok(call(&s, "GET", &base, Some(&med), None), 200);
     assert_eq!(v["status"], "agreed", "{last}");
-    assert!(last["reason"].as_str().unwrap().contains("call the final vote"), "{last}");
+    assert!(
+        last["reason"]
+            .as_str()
+            .unwrap()
+            .contains("call the final vote"),
+        "{last}"
+    );
     let agreed = &v["drafts"][(version - 1) as usize]["clauses"];
     let names = [
         ("summer_flow", ["half", "two_thirds", "full"]),

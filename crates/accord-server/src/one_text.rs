@@ -185,6 +185,10 @@ pub fn seed(id: &str, drafts: i64) -> u64 {
     h
 }
 
+/// A party's answer as the suggestion reads it: its verdict, its amendment as (issue index,
+/// value index), its comparison with the draft before.
+pub type PartyAnswer = (Verdict, Option<(usize, u32)>, Option<Comparison>);
+
 /// One draft as the suggestion reads it: its values, whether it was the final text, and each
 /// party's answer if given (verdict, amendment as value indices, comparison).
 #[derive(Debug, Clone)]
@@ -194,7 +198,7 @@ pub struct DraftAnswers {
     /// Clause values (value index per issue).
     pub text: Vec<u32>,
     /// Answers by party (in the parties' order), `None` where a party did not answer.
-    pub answers: Vec<Option<(Verdict, Option<(usize, u32)>, Option<Comparison>)>>,
+    pub answers: Vec<Option<PartyAnswer>>,
 }
 
 /// The suggestion for the next draft from the drafts and answers only (see the module).
@@ -243,11 +247,13 @@ pub fn reason(
     parties: &[String],
     previous: Option<&[u32]>,
 ) -> String {
+    // Names in words, as the pages show them ("summer_flow" -> "summer flow").
+    let words = |t: String| t.replace('_', " ");
     let clause = |i: usize, v: u32| {
         format!(
             "{} = {}",
-            scenario.space.issues()[i].name,
-            scenario.space.issues()[i].value(v)
+            words(scenario.space.issues()[i].name.clone()),
+            words(scenario.space.issues()[i].value(v).to_string())
         )
     };
     let party = |p: usize| parties.get(p).cloned().unwrap_or_else(|| "a party".into());

@@ -369,13 +369,20 @@ fn one_text_comparisons_are_asked_after_the_first_draft_and_must_fit_the_feedbac
     t.circulate(0, 100, 0).unwrap();
     assert!(matches!(
         t.answer(1, "a", Verdict::Accept, Some(Comparison::Better), 1),
-        Err(Refusal::Comparison(ComparisonRefusal::NotAsked { version: 1, .. }))
+        Err(Refusal::Comparison(ComparisonRefusal::NotAsked {
+            version: 1,
+            ..
+        }))
     ));
     t.answer(1, "a", Verdict::Accept, None, 1).unwrap();
     t.circulate(1, 100, 2).unwrap();
     assert!(matches!(
         t.answer(2, "a", Verdict::Reject, None, 3),
-        Err(Refusal::Comparison(ComparisonRefusal::Missing { version: 2, previous: 1, .. }))
+        Err(Refusal::Comparison(ComparisonRefusal::Missing {
+            version: 2,
+            previous: 1,
+            ..
+        }))
     ));
     let refused = t
         .answer(2, "a", Verdict::Reject, Some(Comparison::MuchWorse), 3)
@@ -454,5 +461,8 @@ fn comparison_names_round_trip_and_match_the_grades() {
         rules::parse_rules("one-text", Some("graded5")),
         Ok(TextRules::one_text(Feedback::Graded5))
     );
-    assert_eq!(rules::parse_rules("binding", None), Ok(TextRules::default()));
+    assert_eq!(
+        rules::parse_rules("binding", None),
+        Ok(TextRules::default())
+    );
 }

@@ -464,7 +464,8 @@ pub async fn negotiation(
         "seats": seats, "drafts": drafts_json,
         "you": {"seat": m.seat.seat, "role": m.seat.role.as_str()},
     });
-    if let (Some(v), Value::Object(r)) = (view.as_object_mut(), crate::one_text::rules_json(rules)) {
+    if let (Some(v), Value::Object(r)) = (view.as_object_mut(), crate::one_text::rules_json(rules))
+    {
         v.extend(r);
     }
     Ok(Json(view))

@@ -130,4 +130,3 @@ impl Tx {
         .map(drop)
     }
 }
-

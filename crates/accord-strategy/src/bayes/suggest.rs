@@ -7,7 +7,9 @@
 //! keep their preferences private.
 
 use super::belief::{cdf, entropy};
-use super::thompson::{refine, Site, ThompsonNash, FINAL_POINTS, FINAL_SAMPLES, FINAL_SWEEPS, NOISE};
+use super::thompson::{
+    refine, Site, ThompsonNash, FINAL_POINTS, FINAL_SAMPLES, FINAL_SWEEPS, NOISE,
+};
 use crate::index::encode;
 use crate::one_text::OneTextMediator;
 use accord_model::Rng;
@@ -101,13 +103,13 @@ pub fn suggest(
         critiques(&mut m, &h.text, &h.answers);
     }
     m.previous = last.map(<[u32]>::to_vec);
-    let polls = history.iter().filter(|h| h.answers.len() == parties).count();
+    let polls = history
+        .iter()
+        .filter(|h| h.answers.len() == parties)
+        .count();
     if m.beliefs.is_empty() {
         return Suggestion {
-            text: crate::one_text::values(
-                crate::text::random_outcome(radices, &mut rng),
-                radices,
-            ),
+            text: crate::one_text::values(crate::text::random_outcome(radices, &mut rng), radices),
             call_final_vote: false,
             probe: Probe::Opening,
             expected_ratio: 0.0,
@@ -280,7 +282,14 @@ mod tests {
         let mut rng = Rng::new(seed);
         for round in 0..200 {
             let n = seats.len();
-            let sug = suggest(radices, feedback, n, &history, last.as_deref(), seed + round);
+            let sug = suggest(
+                radices,
+                feedback,
+                n,
+                &history,
+                last.as_deref(),
+                seed + round,
+            );
             let offer = encode(&sug.text, radices);
             let view = DraftView {
                 draft: offer,
@@ -289,12 +298,18 @@ mod tests {
                 final_vote: sug.call_final_vote,
                 t: 0.0,
             };
-            let answers: Vec<Answer> = critics.iter_mut().map(|c| c.answer(&view, &mut rng)).collect();
+            let answers: Vec<Answer> = critics
+                .iter_mut()
+                .map(|c| c.answer(&view, &mut rng))
+                .collect();
             if sug.call_final_vote {
                 let size: u64 = radices.iter().map(|&r| r as u64).product();
                 let best = (0..size).map(product).fold(0.0, f64::max);
                 let ok = answers.iter().all(|a| a.acceptable);
-                return (if ok { product(offer) / best } else { 0.0 }, history.len() + 1);
+                return (
+                    if ok { product(offer) / best } else { 0.0 },
+                    history.len() + 1,
+                );
             }
             history.push(AnsweredDraft {
                 text: sug.text.clone(),
@@ -326,7 +341,8 @@ mod tests {
     fn scenario_file(file: &str, seed: u64, feedback: Feedback) -> (f64, usize) {
         let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
-        let s = accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml").unwrap();
+        let s =
+            accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml").unwrap();
         let seats: Vec<(Arc<UtilityIndex>, f64)> = s
             .parties
             .iter()
@@ -345,9 +361,16 @@ mod tests {
     #[test]
     fn the_browser_tests_river_treaty_ends_on_its_nash_point_whatever_the_seed() {
         for seed in 1..21 {
-            let feedback = if seed % 2 == 0 { Feedback::Graded5 } else { Feedback::Binary };
+            let feedback = if seed % 2 == 0 {
+                Feedback::Graded5
+            } else {
+                Feedback::Binary
+            };
             let (ratio, rounds) = scenario_file("e2e/fixtures/river.toml", seed * 7919, feedback);
-            assert!(ratio >= 0.95, "seed {seed}, {feedback}: {ratio} after {rounds} drafts");
+            assert!(
+                ratio >= 0.95,
+                "seed {seed}, {feedback}: {ratio} after {rounds} drafts"
+            );
         }
     }
 
@@ -355,7 +378,11 @@ mod tests {
     fn the_suggestions_reach_the_nash_point_and_call_the_final_vote() {
         let mut ratios = Vec::new();
         for seed in 11..41 {
-            let feedback = if seed % 2 == 0 { Feedback::Graded5 } else { Feedback::Binary };
+            let feedback = if seed % 2 == 0 {
+                Feedback::Graded5
+            } else {
+                Feedback::Binary
+            };
             let (ratio, rounds) = run(seed, feedback, &[5, 4, 6]);
             eprintln!("seed {seed} {feedback}: ratio {ratio:.3} after {rounds} drafts");
             ratios.push(ratio);
@@ -372,8 +399,16 @@ mod tests {
             text: vec![1, 2, 3],
             previous: None,
             answers: vec![
-                Answer { acceptable: true, grade: None, critique: None },
-                Answer { acceptable: false, grade: None, critique: Some((0, 4)) },
+                Answer {
+                    acceptable: true,
+                    grade: None,
+                    critique: None,
+                },
+                Answer {
+                    acceptable: false,
+                    grade: None,
+                    critique: Some((0, 4)),
+                },
             ],
         }];
         let a = suggest(&[5, 4, 6], Feedback::Binary, 2, &h, Some(&[1, 2, 3]), 7);

@@ -52,7 +52,6 @@ pub struct ThompsonNash {
     pub(super) sites: Vec<Vec<Site>>,
     /// The chance it assumes that a party misjudges a comparison (0: comparisons are exact).
     pub(super) slip: f64,
-
 }
 
 /// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
@@ -190,7 +189,12 @@ impl ThompsonNash {
 
     /// The Nash point of utility vectors `xs` (one per party), by coordinate ascent from a warm
     /// start and a few weighted-welfare maximisers.
-    pub(super) fn nash_point(&self, xs: &[&[f64]], warm: Option<&[u32]>, rng: &mut Rng) -> Vec<u32> {
+    pub(super) fn nash_point(
+        &self,
+        xs: &[&[f64]],
+        warm: Option<&[u32]>,
+        rng: &mut Rng,
+    ) -> Vec<u32> {
         let k = xs.len();
         let n = self.radices.len();
         let score = |g: &[f64]| -> f64 {
