@@ -1062,3 +1062,77 @@ test('one-text: a mediator follows "Suggest the next draft" with two private age
     server.stop();
   }
 });
+
+test('one-text: a party answers straw polls with a comparison, then the final vote', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 90; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'River mediator');
+    await med.getByLabel('Scenario', { exact: true }).selectOption({ label: 'An uploaded scenario file' });
+    await med.getByLabel('Scenario file (.toml)').setInputFiles(resolve(here, 'fixtures/river.toml'));
+    await med.getByLabel('Rules').selectOption('one-text');
+    await med.getByText('Drafts are straw polls that bind nobody; only the final vote, which you call, binds.').waitFor();
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('button', { name: 'Seat an agent in the Downstream seat' }).click();
+    await med.getByRole('button', { name: 'Invite someone to the Upstream seat' }).click();
+    const link = await med.getByRole('textbox', { name: 'Invitation link for Upstream' }).inputValue();
+    const up = await openPage(browser, server.base);
+    await up.goto(link);
+    await up.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+    await signUp(up, 'Upstream delegate');
+    await up.waitForURL(/\/negotiations\//);
+
+    // Draft 1: a straw poll, with nothing before it to compare.
+    await med.getByRole('button', { name: 'Circulate draft 1', exact: true }).click();
+    await up.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await up.getByText('Straw poll: this draft does not bind; only the final vote does.', { exact: false }).first().waitFor();
+    assert.equal(await up.getByRole('group', { name: /Compared with draft/ }).count(), 0);
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You accepted this draft.').waitFor();
+    // Every party accepted: the straw poll binds nobody, the negotiation goes on.
+    await med.getByRole('region', { name: 'Responses to draft 1' }).getByText('straw poll complete (binds nobody)').waitFor();
+
+    // Draft 2: the party also says how it compares with draft 1 (binary: better or worse).
+    await med.getByRole('group', { name: 'Clause 2: Dam' }).getByLabel('Option').selectOption('large');
+    await med.getByRole('button', { name: 'Circulate draft 2', exact: true }).click();
+    await up.getByRole('heading', { name: /Current draft: 2/ }).waitFor();
+    const compared = up.getByRole('group', { name: 'Compared with draft 1, this draft is' });
+    await compared.waitFor();
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByRole('alert').filter({ hasText: 'Say how this draft compares with draft 1.' }).waitFor();
+    await compared.getByLabel('Better than draft 1').check();
+    await shot(up, 'room-straw-poll-comparison');
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You found it better than draft 1.', { exact: false }).waitFor();
+    await med.getByRole('region', { name: 'Responses to draft 2' }).getByText(/accepts the draft \(straw poll\); finds it better than draft 1/).waitFor();
+
+    // The final vote: no comparison asked; the agent's rejection or acceptance decides with Upstream's.
+    await med.getByLabel('Circulate as the final text: the final vote, which binds if every party accepts it').check();
+    await med.getByRole('button', { name: 'Circulate draft 3 as the final text' }).click();
+    await up.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
+    await up.getByText('Final vote: this text binds if every party accepts it.', { exact: false }).first().waitFor();
+    assert.equal(await up.getByRole('group', { name: /Compared with draft/ }).count(), 0);
+    await shot(up, 'room-final-vote');
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You accepted this draft.').waitFor();
+    // Downstream's agent accepts the dam only if its walk-away point allows: either way the
+    // text bound only if both accepted, and a failed final vote leaves the negotiation open.
+    const n = await up.evaluate(async () => (await fetch(`/api/negotiations/${location.pathname.split('/').pop()}`)).json());
+    const d3 = n.drafts[2];
+    assert.equal(d3.final_vote, true);
+    assert.equal(n.status, d3.status === 'accepted' ? 'agreed' : 'open');
+    assert.deepEqual(up.errors || [], []);
+    assert.deepEqual(med.errors || [], []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
