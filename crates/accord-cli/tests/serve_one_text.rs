@@ -495,20 +495,48 @@ fn suggestion(database: &str) {
 /// here independently of the engine: an outcome as value indices (flow, dam, pollution,
 /// payments); the Nash product over the walk-away points (0.35 each).
 fn river_nash(o: [usize; 4]) -> f64 {
-    let upstream = [
+    (river_utility(true, o) - 0.35).max(0.0) * (river_utility(false, o) - 0.35).max(0.0)
+}
+
+/// Upstream's (`upstream`) or Downstream's utility of an outcome, from the file's numbers.
+fn river_utility(upstream: bool, o: [usize; 4]) -> f64 {
+    let up = [
         (0.2, [1.0, 0.5, 0.0]),
         (0.4, [0.0, 0.5, 1.0]),
         (0.1, [1.0, 0.5, 0.0]),
         (0.3, [0.0, 0.5, 1.0]),
     ];
-    let downstream = [
+    let down = [
         (0.4, [0.0, 0.5, 1.0]),
         (0.1, [1.0, 0.5, 0.0]),
         (0.35, [0.0, 0.5, 1.0]),
         (0.15, [1.0, 0.5, 0.0]),
     ];
-    let u = |p: &[(f64, [f64; 3]); 4]| -> f64 { p.iter().zip(o).map(|((w, s), v)| w * s[v]).sum() };
-    (u(&upstream) - 0.35).max(0.0) * (u(&downstream) - 0.35).max(0.0)
+    let p = if upstream { &up } else { &down };
+    p.iter().zip(o).map(|((w, s), v)| w * s[v]).sum()
+}
+
+/// A draft's clauses as river value indices.
+fn river_outcome(clauses: &Value) -> [usize; 4] {
+    let names = [
+        ("summer_flow", ["half", "two_thirds", "full"]),
+        ("dam", ["none", "small", "large"]),
+        ("pollution", ["current", "monitored", "strict"]),
+        ("payments", ["none", "modest", "full_cost"]),
+    ];
+    let o: Vec<usize> = names
+        .iter()
+        .map(|(issue, values)| {
+            let c = clauses
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["issue"] == *issue)
+                .unwrap();
+            values.iter().position(|n| c["value"] == *n).unwrap()
+        })
+        .collect();
+    [o[0], o[1], o[2], o[3]]
 }
 
 crate::on_sqlite_and_postgres!(
@@ -584,25 +612,35 @@ fn suggestions_reach_the_nash_point(database: &str) {
         "{last}"
     );
     let agreed = &v["drafts"][(version - 1) as usize]["clauses"];
-    let names = [
-        ("summer_flow", ["half", "two_thirds", "full"]),
-        ("dam", ["none", "small", "large"]),
-        ("pollution", ["current", "monitored", "strict"]),
-        ("payments", ["none", "modest", "full_cost"]),
-    ];
-    let o: Vec<usize> = names
-        .iter()
-        .map(|(issue, values)| {
-            let c = agreed
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|c| c["issue"] == *issue)
-                .unwrap();
-            values.iter().position(|n| c["value"] == *n).unwrap()
-        })
-        .collect();
-    let o = [o[0], o[1], o[2], o[3]];
+    let o = river_outcome(agreed);
+    // The agents answered truthfully: each straw poll is "at least its walk-away point", each
+    // comparison the sign of its change of utility (binary: no loss is better), by the file's
+    // numbers.
+    let drafts = v["drafts"].as_array().unwrap();
+    // (Utilities here are multiples of 0.05: at a tie, rounding may go either way, so ties are
+    // not checked.)
+    for (k, d) in drafts.iter().enumerate() {
+        let now = river_outcome(&d["clauses"]);
+        for r in d["responses"].as_array().unwrap() {
+            let upstream = r["seat"] == "Upstream";
+            let u = river_utility(upstream, now);
+            if (u - 0.35).abs() > 1e-9 {
+                assert_eq!(r["verdict"] == "accept", u > 0.35, "draft {}: {r}", k + 1);
+            }
+            let before = k
+                .checked_sub(1)
+                .map(|j| river_utility(upstream, river_outcome(&drafts[j]["clauses"])));
+            match before {
+                Some(b) if d["final_vote"] == false => {
+                    if (u - b).abs() > 1e-9 {
+                        let want = if u > b { "better" } else { "worse" };
+                        assert_eq!(r["comparison"], want, "draft {}: {r}", k + 1);
+                    }
+                }
+                _ => assert_eq!(r["comparison"], Value::Null, "draft {}: {r}", k + 1),
+            }
+        }
+    }
     let mut best = 0.0f64;
     for k in 0..81 {
         best = best.max(river_nash([k / 27, k / 9 % 3, k / 3 % 3, k % 3]));
