@@ -981,3 +981,158 @@ test('two mediators: the sign of editing, a conflicting edit merged, each draft 
     server.stop();
   }
 });
+
+/** The river treaty's utilities (e2e/fixtures/river.toml) as its file states them, written out
+ * here (not the engine's code): an outcome as value indices [flow, dam, pollution, payments];
+ * the Nash product over the walk-away points (0.35 each). */
+function riverNash(o) {
+  const up = [[0.2, [1, 0.5, 0]], [0.4, [0, 0.5, 1]], [0.1, [1, 0.5, 0]], [0.3, [0, 0.5, 1]]];
+  const down = [[0.4, [0, 0.5, 1]], [0.1, [1, 0.5, 0]], [0.35, [0, 0.5, 1]], [0.15, [1, 0.5, 0]]];
+  const u = (p) => p.reduce((sum, [w, s], k) => sum + w * s[o[k]], 0);
+  return Math.max(0, u(up) - 0.35) * Math.max(0, u(down) - 0.35);
+}
+
+test('one-text: a mediator follows "Suggest the next draft" with two private agents to a near-Nash agreement', { timeout: 300000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 80; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'Trade mediator');
+    await med.getByRole('heading', { name: 'My negotiations' }).waitFor();
+    await med.getByLabel('Scenario', { exact: true }).selectOption({ label: 'An uploaded scenario file' });
+    await med.getByLabel('Scenario file (.toml)').setInputFiles(resolve(here, 'fixtures/river.toml'));
+    await med.getByLabel('Rules').selectOption('one-text');
+    await med.getByLabel('Parties compare each draft with the one before').selectOption('graded5');
+    await shot(med, 'home-one-text-rules');
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    const id = new URL(med.url()).pathname.split('/').pop();
+    // Two agents take the party seats; their preferences (the scenario's) stay private: the
+    // suggestions never read them.
+    const seats = med.getByRole('region', { name: 'Seats' });
+    for (const seat of ['Upstream', 'Downstream']) {
+      await med.getByRole('button', { name: `Seat an agent in the ${seat} seat` }).click();
+      await seats.getByRole('row', { name: new RegExp(`${seat} party an agent`) }).waitFor();
+    }
+    const panel = med.getByRole('region', { name: 'One-text procedure' });
+    await panel.getByText(/Drafts are straw polls that bind nobody/).waitFor();
+    const reason = panel.locator('#suggest-reason');
+    let version = 0;
+    let final = false;
+    for (let round = 0; round < 90 && !final; round++) {
+      await reason.evaluate((el) => { el.textContent = ''; });
+      await panel.getByRole('button', { name: 'Suggest the next draft' }).click();
+      await reason.filter({ hasText: /\S/ }).waitFor();
+      final = (await reason.getAttribute('data-final')) === 'yes';
+      if (round === 0) assert.match(await reason.innerText(), /opening text/);
+      if (round === 2) await shot(med, 'desk-suggestion-reason');
+      if (final) break;
+      assert.match(await reason.innerText(), /^Suggested: (tests whether (Upstream|Downstream) |an opening)/);
+      version += 1;
+      await med.getByRole('button', { name: `Circulate draft ${version}`, exact: true }).click();
+      const responses = med.getByRole('region', { name: `Responses to draft ${version}` });
+      await responses.getByText('straw poll complete (binds nobody)').waitFor();
+    }
+    assert.ok(final, 'the suggestions called the final vote');
+    assert.match(await reason.innerText(), /^Call the final vote: /);
+    await shot(med, 'desk-call-the-final-vote');
+    version += 1;
+    await panel.getByRole('button', { name: 'Call the final vote' }).click();
+    await med.getByRole('heading', { name: `Agreement reached on draft ${version}` }).waitFor();
+    await shot(med, 'desk-one-text-agreement');
+    const n = await med.evaluate(async (nid) => (await fetch(`/api/negotiations/${nid}`)).json(), id);
+    assert.equal(n.status, 'agreed');
+    assert.equal(n.agreement_version, version);
+    const d = n.drafts[version - 1];
+    assert.equal(d.final_vote, true);
+    const pick = (issue, names) => names.indexOf(d.clauses.find((c) => c.issue === issue).value);
+    const o = [pick('summer_flow', ['half', 'two_thirds', 'full']), pick('dam', ['none', 'small', 'large']),
+      pick('pollution', ['current', 'monitored', 'strict']), pick('payments', ['none', 'modest', 'full_cost'])];
+    let best = 0;
+    for (let k = 0; k < 81; k++) best = Math.max(best, riverNash([Math.floor(k / 27), Math.floor(k / 9) % 3, Math.floor(k / 3) % 3, k % 3]));
+    const ratio = riverNash(o) / best;
+    console.log(`one-text agreement ${JSON.stringify(o)} after ${version} drafts: ${ratio.toFixed(3)} of the Nash product`);
+    assert.ok(ratio >= 0.95, `Nash ratio ${ratio} for ${JSON.stringify(o)}`);
+    assert.deepEqual(med.errors || [], []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});
+
+test('one-text: a party answers straw polls with a comparison, then the final vote', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 90; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'River mediator');
+    await med.getByLabel('Scenario', { exact: true }).selectOption({ label: 'An uploaded scenario file' });
+    await med.getByLabel('Scenario file (.toml)').setInputFiles(resolve(here, 'fixtures/river.toml'));
+    await med.getByLabel('Rules').selectOption('one-text');
+    await med.getByText('Drafts are straw polls that bind nobody; only the final vote, which you call, binds.').waitFor();
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    await med.getByRole('button', { name: 'Seat an agent in the Downstream seat' }).click();
+    await med.getByRole('button', { name: 'Invite someone to the Upstream seat' }).click();
+    const link = await med.getByRole('textbox', { name: 'Invitation link for Upstream' }).inputValue();
+    const up = await openPage(browser, server.base);
+    await up.goto(link);
+    await up.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+    await signUp(up, 'Upstream delegate');
+    await up.waitForURL(/\/negotiations\//);
+
+    // Draft 1: a straw poll, with nothing before it to compare.
+    await med.getByRole('button', { name: 'Circulate draft 1', exact: true }).click();
+    await up.getByRole('heading', { name: /Current draft: 1/ }).waitFor();
+    await up.getByText('Straw poll: this draft does not bind; only the final vote does.', { exact: false }).first().waitFor();
+    assert.equal(await up.getByRole('group', { name: /Compared with draft/ }).count(), 0);
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You accepted this draft.').waitFor();
+    // Every party accepted: the straw poll binds nobody, the negotiation goes on.
+    await med.getByRole('region', { name: 'Responses to draft 1' }).getByText('straw poll complete (binds nobody)').waitFor();
+
+    // Draft 2: the party also says how it compares with draft 1 (binary: better or worse).
+    await med.getByRole('group', { name: 'Clause 2: Dam' }).getByLabel('Option').selectOption('large');
+    await med.getByRole('button', { name: 'Circulate draft 2', exact: true }).click();
+    await up.getByRole('heading', { name: /Current draft: 2/ }).waitFor();
+    const compared = up.getByRole('group', { name: 'Compared with draft 1, this draft is' });
+    await compared.waitFor();
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByRole('alert').filter({ hasText: 'Say how this draft compares with draft 1.' }).waitFor();
+    await compared.getByLabel('Better than draft 1').check();
+    await shot(up, 'room-straw-poll-comparison');
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You found it better than draft 1.', { exact: false }).waitFor();
+    await med.getByRole('region', { name: 'Responses to draft 2' }).getByText(/accepts the draft \(straw poll\); finds it better than draft 1/).waitFor();
+
+    // The final vote: no comparison asked; the agent's rejection or acceptance decides with Upstream's.
+    await med.getByLabel('Circulate as the final text: the final vote, which binds if every party accepts it').check();
+    await med.getByRole('button', { name: 'Circulate draft 3 as the final text' }).click();
+    await up.getByRole('heading', { name: /Current draft: 3/ }).waitFor();
+    await up.getByText('Final vote: this text binds if every party accepts it.', { exact: false }).first().waitFor();
+    assert.equal(await up.getByRole('group', { name: /Compared with draft/ }).count(), 0);
+    await shot(up, 'room-final-vote');
+    await up.getByLabel('Accept the draft').check();
+    await up.getByRole('button', { name: 'Send response' }).click();
+    await up.getByText('You accepted this draft.').waitFor();
+    // Downstream's agent accepts the dam only if its walk-away point allows: either way the
+    // text bound only if both accepted, and a failed final vote leaves the negotiation open.
+    const n = await up.evaluate(async () => (await fetch(`/api/negotiations/${location.pathname.split('/').pop()}`)).json());
+    const d3 = n.drafts[2];
+    assert.equal(d3.final_vote, true);
+    assert.equal(n.status, d3.status === 'accepted' ? 'agreed' : 'open');
+    assert.deepEqual(up.errors || [], []);
+    assert.deepEqual(med.errors || [], []);
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});

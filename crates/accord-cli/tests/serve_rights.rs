@@ -359,6 +359,14 @@ fn every_endpoint_for_every_role(database: &str) {
             None,
             [200, 403, 403, 403, 404, 401],
         ),
+        // Issue 16: "Suggest the next draft" is for mediators (this negotiation runs under
+        // binding rules, so the mediator hears why there is none).
+        (
+            "POST",
+            format!("{base}/suggestion"),
+            Some(json!({})),
+            [422, 403, 403, 403, 404, 401],
+        ),
         (
             "POST",
             format!("{base}/drafts/2/withdraw"),

@@ -30,6 +30,9 @@
 
 use std::collections::BTreeMap;
 
+pub mod rules;
+pub use rules::{Comparison, ComparisonRefusal, TextRules};
+
 /// Where a negotiation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NegotiationStatus {
@@ -58,6 +61,9 @@ pub enum DraftStatus {
     Superseded,
     /// A mediator withdrew it, or the negotiation was closed while it was open.
     Withdrawn,
+    /// Under the one-text rules: every party answered this non-final draft (a straw poll, which
+    /// binds nobody, whatever the answers).
+    Polled,
 }
 
 /// A party's answer to a draft.
@@ -137,6 +143,7 @@ named_enum!(DraftStatus {
     Expired => "expired",
     Superseded => "superseded",
     Withdrawn => "withdrawn",
+    Polled => "polled",
 });
 named_enum!(Verdict { Accept => "accept", Reject => "reject", Amend => "amend" });
 
@@ -166,6 +173,9 @@ pub struct CurrentDraft {
     /// While the negotiation is adjourned: the time (same unit as `now`) the open draft had left
     /// when it was adjourned; its deadline restarts from it on reopening.
     pub remaining: Option<i64>,
+    /// Under the one-text rules: whether this draft is the final text, put to the binding vote
+    /// (always false under binding rules, where every draft is voted on).
+    pub final_vote: bool,
 }
 
 /// An open draft's deadline as a transition left it.
@@ -188,6 +198,8 @@ pub struct LiveText {
     pub parties: Vec<String>,
     /// The last draft circulated, if any.
     pub current: Option<CurrentDraft>,
+    /// The rules it runs under, chosen at creation (see [`rules`]).
+    pub rules: TextRules,
 }
 
 /// What a transition did; the server stores each and tells the seats that may know.
@@ -217,8 +229,15 @@ pub enum LiveEvent {
         /// The draft.
         version: i64,
     },
-    /// Every party answered and not all accepted.
+    /// Every party answered and not all accepted (under the one-text rules: the final vote
+    /// failed; the negotiation goes on).
     Rejected {
+        /// The draft.
+        version: i64,
+    },
+    /// Under the one-text rules: every party answered a non-final draft (a straw poll; it binds
+    /// nobody, and the negotiation goes on whatever the answers).
+    StrawPoll {
         /// The draft.
         version: i64,
     },
@@ -332,6 +351,12 @@ pub enum Refusal {
     /// An extension must add time.
     #[error("an extension must add time to the deadline")]
     NotAnExtension,
+    /// A comparison was not what the draft asks for (see [`rules`]).
+    #[error("{0}")]
+    Comparison(#[from] ComparisonRefusal),
+    /// A final vote under binding rules.
+    #[error("this negotiation runs under binding rules, where every draft is voted on: there is no separate final vote (choose the one-text rules when creating a negotiation)")]
+    NotOneText,
 }
 
 /// The open draft `version` (the current one, still open), or why not.
@@ -390,7 +415,22 @@ impl LiveText {
         deadline: i64,
         now: i64,
     ) -> Result<Vec<LiveEvent>, Refusal> {
+        self.circulate_as(base_version, deadline, now, false)
+    }
+
+    /// [`LiveText::circulate`], with `final_vote`: under the one-text rules, whether the draft
+    /// is the final text put to the binding vote (refused under binding rules).
+    pub fn circulate_as(
+        &mut self,
+        base_version: i64,
+        deadline: i64,
+        now: i64,
+        final_vote: bool,
+    ) -> Result<Vec<LiveEvent>, Refusal> {
         self.require_open()?;
+        if final_vote && !self.rules.is_one_text() {
+            return Err(Refusal::NotOneText);
+        }
         let current = self.current_version();
         if base_version != current {
             return Err(Refusal::VersionConflict {
@@ -414,6 +454,7 @@ impl LiveText {
             deadline,
             answers: BTreeMap::new(),
             remaining: None,
+            final_vote,
         });
         events.push(LiveEvent::Circulated { version });
         Ok(events)
@@ -427,11 +468,29 @@ impl LiveText {
         verdict: Verdict,
         now: i64,
     ) -> Result<Vec<LiveEvent>, Refusal> {
+        self.answer(version, seat, verdict, None, now)
+    }
+
+    /// [`LiveText::respond`] with a comparison with the draft before, which the one-text rules
+    /// ask of every non-final draft after the first (see [`TextRules::expects_comparison`]).
+    /// Under the one-text rules the last answer to a non-final draft completes a straw poll
+    /// (nothing binds); the final text binds only if every party accepts it, and a failed final
+    /// vote leaves the negotiation open.
+    pub fn answer(
+        &mut self,
+        version: i64,
+        seat: &str,
+        verdict: Verdict,
+        comparison: Option<Comparison>,
+        now: i64,
+    ) -> Result<Vec<LiveEvent>, Refusal> {
         self.require_open()?;
         if !self.parties.iter().any(|p| p == seat) {
             return Err(Refusal::NotAParty(seat.to_string()));
         }
+        let rules = self.rules;
         let draft = open_draft(&mut self.current, version)?;
+        rules.check_comparison(version, draft.final_vote, comparison)?;
         if now > draft.deadline {
             return Err(Refusal::DeadlinePassed(version));
         }
@@ -448,7 +507,10 @@ impl LiveText {
             verdict,
         }];
         if self.parties.iter().all(|p| draft.answers.contains_key(p)) {
-            if draft.answers.values().all(|v| *v == Verdict::Accept) {
+            if rules.is_one_text() && !draft.final_vote {
+                draft.status = DraftStatus::Polled;
+                events.push(LiveEvent::StrawPoll { version });
+            } else if draft.answers.values().all(|v| *v == Verdict::Accept) {
                 draft.status = DraftStatus::Accepted;
                 self.status = NegotiationStatus::Agreed;
                 events.push(LiveEvent::Agreement { version });
@@ -510,11 +572,25 @@ impl LiveText {
         verdict: Verdict,
         now: i64,
     ) -> Result<Vec<LiveEvent>, Refusal> {
+        self.change_answer_with(version, seat, verdict, None, now)
+    }
+
+    /// [`LiveText::change_answer`] with the (new) comparison the one-text rules ask for.
+    pub fn change_answer_with(
+        &mut self,
+        version: i64,
+        seat: &str,
+        verdict: Verdict,
+        comparison: Option<Comparison>,
+        now: i64,
+    ) -> Result<Vec<LiveEvent>, Refusal> {
         self.require_open()?;
         if !self.parties.iter().any(|p| p == seat) {
             return Err(Refusal::NotAParty(seat.to_string()));
         }
+        let rules = self.rules;
         let draft = open_draft(&mut self.current, version)?;
+        rules.check_comparison(version, draft.final_vote, comparison)?;
         if now > draft.deadline {
             return Err(Refusal::DeadlinePassed(version));
         }

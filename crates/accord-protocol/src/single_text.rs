@@ -152,6 +152,7 @@ impl SingleText {
                 status: NegotiationStatus::Open,
                 parties: (0..n).map(|p| p.to_string()).collect(),
                 current: None,
+                rules: crate::live::TextRules::default(),
             },
         })
     }

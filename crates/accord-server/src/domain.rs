@@ -119,6 +119,9 @@ pub enum EventKind {
     /// Which other mediators are editing the next draft (issue 14). Never stored: the live
     /// stream sends it to mediators when the list changes (see `crate::editing`).
     Editing,
+    /// Under the one-text rules: every party answered a non-final draft (a straw poll that
+    /// binds nobody).
+    StrawPoll,
 }
 
 named_enum!(EventKind {
@@ -143,6 +146,7 @@ named_enum!(EventKind {
     Reopened => "reopened",
     Message => "message",
     Editing => "editing",
+    StrawPoll => "straw_poll",
 });
 
 /// Who may see an event: stored as a kind and an optional seat (two columns), decided by

@@ -103,6 +103,12 @@ impl From<accord_protocol::live::Refusal> for ApiError {
             Refusal::NotAdjourned(_) => ApiError::conflict("not_adjourned", message),
             Refusal::NotAnswered { .. } => ApiError::conflict("not_answered", message),
             Refusal::NotAnExtension => ApiError::invalid(message),
+            Refusal::Comparison(_) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "comparison", message)
+            }
+            Refusal::NotOneText => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_one_text", message)
+            }
         }
     }
 }

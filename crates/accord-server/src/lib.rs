@@ -21,6 +21,7 @@ pub mod error;
 pub mod limits;
 mod live;
 pub mod names;
+pub mod one_text;
 pub mod plain;
 pub mod process;
 pub mod store;
@@ -135,6 +136,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::remove_agent))
         .routes(routes!(api::get_preferences, api::put_preferences))
         .routes(routes!(api::create_draft))
+        .routes(routes!(api::suggestion))
         .routes(routes!(api::respond, api::change_response))
         .routes(routes!(api::extend_deadline))
         .routes(routes!(api::withdraw_draft))
@@ -495,11 +497,26 @@ pub(crate) async fn agents_respond(
         return Ok(());
     }
     let public = api::public_of(&state.store, id).await?;
-    let drafts = state.store.drafts(id, version).await?;
+    // Under the one-text rules agents also compare with the draft before (issue 16).
+    let rules = state.store.text_rules(id).await?;
+    let drafts = state.store.drafts(id, (version - 1).max(0)).await?;
     let Some(d) = drafts.iter().find(|d| d.version == version) else {
         return Ok(());
     };
+    let final_vote = rules.is_one_text()
+        && state
+            .store
+            .one_text_marks(id, version)
+            .await?
+            .finals
+            .contains(&version);
     let clauses: Vec<process::Clause> = serde_json::from_str(&d.clauses).unwrap_or_default();
+    let previous = drafts
+        .iter()
+        .find(|p| p.version == version - 1)
+        .and_then(|p| serde_json::from_str::<Vec<process::Clause>>(&p.clauses).ok())
+        .and_then(|c| process::normalise(&public, &c).ok())
+        .map(|(_, o)| o);
     for seat in agents {
         let (Some(spec), Some(doc)) = (seat.agent, &seat.private_doc) else {
             continue;
@@ -522,25 +539,32 @@ pub(crate) async fn agents_respond(
             process::normalise(&public, &clauses).map_err(error::ApiError::internal)?;
         // Building the agent's index is CPU work: off the async threads.
         let name = seat.seat.clone();
+        let previous = previous.clone();
         let vote = limits::bounded(state, move |_| {
             let scenario = process::merge(&mine, &only)
                 .to_scenario()
                 .map_err(|e| limits::EngineError::Internal(e.to_string()))?;
+            if rules.is_one_text() {
+                return one_text::agent_answer(
+                    &scenario,
+                    &name,
+                    rules,
+                    &outcome,
+                    previous.as_ref(),
+                    final_vote,
+                    version,
+                )
+                .map(|(v, a, c)| ((v, c), a))
+                .map_err(limits::EngineError::TooLarge);
+            }
             process::agent_vote(&scenario, &name, spec, &outcome)
                 .map(|(v, a)| {
-                    let amendment = a.map(|(i, v)| {
-                        let issue = &scenario.space.issues()[i];
-                        process::Clause {
-                            issue: issue.name.clone(),
-                            value: match issue.value(v) {
-                                accord_model::Value::Option(s) => accord_formats::Scalar::Text(s),
-                                accord_model::Value::Integer(x) => accord_formats::Scalar::Int(x),
-                                accord_model::Value::Real(x) => accord_formats::Scalar::Float(x),
-                            },
-                            wording: None,
-                        }
+                    let amendment = a.map(|(i, v)| process::Clause {
+                        issue: scenario.space.issues()[i].name.clone(),
+                        value: one_text::scalar(&scenario, i, v),
+                        wording: None,
                     });
-                    (v, amendment)
+                    ((v, None), amendment)
                 })
                 .map_err(limits::EngineError::TooLarge)
         })
@@ -567,7 +591,11 @@ pub(crate) async fn agents_respond(
                 continue;
             }
         };
-        let comment = Some(format!("agent ({spec})"));
+        let comment = Some(if rules.is_one_text() {
+            "agent (one-text: answers truthfully from its own preferences)".to_string()
+        } else {
+            format!("agent ({spec})")
+        });
         match api::record_response(
             state, id, version, &seat.seat, None, verdict, amendment, comment, &public,
         )

@@ -70,6 +70,16 @@ pub(crate) async fn record(
                 )
                 .await?;
             }
+            LiveEvent::StrawPoll { version } => {
+                tx.settle_draft(*version, DraftStatus::Polled).await?;
+                tx.event(
+                    EventKind::StrawPoll,
+                    None,
+                    &Audience::Everyone,
+                    &json!({"version": version}),
+                )
+                .await?;
+            }
             LiveEvent::Expired { version, missed } => {
                 if !tx.settle_draft(*version, DraftStatus::Expired).await? {
                     continue;

@@ -267,7 +267,7 @@ pub(crate) fn scalar(v: &accord_model::Value) -> Scalar {
 }
 
 /// The public scenario with placeholder preferences, for its outcome space and checks.
-pub(crate) fn issues_only(public: &ScenarioDoc) -> Result<Scenario, String> {
+pub fn issues_only(public: &ScenarioDoc) -> Result<Scenario, String> {
     let mut doc = public.clone();
     doc.draft = None;
     for p in &mut doc.parties {

@@ -119,6 +119,12 @@ impl Viewer {
         self.is_mediator()
     }
 
+    /// Whether the viewer may ask for "Suggest the next draft" (issue 16): mediators, who
+    /// draft. The suggestion reads only drafts and answers, which mediators see anyway.
+    pub fn may_ask_for_suggestions(&self) -> bool {
+        self.is_mediator()
+    }
+
     /// Whether the viewer may build preferences for `target` by elicitation (rating options,
     /// comparing texts, the walk-away questions): only a negotiating party, for its own seat.
     /// Elicitation reads nothing stored for any seat (the party's answers come with each

@@ -246,7 +246,7 @@ export function countdown(deadline, open = true, paused = null) {
 export const STATUS_TEXT = {
   open: 'open for responses', accepted: 'accepted by every party', rejected: 'not accepted',
   superseded: 'replaced by a later draft', expired: 'deadline passed',
-  withdrawn: 'closed with the negotiation',
+  withdrawn: 'closed with the negotiation', polled: 'straw poll complete (binds nobody)',
 };
 
 /** The mediator seat that circulated a draft, in words. */

@@ -8,6 +8,7 @@ import {
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
 import { mergeDrafts } from '/assets/merge.js';
+import { suggestPanel, oneTextNotice, comparisonText, isOneText } from '/assets/suggest.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -59,6 +60,8 @@ export function start(ctx) {
     };
   })();
   const editor = draftEditor();
+  // Issue 16: under the one-text rules, "Suggest the next draft" and "Call the final vote".
+  const suggester = suggestPanel({ base, getN: () => n, editor });
   const closer = closeForm();
   const adjourner = adjournForm();
   const liveSlot = h('div');
@@ -71,6 +74,7 @@ export function start(ctx) {
       h('div', { class: 'col-main' },
         h('section', { class: 'card', 'aria-labelledby': 'resp-h' }, responsesHead, responsesClock, responses, draftActionsSlot),
         messages.section,
+        suggester.section,
         editor.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
@@ -241,7 +245,7 @@ export function start(ctx) {
     responsesHead.textContent = `Responses to draft ${d.version}`;
     fill(responsesClock, h('p', { class: 'meta' }, statusBadge(n, d),
       ` · circulated by ${d.by ? label(d.by) : 'a mediator'} ${when(d.created_at)}`,
-      d.corrects ? ` · corrects draft ${d.corrects}` : ''), countdown(d.deadline_at, d.status === 'open', d.remaining_ms));
+      d.corrects ? ` · corrects draft ${d.corrects}` : ''), countdown(d.deadline_at, d.status === 'open', d.remaining_ms), oneTextNotice(n, d));
     renderDraftActions(d);
     const by = new Map(d.responses.map((r) => [r.seat, r]));
     const missed = new Set(d.missed || []);
@@ -286,10 +290,13 @@ export function start(ctx) {
   }
 
   function responseWords(r) {
-    if (r.verdict === 'accept') return 'accepts the draft';
-    if (r.verdict === 'reject') return 'rejects the draft';
+    const d = n.drafts.find((x) => x.version === r.version) || n.drafts[n.drafts.length - 1];
+    const compared = r.comparison && d ? `; finds it ${comparisonText(r.comparison, d.version)}` : '';
+    const straw = isOneText(n) && d && !d.final_vote ? ' (straw poll)' : '';
+    if (r.verdict === 'accept') return `accepts the draft${straw}${compared}`;
+    if (r.verdict === 'reject') return `rejects the draft${straw}${compared}`;
     const a = r.amendment || {};
-    return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')}) to ${val(a.value)}`;
+    return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')}) to ${val(a.value)}${compared}`;
   }
 
   // ---- The current draft: extend its deadline, withdraw it, correct it ----
@@ -541,6 +548,11 @@ export function start(ctx) {
     const corrects = h('input', { id: 'ed-corrects', type: 'checkbox' });
     const correctsLabel = h('label', { for: 'ed-corrects' });
     const correctsBox = h('div', { class: 'check', hidden: true }, corrects, correctsLabel);
+    // One-text rules: circulate as the final text, put to the binding vote (issue 16).
+    const finalVote = h('input', { id: 'ed-final', type: 'checkbox' });
+    const finalBox = h('div', { class: 'check', hidden: true }, finalVote,
+      h('label', { for: 'ed-final' }, 'Circulate as the final text: the final vote, which binds if every party accepts it'));
+    finalVote.addEventListener('change', () => updateSubmit());
     const submit = h('button', { type: 'submit', class: 'primary' }, 'Circulate draft');
     const reload = h('button', { type: 'button', class: 'secondary', hidden: true }, 'Load the current draft and start again');
     // A wording mismatch the mediator has seen and confirms: circulate the text as it stands.
@@ -565,6 +577,7 @@ export function start(ctx) {
           h('label', { for: 'ed-within', class: 'sr-only' }, 'Respond within (amount)'), within,
           h('label', { for: 'ed-unit', class: 'sr-only' }, 'Unit'), unit)),
       correctsBox,
+      finalBox,
       conflictBox,
       alert, status,
       h('div', { class: 'row' }, submit, confirmWording, reload));
@@ -597,6 +610,7 @@ export function start(ctx) {
         if (note.value.trim()) body.note = note.value.trim();
         if (corrects.checked && baseVersion > 0) body.corrects = baseVersion;
         if (keepWording) body.keep_wording = n.issues.map((i) => i.name);
+        if (isOneText(n) && finalVote.checked) body.final_vote = true;
         keepWording = false;
         confirmWording.hidden = true;
         try {
@@ -609,9 +623,10 @@ export function start(ctx) {
           presence.stop(false); // the server ends the sign with the draft
           note.value = '';
           corrects.checked = false;
+          finalVote.checked = false;
           within.value = 1;
           unit.value = '86400'; // a short deadline is a one-off: back to the default of one day
-          status.show(`Draft ${r.version} circulated to the parties.`);
+          status.show(r.final_vote ? `Draft ${r.version} circulated as the final text: the final vote.` : `Draft ${r.version} circulated to the parties.`);
           await refresh();
         } catch (err) {
           if (err.code === 'wording_mismatch') {
@@ -717,7 +732,9 @@ export function start(ctx) {
         }));
     }
     function updateSubmit() {
-      submit.textContent = `Circulate draft ${baseVersion + 1}`;
+      finalBox.hidden = !isOneText(n);
+      submit.textContent = isOneText(n) && finalVote.checked
+        ? `Circulate draft ${baseVersion + 1} as the final text` : `Circulate draft ${baseVersion + 1}`;
       submit.disabled = n.status !== 'open';
       heading.textContent = baseVersion ? `Draft editor: draft ${baseVersion + 1}` : 'Draft editor: first draft';
       correctsBox.hidden = !baseVersion;
@@ -760,6 +777,10 @@ export function start(ctx) {
       h('p', { class: 'hint' }, 'One clause per issue: choose the option and adjust its wording. The parties see the wording.'), form);
     return {
       section, status, load, firstControl: () => rows.values().next().value.value,
+      /** Marks (or unmarks) the next draft as the final text (one-text rules). */
+      setFinal(on) { finalVote.checked = on; updateSubmit(); },
+      /** Circulates the editor's text (as the buttons below it do). */
+      submit() { form.requestSubmit(); },
       /** Loads draft `d` (the current one) to be corrected. */
       correct(d) {
         load(d.clauses);
@@ -828,6 +849,7 @@ export function start(ctx) {
     renderSeats();
     fill(history, historyView(n));
     editor.sync();
+    suggester.sync();
     closer.sync();
     adjourner.sync();
   }

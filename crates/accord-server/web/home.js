@@ -178,11 +178,30 @@ async function newNegotiation() {
     h('label', { for: 'new-file' }, 'Scenario file (.toml)'), fileIn,
     h('p', { class: 'hint' }, 'The scenario format is described in docs/scenario-format.md. Errors name the line and column.'));
   sel.addEventListener('change', () => { fileField.hidden = sel.value !== ''; });
+  // The rules, chosen once (issue 16): binding drafts, or the one-text procedure.
+  const rules = h('select', { id: 'new-rules', name: 'rules' },
+    h('option', { value: 'binding' }, 'Binding drafts'),
+    h('option', { value: 'one-text' }, 'One-text procedure'));
+  const rulesHint = h('p', { class: 'hint', id: 'new-rules-hint' });
+  const feedback = h('select', { id: 'new-feedback', name: 'feedback' },
+    h('option', { value: 'binary' }, 'Better or worse'),
+    h('option', { value: 'graded5' }, 'Five grades (much worse to much better)'));
+  const feedbackField = h('div', { class: 'field', hidden: true },
+    h('label', { for: 'new-feedback' }, 'Parties compare each draft with the one before'), feedback);
+  const sayRules = () => {
+    rulesHint.textContent = rules.value === 'one-text'
+      ? 'Drafts are straw polls that bind nobody; only the final vote, which you call, binds. "Suggest the next draft" learns from the answers.'
+      : 'The first draft every party accepts is the agreement.';
+  };
+  sayRules();
+  rules.addEventListener('change', () => { feedbackField.hidden = rules.value !== 'one-text'; sayRules(); });
   fill(form,
     h('h2', { id: 'new-h' }, 'New negotiation'),
     h('p', { class: 'hint' }, 'You take the mediator seat of the new negotiation and invite the parties from its desk.'),
     h('div', { class: 'field' }, h('label', { for: 'new-scenario' }, 'Scenario'), sel),
     fileField,
+    h('div', { class: 'field' }, h('label', { for: 'new-rules' }, 'Rules'), rules, rulesHint),
+    feedbackField,
     h('div', { class: 'field' }, h('label', { for: 'new-title' }, 'Title (optional)'),
       h('input', { id: 'new-title', name: 'title', maxlength: 200 })),
     alert,
@@ -193,6 +212,7 @@ async function newNegotiation() {
       const body = {};
       const title = form.elements.title.value.trim();
       if (title) body.title = title;
+      if (rules.value === 'one-text') { body.rules = 'one-text'; body.feedback = feedback.value; }
       if (sel.value) body.scenario = sel.value;
       else {
         const f = fileIn.files[0];

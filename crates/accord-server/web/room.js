@@ -9,6 +9,7 @@ import {
 import { messagesPanel } from '/assets/messages.js';
 import { elicitation } from '/assets/elicit.js';
 import { ruleWords, conditionPicker, termsEditor } from '/assets/rules.js';
+import { oneTextNotice, comparisonField, comparisonText } from '/assets/suggest.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -88,6 +89,7 @@ export function start(ctx) {
       h('p', { class: 'meta' }, `Circulated by ${d.by ? label(d.by) : 'the mediators'} ${when(d.created_at)}`),
       countdown(d.deadline_at, d.status === 'open', d.remaining_ms),
       d.corrects ? h('p', { class: 'corrects' }, `This draft corrects draft ${d.corrects}.`) : null,
+      oneTextNotice(n, d),
       d.note ? h('p', { class: 'note' }, h('span', { class: 'muted' }, 'Note from the mediators: '), d.note) : null,
       meaning(a),
       h('ol', { class: 'clauses assess' }, d.clauses.map((c, k) => {
@@ -103,7 +105,8 @@ export function start(ctx) {
       mine ? h('div', { class: `own-response ${mine.verdict}`, id: 'own-response', tabindex: -1 }, h('h3', {}, 'Your response'),
         h('p', {}, mine.verdict === 'accept' ? 'You accepted this draft.' : mine.verdict === 'reject' ? 'You rejected this draft.'
           : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`,
-          mine.changed_at ? ` You changed your answer at ${when(mine.changed_at)}.` : ''),
+          mine.changed_at ? ` You changed your answer at ${when(mine.changed_at)}.` : '',
+          mine.comparison ? ` You found it ${comparisonText(mine.comparison, d.version)}.` : ''),
         mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null,
         canChange && !change ? changeButton(d) : null,
         canChange && !change ? h('p', { class: 'hint' }, 'You can change your answer until the deadline, as long as the draft is open: once every party has answered, the draft is settled.') : null) : null,
@@ -188,6 +191,8 @@ export function start(ctx) {
     issueSel.addEventListener('change', () => { valueCtl = null; setValues(); });
     setValues();
     const comment = h('textarea', { id: 'resp-comment', rows: 3, maxlength: 4000 });
+    // One-text rules: how this draft compares with the one before (issue 16).
+    const comparison = comparisonField(n, d);
     const submit = h('button', { type: 'submit', class: 'primary' }, change ? 'Send my new answer' : 'Send response');
     const keep = change ? h('button', { type: 'button', class: 'secondary' }, 'Keep my answer') : null;
     if (keep) keep.addEventListener('click', () => { changing = null; renderDraft(); document.getElementById('own-response')?.focus(); });
@@ -196,6 +201,7 @@ export function start(ctx) {
       h('fieldset', {}, h('legend', {}, 'Your response'),
         radio('accept', 'Accept the draft'), radio('reject', 'Reject the draft'), radio('amend', 'Propose an amendment to one clause')),
       amendBox,
+      comparison.el,
       h('div', { class: 'field' }, h('label', { for: 'resp-comment' }, 'Comment (optional)'), comment),
       alert, h('div', { class: 'row' }, submit, keep));
     f.addEventListener('change', (e) => { if (e.target.name === 'verdict') amendBox.hidden = e.target.value !== 'amend'; });
@@ -205,6 +211,8 @@ export function start(ctx) {
         const verdict = (f.querySelector('input[name=verdict]:checked') || {}).value;
         if (!verdict) throw invalid('Choose a response: accept, reject or propose an amendment.', f.querySelector('input[name=verdict]'));
         const body = { verdict };
+        const compared = comparison.value();
+        if (compared) body.comparison = compared;
         if (verdict === 'amend') {
           const issue = n.issues.find((i) => i.name === issueSel.value);
           if (!issue.options && (valueCtl.value === '' || !Number.isFinite(Number(valueCtl.value)))) {

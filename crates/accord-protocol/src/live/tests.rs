@@ -7,6 +7,7 @@ fn open(parties: &[&str]) -> LiveText {
         status: NegotiationStatus::Open,
         parties: parties.iter().map(|p| p.to_string()).collect(),
         current: None,
+        rules: TextRules::default(),
     }
 }
 
@@ -334,5 +335,134 @@ fn names_round_trip_and_unknown_names_say_what_was_expected() {
     assert_eq!(
         e.to_string(),
         "unknown Verdict `maybe`; expected one of: accept, reject, amend"
+    );
+}
+
+fn one_text(parties: &[&str], feedback: Feedback) -> LiveText {
+    LiveText {
+        rules: TextRules::one_text(feedback),
+        ..open(parties)
+    }
+}
+
+use crate::one_text::Feedback;
+
+#[test]
+fn under_one_text_rules_an_all_accept_straw_poll_does_not_bind() {
+    let mut t = one_text(&["a", "b"], Feedback::Binary);
+    t.circulate(0, 100, 0).unwrap();
+    t.answer(1, "a", Verdict::Accept, None, 1).unwrap();
+    let events = t.answer(1, "b", Verdict::Accept, None, 1).unwrap();
+    assert_eq!(events.last(), Some(&LiveEvent::StrawPoll { version: 1 }));
+    assert_eq!(t.status, NegotiationStatus::Open);
+    assert_eq!(t.current.as_ref().unwrap().status, DraftStatus::Polled);
+    // The next draft follows the polled one.
+    assert_eq!(
+        t.circulate(1, 100, 2),
+        Ok(vec![LiveEvent::Circulated { version: 2 }])
+    );
+}
+
+#[test]
+fn one_text_comparisons_are_asked_after_the_first_draft_and_must_fit_the_feedback() {
+    let mut t = one_text(&["a", "b"], Feedback::Binary);
+    t.circulate(0, 100, 0).unwrap();
+    assert!(matches!(
+        t.answer(1, "a", Verdict::Accept, Some(Comparison::Better), 1),
+        Err(Refusal::Comparison(ComparisonRefusal::NotAsked {
+            version: 1,
+            ..
+        }))
+    ));
+    t.answer(1, "a", Verdict::Accept, None, 1).unwrap();
+    t.circulate(1, 100, 2).unwrap();
+    assert!(matches!(
+        t.answer(2, "a", Verdict::Reject, None, 3),
+        Err(Refusal::Comparison(ComparisonRefusal::Missing {
+            version: 2,
+            previous: 1,
+            ..
+        }))
+    ));
+    let refused = t
+        .answer(2, "a", Verdict::Reject, Some(Comparison::MuchWorse), 3)
+        .unwrap_err();
+    assert!(matches!(
+        refused,
+        Refusal::Comparison(ComparisonRefusal::DoesNotFit { .. })
+    ));
+    assert!(refused.to_string().contains("worse, better"), "{refused}");
+    t.answer(2, "a", Verdict::Reject, Some(Comparison::Worse), 3)
+        .unwrap();
+    // A change of answer is checked the same way.
+    assert!(t
+        .change_answer_with(2, "a", Verdict::Accept, None, 4)
+        .is_err());
+    t.change_answer_with(2, "a", Verdict::Accept, Some(Comparison::Better), 4)
+        .unwrap();
+
+    let mut g = one_text(&["a", "b"], Feedback::Graded5);
+    g.circulate(0, 100, 0).unwrap();
+    g.circulate(1, 100, 0).unwrap();
+    for c in Comparison::ALL {
+        let mut h = g.clone();
+        h.answer(2, "a", Verdict::Accept, Some(*c), 1).unwrap();
+    }
+}
+
+#[test]
+fn the_final_text_binds_only_if_every_party_accepts_it_and_a_failed_vote_goes_on() {
+    let mut t = one_text(&["a", "b"], Feedback::Graded5);
+    t.circulate(0, 100, 0).unwrap();
+    t.circulate_as(1, 100, 0, true).unwrap();
+    assert!(matches!(
+        t.answer(2, "a", Verdict::Accept, Some(Comparison::Better), 1),
+        Err(Refusal::Comparison(ComparisonRefusal::NotAsked { .. }))
+    ));
+    t.answer(2, "a", Verdict::Accept, None, 1).unwrap();
+    let events = t.answer(2, "b", Verdict::Reject, None, 1).unwrap();
+    assert_eq!(events.last(), Some(&LiveEvent::Rejected { version: 2 }));
+    assert_eq!(t.status, NegotiationStatus::Open);
+    // A new final vote: every party accepts it, the agreement.
+    t.circulate_as(2, 100, 2, true).unwrap();
+    t.answer(3, "a", Verdict::Accept, None, 3).unwrap();
+    let events = t.answer(3, "b", Verdict::Accept, None, 3).unwrap();
+    assert_eq!(events.last(), Some(&LiveEvent::Agreement { version: 3 }));
+    assert_eq!(t.status, NegotiationStatus::Agreed);
+}
+
+#[test]
+fn binding_rules_take_no_final_vote_and_no_comparison() {
+    let mut t = open(&["a", "b"]);
+    assert_eq!(t.circulate_as(0, 100, 0, true), Err(Refusal::NotOneText));
+    t.circulate(0, 100, 0).unwrap();
+    t.circulate(1, 100, 0).unwrap();
+    assert!(matches!(
+        t.answer(2, "a", Verdict::Accept, Some(Comparison::Better), 1),
+        Err(Refusal::Comparison(ComparisonRefusal::NotAsked { .. }))
+    ));
+    t.answer(2, "a", Verdict::Accept, None, 1).unwrap();
+    let events = t.answer(2, "b", Verdict::Accept, None, 1).unwrap();
+    assert_eq!(events.last(), Some(&LiveEvent::Agreement { version: 2 }));
+}
+
+#[test]
+fn comparison_names_round_trip_and_match_the_grades() {
+    for c in Comparison::ALL {
+        assert_eq!(c.as_str().parse::<Comparison>(), Ok(*c));
+        assert_eq!(Comparison::of(c.grade()), *c);
+    }
+    assert_eq!(
+        Comparison::of_feedback(Feedback::Binary),
+        vec![Comparison::Worse, Comparison::Better]
+    );
+    assert_eq!(Comparison::of_feedback(Feedback::Graded5).len(), 5);
+    assert_eq!(
+        rules::parse_rules("one-text", Some("graded5")),
+        Ok(TextRules::one_text(Feedback::Graded5))
+    );
+    assert_eq!(
+        rules::parse_rules("binding", None),
+        Ok(TextRules::default())
     );
 }

@@ -20,6 +20,7 @@ mod messages;
 mod notifications;
 mod rules;
 mod seats;
+mod suggestion;
 mod text;
 mod timeline;
 pub use accounts::*;
@@ -32,6 +33,7 @@ pub use messages::*;
 pub use notifications::*;
 pub use rules::*;
 pub use seats::*;
+pub use suggestion::*;
 pub use text::*;
 pub use timeline::*;
 
@@ -81,6 +83,14 @@ pub struct NewNegotiation {
     document: Option<ScenarioDoc>,
     /// A scenario file's text in TOML (an uploaded file).
     toml: Option<String>,
+    /// The rules: `binding` (the default: the first draft every party accepts is the
+    /// agreement) or `one-text` (drafts are straw polls; only the final vote binds).
+    #[serde(default)]
+    rules: Option<crate::one_text::RulesName>,
+    /// Under `one-text`: what parties say besides their straw poll, `binary` (better / worse
+    /// than the draft before; the default), `graded5` (five grades) or `accept` (nothing).
+    #[serde(default)]
+    feedback: Option<crate::one_text::FeedbackName>,
 }
 
 /// Creates a negotiation; its creator takes the (first) mediator seat.
@@ -91,6 +101,7 @@ pub async fn create_negotiation(
     b: JsonBody<NewNegotiation>,
 ) -> Res<(StatusCode, Json<Value>)> {
     let n = body(b)?;
+    let rules = crate::one_text::rules_of(n.rules, n.feedback).map_err(ApiError::invalid)?;
     let mut doc: ScenarioDoc = match (n.scenario, n.document, n.toml) {
         (Some(name), None, None) => {
             let text = crate::SCENARIOS
@@ -172,18 +183,21 @@ pub async fn create_negotiation(
         .create_negotiation(&id, &title, &public_json, &user.id, &creator_seat, &seats)
         .await?;
     let mut tx = s.store.write(&id).await?;
+    tx.set_text_rules(rules).await?;
     tx.event(
         EventKind::Created,
         Some(&user.id),
         &Audience::Everyone,
-        &json!({"title": title, "mediator": creator_seat}),
+        &json!({"title": title, "mediator": creator_seat, "rules": rules.protocol.as_str()}),
     )
     .await?;
     tx.commit().await?;
     s.notify(&id);
     Ok((
         StatusCode::CREATED,
-        Json(json!({"id": id, "title": title, "seat": creator_seat, "warnings": warnings})),
+        Json(
+            json!({"id": id, "title": title, "seat": creator_seat, "warnings": warnings, "rules": rules.protocol.as_str()}),
+        ),
     ))
 }
 
@@ -367,6 +381,9 @@ pub async fn negotiation(
     } else {
         n.current_version
     };
+    // The one-text rules: final texts and comparisons (issue 16), read with the view.
+    let rules = n.rules;
+    let marks = crate::store::OneTextMarks::of(&drafts, &responses);
     let mut prev: Vec<Clause> = Vec::new();
     let drafts_json: Vec<Value> = drafts
         .iter()
@@ -381,6 +398,9 @@ pub async fn negotiation(
                     "seat": r.seat, "verdict": r.verdict.as_str(),
                     "amendment": r.amendment.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()),
                     "comment": r.comment, "at": r.created_at, "changed_at": r.changed_at,
+                    "comparison": marks.comparisons.iter()
+                        .find(|(v, seat, _)| *v == r.version && *seat == r.seat)
+                        .map(|(_, _, c)| c.as_str()),
                 }))
                 .collect();
             let mut draft = json!({
@@ -392,6 +412,10 @@ pub async fn negotiation(
                 "corrects": d.corrects, "withdrawn_reason": d.withdrawn_reason,
                 // While adjourned: the time the open draft had left (its deadline waits).
                 "remaining_ms": d.remaining_ms,
+                // One-text: the final text, put to the binding vote; and whether answers to it
+                // carry a comparison with the draft before.
+                "final_vote": marks.finals.contains(&d.version),
+                "asks_comparison": rules.expects_comparison(d.version, marks.finals.contains(&d.version)),
             });
             if d.status == DraftStatus::Expired {
                 // Mediators learn who missed the deadline; a party only whether it did.
@@ -446,7 +470,7 @@ pub async fn negotiation(
             seat
         })
         .collect();
-    Ok(Json(json!({
+    let mut view = json!({
         "id": n.id, "title": n.title, "status": n.status.as_str(), "agreement_version": n.agreement_version,
         "closed_reason": n.closed_reason, "adjourned_reason": n.adjourned_reason,
         // The server's clock (Unix ms), so pages count deadlines down in its time.
@@ -456,7 +480,12 @@ pub async fn negotiation(
         "issues": m.public.issues, "description": m.public.description,
         "seats": seats, "drafts": drafts_json,
         "you": {"seat": m.seat.seat, "role": m.seat.role.as_str()},
-    })))
+    });
+    if let (Some(v), Value::Object(r)) = (view.as_object_mut(), crate::one_text::rules_json(rules))
+    {
+        v.extend(r);
+    }
+    Ok(Json(view))
 }
 
 /// The text the scenario puts on the table, as clauses with wording (where a first draft can

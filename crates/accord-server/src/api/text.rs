@@ -9,7 +9,7 @@ use crate::process::{self, Clause};
 use crate::store::{now_ms, NewEvent};
 use crate::AppState;
 use accord_formats::ScenarioDoc;
-use accord_protocol::live::{LiveEvent, Refusal};
+use accord_protocol::live::{Comparison, LiveEvent, Refusal};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -39,6 +39,11 @@ pub struct NewDraft {
     /// afresh; the parties see which version it corrects.
     #[serde(default)]
     corrects: Option<i64>,
+    /// Under the one-text rules: circulate this draft as the final text, put to the binding
+    /// vote ("call the final vote"; parties accept or reject it, with no comparison). Refused
+    /// (422) under binding rules.
+    #[serde(default)]
+    final_vote: bool,
 }
 
 /// A mediator circulates the next draft; agents answer at once.
@@ -115,7 +120,7 @@ pub async fn create_draft(
     }
     let mut tx = s.store.write(&id).await?;
     let mut text = tx.live_text().await?;
-    let events = text.circulate(d.base_version, deadline, now)?;
+    let events = text.circulate_as(d.base_version, deadline, now, d.final_vote)?;
     let version = text.current_version();
     let clauses_json = serde_json::to_string(&clauses).map_err(ApiError::internal)?;
     crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
@@ -128,12 +133,15 @@ pub async fn create_draft(
         d.corrects,
     )
     .await?;
+    if d.final_vote {
+        tx.mark_final(version).await?;
+    }
     let changes = process::diff(&previous, &clauses);
     tx.event(
         EventKind::Draft,
         Some(&user.id),
         &Audience::Everyone,
-        &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline, "by": m.seat.seat, "corrects": d.corrects}),
+        &json!({"version": version, "clauses": clauses, "changes": changes, "note": d.note, "deadline_at": deadline, "by": m.seat.seat, "corrects": d.corrects, "final_vote": d.final_vote}),
     )
     .await?;
     tx.commit().await?;
@@ -148,7 +156,7 @@ pub async fn create_draft(
     Ok((
         StatusCode::CREATED,
         Json(
-            json!({"version": version, "deadline_at": deadline, "clauses": clauses, "changes": changes, "corrects": d.corrects}),
+            json!({"version": version, "deadline_at": deadline, "clauses": clauses, "changes": changes, "corrects": d.corrects, "final_vote": d.final_vote}),
         ),
     ))
 }
@@ -164,6 +172,12 @@ pub struct Respond {
     amendment: Option<Clause>,
     #[serde(default)]
     comment: Option<String>,
+    /// Under the one-text rules, for a draft that is not the final text and follows another:
+    /// how it compares with the draft before (binary feedback: `better` or `worse`; graded5:
+    /// `much_worse`, `worse`, `about_the_same`, `better`, `much_better`). Required there,
+    /// refused (422) anywhere else.
+    #[serde(default)]
+    comparison: Option<crate::one_text::ComparisonName>,
 }
 
 impl Respond {
@@ -199,13 +213,14 @@ pub async fn respond(
     let m = member(&s.store, &id, &user.id).await?;
     require_party(&m)?;
     let seat = m.seat.seat.clone();
+    let comparison = r.comparison.map(Comparison::from);
     record_response(
         &s,
         &id,
         version,
         &seat,
         Some(&user.id),
-        verdict,
+        (verdict, comparison),
         r.amendment,
         r.comment,
         &m.public,
@@ -213,7 +228,9 @@ pub async fn respond(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"version": version, "seat": seat, "verdict": verdict.as_str()})),
+        Json(
+            json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "comparison": comparison.map(Comparison::as_str)}),
+        ),
     ))
 }
 
@@ -234,7 +251,8 @@ pub async fn change_response(
     let amendment = amendment_json(verdict, r.amendment, r.comment.as_deref(), &m.public)?;
     let mut tx = s.store.write(&id).await?;
     let mut text = tx.live_text().await?;
-    let events = text.change_answer(version, &seat, verdict, now_ms())?;
+    let comparison = r.comparison.map(Comparison::from);
+    let events = text.change_answer_with(version, &seat, verdict, comparison, now_ms())?;
     let from = events.iter().find_map(|e| match e {
         accord_protocol::live::LiveEvent::AnswerChanged { from, .. } => Some(*from),
         _ => None,
@@ -252,6 +270,7 @@ pub async fn change_response(
     {
         return Err(accord_protocol::live::Refusal::NotAnswered { seat, version }.into());
     }
+    tx.set_comparison(version, &seat, comparison).await?;
     let amendment_value: Option<Value> = amendment
         .as_deref()
         .and_then(|a| serde_json::from_str(a).ok());
@@ -260,14 +279,14 @@ pub async fn change_response(
         EventKind::AnswerChanged,
         Some(&user.id),
         &Audience::MediatorsAnd(seat.clone()),
-        &json!({"version": version, "seat": seat, "from": from.map(Verdict::as_str), "verdict": verdict.as_str(), "amendment": amendment_value, "comment": r.comment}),
+        &json!({"version": version, "seat": seat, "from": from.map(Verdict::as_str), "verdict": verdict.as_str(), "amendment": amendment_value, "comment": r.comment, "comparison": comparison.map(Comparison::as_str)}),
     )
     .await?;
     crate::live::record(&mut tx, &events, Some(&user.id), None).await?;
     tx.commit().await?;
     s.notify(&id);
     Ok(Json(
-        json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "changed_from": from.map(Verdict::as_str)}),
+        json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "changed_from": from.map(Verdict::as_str), "comparison": comparison.map(Comparison::as_str)}),
     ))
 }
 
@@ -324,7 +343,8 @@ fn amendment_json(
     Ok(amendment)
 }
 
-/// Records one seat's response; the machine settles the draft when every party has answered.
+/// Records one seat's response (its verdict and, under the one-text rules, its comparison with
+/// the draft before); the machine settles the draft when every party has answered.
 #[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
 pub(crate) async fn record_response(
     s: &AppState,
@@ -332,7 +352,7 @@ pub(crate) async fn record_response(
     version: i64,
     seat: &str,
     actor: Option<&str>,
-    verdict: Verdict,
+    (verdict, comparison): (Verdict, Option<Comparison>),
     amendment: Option<Clause>,
     comment: Option<String>,
     public: &ScenarioDoc,
@@ -340,16 +360,16 @@ pub(crate) async fn record_response(
     let amendment = amendment_json(verdict, amendment, comment.as_deref(), public)?;
     let mut tx = s.store.write(id).await?;
     let mut text = tx.live_text().await?;
-    let events = text.respond(version, seat, verdict, now_ms())?;
+    let events = text.answer(version, seat, verdict, comparison, now_ms())?;
     let amendment_value: Option<Value> = amendment
         .as_deref()
         .and_then(|a| serde_json::from_str(a).ok());
-    let payload = json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "amendment": amendment_value, "comment": comment});
+    let payload = json!({"version": version, "seat": seat, "verdict": verdict.as_str(), "amendment": amendment_value, "comment": comment, "comparison": comparison.map(Comparison::as_str)});
     let recorded = tx
         .insert_response(
             version,
             seat,
-            verdict,
+            (verdict, comparison),
             amendment.as_deref(),
             comment.as_deref(),
             actor,

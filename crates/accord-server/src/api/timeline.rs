@@ -206,7 +206,12 @@ fn entry(m: &Member, n: i64, e: EventRow) -> TimelineEntry {
             field(p, "consent")
         ),
         EventKind::Draft => format!(
-            "Draft {version} circulated{}; responses due {}{}",
+            "{} {version} circulated{}; responses due {}{}",
+            if p["final_vote"].as_bool() == Some(true) {
+                "Final text: draft"
+            } else {
+                "Draft"
+            },
             p["corrects"]
                 .as_i64()
                 .map(|c| format!(", correcting draft {c}"))
@@ -268,6 +273,9 @@ fn entry(m: &Member, n: i64, e: EventRow) -> TimelineEntry {
                 None => "?".to_string(),
             };
             format!("Message to {to}: {}", field(p, "text"))
+        }
+        EventKind::StrawPoll => {
+            format!("Straw poll on draft {version} complete (it binds nobody)")
         }
         // Never stored (a live sign only), so never in a timeline; said in words all the same.
         EventKind::Editing => "A mediator is editing the next draft".to_string(),

@@ -8,12 +8,14 @@
 
 mod invitations;
 mod messages;
+mod one_text;
 mod sessions;
 mod sqlite;
 mod write;
 
 pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
+pub use one_text::OneTextMarks;
 pub use write::{NewEvent, Param, Tx};
 
 use crate::domain::{
@@ -118,6 +120,8 @@ pub struct NegotiationRow {
     pub closed_reason: Option<String>,
     /// Why a mediator adjourned it, while it is adjourned (if it said).
     pub adjourned_reason: Option<String>,
+    /// The rules it runs under (issue 16): binding, or one-text with its feedback.
+    pub rules: accord_protocol::live::TextRules,
 }
 
 /// A seat.
@@ -166,6 +170,8 @@ pub struct DraftRow {
     pub withdrawn_reason: Option<String>,
     /// The version it corrects.
     pub corrects: Option<i64>,
+    /// Circulated as the final text, put to the binding vote (one-text rules).
+    pub final_vote: bool,
 }
 
 /// A party's response to a draft.
@@ -185,6 +191,8 @@ pub struct ResponseRow {
     pub created_at: i64,
     /// When the party last changed it (ms), if it did.
     pub changed_at: Option<i64>,
+    /// Under one-text rules, how it compared the draft with the one before.
+    pub comparison: Option<accord_protocol::live::Comparison>,
 }
 
 /// An event of the audit log.
@@ -246,10 +254,10 @@ fn event_from(r: &[Cell]) -> Result<EventRow, StoreError> {
 
 /// The columns of a negotiation's row, in the order `negotiation_from` reads them.
 pub(crate) const NEGOTIATION: &str =
-    "n.id, n.title, NULL, n.status, n.agreement_version, n.current_version, n.closed_reason, n.adjourned_reason";
+    "n.id, n.title, NULL, n.status, n.agreement_version, n.current_version, n.closed_reason, n.adjourned_reason, n.rules, n.feedback";
 
 /// How many columns `NEGOTIATION` has (where the next ones start).
-const NEGOTIATION_WIDTH: usize = 8;
+const NEGOTIATION_WIDTH: usize = 10;
 
 /// A negotiation's row from the cells of `NEGOTIATION`, then anything else.
 pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError> {
@@ -262,6 +270,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
         current_version: int(r, 5)?,
         closed_reason: opt_text(r, 6)?,
         adjourned_reason: opt_text(r, 7)?,
+        rules: accord_protocol::live::rules::parse_rules(&text(r, 8)?, opt_text(r, 9)?.as_deref())?,
     })
 }
 
@@ -269,7 +278,7 @@ pub(crate) fn negotiation_from(r: &[Cell]) -> Result<NegotiationRow, StoreError>
 const SEAT: &str = "s.seat, s.role, s.user_id, s.agent, s.private_doc, s.consent, s.preferences_source, s.agent_failed, hu.name";
 const SEAT_WIDTH: usize = 9;
 /// The types of `NEGOTIATION` and `SEAT`'s columns (`i`: integer, `t`: text).
-const NEGOTIATION_AND_SEAT_TYPES: &str = "ttttiittttttttttt";
+const NEGOTIATION_AND_SEAT_TYPES: &str = "ttttiittttttttttttt";
 const _: () = assert!(NEGOTIATION_AND_SEAT_TYPES.len() == NEGOTIATION_WIDTH + SEAT_WIDTH);
 
 /// A negotiation as a view reads it (`Store::negotiation_view`).
@@ -286,10 +295,10 @@ pub struct NegotiationView {
 }
 
 /// A draft's columns, read by `draft_from`.
-const DRAFT: &str = "version, clauses, note, deadline_at, status, created_at, created_by, remaining_ms, withdrawn_reason, corrects";
-const DRAFT_WIDTH: usize = 10;
+const DRAFT: &str = "version, clauses, note, deadline_at, status, created_at, created_by, remaining_ms, withdrawn_reason, corrects, final_vote";
+const DRAFT_WIDTH: usize = 11;
 /// The types of `DRAFT`'s columns (`i`: integer, `t`: text).
-const DRAFT_TYPES: &str = "ittitititi";
+const DRAFT_TYPES: &str = "ittitititii";
 const _: () = assert!(DRAFT_TYPES.len() == DRAFT_WIDTH);
 
 fn draft_from(r: &[Cell], at: usize) -> Result<DraftRow, StoreError> {
@@ -304,14 +313,15 @@ fn draft_from(r: &[Cell], at: usize) -> Result<DraftRow, StoreError> {
         remaining_ms: opt_int(r, at + 7)?,
         withdrawn_reason: opt_text(r, at + 8)?,
         corrects: opt_int(r, at + 9)?,
+        final_vote: int(r, at + 10)? == 1,
     })
 }
 
 /// A response's columns, read by `response_from`.
-const RESPONSE: &str = "version, seat, verdict, amendment, comment, created_at, changed_at";
-const RESPONSE_WIDTH: usize = 7;
+const RESPONSE: &str = "version, seat, verdict, amendment, comment, created_at, changed_at, comparison";
+const RESPONSE_WIDTH: usize = 8;
 /// The types of `RESPONSE`'s columns (`i`: integer, `t`: text).
-const RESPONSE_TYPES: &str = "ittttii";
+const RESPONSE_TYPES: &str = "ittttiit";
 const _: () = assert!(RESPONSE_TYPES.len() == RESPONSE_WIDTH);
 
 fn response_from(r: &[Cell], at: usize) -> Result<ResponseRow, StoreError> {
@@ -323,6 +333,7 @@ fn response_from(r: &[Cell], at: usize) -> Result<ResponseRow, StoreError> {
         comment: opt_text(r, at + 4)?,
         created_at: int(r, at + 5)?,
         changed_at: opt_int(r, at + 6)?,
+        comparison: opt_text(r, at + 7)?.map(|c| c.parse()).transpose()?,
     })
 }
 

@@ -17,7 +17,7 @@ use crate::domain::{
     Audience, Consent, DraftStatus, EventKind, NegotiationStatus, PreferencesSource, Role, Verdict,
 };
 use crate::store::now_ms;
-use accord_protocol::live::{CurrentDraft, LiveText};
+use accord_protocol::live::{Comparison, CurrentDraft, LiveText};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use sqlx::{Row, Transaction};
 use tokio::sync::OwnedMutexGuard;
@@ -453,7 +453,7 @@ impl Tx {
         // One statement: each party with its answer to the current draft, and the draft's
         // state beside every row (none before the first draft).
         let rows = self.query(
-            "SELECT s.seat, r.verdict, d.status, d.deadline_at, d.remaining_ms FROM seats s \
+            "SELECT s.seat, r.verdict, d.status, d.deadline_at, d.remaining_ms, d.final_vote FROM seats s \
              LEFT JOIN responses r ON r.negotiation_id = s.negotiation_id AND r.seat = s.seat AND r.version = $2 \
              LEFT JOIN drafts d ON d.negotiation_id = s.negotiation_id AND d.version = $2 \
              WHERE s.negotiation_id = $1 AND s.role = $3",
@@ -482,7 +482,7 @@ impl Tx {
                 None => {
                     alone = self
                         .query(
-                            "SELECT status, deadline_at, remaining_ms FROM drafts WHERE negotiation_id = $1 AND version = $2",
+                            "SELECT status, deadline_at, remaining_ms, final_vote FROM drafts WHERE negotiation_id = $1 AND version = $2",
                             &[Param::Text(&n.id), Param::Int(n.current_version)],
                         )
                         .await?;
@@ -504,12 +504,15 @@ impl Tx {
                 deadline,
                 answers,
                 remaining,
+                // Circulated as the final text (one-text rules, migration 0010).
+                final_vote: draft.get(3).and_then(Cell::int) == Some(1),
             })
         };
         Ok(LiveText {
             status: n.status,
             parties,
             current,
+            rules: n.rules,
         })
     }
 
@@ -544,7 +547,7 @@ impl Tx {
         &mut self,
         version: i64,
         seat: &str,
-        verdict: Verdict,
+        (verdict, comparison): (Verdict, Option<Comparison>),
         amendment: Option<&str>,
         comment: Option<&str>,
         actor: Option<&str>,
@@ -552,8 +555,8 @@ impl Tx {
     ) -> Result<(), StoreError> {
         let id = self.negotiation().id.clone();
         self.exec_with_event(
-            "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[Param::Text(&id), Param::Int(version), Param::Text(seat), Param::Text(verdict.as_str()), Param::OptText(amendment), Param::OptText(comment), Param::OptText(actor), Param::Int(now_ms())],
+            "INSERT INTO responses (negotiation_id, version, seat, verdict, amendment, comment, created_by, created_at, comparison) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[Param::Text(&id), Param::Int(version), Param::Text(seat), Param::Text(verdict.as_str()), Param::OptText(amendment), Param::OptText(comment), Param::OptText(actor), Param::Int(now_ms()), Param::OptText(comparison.map(Comparison::as_str))],
             event,
         )
         .await

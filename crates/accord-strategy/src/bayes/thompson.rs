@@ -13,19 +13,19 @@ use accord_protocol::{Answer, Feedback, Grade, Offer};
 /// Joint samples of the parties' utilities whose Nash points are the candidate drafts.
 const DRAFT_SAMPLES: usize = 12;
 /// Joint samples over which the final text's expected Nash product is estimated.
-const FINAL_SAMPLES: usize = 96;
+pub(super) const FINAL_SAMPLES: usize = 96;
 /// Of those, the samples whose Nash points are candidate final texts.
-const FINAL_POINTS: usize = 24;
+pub(super) const FINAL_POINTS: usize = 24;
 /// Weighted-welfare starting points of each Nash-point search (besides the warm start).
 const STARTS: usize = 3;
 /// Observation noise variance: answers are taken as (almost) exact.
-const NOISE: f64 = 1e-6;
+pub(super) const NOISE: f64 = 1e-6;
 
 /// Below this predicted gain over the reservation value, ln is continued linearly, so that the
 /// search climbs out of texts some party rejects.
 const FLOOR: f64 = 1e-4;
 /// Expectation-propagation sweeps over every answer before the final text is chosen.
-const FINAL_SWEEPS: usize = 3;
+pub(super) const FINAL_SWEEPS: usize = 3;
 /// With only a time limit, the final vote is called from this normalised time on.
 const CALL_AT: f64 = 0.95;
 
@@ -36,41 +36,41 @@ const CALL_AT: f64 = 0.95;
 /// found acceptable.
 #[derive(Debug, Clone, Default)]
 pub struct ThompsonNash {
-    radices: Vec<u32>,
-    offsets: Vec<usize>,
+    pub(super) radices: Vec<u32>,
+    pub(super) offsets: Vec<usize>,
     /// The reservation value's slot (after every clause value).
-    rv: usize,
-    feedback: Feedback,
-    beliefs: Vec<Belief>,
+    pub(super) rv: usize,
+    pub(super) feedback: Feedback,
+    pub(super) beliefs: Vec<Belief>,
     /// The last draft's values (what comparisons are against).
-    previous: Option<Vec<u32>>,
+    pub(super) previous: Option<Vec<u32>>,
     /// Drafts every party found acceptable in the straw poll.
-    passed: Vec<Vec<u32>>,
+    pub(super) passed: Vec<Vec<u32>>,
     /// The last Nash point of the posterior means (a warm start).
-    mean_point: Option<Vec<u32>>,
+    pub(super) mean_point: Option<Vec<u32>>,
     /// Every answer as an expectation-propagation site, by party.
-    sites: Vec<Vec<Site>>,
+    pub(super) sites: Vec<Vec<Site>>,
     /// The chance it assumes that a party misjudges a comparison (0: comparisons are exact).
-    slip: f64,
+    pub(super) slip: f64,
 }
 
 /// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
 /// precision times mean `nu`, on c·x).
 #[derive(Debug, Clone)]
-struct Site {
-    c: Vec<(usize, f64)>,
+pub(super) struct Site {
+    pub(super) c: Vec<(usize, f64)>,
     /// The chance that the answer says nothing (a misjudged comparison): the likelihood is
     /// `slip + (1 - slip) [lo <= c·x <= hi]`.
-    slip: f64,
-    lo: f64,
-    hi: f64,
-    tau: f64,
-    nu: f64,
+    pub(super) slip: f64,
+    pub(super) lo: f64,
+    pub(super) hi: f64,
+    pub(super) tau: f64,
+    pub(super) nu: f64,
 }
 
 /// Replaces a site's approximation by the moments of its tilted distribution (an
 /// expectation-propagation step; from a zero site it is assumed-density filtering).
-fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
+pub(super) fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
     let dim = b.dim();
     let mut sc = vec![0.0; dim];
     for &(k, a) in &site.c {
@@ -141,7 +141,7 @@ impl ThompsonNash {
         }
     }
 
-    fn setup(&mut self, radices: &[u32]) {
+    pub(super) fn setup(&mut self, radices: &[u32]) {
         *self = ThompsonNash::with_slip(self.slip);
         self.radices = radices.to_vec();
         self.offsets = radices
@@ -160,7 +160,7 @@ impl ThompsonNash {
     }
 
     /// hot(o) − hot(reference), or hot(o) − e_rv without one.
-    fn constraint(&self, o: &[u32], reference: Option<&[u32]>) -> Vec<(usize, f64)> {
+    pub(super) fn constraint(&self, o: &[u32], reference: Option<&[u32]>) -> Vec<(usize, f64)> {
         let mut c = Vec::with_capacity(2 * o.len() + 1);
         match reference {
             Some(r) => {
@@ -179,7 +179,7 @@ impl ThompsonNash {
         c
     }
 
-    fn gain(&self, x: &[f64], o: &[u32]) -> f64 {
+    pub(super) fn gain(&self, x: &[f64], o: &[u32]) -> f64 {
         o.iter()
             .enumerate()
             .map(|(i, &v)| x[self.slot(i, v)])
@@ -189,7 +189,12 @@ impl ThompsonNash {
 
     /// The Nash point of utility vectors `xs` (one per party), by coordinate ascent from a warm
     /// start and a few weighted-welfare maximisers.
-    fn nash_point(&self, xs: &[&[f64]], warm: Option<&[u32]>, rng: &mut Rng) -> Vec<u32> {
+    pub(super) fn nash_point(
+        &self,
+        xs: &[&[f64]],
+        warm: Option<&[u32]>,
+        rng: &mut Rng,
+    ) -> Vec<u32> {
         let k = xs.len();
         let n = self.radices.len();
         let score = |g: &[f64]| -> f64 {
@@ -278,7 +283,7 @@ impl ThompsonNash {
     }
 
     /// Expectation-propagation sweeps over every answer so far.
-    fn sweep(&mut self, times: usize) {
+    pub(super) fn sweep(&mut self, times: usize) {
         let noise = NOISE;
         for _ in 0..times {
             for (b, sites) in self.beliefs.iter_mut().zip(&mut self.sites) {
@@ -291,7 +296,7 @@ impl ThompsonNash {
 
     /// `count` joint samples of the parties' utility vectors (sample s of party p at
     /// `[s][p]`).
-    fn samples(&self, count: usize, rng: &mut Rng) -> Vec<Vec<Vec<f64>>> {
+    pub(super) fn samples(&self, count: usize, rng: &mut Rng) -> Vec<Vec<Vec<f64>>> {
         let factors: Vec<Vec<f64>> = self.beliefs.iter().map(cholesky).collect();
         let mut z = Vec::new();
         (0..count)
@@ -321,7 +326,7 @@ impl ThompsonNash {
 
     /// How much the parties' answers to draft `o` are predicted to tell (the entropy of the
     /// straw polls and comparisons, in bits).
-    fn information(&self, o: &[u32]) -> f64 {
+    pub(super) fn information(&self, o: &[u32]) -> f64 {
         let straw = self.constraint(o, None);
         let compare = self
             .previous
@@ -353,14 +358,14 @@ impl ThompsonNash {
         total
     }
 
-    fn mean_point(&mut self, rng: &mut Rng) -> Vec<u32> {
+    pub(super) fn mean_point(&mut self, rng: &mut Rng) -> Vec<u32> {
         let means: Vec<&[f64]> = self.beliefs.iter().map(|b| b.mu.as_slice()).collect();
         let point = self.nash_point(&means, self.mean_point.as_deref(), rng);
         self.mean_point = Some(point.clone());
         point
     }
 
-    fn draft(&mut self, rng: &mut Rng) -> Vec<u32> {
+    pub(super) fn draft(&mut self, rng: &mut Rng) -> Vec<u32> {
         let mean = self.mean_point(rng);
         let mut cands = vec![mean.clone()];
         for sample in self.samples(DRAFT_SAMPLES, rng) {
@@ -382,7 +387,7 @@ impl ThompsonNash {
 
     /// The text with the largest expected Nash product, ∏ max(u − rv, 0) averaged over joint
     /// samples, among sampled Nash points and the drafts every party found acceptable.
-    fn final_text(&mut self, rng: &mut Rng) -> Vec<u32> {
+    pub(super) fn final_text(&mut self, rng: &mut Rng) -> Vec<u32> {
         let mean = self.mean_point(rng);
         let samples = self.samples(FINAL_SAMPLES, rng);
         let mut cands = vec![mean.clone()];
