@@ -318,7 +318,8 @@ fn draft_from(r: &[Cell], at: usize) -> Result<DraftRow, StoreError> {
 }
 
 /// A response's columns, read by `response_from`.
-const RESPONSE: &str = "version, seat, verdict, amendment, comment, created_at, changed_at, comparison";
+const RESPONSE: &str =
+    "version, seat, verdict, amendment, comment, created_at, changed_at, comparison";
 const RESPONSE_WIDTH: usize = 8;
 /// The types of `RESPONSE`'s columns (`i`: integer, `t`: text).
 const RESPONSE_TYPES: &str = "ittttiit";
