@@ -28,6 +28,27 @@ pub fn to_markdown(doc: &Document) -> String {
         }
     }
 
+    if !doc.phases.is_empty() {
+        // A phased text: the clauses above are the ones in force now (phase 1); each phase
+        // says what it fixes or leaves open, and its status once agreed.
+        out.push_str("## Phases\n\n");
+        for (k, p) in doc.phases.iter().enumerate() {
+            let _ = writeln!(out, "### {}\n", inline(&Document::phase_heading(k, p)));
+            match (&p.clauses, &p.open) {
+                (Some(cs), _) => {
+                    for c in cs {
+                        let _ = writeln!(out, "- {}: {}", inline(&c.issue), inline(&c.value));
+                    }
+                    out.push('\n');
+                }
+                (None, Some(words)) => {
+                    let _ = writeln!(out, "{}\n", inline(words));
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
     out.push_str("## History\n\n");
     if doc.history.is_empty() {
         out.push_str("No draft has been circulated yet.\n\n");

@@ -8,12 +8,14 @@
 
 mod invitations;
 mod messages;
+mod phases;
 mod sessions;
 mod sqlite;
 mod write;
 
 pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
+pub use phases::PhasedDraftRow;
 pub use write::{Param, Tx};
 
 use crate::domain::{
