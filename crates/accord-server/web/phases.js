@@ -166,7 +166,8 @@ export function phasesPanel(ctx, { mediator }) {
             h('span', { class: 'muted' }, ` (expected utility, with your trust of ${num(a.trust)} that each next phase is carried out; your walk-away point: ${a.reservation == null ? 'none' : num(a.reservation, 3)})`)),
           h('ul', { class: 'stops' }, a.stops.map((s, k) => h('li', {},
             `If it stops after phase ${k + 1} (${s.phase}): ${num(s.value, 3)}`, s.open ? h('span', { class: 'muted' }, ' (open: your value for it)') : null))),
-          a.within_red_lines ? null : h('p', { class: 'no' }, 'It crosses one of your red lines in some phase.'));
+          a.within_red_lines ? null : h('p', { class: 'no' }, 'It crosses one of your red lines in some phase.'),
+          h('p', { class: 'hint' }, 'The utility shown with the draft above is that of the package in force now (phase 1); this figure weighs every phase by how likely you think it is to be carried out.'));
       } catch (e) {
         figure = h('p', { class: 'notice' }, e.message);
       }
