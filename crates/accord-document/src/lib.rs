@@ -244,6 +244,10 @@ impl Document {
         format!("Phase {}: {} ({} days){status}", k + 1, p.name, p.days)
     }
 
+    /// Under "Clauses" for a phased text: which phase they are.
+    pub(crate) const PHASED_CLAUSES: &'static str =
+        "The clauses in force now (the first phase); the phases below say what each phase fixes or leaves open.";
+
     pub(crate) fn version_text(&self) -> String {
         match self.version {
             Some(v) => format!("draft {v}"),
@@ -316,6 +320,36 @@ mod tests {
             ],
             phases: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_phased_text_shows_its_phases_with_their_statuses() {
+        let mut doc = sample();
+        doc.phases = vec![
+            DocPhase {
+                name: "first".into(),
+                days: 42,
+                status: Some("completed".into()),
+                clauses: Some(doc.clauses.clone()),
+                open: None,
+            },
+            DocPhase {
+                name: "second".into(),
+                days: 30,
+                status: Some("pending".into()),
+                clauses: None,
+                open: Some("To be negotiated: prisoners; talks start from day 16 of first.".into()),
+            },
+        ];
+        let md = crate::to_markdown(&doc);
+        assert!(
+            md.contains(&format!("## Clauses\n\n{}\n", Document::PHASED_CLAUSES)),
+            "{md}"
+        );
+        assert!(md.contains("## Phases\n\n### Phase 1: first (42 days), completed\n\n- Monitoring: UN observers\n- Prisoners: 40\n\n### Phase 2: second (30 days), pending\n\nTo be negotiated: prisoners; talks start from day 16 of first.\n\n## History"), "{md}");
+        assert!(crate::to_pdf(&doc).is_ok());
+        // A one-package text is exactly as before.
+        assert!(!crate::to_markdown(&sample()).contains("Phases"));
     }
 
     #[test]

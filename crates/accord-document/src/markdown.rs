@@ -15,6 +15,9 @@ pub fn to_markdown(doc: &Document) -> String {
     let _ = writeln!(out, "- Mediators: {}\n", names(&doc.mediators));
 
     out.push_str("## Clauses\n\n");
+    if !doc.phases.is_empty() {
+        let _ = writeln!(out, "{}\n", Document::PHASED_CLAUSES);
+    }
     for (i, c) in doc.clauses.iter().enumerate() {
         let _ = writeln!(
             out,

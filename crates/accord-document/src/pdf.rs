@@ -242,6 +242,9 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
     };
 
     heading(&mut l, "Clauses", 3.0 * BODY * 1.4);
+    if !doc.phases.is_empty() {
+        l.text(MARGIN, TEXT_W, Document::PHASED_CLAUSES, false, BODY, 0.0);
+    }
     for (i, c) in doc.clauses.iter().enumerate() {
         l.space(6.0);
         let title = format!("{}. {}: {}", i + 1, c.issue, c.value);
