@@ -152,6 +152,61 @@ fn phased(database: &str) {
         0.4 * 0.19 + 0.6 * 0.3,
         "Hamas's expected utility",
     );
+    // The trust is the party's own: it may change it with its preferences (0 to 1), and the
+    // figure follows: trust 0.5 gives 0.5 x 0.19 + 0.5 x 0.3.
+    let prefs_url = format!("{base}/seats/hamas/preferences");
+    let mut prefs = ok(call(&s, "GET", &prefs_url, Some(&hamas), None), 200)["preferences"].clone();
+    close_to(&prefs["phasing"]["trust"], 0.6, "Hamas's stored trust");
+    prefs["phasing"]["trust"] = json!(1.5);
+    let r = call(
+        &s,
+        "PUT",
+        &prefs_url,
+        Some(&hamas),
+        Some(json!({"preferences": prefs, "consent": "private"})),
+    );
+    assert_eq!(r.0, 400, "{}", r.1);
+    assert!(
+        r.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("preferences.phasing.trust: the probability"),
+        "{}",
+        r.1
+    );
+    prefs["phasing"]["trust"] = json!(0.5);
+    ok(
+        call(
+            &s,
+            "PUT",
+            &prefs_url,
+            Some(&hamas),
+            Some(json!({"preferences": prefs, "consent": "private"})),
+        ),
+        200,
+    );
+    let a = ok(
+        call(
+            &s,
+            "GET",
+            &format!("{base}/seats/hamas/phased-assessment"),
+            Some(&hamas),
+            None,
+        ),
+        200,
+    );
+    close_to(&a["utility"], 0.5 * 0.19 + 0.5 * 0.3, "Hamas at trust 0.5");
+    prefs["phasing"]["trust"] = json!(0.6);
+    ok(
+        call(
+            &s,
+            "PUT",
+            &prefs_url,
+            Some(&hamas),
+            Some(json!({"preferences": prefs, "consent": "private"})),
+        ),
+        200,
+    );
     // Another party's figure is not for Hamas.
     let r = call(
         &s,

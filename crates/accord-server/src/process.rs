@@ -133,6 +133,24 @@ impl Private {
                 return Err("weights: at least one issue must matter (a weight above 0)".into());
             }
         }
+        if let Some(view) = &self.phasing {
+            if let Some(t) = view
+                .trust
+                .filter(|t| !(t.is_finite() && (0.0..=1.0).contains(t)))
+            {
+                return Err(format!(
+                    "phasing.trust: the probability that each next phase is carried out runs from 0 to 1; {t} is outside"
+                ));
+            }
+            if let Some(v) = view
+                .open_value
+                .filter(|v| !(v.is_finite() && (0.0..=1.0).contains(v)))
+            {
+                return Err(format!(
+                    "phasing.open_value: what an open phase is worth to you is a utility from 0 to 1; {v} is outside"
+                ));
+            }
+        }
         // Weights are saved as shares of 1, so utilities run from 0 to 1: a bonus or penalty
         // beyond the whole scale is a slip (a value typed as a percentage), not a preference.
         if let Some((k, t)) = self

@@ -350,8 +350,15 @@ pub async fn phased_assessment(
             "the current draft is not a phased text",
         ));
     };
-    let mut v =
-        phases::valuation(&m.public, &seat, &private, &phased).map_err(ApiError::internal)?;
+    // What fails here is the party's own view of phases (a red line scoped to a phase this text
+    // does not have, say): said in words to those who may read it.
+    let mut v = phases::valuation(&m.public, &seat, &private, &phased).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unusable_phased_view",
+            format!("`{seat}`'s view of phases does not fit this text: {e}"),
+        )
+    })?;
     v["version"] = json!(version);
     Ok(Json(v))
 }
