@@ -233,6 +233,15 @@ fn phased(database: &str) {
     let v = ok(call(&s, "GET", &phases_url, Some(&israel), None), 200);
     assert_eq!(v["statuses"], json!(["in_force", "pending"]));
     assert_eq!(v["standing_version"], 1);
+    assert!(v["actions"].is_null(), "a party is offered no actions: {v}");
+    let v = ok(call(&s, "GET", &phases_url, Some(&med), None), 200);
+    assert_eq!(
+        v["actions"],
+        json!([
+            {"statuses": ["completed", "failed"], "follow_ups": ["extend", "move_on"]},
+            {"statuses": [], "follow_ups": []},
+        ])
+    );
 
     // Statuses: mediators only, one way, in order, in words.
     let status = |k: usize, token: &str, to: &str| {

@@ -176,6 +176,25 @@ impl PhaseLedger {
         Ok(from)
     }
 
+    /// The statuses a mediator may set phase `k` (0-based) to now (what [`PhaseLedger::set`]
+    /// accepts), so that pages offer only those.
+    pub fn allowed(&self, k: usize, open: &[bool]) -> Vec<PhaseStatus> {
+        PhaseStatus::ALL
+            .iter()
+            .copied()
+            .filter(|&to| self.clone().set(k, to, open).is_ok())
+            .collect()
+    }
+
+    /// The follow-ups that may be circulated on phase `k` (0-based) now.
+    pub fn follow_ups(&self, k: usize) -> Vec<FollowUpKind> {
+        FollowUpKind::ALL
+            .iter()
+            .copied()
+            .filter(|&kind| self.may_follow_up(kind, k).is_ok())
+            .collect()
+    }
+
     /// Whether a follow-up of `kind` on phase `k` (0-based) may be circulated.
     pub fn may_follow_up(&self, kind: FollowUpKind, k: usize) -> Result<(), PhaseRefusal> {
         let status = *self
@@ -326,6 +345,24 @@ mod tests {
             Err(PhaseRefusal::NoNextPhase(2))
         );
         assert_eq!(l.may_follow_up(FollowUpKind::Extend, 1), Ok(()));
+    }
+
+    #[test]
+    fn what_may_be_set_and_followed_up_is_what_the_rules_accept() {
+        let mut l = PhaseLedger::agreed(3);
+        let open = [false, true, false];
+        assert_eq!(l.allowed(0, &open), vec![Completed, Failed]);
+        assert_eq!(l.allowed(1, &open), Vec::<PhaseStatus>::new());
+        assert_eq!(
+            l.follow_ups(0),
+            vec![FollowUpKind::Extend, FollowUpKind::MoveOn]
+        );
+        assert_eq!(l.follow_ups(1), vec![]);
+        l.set(0, Completed, &open).unwrap();
+        // Phase 2's terms are open: it cannot be put in force, only moved on to.
+        assert_eq!(l.allowed(1, &open), Vec::<PhaseStatus>::new());
+        assert_eq!(l.allowed(1, &[false, false, false]), vec![InForce]);
+        assert_eq!(l.follow_ups(2), vec![]);
     }
 
     #[test]

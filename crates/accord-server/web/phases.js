@@ -14,14 +14,12 @@ import { api, h, fill, alertBox, act, label, val, num, optName, fillOnce, calmFi
  * @typedef {{kind: string, phase: number}} FollowUp
  * @typedef {{version: number, phases: Phase[], follow_up: FollowUp|null}} PhasedDraft
  * @typedef {{scenario_phases: Phase[]|null, drafts: PhasedDraft[], statuses: string[]|null,
- *   standing_version: number|null, in_round: boolean, may_steer: boolean,
+ *   actions: {statuses: string[], follow_ups: string[]}[]|null, standing_version: number|null, in_round: boolean, may_steer: boolean,
  *   vocabulary: {phase_statuses: string[], follow_ups: string[]}}} PhasesView
  */
 
-/** What a status is called on the page. */
-const STATUS_WORDS = { pending: 'pending', in_force: 'in force', completed: 'completed', failed: 'failed' };
-/** Which statuses a mediator may set from each (the server decides; these only pick buttons). */
-const NEXT = { pending: ['in_force'], in_force: ['completed', 'failed'], completed: [], failed: [] };
+/** A status as words: the server's name with spaces ("in_force" -> "in force"). */
+const words = (/** @type {string} */ status) => status.replace(/_/g, ' ');
 
 /** An open phase's agenda and trigger in words. */
 function openWords(/** @type {Phase} */ p) {
@@ -36,7 +34,7 @@ function openWords(/** @type {Phase} */ p) {
 export function phasedText(/** @type {Phase[]} */ phases, /** @type {string[]|null} */ statuses) {
   return h('ol', { class: 'phases' }, phases.map((p, k) => h('li', { class: 'phase' },
     h('h4', {}, `Phase ${k + 1}: ${p.name}`, h('span', { class: 'muted' }, ` · ${p.days} days`),
-      statuses && statuses[k] ? h('span', { class: `badge phase-${statuses[k]}` }, ` ${STATUS_WORDS[statuses[k]] || statuses[k]}`) : null),
+      statuses && statuses[k] ? h('span', { class: `badge phase-${statuses[k]}` }, ` ${words(statuses[k])}`) : null),
     p.clauses
       ? h('ul', { class: 'package' }, p.clauses.map((c) => h('li', {}, h('span', { class: 'muted' }, label(c.issue), ': '), val(c.value))))
       : h('p', { class: 'open-phase' }, openWords(p)))));
@@ -94,16 +92,18 @@ export function phasesPanel(ctx, { mediator }) {
       const rows = agreed.phases.map((p, k) => {
         const s = statuses[k];
         const buttons = [];
+        // What the rules allow now, as the server says (the buttons offer nothing else).
+        const allowed = (v.actions && v.actions[k]) || { statuses: [], follow_ups: [] };
         if (mediator && v.may_steer) {
-          for (const to of NEXT[s] || []) {
-            const b = h('button', { type: 'button', class: to === 'failed' ? 'secondary danger' : 'secondary' }, `Mark phase ${k + 1} ${STATUS_WORDS[to]}`);
+          for (const to of allowed.statuses) {
+            const b = h('button', { type: 'button', class: to === 'failed' ? 'secondary danger' : 'secondary' }, `Mark phase ${k + 1} ${words(to)}`);
             b.addEventListener('click', () => act(b, alert, async () => {
               await api('POST', `${base}/phases/${k + 1}/status`, { status: to });
               await update(n);
             }));
             buttons.push(b);
           }
-          if ((s === 'in_force' || s === 'completed') && n.status === 'agreed') {
+          if (allowed.follow_ups.includes('extend') && n.status === 'agreed') {
             const days = h('input', { type: 'number', min: String(p.days + 1), step: '1', value: String(p.days + 14), id: `extend-days-${k + 1}`, class: 'days' });
             const extend = h('button', { type: 'button' }, `Extend phase ${k + 1}`);
             extend.addEventListener('click', () => act(extend, alert, async () => {
@@ -112,7 +112,7 @@ export function phasesPanel(ctx, { mediator }) {
               await circulate(phases, { kind: 'extend', phase: k + 1 });
             }));
             buttons.push(h('span', { class: 'extend' }, h('label', { for: days.id }, `Phase ${k + 1} lasts (days) `), days, ' ', extend));
-            if (k + 1 < agreed.phases.length) {
+            if (allowed.follow_ups.includes('move_on')) {
               const move = h('button', { type: 'button' }, `Move to phase ${k + 2}`);
               move.addEventListener('click', () => {
                 followUp = { kind: 'move_on', phase: k + 1 };
@@ -126,7 +126,7 @@ export function phasesPanel(ctx, { mediator }) {
         return h('tr', {},
           h('th', { scope: 'row' }, `Phase ${k + 1}: ${p.name}`),
           h('td', {}, `${p.days} days`),
-          h('td', {}, h('span', { class: `badge phase-${s}` }, STATUS_WORDS[s] || s)),
+          h('td', {}, h('span', { class: `badge phase-${s}` }, words(s))),
           mediator ? h('td', { class: 'phase-actions' }, buttons) : null);
       });
       const round = v.in_round ? roundNotice(alert) : null;

@@ -34,7 +34,7 @@ impl From<PhaseRefusal> for ApiError {
 
 /// The phases of every phased draft, the agreed text's phase statuses and the names clients
 /// need; phases are part of the text, so every seat sees them.
-#[utoipa::path(get, path = "/api/negotiations/{id}/phases", tag = "negotiation", summary = "Phased texts: the scenario's proposed phases, each phased draft's phases and follow-up, the agreed text's phase statuses, whether a follow-up round is open, and the vocabulary (phase statuses, follow-up kinds)", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "{scenario_phases, drafts: [{version, phases, follow_up}], statuses, standing_version, in_round, vocabulary}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+#[utoipa::path(get, path = "/api/negotiations/{id}/phases", tag = "negotiation", summary = "Phased texts: the scenario's proposed phases, each phased draft's phases and follow-up, the agreed text's phase statuses, for mediators what each phase allows now (actions: [{statuses, follow_ups}]), whether a follow-up round is open, and the vocabulary (phase statuses, follow-up kinds)", params(("id" = String, Path, description = "The negotiation")), responses((status = 200, description = "{scenario_phases, drafts: [{version, phases, follow_up}], statuses, actions, standing_version, in_round, may_steer, vocabulary}", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
 pub async fn phases(
     State(s): State<AppState>,
     Auth(user): Auth,
@@ -43,7 +43,26 @@ pub async fn phases(
     let m = member(&s.store, &id, &user.id).await?;
     let drafts = s.store.phased_drafts(&id).await?;
     let statuses = phases::ledger_of(s.store.phase_statuses(&id).await?.as_deref());
+    // What a mediator may do with each agreed phase now, from the rules (pages offer only that).
+    let agreed = m
+        .row
+        .agreement_version
+        .and_then(|v| drafts.iter().find(|d| d.version == v))
+        .and_then(|d| phases::phases_of(Some(&d.phases)));
+    let actions = match (&statuses, &agreed) {
+        (Some(l), Some(p)) if m.viewer.may_steer_phases() => {
+            let open: Vec<bool> = p.iter().map(|x| x.clauses.is_none()).collect();
+            let round = phases::in_round(&m.row);
+            json!((0..p.len()).map(|k| json!({
+                "statuses": l.allowed(k, &open).iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                // A follow-up is circulated from the agreed text, not during another round.
+                "follow_ups": if round { Vec::new() } else { l.follow_ups(k).iter().map(|f| f.as_str()).collect::<Vec<_>>() },
+            })).collect::<Vec<_>>())
+        }
+        _ => Value::Null,
+    };
     Ok(Json(json!({
+        "actions": actions,
         "scenario_phases": phases::scenario_phases(&m.public),
         "drafts": drafts.iter().map(|d| json!({
             "version": d.version,
