@@ -77,6 +77,48 @@ fn phased(database: &str) {
         assert!(!body.contains("\"trust\""), "{body}");
     }
 
+    // An uploaded scenario file keeps its phases (the party's trust in its own preferences);
+    // phases that do not fit the scenario are refused in words.
+    let text =
+        std::fs::read_to_string(common::root().join("scenarios/ceasefire-phased.toml")).unwrap();
+    let n = ok(
+        call(
+            &s,
+            "POST",
+            "/api/negotiations",
+            Some(&med),
+            Some(json!({"toml": text})),
+        ),
+        201,
+    );
+    let uploaded = format!("/api/negotiations/{}", n["id"].as_str().unwrap());
+    let v = ok(
+        call(&s, "GET", &format!("{uploaded}/phases"), Some(&med), None),
+        200,
+    );
+    assert_eq!(
+        v["scenario_phases"][1]["open"]["agenda"],
+        json!(["hostages", "ceasefire", "withdrawal"])
+    );
+    assert!(!v.to_string().contains("\"trust\""), "{v}");
+    let bad = text.replace("day = 16", "day = 99");
+    let r = call(
+        &s,
+        "POST",
+        "/api/negotiations",
+        Some(&med),
+        Some(json!({"toml": bad})),
+    );
+    assert_eq!(r.0, 400, "{}", r.1);
+    assert!(
+        r.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("day 99 is not a day of `phase 1` (1 to 42)"),
+        "{}",
+        r.1
+    );
+
     // Only a mediator circulates; the model's rules refuse a bad phased text in words.
     let first =
         json!({"base_version": 0, "phases": [fixed("phase 1", 42, PHASE_1), open_phase_2()]});

@@ -175,6 +175,16 @@ pub fn normalise(
     Ok((out, phasing.agreement))
 }
 
+/// The `[phasing]` table of a scenario file's TOML text, if it has one (the one-shot reader
+/// leaves it aside; `PhasingDoc::to_phasing` checks it against the scenario).
+pub fn phasing_of_toml(text: &str) -> Option<PhasingDoc> {
+    #[derive(Deserialize)]
+    struct OnlyPhasing {
+        phasing: Option<PhasingDoc>,
+    }
+    toml::from_str::<OnlyPhasing>(text).ok()?.phasing
+}
+
 /// The scenario's proposed phases as a phased draft (later phases given in full: the file's
 /// phases name only what changes), or none.
 pub fn scenario_phases(public: &ScenarioDoc) -> Option<Vec<PhaseText>> {
@@ -522,6 +532,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(israel.phasing.unwrap().trust, Some(0.7));
+    }
+
+    #[test]
+    fn an_uploaded_files_phases_are_read() {
+        let text = include_str!("../../../scenarios/ceasefire-phased.toml");
+        let phasing = phasing_of_toml(text).unwrap();
+        assert_eq!(phasing.phases.len(), 2);
+        assert_eq!(phasing.parties["israel"].trust, Some(0.7));
+        assert!(phasing_of_toml(include_str!("../../../scenarios/ceasefire.toml")).is_none());
     }
 
     #[test]

@@ -111,7 +111,10 @@ pub async fn create_negotiation(
             // The same reader as `accord check`: errors say line, column and what was expected.
             let scenario = accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml")
                 .map_err(|e| ApiError::invalid(e.to_string()))?;
-            ScenarioDoc::from_scenario(&scenario)
+            let mut doc = ScenarioDoc::from_scenario(&scenario);
+            // Its phases (issue 15), which the one-shot reader leaves aside; checked below.
+            doc.phasing = crate::phases::phasing_of_toml(&text);
+            doc
         }
         _ => {
             return Err(ApiError::invalid(
@@ -122,6 +125,11 @@ pub async fn create_negotiation(
     let scenario = doc
         .to_scenario()
         .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    if let Some(phasing) = &doc.phasing {
+        phasing
+            .to_phasing(&scenario)
+            .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    }
     // What the workbench can analyse within its bounds (see `limits`).
     if let Some(issue) = scenario
         .space
