@@ -1136,3 +1136,120 @@ test('one-text: a party answers straw polls with a comparison, then the final vo
     server.stop();
   }
 });
+
+test('phased texts: a phased draft circulated, answered, agreed; phase 1 completed; "move to phase 2" circulated', { timeout: 120000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  shotNo = 100; // after the other tests' numbering, also when this test runs alone
+  const server = await startServer();
+  const browser = await launch();
+  try {
+    const med = await openPage(browser, server.base);
+    await med.goto('/');
+    await signUp(med, 'Mediator Egypt');
+    await med.getByLabel('Scenario', { exact: true }).selectOption('ceasefire-phased');
+    await med.getByLabel('Title (optional)').fill('Phased talks');
+    await med.getByRole('button', { name: 'Create negotiation' }).click();
+    await med.waitForURL(/\/negotiations\//);
+    const links = {};
+    for (const seat of ['israel', 'hamas']) {
+      await med.getByRole('button', { name: `Invite someone to the ${seat} seat` }).click();
+      links[seat] = await med.getByRole('textbox', { name: `Invitation link for ${seat[0].toUpperCase()}${seat.slice(1)}` }).inputValue();
+    }
+    const isr = await openPage(browser, server.base);
+    const ham = await openPage(browser, server.base);
+    for (const [page, name, seat] of [[isr, 'Israel delegate', 'israel'], [ham, 'Hamas delegate', 'hamas']]) {
+      await page.goto(links[seat]);
+      await page.getByRole('heading', { name: 'You have been invited to a negotiation' }).waitFor();
+      await signUp(page, name);
+      await page.waitForURL(/\/negotiations\//);
+      await page.getByRole('heading', { name: 'Your confidential preferences' }).waitFor();
+    }
+    const id = new URL(med.url()).pathname.split('/').pop();
+
+    // ---- The desk drafts clauses grouped by phase; phase 2 is open, with agenda and trigger. ----
+    const panel = med.getByRole('region', { name: 'Phased text' });
+    const editor = panel.getByRole('form', { name: 'Draft a phased text' });
+    await editor.getByRole('group', { name: 'Phase 2: phase 2' }).getByText('To be negotiated: Hostages, Ceasefire, Withdrawal; talks start from day 16 of phase 1.').waitFor();
+    const p1 = editor.getByRole('group', { name: 'Phase 1: phase 1' });
+    assert.equal(await p1.getByLabel('Hostages').inputValue(), 'some');
+    assert.equal(await p1.getByLabel('Ceasefire').inputValue(), 'pause');
+    await p1.getByLabel('Humanitarian').selectOption('expanded');
+    await editor.scrollIntoViewIfNeeded();
+    await shot(med, 'desk-phased-editor');
+    await editor.getByRole('button', { name: 'Circulate phased draft 1' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 1' }).waitFor();
+    await panel.getByRole('heading', { name: 'Draft 1 is a phased text' }).waitFor();
+
+    // ---- Each room shows the draft by phase and what it is worth to that party. ----
+    // Israel (trust 0.7): 0.3 x 0.6 (phase 1) + 0.7 x 0.68 (phase 2 open: its walk-away) = 0.656.
+    // Hamas (trust 0.6): 0.4 x 0.19 + 0.6 x 0.30 = 0.256.
+    for (const [page, figure] of [[isr, '0.656'], [ham, '0.256']]) {
+      const room = page.getByRole('region', { name: 'Phased text' });
+      await room.getByRole('heading', { name: 'Draft 1 is a phased text' }).waitFor();
+      await room.getByText('To be negotiated: Hostages, Ceasefire, Withdrawal; talks start from day 16 of phase 1.').waitFor();
+      assert.equal(await room.locator('.phased-utility').innerText(), figure);
+      const api = await (await page.request.get(`/api/negotiations/${id}/seats/${page === isr ? 'israel' : 'hamas'}/phased-assessment`)).json();
+      assert.equal(api.utility.toFixed(3), figure);
+    }
+    await isr.getByRole('region', { name: 'Phased text' }).scrollIntoViewIfNeeded();
+    await shot(isr, 'room-israel-phased-draft');
+
+    // ---- Answered as any draft; both accept: the agreement, phase 1 in force. ----
+    for (const page of [isr, ham]) {
+      await page.getByLabel('Accept the draft').check();
+      await page.getByRole('button', { name: 'Send response' }).click();
+    }
+    for (const page of [med, isr, ham]) await page.getByRole('heading', { name: 'Agreement reached on draft 1' }).waitFor();
+    const statuses = panel.getByRole('table', { name: 'Phase statuses' });
+    await statuses.getByRole('row', { name: /Phase 1: phase 1 42 days in force/ }).waitFor();
+    await statuses.getByRole('row', { name: /Phase 2: phase 2 42 days pending/ }).waitFor();
+    // A party sees the statuses, without the mediators' buttons.
+    const hamStatuses = ham.getByRole('region', { name: 'Phased text' }).getByRole('table', { name: 'Phase statuses' });
+    await hamStatuses.getByRole('row', { name: /Phase 1: phase 1 42 days in force/ }).waitFor();
+    assert.equal(await ham.getByRole('button', { name: /^Mark phase/ }).count(), 0);
+
+    // ---- The mediator marks phase 1 completed; every seat sees it live. ----
+    // Only what the rules allow is offered: phase 2 cannot be put in force before phase 1 is
+    // completed, nor after (its terms are open: they are agreed by moving on).
+    assert.equal(await panel.getByRole('button', { name: 'Mark phase 2 in force' }).count(), 0);
+    await panel.getByRole('button', { name: 'Mark phase 1 completed' }).click();
+    await statuses.getByRole('row', { name: /Phase 1: phase 1 42 days completed/ }).waitFor();
+    await hamStatuses.getByRole('row', { name: /Phase 1: phase 1 42 days completed/ }).waitFor();
+    assert.equal(await panel.getByRole('button', { name: /^Mark phase/ }).count(), 0);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(med, 'desk-phase-1-completed');
+
+    // ---- "Extend phase 1 or move to phase 2": the mediator moves on, filling phase 2. ----
+    await panel.getByRole('button', { name: 'Extend phase 1' }).waitFor();
+    await panel.getByRole('button', { name: 'Move to phase 2' }).click();
+    const follow = panel.getByRole('form', { name: 'Move to phase 2: its clauses' });
+    const p2 = follow.getByRole('group', { name: 'Phase 2: phase 2' });
+    await p2.getByLabel('Hostages').selectOption('all');
+    await p2.getByLabel('Ceasefire').selectOption('permanent');
+    await p2.getByLabel('Withdrawal', { exact: true }).selectOption('full');
+    // Phase 1 stays as agreed: its fields cannot be changed here.
+    assert.equal(await follow.getByRole('group', { name: 'Phase 1: phase 1' }).getByLabel('Hostages').isDisabled(), true);
+    await follow.scrollIntoViewIfNeeded();
+    await shot(med, 'desk-move-to-phase-2');
+    await follow.getByRole('button', { name: 'Circulate the follow-up: move to phase 2' }).click();
+    await med.getByRole('heading', { name: 'Responses to draft 2' }).waitFor();
+    await panel.getByRole('heading', { name: 'Draft 2 is a follow-up: move to phase 2' }).waitFor();
+    await panel.getByText(/the agreed text of draft 1 stands until every party accepts the follow-up/).waitFor();
+    // The parties answer it like any draft; Israel's figure: 0.3 x 0.6 + 0.7 x 0.75 = 0.705.
+    const isrRoom = isr.getByRole('region', { name: 'Phased text' });
+    await isrRoom.getByRole('heading', { name: 'Draft 2 is a follow-up: move to phase 2' }).waitFor();
+    assert.equal(await isrRoom.locator('.phased-utility').innerText(), '0.705');
+    await isrRoom.scrollIntoViewIfNeeded();
+    await shot(isr, 'room-israel-follow-up');
+    const view = await (await med.request.get(`/api/negotiations/${id}`)).json();
+    assert.equal(view.status, 'open');
+    assert.equal(view.agreement_version, 1);
+    const phases = await (await med.request.get(`/api/negotiations/${id}/phases`)).json();
+    assert.deepEqual(phases.drafts.map((d) => d.follow_up), [null, { kind: 'move_on', phase: 1 }]);
+    assert.deepEqual(phases.statuses, ['completed', 'pending']);
+    for (const page of [med, isr, ham]) assert.deepEqual(page.errors || [], [], 'script errors on a page');
+  } finally {
+    await browser.close();
+    server.stop();
+  }
+});

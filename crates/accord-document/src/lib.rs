@@ -98,6 +98,22 @@ pub struct HistoryEntry {
     pub outcome: String,
 }
 
+/// One phase of a phased text (issue 15): what it fixes, or what is left open, and its status
+/// once the text is agreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocPhase {
+    /// Its name.
+    pub name: String,
+    /// Its length in days.
+    pub days: u32,
+    /// Its status in words (`in force`, `completed`, ...), once the text is agreed.
+    pub status: Option<String>,
+    /// The clauses in force during it (issue and value), or `None` when it is open.
+    pub clauses: Option<Vec<Clause>>,
+    /// For an open phase: its agenda and trigger in words.
+    pub open: Option<String>,
+}
+
 /// The document, as plain public text. Build it with [`Document::from_scenario`] or by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -117,6 +133,8 @@ pub struct Document {
     pub clauses: Vec<Clause>,
     /// Every circulated draft, oldest first (empty for a scenario file).
     pub history: Vec<HistoryEntry>,
+    /// A phased text's phases, in order (empty for a one-package text, whose clauses say all).
+    pub phases: Vec<DocPhase>,
 }
 
 impl Document {
@@ -168,6 +186,7 @@ impl Document {
             mediators: named(Role::Mediator),
             clauses,
             history: Vec::new(),
+            phases: Vec::new(),
         })
     }
 
@@ -215,6 +234,20 @@ impl Document {
     }
 
     /// The version as the details list writes it.
+    /// One phase's heading: `Phase 1: first (42 days), in force`.
+    pub(crate) fn phase_heading(k: usize, p: &DocPhase) -> String {
+        let status = p
+            .status
+            .as_deref()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_default();
+        format!("Phase {}: {} ({} days){status}", k + 1, p.name, p.days)
+    }
+
+    /// Under "Clauses" for a phased text: which phase they are.
+    pub(crate) const PHASED_CLAUSES: &'static str =
+        "The clauses in force now (the first phase); the phases below say what each phase fixes or leaves open.";
+
     pub(crate) fn version_text(&self) -> String {
         match self.version {
             Some(v) => format!("draft {v}"),
@@ -285,7 +318,38 @@ mod tests {
                     outcome: "accepted".into(),
                 },
             ],
+            phases: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_phased_text_shows_its_phases_with_their_statuses() {
+        let mut doc = sample();
+        doc.phases = vec![
+            DocPhase {
+                name: "first".into(),
+                days: 42,
+                status: Some("completed".into()),
+                clauses: Some(doc.clauses.clone()),
+                open: None,
+            },
+            DocPhase {
+                name: "second".into(),
+                days: 30,
+                status: Some("pending".into()),
+                clauses: None,
+                open: Some("To be negotiated: prisoners; talks start from day 16 of first.".into()),
+            },
+        ];
+        let md = crate::to_markdown(&doc);
+        assert!(
+            md.contains(&format!("## Clauses\n\n{}\n", Document::PHASED_CLAUSES)),
+            "{md}"
+        );
+        assert!(md.contains("## Phases\n\n### Phase 1: first (42 days), completed\n\n- Monitoring: UN observers\n- Prisoners: 40\n\n### Phase 2: second (30 days), pending\n\nTo be negotiated: prisoners; talks start from day 16 of first.\n\n## History"), "{md}");
+        assert!(crate::to_pdf(&doc).is_ok());
+        // A one-package text is exactly as before.
+        assert!(!crate::to_markdown(&sample()).contains("Phases"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub fn to_markdown(doc: &Document) -> String {
     let _ = writeln!(out, "- Mediators: {}\n", names(&doc.mediators));
 
     out.push_str("## Clauses\n\n");
+    if !doc.phases.is_empty() {
+        let _ = writeln!(out, "{}\n", Document::PHASED_CLAUSES);
+    }
     for (i, c) in doc.clauses.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -25,6 +28,27 @@ pub fn to_markdown(doc: &Document) -> String {
         );
         if let Some(w) = c.wording.as_deref().filter(|w| !w.trim().is_empty()) {
             let _ = writeln!(out, "{}\n", block(w));
+        }
+    }
+
+    if !doc.phases.is_empty() {
+        // A phased text: the clauses above are the ones in force now (phase 1); each phase
+        // says what it fixes or leaves open, and its status once agreed.
+        out.push_str("## Phases\n\n");
+        for (k, p) in doc.phases.iter().enumerate() {
+            let _ = writeln!(out, "### {}\n", inline(&Document::phase_heading(k, p)));
+            match (&p.clauses, &p.open) {
+                (Some(cs), _) => {
+                    for c in cs {
+                        let _ = writeln!(out, "- {}: {}", inline(&c.issue), inline(&c.value));
+                    }
+                    out.push('\n');
+                }
+                (None, Some(words)) => {
+                    let _ = writeln!(out, "{}\n", inline(words));
+                }
+                (None, None) => {}
+            }
         }
     }
 

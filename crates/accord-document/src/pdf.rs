@@ -242,6 +242,9 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
     };
 
     heading(&mut l, "Clauses", 3.0 * BODY * 1.4);
+    if !doc.phases.is_empty() {
+        l.text(MARGIN, TEXT_W, Document::PHASED_CLAUSES, false, BODY, 0.0);
+    }
     for (i, c) in doc.clauses.iter().enumerate() {
         l.space(6.0);
         let title = format!("{}. {}: {}", i + 1, c.issue, c.value);
@@ -249,6 +252,25 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Vec<Op>> {
         if let Some(w) = c.wording.as_deref().filter(|w| !w.trim().is_empty()) {
             l.space(2.0);
             l.text(MARGIN + 14.0, TEXT_W - 14.0, w, false, BODY, 0.0);
+        }
+    }
+
+    if !doc.phases.is_empty() {
+        heading(&mut l, "Phases", 3.0 * BODY * 1.4);
+        for (k, p) in doc.phases.iter().enumerate() {
+            l.space(6.0);
+            let title = Document::phase_heading(k, p);
+            l.text(MARGIN, TEXT_W, &title, true, 11.0, 2.0 * BODY * 1.4);
+            if let Some(cs) = &p.clauses {
+                for c in cs {
+                    l.space(1.0);
+                    let line = format!("{}: {}", c.issue, c.value);
+                    l.text(MARGIN + 14.0, TEXT_W - 14.0, &line, false, BODY, 0.0);
+                }
+            } else if let Some(words) = &p.open {
+                l.space(2.0);
+                l.text(MARGIN + 14.0, TEXT_W - 14.0, words, false, BODY, 0.0);
+            }
         }
     }
 

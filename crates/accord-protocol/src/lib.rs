@@ -18,11 +18,14 @@
 //!   text, put to one vote, binds when every party accepts it.
 //! - [`live`]: the same text run live by people (`accord serve`): deadlines per draft, one
 //!   answer per party, and the first draft every party accepts is the agreement.
+//! - [`phased`]: phased texts in that live process: each agreed phase's status, and follow-up
+//!   drafts that extend a phase or move on to the next.
 
 #![warn(missing_docs)]
 
 pub mod live;
 pub mod one_text;
+pub mod phased;
 pub mod sao;
 pub mod single_text;
 

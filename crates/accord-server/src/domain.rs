@@ -116,6 +116,11 @@ pub enum EventKind {
     Reopened,
     /// A message in a thread (addressed to the thread's readers: see [`Thread::audience`]).
     Message,
+    /// A phase of the agreed phased text changed status (a mediator set it, or an agreement
+    /// started it); every seat sees it (issue 15).
+    PhaseStatus,
+    /// A mediator ended a follow-up round without a new agreement: the standing agreement holds.
+    FollowUpEnded,
     /// Which other mediators are editing the next draft (issue 14). Never stored: the live
     /// stream sends it to mediators when the list changes (see `crate::editing`).
     Editing,
@@ -145,6 +150,8 @@ named_enum!(EventKind {
     Adjourned => "adjourned",
     Reopened => "reopened",
     Message => "message",
+    PhaseStatus => "phase_status",
+    FollowUpEnded => "follow_up_ended",
     Editing => "editing",
     StrawPoll => "straw_poll",
 });

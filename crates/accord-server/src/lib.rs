@@ -22,6 +22,7 @@ pub mod limits;
 mod live;
 pub mod names;
 pub mod one_text;
+pub mod phases;
 pub mod plain;
 pub mod process;
 pub mod store;
@@ -51,6 +52,10 @@ pub const SCENARIOS: &[(&str, &str)] = &[
     (
         "coalition",
         include_str!("../../../scenarios/coalition.toml"),
+    ),
+    (
+        "ceasefire-phased",
+        include_str!("../../../scenarios/ceasefire-phased.toml"),
     ),
 ];
 
@@ -159,6 +164,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::elicit_walk_away))
         .routes(routes!(api::elicit_implications))
         .routes(routes!(api::check_rule))
+        // Phased texts (issue 15).
+        .routes(routes!(api::phases))
+        .routes(routes!(api::create_phased_draft))
+        .routes(routes!(api::set_phase_status))
+        .routes(routes!(api::end_follow_up))
+        .routes(routes!(api::phased_assessment))
         .routes(routes!(events))
 }
 

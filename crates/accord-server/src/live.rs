@@ -59,6 +59,8 @@ pub(crate) async fn record(
                     &json!({"version": version}),
                 )
                 .await?;
+                // A phased text's phases start, or a follow-up moves them on (issue 15).
+                crate::phases::on_agreement(tx, *version).await?;
             }
             LiveEvent::Rejected { version } => {
                 tx.settle_draft(*version, DraftStatus::Rejected).await?;

@@ -41,6 +41,12 @@ pub struct Private {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub terms: Vec<accord_formats::TermDoc>,
+    /// Its view of phased texts (issue 15): `{trust, open_value, red_lines}` as in a
+    /// scenario's `[phasing.parties.<name>]`. Confidential like the rest: how far a party
+    /// trusts the next phase to be carried out is its own business.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub phasing: Option<accord_formats::PhasedViewDoc>,
 }
 
 impl Private {
@@ -53,6 +59,7 @@ impl Private {
             weights: p.weights.clone(),
             scores: p.scores.clone(),
             terms: p.terms.clone(),
+            phasing: None,
         })
     }
 
@@ -126,6 +133,24 @@ impl Private {
                 return Err("weights: at least one issue must matter (a weight above 0)".into());
             }
         }
+        if let Some(view) = &self.phasing {
+            if let Some(t) = view
+                .trust
+                .filter(|t| !(t.is_finite() && (0.0..=1.0).contains(t)))
+            {
+                return Err(format!(
+                    "phasing.trust: the probability that each next phase is carried out runs from 0 to 1; {t} is outside"
+                ));
+            }
+            if let Some(v) = view
+                .open_value
+                .filter(|v| !(v.is_finite() && (0.0..=1.0).contains(v)))
+            {
+                return Err(format!(
+                    "phasing.open_value: what an open phase is worth to you is a utility from 0 to 1; {v} is outside"
+                ));
+            }
+        }
         // Weights are saved as shares of 1, so utilities run from 0 to 1: a bonus or penalty
         // beyond the whole scale is a slip (a value typed as a percentage), not a preference.
         if let Some((k, t)) = self
@@ -171,8 +196,17 @@ pub fn split(doc: &ScenarioDoc) -> (ScenarioDoc, Vec<SeatSpec>, Vec<String>) {
     let mut public = doc.clone();
     let mut seats = Vec::new();
     let mut warnings = Vec::new();
+    // Each party's view of phases (its trust) is confidential: it leaves the public document
+    // for the party's own preferences (the phases themselves stay public).
+    let mut views = public
+        .phasing
+        .as_mut()
+        .map(|ph| std::mem::take(&mut ph.parties))
+        .unwrap_or_default();
     for p in &mut public.parties {
-        let private = Private::of(p).map(|x| {
+        let view = views.remove(&p.name);
+        let private = Private::of(p).map(|mut x| {
+            x.phasing = view;
             let (normalised, total) = x.normalised();
             if let Some(total) = total {
                 warnings.push(format!(

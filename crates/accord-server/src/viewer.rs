@@ -133,6 +133,13 @@ impl Viewer {
     pub fn may_elicit_for(&self, target: &SeatRow) -> bool {
         target.seat == self.seat && target.role == Role::Party && self.role == Role::Party
     }
+
+    /// Whether the viewer may set the status of a phase of the agreed phased text, circulate a
+    /// follow-up draft or end a follow-up round (issue 15): mediators, who keep the record of
+    /// what is carried out; parties answer the follow-up like any draft.
+    pub fn may_steer_phases(&self) -> bool {
+        self.is_mediator()
+    }
 }
 
 /// What the holder of an invitation's link is told before accepting it (and before signing in:

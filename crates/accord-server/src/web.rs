@@ -33,6 +33,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("rules.js", JS, include_str!("../web/rules.js")),
     ("merge.js", JS, include_str!("../web/merge.js")),
     ("suggest.js", JS, include_str!("../web/suggest.js")),
+    ("phases.js", JS, include_str!("../web/phases.js")),
 ];
 const HTML: &str = "text/html; charset=utf-8";
 const JS: &str = "text/javascript; charset=utf-8";

@@ -9,6 +9,7 @@ import {
 import { messagesPanel } from '/assets/messages.js';
 import { mergeDrafts } from '/assets/merge.js';
 import { suggestPanel, oneTextNotice, comparisonText, isOneText } from '/assets/suggest.js';
+import { phasesPanel } from '/assets/phases.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -66,6 +67,8 @@ export function start(ctx) {
   const adjourner = adjournForm();
   const liveSlot = h('div');
   const messages = messagesPanel(ctx);
+  // Issue 15: phased drafts, the agreed phases' statuses, follow-ups (web/phases.js).
+  const phased = phasesPanel(ctx, { mediator: true });
 
   fill(main,
     h('div', { class: 'page-head-slot' }),
@@ -76,6 +79,7 @@ export function start(ctx) {
         messages.section,
         suggester.section,
         editor.section,
+        phased.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('aside', { class: 'col-side', 'aria-label': 'Analysis and seats' },
         h('section', { class: 'card', 'aria-labelledby': 'an-h' }, h('h2', { id: 'an-h' }, 'Analysis'), analysis),
@@ -852,9 +856,10 @@ export function start(ctx) {
     suggester.sync();
     closer.sync();
     adjourner.sync();
+    phased.update(n).catch((e) => console.error(e));
   }
 
-  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agent_removed', 'agent_failed', 'agreement', 'failed', 'adjourned', 'reopened']);
+  const slowKinds = new Set(['draft', 'preferences_updated', 'joined', 'agent_seated', 'agent_removed', 'agent_failed', 'agreement', 'failed', 'adjourned', 'reopened', 'phase_status', 'follow_up_ended']);
   let pendingAnalysis = false;
   const onEvents = debounce(async () => {
     try {

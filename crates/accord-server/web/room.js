@@ -10,6 +10,7 @@ import { messagesPanel } from '/assets/messages.js';
 import { elicitation } from '/assets/elicit.js';
 import { ruleWords, conditionPicker, termsEditor } from '/assets/rules.js';
 import { oneTextNotice, comparisonField, comparisonText } from '/assets/suggest.js';
+import { phasesPanel } from '/assets/phases.js';
 
 export function start(ctx) {
   const { id, main } = ctx;
@@ -45,11 +46,14 @@ export function start(ctx) {
   let shownVersion = null;
   let shownForm = null;
   const messages = messagesPanel(ctx);
+  // Issue 15: a phased draft by phase with what it is worth to this party; phase statuses.
+  const phased = phasesPanel(ctx, { mediator: false });
 
   fill(main, headSlot, banner,
     h('div', { class: 'columns room' },
       h('div', { class: 'col-main' },
         h('section', { class: 'card', 'aria-labelledby': 'draft-h' }, draftBox),
+        phased.section,
         messages.section,
         h('section', { class: 'card', 'aria-labelledby': 'hist-h' }, h('h2', { id: 'hist-h' }, 'History of drafts'), history)),
       h('div', { class: 'col-side' }, elicit, prefs.section, scenarioDetails(n))));
@@ -603,6 +607,8 @@ export function start(ctx) {
         }
 
         if (p.discount !== undefined) out.discount = p.discount;
+        // The view of phased texts (trust) travels as it is: this form does not edit it.
+        if (p.phasing !== undefined) out.phasing = p.phasing;
         out.terms = terms.read();
         out.red_lines = redLines;
         out.weights = {};
@@ -657,6 +663,7 @@ export function start(ctx) {
     fill(banner, outcomeBanner(n));
     renderDraft();
     fill(history, historyView(n, { you: seat }));
+    phased.update(n).catch((e) => console.error(e));
   }
 
   const assessmentKinds = new Set(['draft', 'preferences_updated']);

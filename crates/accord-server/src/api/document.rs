@@ -96,6 +96,28 @@ pub async fn document(
         seats.sort_by_key(|x| (order(x).unwrap_or(usize::MAX), x.to_string()));
         seats.into_iter().map(str::to_string).collect::<Vec<_>>()
     };
+    // A phased text shows its phases (and, agreed, each phase's status): issue 15.
+    let phases = match version {
+        Some(v) => match s
+            .store
+            .phased_drafts(&id)
+            .await?
+            .into_iter()
+            .find(|d| d.version == v)
+            .and_then(|d| crate::phases::phases_of(Some(&d.phases)))
+        {
+            Some(p) => {
+                let statuses = if Some(v) == n.agreement_version {
+                    crate::phases::ledger_of(s.store.phase_statuses(&id).await?.as_deref())
+                } else {
+                    None
+                };
+                crate::phases::doc_phases(&p, statuses.as_ref())
+            }
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
     let doc = Document {
         title: n.title.clone(),
         kind: if agreed { Kind::Agreement } else { Kind::Draft },
@@ -121,6 +143,7 @@ pub async fn document(
                 outcome: d.status.as_str().to_string(),
             })
             .collect(),
+        phases,
     };
     let (bytes, content_type, ext) = if pdf {
         (

@@ -580,6 +580,7 @@ fn private_of(
         weights: Some(weights),
         scores: Some(scores),
         terms: Vec::new(),
+        phasing: None,
     }
 }
 

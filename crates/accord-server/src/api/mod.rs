@@ -18,6 +18,7 @@ mod elicit;
 mod invitations;
 mod messages;
 mod notifications;
+mod phases;
 mod rules;
 mod seats;
 mod suggestion;
@@ -31,6 +32,7 @@ pub use elicit::*;
 pub use invitations::*;
 pub use messages::*;
 pub use notifications::*;
+pub use phases::*;
 pub use rules::*;
 pub use seats::*;
 pub use suggestion::*;
@@ -120,7 +122,10 @@ pub async fn create_negotiation(
             // The same reader as `accord check`: errors say line, column and what was expected.
             let scenario = accord_formats::parse_scenario(&text, accord_formats::Format::Toml, "toml")
                 .map_err(|e| ApiError::invalid(e.to_string()))?;
-            ScenarioDoc::from_scenario(&scenario)
+            let mut doc = ScenarioDoc::from_scenario(&scenario);
+            // Its phases (issue 15), which the one-shot reader leaves aside; checked below.
+            doc.phasing = crate::phases::phasing_of_toml(&text);
+            doc
         }
         _ => {
             return Err(ApiError::invalid(
@@ -131,6 +136,11 @@ pub async fn create_negotiation(
     let scenario = doc
         .to_scenario()
         .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    if let Some(phasing) = &doc.phasing {
+        phasing
+            .to_phasing(&scenario)
+            .map_err(|e| ApiError::invalid(format!("document: {e}")))?;
+    }
     // What the workbench can analyse within its bounds (see `limits`).
     if let Some(issue) = scenario
         .space

@@ -57,6 +57,7 @@ pub async fn create_draft(
     let d = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
+    crate::phases::refuse_in_round(&m.row)?;
     let (clauses, _) = process::normalise(&m.public, &d.clauses)
         .map_err(|e| ApiError::invalid(format!("clauses: {e}")))?;
     if d.note.as_ref().is_some_and(|n| n.chars().count() > 4000) {
@@ -433,6 +434,7 @@ pub async fn close(
     let c = body(b)?;
     let m = member(&s.store, &id, &user.id).await?;
     m.require_mediator()?;
+    crate::phases::refuse_in_round(&m.row)?;
     if c.reason.as_ref().is_some_and(|r| r.chars().count() > 4000) {
         return Err(ApiError::invalid("reason: at most 4000 characters"));
     }

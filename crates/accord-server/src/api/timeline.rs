@@ -260,6 +260,11 @@ fn entry(m: &Member, n: i64, e: EventRow) -> TimelineEntry {
         ),
         EventKind::Adjourned => format!("Adjourned{}", then(p["reason"].as_str(), ". Reason: ")),
         EventKind::Reopened => "Reopened".to_string(),
+        EventKind::PhaseStatus => crate::phases::status_words(p),
+        EventKind::FollowUpEnded => format!(
+            "Follow-up draft {version} withdrawn: the agreed text of draft {} stands",
+            p["standing"].as_i64().unwrap_or(0)
+        ),
         EventKind::Message => {
             let to = match p["thread"]
                 .as_str()

@@ -9,6 +9,7 @@
 mod invitations;
 mod messages;
 mod one_text;
+mod phases;
 mod sessions;
 mod sqlite;
 mod write;
@@ -16,6 +17,7 @@ mod write;
 pub use invitations::{InvitationPreview, PendingInvitation};
 pub use messages::MessageRow;
 pub use one_text::OneTextMarks;
+pub use phases::PhasedDraftRow;
 pub use write::{NewEvent, Param, Tx};
 
 use crate::domain::{
