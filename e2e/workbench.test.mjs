@@ -1241,6 +1241,16 @@ test('phased texts: a phased draft circulated, answered, agreed; phase 1 complet
     assert.equal(await isrRoom.locator('.phased-utility').innerText(), '0.705');
     await isrRoom.scrollIntoViewIfNeeded();
     await shot(isr, 'room-israel-follow-up');
+    // Hamas proposes to change a clause of phase 2: an answer to a phased draft names its phase.
+    const hamForm = ham.locator('form.respond');
+    await hamForm.getByLabel('Propose an amendment to one clause').check();
+    await hamForm.getByLabel('In phase').selectOption('phase 2');
+    await hamForm.getByLabel('Clause to amend').selectOption('hostages');
+    await hamForm.getByLabel('Proposed option').selectOption('some');
+    await hamForm.getByRole('button', { name: 'Send response' }).click();
+    await ham.getByText(/You proposed to amend Hostages in phase 2 to /).waitFor();
+    await med.getByRole('region', { name: 'Responses to draft 2' }).getByText(/amend in phase 2 →/).waitFor();
+    await shot(med, 'desk-amendment-in-phase-2');
     const view = await (await med.request.get(`/api/negotiations/${id}`)).json();
     assert.equal(view.status, 'open');
     assert.equal(view.agreement_version, 1);

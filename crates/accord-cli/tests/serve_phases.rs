@@ -259,6 +259,31 @@ fn phased(database: &str) {
     );
     assert_eq!(r.0, 403, "{}", r.1);
 
+    // An amendment may name the phase whose clause it changes: only a phase of this draft that
+    // fixes clauses (phase 2 is still open here).
+    let amend = |version: i64, phase: &str, token: &str| {
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/{version}/responses"),
+            Some(token),
+            Some(
+                json!({"verdict": "amend", "amendment": {"issue": "hostages", "value": "all", "phase": phase}}),
+            ),
+        )
+    };
+    let r = amend(1, "phase 2", &israel);
+    assert_eq!(r.0, 400, "{}", r.1);
+    assert_eq!(
+        r.1["error"]["message"],
+        "amendment.phase: phase `phase 2` is open (its terms are to be negotiated); only a phase that fixes clauses can be amended"
+    );
+    let r = amend(1, "phase 9", &israel);
+    assert_eq!(
+        r.1["error"]["message"],
+        "amendment.phase: draft 1 has no phase `phase 9`; its phases: phase 1, phase 2"
+    );
+
     // Answered as any draft: both accept, and it is the agreement; phase 1 is in force.
     for t in [&israel, &hamas] {
         ok(
@@ -452,18 +477,47 @@ fn phased(database: &str) {
     close_to(&a["utility"], 0.4 * 0.19 + 0.6 * 0.65, "Hamas, follow-up");
     assert_eq!(a["within_red_lines"], true);
 
-    for t in [&israel, &hamas] {
-        ok(
-            call(
-                &s,
-                "POST",
-                &format!("{base}/drafts/2/responses"),
-                Some(t),
-                Some(json!({"verdict": "accept"})),
+    // Hamas first asks to change phase 2's hostages clause, then accepts; the amendment kept
+    // its phase, which the mediators see.
+    ok(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/2/responses"),
+            Some(&hamas),
+            Some(
+                json!({"verdict": "amend", "amendment": {"issue": "hostages", "value": "some", "phase": "phase 2"}}),
             ),
-            201,
-        );
-    }
+        ),
+        201,
+    );
+    let view = ok(call(&s, "GET", &base, Some(&med), None), 200);
+    let answer = &view["drafts"][1]["responses"][0];
+    assert_eq!(
+        answer["amendment"],
+        json!({"issue": "hostages", "value": "some", "phase": "phase 2"}),
+        "{answer}"
+    );
+    ok(
+        call(
+            &s,
+            "PUT",
+            &format!("{base}/drafts/2/responses"),
+            Some(&hamas),
+            Some(json!({"verdict": "accept"})),
+        ),
+        200,
+    );
+    ok(
+        call(
+            &s,
+            "POST",
+            &format!("{base}/drafts/2/responses"),
+            Some(&israel),
+            Some(json!({"verdict": "accept"})),
+        ),
+        201,
+    );
     let view = ok(call(&s, "GET", &base, Some(&med), None), 200);
     assert_eq!(view["status"], "agreed");
     assert_eq!(view["agreement_version"], 2);

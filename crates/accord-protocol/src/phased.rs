@@ -387,6 +387,7 @@ mod tests {
             status: NegotiationStatus::Open,
             parties: vec!["a".into(), "b".into()],
             current: None,
+            rules: Default::default(),
         };
         t.circulate(0, 100, 0).unwrap();
         t.respond(1, "a", Verdict::Accept, 1).unwrap();
@@ -408,6 +409,7 @@ mod tests {
             status: NegotiationStatus::Open,
             parties: vec!["a".into()],
             current: None,
+            rules: Default::default(),
         };
         assert!(circulate_follow_up(&mut fresh, false, 0, 100, 0).is_err());
         // A refused follow-up leaves the text as it was.

@@ -608,7 +608,15 @@ pub(crate) async fn agents_respond(
             format!("agent ({spec})")
         });
         match api::record_response(
-            state, id, version, &seat.seat, None, verdict, amendment, comment, &public,
+            state,
+            id,
+            version,
+            &seat.seat,
+            None,
+            verdict,
+            amendment.map(api::Amendment::from),
+            comment,
+            &public,
         )
         .await
         {

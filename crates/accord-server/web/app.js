@@ -276,14 +276,19 @@ export function responseText(issues, r) {
   if (r.verdict === 'accept') return 'accepts the draft';
   if (r.verdict === 'reject') return 'rejects the draft';
   const a = r.amendment || {};
-  return `proposes an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')}): ${val(a.value)}`;
+  return `proposes an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')})${inPhase(a)}: ${val(a.value)}`;
+}
+
+/** Where an amendment of a phased draft applies (issue 15): " in phase 2", or nothing. */
+export function inPhase(/** @type {{phase?: string}} */ a) {
+  return a && a.phase ? ` in ${a.phase}` : '';
 }
 
 function ownResponseText(issues, r) {
   if (r.verdict === 'accept') return 'accepted the draft';
   if (r.verdict === 'reject') return 'rejected the draft';
   const a = r.amendment || {};
-  return `proposed an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')}): ${val(a.value)}`;
+  return `proposed an amendment to clause ${clauseNo(issues, a.issue)} (${label(a.issue || '')})${inPhase(a)}: ${val(a.value)}`;
 }
 
 /** A draft's status in words. */

@@ -5,6 +5,7 @@ import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, clauseList, packageLine,
   historyView, outcomeBanner, pageHead, scenarioDetails, live, debounce, clauseNo, optName,
   defaultWording, newId, statusBadge, responseText, invalid, calmFill, fillOnce, syncChildren, vocabulary,
+  inPhase,
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
 import { mergeDrafts } from '/assets/merge.js';
@@ -258,7 +259,7 @@ export function start(ctx) {
       if (r.verdict === 'accept') return h('td', { class: 'yes' }, 'accepts');
       if (r.verdict === 'reject') return h('td', { class: 'no' }, 'rejects');
       return r.amendment && r.amendment.issue === issue
-        ? h('td', { class: 'amending' }, `amend → ${val(r.amendment.value)}`)
+        ? h('td', { class: 'amending' }, `amend${inPhase(r.amendment)} → ${val(r.amendment.value)}`)
         : h('td', { class: 'muted' }, 'no change');
     };
     fill(responses,
@@ -300,7 +301,7 @@ export function start(ctx) {
     if (r.verdict === 'accept') return `accepts the draft${straw}${compared}`;
     if (r.verdict === 'reject') return `rejects the draft${straw}${compared}`;
     const a = r.amendment || {};
-    return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')}) to ${val(a.value)}${compared}`;
+    return `proposes to amend clause ${clauseNo(n.issues, a.issue)} (${label(a.issue || '')})${inPhase(a)} to ${val(a.value)}${compared}`;
   }
 
   // ---- The current draft: extend its deadline, withdraw it, correct it ----

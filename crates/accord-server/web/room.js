@@ -5,6 +5,7 @@ import {
   api, h, fill, alertBox, statusLine, act, label, val, num, when, countdown, historyView,
   outcomeBanner, pageHead, scenarioDetails, live, debounce, optName, newId, statusBadge,
   invalid, calmFill, fillOnce, serverNow,
+  inPhase,
 } from '/assets/app.js';
 import { messagesPanel } from '/assets/messages.js';
 import { elicitation } from '/assets/elicit.js';
@@ -108,7 +109,7 @@ export function start(ctx) {
     fillOnce(draftOwn, JSON.stringify([d.version, d.status, n.status, mine || null, missed, !!form, change]), () => [
       mine ? h('div', { class: `own-response ${mine.verdict}`, id: 'own-response', tabindex: -1 }, h('h3', {}, 'Your response'),
         h('p', {}, mine.verdict === 'accept' ? 'You accepted this draft.' : mine.verdict === 'reject' ? 'You rejected this draft.'
-          : `You proposed to amend ${label(mine.amendment.issue)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`,
+          : `You proposed to amend ${label(mine.amendment.issue)}${inPhase(mine.amendment)} to ${val(mine.amendment.value)}.`, ` (${when(mine.at)})`,
           mine.changed_at ? ` You changed your answer at ${when(mine.changed_at)}.` : '',
           mine.comparison ? ` You found it ${comparisonText(mine.comparison, d.version)}.` : ''),
         mine.comment ? h('p', {}, h('span', { class: 'muted' }, 'Your comment: '), mine.comment) : null,
@@ -178,7 +179,19 @@ export function start(ctx) {
     const issueSel = h('select', { id: 'am-issue' }, n.issues.map((i, k) => h('option', { value: i.name }, `${k + 1}. ${label(i.name)}`)));
     const valueBox = h('div', { class: 'field' });
     const wording = h('textarea', { id: 'am-wording', rows: 2 });
+    // A phased draft (issue 15): which of its phases that fix clauses the amendment is for;
+    // shown once the draft's phases are known, when it has more than one.
+    const phaseSel = h('select', { id: 'am-phase' });
+    const phaseField = h('div', { class: 'field', hidden: true }, h('label', { for: 'am-phase' }, 'In phase'), phaseSel);
+    api('GET', `${base}/phases`).then((p) => {
+      const mine = (p.drafts || []).find((x) => x.version === d.version);
+      const fixed = mine && mine.phases ? mine.phases.filter((x) => x.clauses) : [];
+      if (fixed.length < 2) return;
+      fill(phaseSel, fixed.map((x) => h('option', { value: x.name }, x.name)));
+      phaseField.hidden = false;
+    }, () => {});
     const amendBox = h('div', { class: 'amend-box', hidden: true },
+      phaseField,
       h('div', { class: 'field' }, h('label', { for: 'am-issue' }, 'Clause to amend'), issueSel),
       valueBox,
       h('div', { class: 'field' }, h('label', { for: 'am-wording' }, 'Proposed wording (optional)'), wording));
@@ -224,6 +237,7 @@ export function start(ctx) {
           }
           body.amendment = { issue: issue.name, value: issue.options ? valueCtl.value : Number(valueCtl.value) };
           if (wording.value.trim()) body.amendment.wording = wording.value.trim();
+          if (!phaseField.hidden) body.amendment.phase = phaseSel.value;
         }
         if (comment.value.trim()) body.comment = comment.value.trim();
         try {

@@ -13,7 +13,7 @@ use accord_protocol::live::{Comparison, LiveEvent, Refusal};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Drafts one negotiation may hold (every view and the history read them).
@@ -170,7 +170,7 @@ pub struct Respond {
     #[schema(pattern = "^(accept|reject|amend)$")]
     verdict: String,
     #[serde(default)]
-    amendment: Option<Clause>,
+    amendment: Option<Amendment>,
     #[serde(default)]
     comment: Option<String>,
     /// Under the one-text rules, for a draft that is not the final text and follows another:
@@ -249,9 +249,11 @@ pub async fn change_response(
     let m = member(&s.store, &id, &user.id).await?;
     require_party(&m)?;
     let seat = m.seat.seat.clone();
+    let phase_named = r.amendment.clone();
     let amendment = amendment_json(verdict, r.amendment, r.comment.as_deref(), &m.public)?;
     let mut tx = s.store.write(&id).await?;
     let mut text = tx.live_text().await?;
+    check_amended_phase(&mut tx, version, phase_named.as_ref()).await?;
     let comparison = r.comparison.map(Comparison::from);
     let events = text.change_answer_with(version, &seat, verdict, comparison, now_ms())?;
     let from = events.iter().find_map(|e| match e {
@@ -291,10 +293,66 @@ pub async fn change_response(
     ))
 }
 
+/// The one clause a party asks to change: an issue and the value it proposes (with wording), in
+/// a phased draft (issue 15) in the phase named by `phase` (by default its first phase).
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Amendment {
+    /// The issue.
+    pub issue: String,
+    /// The proposed value (an option's name, or a number).
+    #[schema(value_type = serde_json::Value)]
+    pub value: accord_formats::Scalar,
+    /// The clause's proposed text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wording: Option<String>,
+    /// In a phased draft, the phase whose clause changes (a phase that fixes clauses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+}
+
+impl From<Clause> for Amendment {
+    fn from(c: Clause) -> Amendment {
+        Amendment {
+            issue: c.issue,
+            value: c.value,
+            wording: c.wording,
+            phase: None,
+        }
+    }
+}
+
+/// An amendment naming a phase must name one of the draft's phases that fixes clauses.
+async fn check_amended_phase(
+    tx: &mut crate::store::Tx,
+    version: i64,
+    amendment: Option<&Amendment>,
+) -> Res<()> {
+    let Some(phase) = amendment.and_then(|a| a.phase.as_deref()) else {
+        return Ok(());
+    };
+    let (phases, _) = tx.draft_phases(version).await?;
+    let Some(phases) = crate::phases::phases_of(phases.as_deref()) else {
+        return Err(ApiError::invalid(format!(
+            "amendment.phase: draft {version} has no phases (leave `phase` out)"
+        )));
+    };
+    match phases.iter().find(|p| p.name == phase) {
+        None => Err(ApiError::invalid(format!(
+            "amendment.phase: draft {version} has no phase `{phase}`; its phases: {}",
+            phases.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+        Some(p) if p.clauses.is_none() => Err(ApiError::invalid(format!(
+            "amendment.phase: phase `{phase}` is open (its terms are to be negotiated); only a phase that fixes clauses can be amended"
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
 /// An answer's amendment checked against the issues, as stored (JSON); the comment's length.
 fn amendment_json(
     verdict: Verdict,
-    amendment: Option<Clause>,
+    amendment: Option<Amendment>,
     comment: Option<&str>,
     public: &ScenarioDoc,
 ) -> Res<Option<String>> {
@@ -328,7 +386,7 @@ fn amendment_json(
         }
         (Verdict::Amend, None) => {
             return Err(ApiError::invalid(
-                "an amendment needs `amendment`: {issue, value, wording?}",
+                "an amendment needs `amendment`: {issue, value, wording?, phase?}",
             ))
         }
         (_, Some(_)) => {
@@ -354,13 +412,15 @@ pub(crate) async fn record_response(
     seat: &str,
     actor: Option<&str>,
     (verdict, comparison): (Verdict, Option<Comparison>),
-    amendment: Option<Clause>,
+    amendment: Option<Amendment>,
     comment: Option<String>,
     public: &ScenarioDoc,
 ) -> Res<()> {
+    let phase_named = amendment.clone();
     let amendment = amendment_json(verdict, amendment, comment.as_deref(), public)?;
     let mut tx = s.store.write(id).await?;
     let mut text = tx.live_text().await?;
+    check_amended_phase(&mut tx, version, phase_named.as_ref()).await?;
     let events = text.answer(version, seat, verdict, comparison, now_ms())?;
     let amendment_value: Option<Value> = amendment
         .as_deref()
