@@ -175,10 +175,11 @@ pub fn agent_answer(
     })
 }
 
-/// A deterministic seed from the negotiation's id and how many drafts it has (FNV-1a).
-pub fn seed(id: &str, drafts: i64) -> u64 {
+/// A deterministic seed from a text (what the negotiation is about) and how many drafts it has
+/// (FNV-1a).
+pub fn seed(about: &str, drafts: i64) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes().chain(drafts.to_le_bytes()) {
+    for b in about.bytes().chain(drafts.to_le_bytes()) {
         h ^= b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }

@@ -126,7 +126,17 @@ pub async fn suggestion(
             answers,
         });
     }
-    let seed = one_text::seed(&id, last);
+    // Seeded from what the negotiation is about (its issues and parties) and how far it went,
+    // not from its id: the same scenario and the same answers give the same suggestion, so a
+    // run can be replayed (a training exercise, a test).
+    let about: Vec<&str> = m
+        .public
+        .issues
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(parties.iter().map(String::as_str))
+        .collect();
+    let seed = one_text::seed(&about.join("\u{1f}"), last);
     let feedback = rules.feedback;
     let n = parties.len();
     let (sugg, history) = bounded(&s, move |_| {
