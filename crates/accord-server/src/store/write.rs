@@ -7,9 +7,12 @@
 //! Checkpoints, the only slow part of a commit, run on a background thread instead
 //! (`checkpoints`). **PostgreSQL** writes run on sqlx's pool, many at once.
 //!
-//! **Invariant** (the module's): a write to a negotiation is one transaction whose first statement
-//! touches the negotiation's row, so writes to one negotiation are serialised and event numbers
-//! never collide. A transaction dropped before `commit` is rolled back.
+//! **Invariant** (the module's): a write to a negotiation is one transaction that locks the
+//! negotiation's row before it reads anything its decision depends on (`write` touches the row
+//! first; `write_with_event`, one statement that depends on no read, locks it while numbering its
+//! event), so writes to one negotiation are serialised. Events are numbered from the row's
+//! counter (`last_event_seq`), which the lock keeps gap-free and in commit order. A transaction
+//! dropped before `commit` is rolled back.
 
 use super::sqlite::{self, Writer};
 use super::{negotiation_from, Db, NegotiationRow, Store, StoreError};
