@@ -116,24 +116,7 @@ pub fn agent_answer(
     final_vote: bool,
     version: i64,
 ) -> Result<(Verdict, Option<Clause>, Option<Comparison>), String> {
-    let p = scenario
-        .parties
-        .iter()
-        .find(|p| p.name == seat)
-        .ok_or_else(|| format!("no seat `{seat}`"))?;
-    let prefs = p
-        .preferences
-        .as_ref()
-        .ok_or_else(|| format!("the agent of `{seat}` has no preferences"))?;
-    if scenario.space.size() > crate::limits::MAX_AGENT_OUTCOMES {
-        return Err(format!(
-            "{} possible texts are too many for an agent in the workbench (at most {})",
-            scenario.space.size(),
-            crate::limits::MAX_AGENT_OUTCOMES
-        ));
-    }
-    let index = accord_strategy::UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
-        .map_err(|e| e.to_string())?;
+    let (p, index) = crate::process::agent_index(scenario, seat)?;
     let mut critic = accord_strategy::Truthful::new(
         std::sync::Arc::new(index),
         p.reservation.unwrap_or(0.0),

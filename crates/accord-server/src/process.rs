@@ -735,13 +735,12 @@ pub fn picture_svg(
 /// An agent's answer: its verdict and, with `amend`, the (issue, value index) it asks for.
 pub type AgentVote = (Verdict, Option<(usize, u32)>);
 
-/// An agent's answer to a draft.
-pub fn agent_vote(
-    scenario: &Scenario,
+/// An agent's party and its utility index over the scenario's texts, bounded by
+/// `MAX_AGENT_OUTCOMES` (in words when the space is too large or the seat has no preferences).
+pub(crate) fn agent_index<'a>(
+    scenario: &'a Scenario,
     seat: &str,
-    spec: accord_strategy::VoterSpec,
-    draft: &Outcome,
-) -> Result<AgentVote, String> {
+) -> Result<(&'a accord_model::Party, accord_strategy::UtilityIndex), String> {
     let p = scenario
         .parties
         .iter()
@@ -760,6 +759,17 @@ pub fn agent_vote(
     }
     let index = accord_strategy::UtilityIndex::build(&scenario.space, prefs, &p.red_lines)
         .map_err(|e| e.to_string())?;
+    Ok((p, index))
+}
+
+/// An agent's answer to a draft.
+pub fn agent_vote(
+    scenario: &Scenario,
+    seat: &str,
+    spec: accord_strategy::VoterSpec,
+    draft: &Outcome,
+) -> Result<AgentVote, String> {
+    let (p, index) = agent_index(scenario, seat)?;
     let mut v = spec.build(std::sync::Arc::new(index), p.reservation.unwrap_or(0.0));
     let id = scenario
         .space

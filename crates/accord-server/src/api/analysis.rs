@@ -205,16 +205,10 @@ pub async fn picture(
     ))
 }
 
-/// What the current draft means to one party: for that party itself (or mediators when its
-/// consent shows them), from its own preferences only.
-#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/assessment", tag = "negotiation", summary = "What the current draft means to a party, from its own preferences: utility (0 to 1), red lines crossed, walk-away point, the best change per clause", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 422, description = "Too large to analyse within the server's bounds", body = crate::error::ErrorBody), (status = 503, description = "Busy: try again after Retry-After seconds", body = crate::error::ErrorBody), (status = 200, description = "The assessment", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No preferences yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
-pub async fn assessment(
-    State(s): State<AppState>,
-    Auth(user): Auth,
-    Path((id, seat)): Path<(String, String)>,
-) -> Res<Json<Value>> {
-    let m = member(&s.store, &id, &user.id).await?;
-    let target = m.seat_named(&seat)?;
+/// A party's preferences for an assessment of what a draft means to it: for that party itself,
+/// or mediators when its consent shows them; `409` before it has given them.
+pub(crate) fn preferences_to_assess(m: &super::Member, seat: &str) -> Res<Private> {
+    let target = m.seat_named(seat)?;
     if !m.viewer.may_read_preferences_of(target) {
         return Err(ApiError::forbidden(
             "a party's assessment is for that party alone",
@@ -225,15 +219,25 @@ pub async fn assessment(
             "only negotiating parties have preferences",
         ));
     }
-    let private: Private = match target.private_doc.as_deref().map(serde_json::from_str) {
-        Some(Ok(p)) => p,
-        _ => {
-            return Err(ApiError::conflict(
-                "waiting_for_preferences",
-                format!("`{seat}` has not given its preferences yet"),
-            ))
-        }
-    };
+    match target.private_doc.as_deref().map(serde_json::from_str) {
+        Some(Ok(p)) => Ok(p),
+        _ => Err(ApiError::conflict(
+            "waiting_for_preferences",
+            format!("`{seat}` has not given its preferences yet"),
+        )),
+    }
+}
+
+/// What the current draft means to one party: for that party itself (or mediators when its
+/// consent shows them), from its own preferences only.
+#[utoipa::path(get, path = "/api/negotiations/{id}/seats/{seat}/assessment", tag = "negotiation", summary = "What the current draft means to a party, from its own preferences: utility (0 to 1), red lines crossed, walk-away point, the best change per clause", params(("id" = String, Path, description = "The negotiation"), ("seat" = String, Path, description = "A seat's name")), responses((status = 422, description = "Too large to analyse within the server's bounds", body = crate::error::ErrorBody), (status = 503, description = "Busy: try again after Retry-After seconds", body = crate::error::ErrorBody), (status = 200, description = "The assessment", body = Object), (status = 400, description = "Invalid request", body = crate::error::ErrorBody), (status = 401, description = "Not signed in", body = crate::error::ErrorBody), (status = 403, description = "Your seat may not do this", body = crate::error::ErrorBody), (status = 404, description = "No such negotiation among yours", body = crate::error::ErrorBody), (status = 409, description = "No preferences yet", body = crate::error::ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn assessment(
+    State(s): State<AppState>,
+    Auth(user): Auth,
+    Path((id, seat)): Path<(String, String)>,
+) -> Res<Json<Value>> {
+    let m = member(&s.store, &id, &user.id).await?;
+    let private = preferences_to_assess(&m, &seat)?;
     let draft = draft_outcomes(&s, &m, &id).await?.pop();
     let public = m.public.clone();
     let result = bounded(&s, move |_| {

@@ -2,12 +2,12 @@
 //! draft), sets each agreed phase's status, and circulates "extend phase k" or "move on to phase
 //! k+1" as a follow-up draft; a party sees what a phased draft means to it.
 
-use super::{body, clauses_of, member, JsonBody, Res};
+use super::{body, clauses_of, member, preferences_to_assess, JsonBody, Res};
 use crate::auth::Auth;
-use crate::domain::{Audience, DraftStatus, EventKind, NegotiationStatus, Role};
+use crate::domain::{Audience, DraftStatus, EventKind, NegotiationStatus};
 use crate::error::ApiError;
 use crate::phases::{self, FollowUp, PhaseText};
-use crate::process::{self, Private};
+use crate::process;
 use crate::store::now_ms;
 use crate::AppState;
 use accord_protocol::phased::{
@@ -337,26 +337,7 @@ pub async fn phased_assessment(
     Path((id, seat)): Path<(String, String)>,
 ) -> Res<Json<Value>> {
     let m = member(&s.store, &id, &user.id).await?;
-    let target = m.seat_named(&seat)?;
-    if !m.viewer.may_read_preferences_of(target) {
-        return Err(ApiError::forbidden(
-            "a party's assessment is for that party alone",
-        ));
-    }
-    if target.role != Role::Party {
-        return Err(ApiError::invalid(
-            "only negotiating parties have preferences",
-        ));
-    }
-    let private: Private = match target.private_doc.as_deref().map(serde_json::from_str) {
-        Some(Ok(p)) => p,
-        _ => {
-            return Err(ApiError::conflict(
-                "waiting_for_preferences",
-                format!("`{seat}` has not given its preferences yet"),
-            ))
-        }
-    };
+    let private = preferences_to_assess(&m, &seat)?;
     let version = m.row.current_version;
     let drafts = s.store.phased_drafts(&id).await?;
     let Some(phased) = drafts
