@@ -498,7 +498,7 @@ pub(crate) async fn agents_respond(
     id: &str,
     version: i64,
 ) -> Result<(), error::ApiError> {
-    let (_, seats) = state
+    let (negotiation, seats) = state
         .store
         .negotiation_with_seats(id)
         .await?
@@ -509,18 +509,12 @@ pub(crate) async fn agents_respond(
     }
     let public = api::public_of(&state.store, id).await?;
     // Under the one-text rules agents also compare with the draft before (issue 16).
-    let rules = state.store.text_rules(id).await?;
+    let rules = negotiation.rules;
     let drafts = state.store.drafts(id, (version - 1).max(0)).await?;
     let Some(d) = drafts.iter().find(|d| d.version == version) else {
         return Ok(());
     };
-    let final_vote = rules.is_one_text()
-        && state
-            .store
-            .one_text_marks(id, version)
-            .await?
-            .finals
-            .contains(&version);
+    let final_vote = rules.is_one_text() && d.final_vote;
     let clauses: Vec<process::Clause> = serde_json::from_str(&d.clauses).unwrap_or_default();
     let previous = drafts
         .iter()

@@ -65,7 +65,7 @@ pub async fn suggestion(
             format!("the negotiation is {}", m.row.status),
         ));
     }
-    let rules = s.store.text_rules(&id).await?;
+    let rules = m.row.rules;
     if !rules.is_one_text() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -95,7 +95,7 @@ pub async fn suggestion(
     let last = m.row.current_version;
     let drafts = s.store.drafts(&id, 0).await?;
     let responses = s.store.responses(&id, 0).await?;
-    let marks = s.store.one_text_marks(&id, 0).await?;
+    let marks = crate::store::OneTextMarks::of(&drafts, &responses);
     let mut history = Vec::new();
     for d in drafts.iter().filter(|d| d.version <= last) {
         let clauses = clauses_of(&d.clauses);

@@ -1,10 +1,11 @@
 //! The one-text rules in the store (issue 16, migration 0010): the rules a negotiation runs
 //! under, which drafts are final texts, and the parties' comparisons. The rules themselves live
-//! in `accord_protocol::live`; this file only stores and reads.
+//! in `accord_protocol::live`; this file only writes them. They are read with the rows every
+//! request reads already (`NegotiationRow::rules`, `DraftRow::final_vote`,
+//! `ResponseRow::comparison`), so they cost no read of their own.
 
 use super::write::Param;
-use super::{int, opt_text, text, Store, StoreError, Tx};
-use accord_protocol::live::rules::parse_rules;
+use super::{StoreError, Tx};
 use accord_protocol::live::{Comparison, TextRules};
 
 /// What the one-text view adds to a negotiation's drafts and responses.
@@ -35,48 +36,6 @@ impl OneTextMarks {
 
 fn stored_feedback(rules: TextRules) -> Option<&'static str> {
     rules.is_one_text().then(|| rules.feedback.as_str())
-}
-
-impl Store {
-    /// The rules of negotiation `id` (binding when it has no row, which callers checked).
-    pub async fn text_rules(&self, id: &str) -> Result<TextRules, StoreError> {
-        let rows = self
-            .select(
-                "SELECT rules, feedback FROM negotiations WHERE id = $1",
-                &[Param::Text(id)],
-            )
-            .await?;
-        match rows.first() {
-            Some(r) => Ok(parse_rules(&text(r, 0)?, opt_text(r, 1)?.as_deref())?),
-            None => Ok(TextRules::default()),
-        }
-    }
-
-    /// Final texts and comparisons of negotiation `id`, from draft `from` on.
-    pub async fn one_text_marks(&self, id: &str, from: i64) -> Result<OneTextMarks, StoreError> {
-        let finals = self
-            .select(
-                "SELECT version FROM drafts WHERE negotiation_id = $1 AND version >= $2 AND final_vote = 1 ORDER BY version",
-                &[Param::Text(id), Param::Int(from)],
-            )
-            .await?
-            .iter()
-            .map(|r| int(r, 0))
-            .collect::<Result<_, _>>()?;
-        let comparisons = self
-            .select(
-                "SELECT version, seat, comparison FROM responses WHERE negotiation_id = $1 AND version >= $2 AND comparison IS NOT NULL ORDER BY version, seat",
-                &[Param::Text(id), Param::Int(from)],
-            )
-            .await?
-            .iter()
-            .map(|r| Ok((int(r, 0)?, text(r, 1)?, text(r, 2)?.parse()?)))
-            .collect::<Result<_, StoreError>>()?;
-        Ok(OneTextMarks {
-            finals,
-            comparisons,
-        })
-    }
 }
 
 impl Tx {
