@@ -1030,7 +1030,7 @@ test('one-text: a mediator follows "Suggest the next draft" with two private age
       if (round === 0) assert.match(await reason.innerText(), /opening text/);
       if (round === 2) await shot(med, 'desk-suggestion-reason');
       if (final) break;
-      assert.match(await reason.innerText(), /^Suggested: (tests whether (Upstream|Downstream) |an opening)/);
+      assert.match(await reason.innerText(), /^Suggested: (tests whether (Upstream|Downstream|every party accepts the text the answers point to) |an opening)/);
       version += 1;
       await med.getByRole('button', { name: `Circulate draft ${version}`, exact: true }).click();
       const responses = med.getByRole('region', { name: `Responses to draft ${version}` });

@@ -403,6 +403,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
                 med.as_mut(),
                 deadline,
                 feedback,
+                &numeric_issues(scenario),
                 &mut rng,
                 &mut clock,
                 &mut sink,
@@ -690,4 +691,14 @@ pub fn plot_analysis(
         .with_context(|| format!("writing {}", png_path.display()))?;
     eprintln!("plot: {} and {}", svg_path.display(), png_path.display());
     Ok(())
+}
+
+/// Which issues' values are ordered numbers (what a one-text mediator may know of the issues).
+fn numeric_issues(scenario: &Scenario) -> Vec<bool> {
+    scenario
+        .space
+        .issues()
+        .iter()
+        .map(|i| i.is_numeric())
+        .collect()
 }

@@ -593,11 +593,14 @@ fn suggestions_reach_the_nash_point(database: &str) {
         if last["call_final_vote"] == true {
             break;
         }
-        // Every non-final suggestion says what it tests, by party and clause.
+        // Every non-final suggestion says what it tests, by party and clause (or that it checks
+        // the intended final text in a straw poll first).
         let reason = last["reason"].as_str().unwrap();
         assert!(
             reason.starts_with("tests whether Upstream")
                 || reason.starts_with("tests whether Downstream")
+                || reason
+                    .starts_with("tests whether every party accepts the text the answers point to")
                 || reason.starts_with("an opening"),
             "{reason}"
         );

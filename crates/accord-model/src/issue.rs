@@ -92,6 +92,15 @@ impl Issue {
         }
     }
 
+    /// Whether the values are numbers in order (an integer or real issue), so that neighbouring
+    /// values are alike; a discrete issue's options are named, whatever their order.
+    pub fn is_numeric(&self) -> bool {
+        matches!(
+            self.kind,
+            IssueKind::Integer { .. } | IssueKind::Real { .. }
+        )
+    }
+
     /// Number of values (options, integers or grid points). Always at least 1 for a validated issue.
     pub fn size(&self) -> u64 {
         match &self.kind {

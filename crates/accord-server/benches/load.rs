@@ -6,7 +6,7 @@
 //! event. The mediator circulates the next draft once both parties answered. Reported: party
 //! actions per second and latency percentiles, on SQLite and, when `ACCORD_BENCH_POSTGRES` (or
 //! the default `postgres://postgres@127.0.0.1:5432`) answers, on PostgreSQL. `LOAD_SECONDS` sets
-//! the duration (default 10).
+//! the duration (default 10); `LOAD_BACKENDS=postgres` (or `sqlite`) runs one backend only.
 
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -257,13 +257,20 @@ fn run(database: &str, label: &str) {
 fn main() {
     println!("| backend | parties | party actions/s | p50 ms | p99 ms | max ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
-    let dir = std::env::temp_dir().join(format!("accord-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    run(
-        &format!("sqlite://{}", dir.join("load.db").display()),
-        "SQLite",
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    let only = std::env::var("LOAD_BACKENDS").unwrap_or_default();
+    let wanted = |backend: &str| only.is_empty() || only.contains(backend);
+    if wanted("sqlite") {
+        let dir = std::env::temp_dir().join(format!("accord-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        run(
+            &format!("sqlite://{}", dir.join("load.db").display()),
+            "SQLite",
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    if !wanted("postgres") {
+        return;
+    }
     let server = std::env::var("ACCORD_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
     let db = format!("accord_load_{}", std::process::id());

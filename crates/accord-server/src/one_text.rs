@@ -188,6 +188,7 @@ pub struct DraftAnswers {
 /// The suggestion for the next draft from the drafts and answers only (see the module).
 pub fn suggest(
     radices: &[u32],
+    numeric: &[bool],
     feedback: Feedback,
     parties: usize,
     drafts: &[DraftAnswers],
@@ -221,7 +222,9 @@ pub fn suggest(
         });
     }
     let last = drafts.last().map(|d| d.text.as_slice());
-    accord_strategy::bayes::suggest::suggest(radices, feedback, parties, &history, last, seed)
+    accord_strategy::bayes::suggest::suggest(
+        radices, numeric, feedback, parties, &history, last, seed,
+    )
 }
 
 /// The suggestion's one-line reason, in words: what it tests, or why to call the final vote.
@@ -262,6 +265,10 @@ pub fn reason(
                 old.join(" and ")
             )
         }
+        Probe::Check => format!(
+            "tests whether every party accepts the text the answers point to ({:.0}% of the best Nash product expected) before the final vote is called on it",
+            100.0 * s.expected_ratio
+        ),
         Probe::Final if s.polls >= accord_strategy::bayes::suggest::MAX_POLLS => format!(
             "after {} straw polls, the best text the answers point to: call the final vote",
             s.polls

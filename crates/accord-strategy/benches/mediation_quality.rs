@@ -83,6 +83,7 @@ where
 fn run(
     name: &str,
     seats: &[Seat],
+    numeric: &[bool],
     game: (TextProtocol, Feedback),
     rounds: u32,
     noise: f64,
@@ -126,6 +127,7 @@ fn run(
                 m.as_mut(),
                 deadline,
                 game.1,
+                numeric,
                 &mut rng,
                 &mut || 0.0,
                 &mut NoTrace,
@@ -172,7 +174,8 @@ fn main() {
         if protocol == TextProtocol::Binding {
             ceilings.push((s.parties.len(), binding_ceiling(&s, nash.value)));
         }
-        cases.push((seats, nash.value));
+        let numeric: Vec<bool> = s.space.issues().iter().map(|i| i.is_numeric()).collect();
+        cases.push((seats, numeric, nash.value));
     }
     let game = match (protocol, feedback) {
         (TextProtocol::Binding, Feedback::Accept) => "binding, accept/reject".to_string(),
@@ -200,8 +203,16 @@ fn main() {
         let results: Vec<(bool, bool, f64)> = cases
             .par_iter()
             .enumerate()
-            .map(|(i, (seats, best))| {
-                let summary = run(name, seats, (protocol, feedback), rounds, noise, i as u64);
+            .map(|(i, (seats, numeric, best))| {
+                let summary = run(
+                    name,
+                    seats,
+                    numeric,
+                    (protocol, feedback),
+                    rounds,
+                    noise,
+                    i as u64,
+                );
                 let agreed = summary.agreement.is_some();
                 let rational = agreed
                     && summary
@@ -238,7 +249,7 @@ fn main() {
                 let r: Vec<f64> = cases
                     .iter()
                     .zip(&ratios)
-                    .filter(|((seats, _), _)| seats.len() == k)
+                    .filter(|((seats, _, _), _)| seats.len() == k)
                     .map(|(_, r)| *r)
                     .collect();
                 let m = r.len().max(1) as f64;

@@ -17,7 +17,7 @@ pub mod one_text;
 pub mod session;
 pub mod text;
 
-pub use bayes::{BayesNash, ThompsonNash};
+pub use bayes::{BayesNash, ThompsonNash, REJECTION_SLIP};
 pub use boa::{
     AcceptWhen, Acceptance, BoaAgent, Context, FrequencyModel, Hardliner, Negotiator, Offering,
     OpponentModel, RandomOffering, TimeDependent, TitForTat,
@@ -125,7 +125,7 @@ pub const MEDIATORS: &[(&str, &str)] = &[
 pub const ONE_TEXT_MEDIATORS: &[(&str, &str)] = &[
     (
         "thompson-nash",
-        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points, and puts to the final vote the text with the largest expected Nash product; `thompson-nash:P` takes each comparison as misjudged with probability P (noisy parties)",
+        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points, and puts to the final vote the text with the largest expected Nash product; `thompson-nash:P` takes each comparison as misjudged with probability P (noisy parties), `thompson-nash:P:R` also each straw poll's rejection as saying nothing with probability R (default 0.1: a red line the belief cannot hold)",
     ),
     (
         "random-drafts",
@@ -139,16 +139,29 @@ pub fn one_text_mediator(spec: &str) -> Result<Box<dyn OneTextMediator>, Strateg
         "thompson-nash" => Ok(Box::new(ThompsonNash::default())),
         "random-drafts" => Ok(Box::new(RandomDrafts::default())),
         s if s.starts_with("thompson-nash:") => {
-            let slip = number(spec, &s["thompson-nash:".len()..])?;
-            if !(0.0..0.5).contains(&slip) {
+            let mut chances = s["thompson-nash:".len()..].split(':');
+            let mut chance = |what: &str, default: f64| -> Result<f64, StrategyError> {
+                let Some(text) = chances.next() else {
+                    return Ok(default);
+                };
+                let p = number(spec, text)?;
+                if !(0.0..0.5).contains(&p) {
+                    return Err(StrategyError::BadParameter {
+                        spec: spec.to_string(),
+                        message: format!("expected the chance of {what} in [0, 0.5), found {p}"),
+                    });
+                }
+                Ok(p)
+            };
+            let slip = chance("a misjudged comparison", 0.0)?;
+            let rejection = chance("a rejection that says nothing", REJECTION_SLIP)?;
+            if chances.next().is_some() {
                 return Err(StrategyError::BadParameter {
                     spec: spec.to_string(),
-                    message: format!(
-                        "expected the chance of a misjudged comparison in [0, 0.5), found {slip}"
-                    ),
+                    message: "expected `thompson-nash:P` or `thompson-nash:P:R`".into(),
                 });
             }
-            Ok(Box::new(ThompsonNash::with_slip(slip)))
+            Ok(Box::new(ThompsonNash::with_slips(slip, rejection)))
         }
         _ => Err(unknown("one-text mediator", spec, ONE_TEXT_MEDIATORS)),
     }
@@ -366,6 +379,30 @@ pub fn is_deterministic(kind: &str, spec: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::VoterSpec;
+
+    #[test]
+    fn one_text_mediator_specs_take_one_or_two_chances_in_words() {
+        for ok in [
+            "thompson-nash",
+            "thompson-nash:0.05",
+            "thompson-nash:0:0",
+            "thompson-nash:0.1:0.2",
+        ] {
+            assert!(super::one_text_mediator(ok).is_ok(), "{ok}");
+        }
+        for (bad, says) in [
+            ("thompson-nash:0.6", "a misjudged comparison in [0, 0.5)"),
+            (
+                "thompson-nash:0:0.5",
+                "a rejection that says nothing in [0, 0.5)",
+            ),
+            ("thompson-nash:0:x", "expected a number, found `x`"),
+            ("thompson-nash:0:0:0", "`thompson-nash:P:R`"),
+        ] {
+            let err = super::one_text_mediator(bad).err().expect(bad).to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn voter_specs_parse_once_with_their_parameters() {

@@ -93,6 +93,9 @@ impl Critic for Truthful {
 pub struct OneTextView<'a> {
     /// Values per issue.
     pub radices: &'a [u32],
+    /// Whether each issue's values are ordered numbers (an integer or real issue; see
+    /// `accord_model::Issue::is_numeric`): what the issues are is public, unlike what they are worth.
+    pub numeric: &'a [bool],
     /// What parties answer besides the straw poll.
     pub feedback: Feedback,
     /// Drafts circulated so far.

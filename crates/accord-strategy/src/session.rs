@@ -378,7 +378,7 @@ pub fn run_single_text_bound(
 
 /// Runs a negotiation under the one-text rules ([`OneText`]): `mediator` drafts and calls the
 /// final vote, `critics` (one per seat) answer; the final text is the agreement if every party
-/// accepts it.
+/// accepts it. `numeric[i]` says issue i's values are ordered numbers (public, as the issues are).
 #[allow(clippy::too_many_arguments)] // the seats, their strategies, the rules, and the run's inputs
 pub fn run_one_text(
     seats: &[Seat],
@@ -386,6 +386,7 @@ pub fn run_one_text(
     mediator: &mut dyn OneTextMediator,
     deadline: Deadline,
     feedback: Feedback,
+    numeric: &[bool],
     rng: &mut Rng,
     clock: &mut dyn FnMut() -> f64,
     sink: &mut dyn Sink,
@@ -403,6 +404,7 @@ pub fn run_one_text(
         let round = ot.rounds();
         let view = OneTextView {
             radices: &radices,
+            numeric,
             feedback,
             round,
             last_round: ot.last_round(),

@@ -34,6 +34,8 @@ pub struct Domain {
     shared: (Arc<str>, Arc<[String]>, Arc<[f64]>),
     /// The outcome space, to name an agreement's values.
     space: accord_model::OutcomeSpace,
+    /// Whether each issue's values are ordered numbers (what one-text mediators know of them).
+    numeric: Vec<bool>,
 }
 
 impl Domain {
@@ -104,6 +106,12 @@ impl Domain {
             seats,
             fingerprint: crate::fnv1a(accord_formats::to_json(scenario).as_bytes()),
             space: scenario.space.clone(),
+            numeric: scenario
+                .space
+                .issues()
+                .iter()
+                .map(|i| i.is_numeric())
+                .collect(),
         })
     }
 }
@@ -459,6 +467,7 @@ impl Tournament {
                     m.as_mut(),
                     deadline,
                     setting.feedback(),
+                    &domain.numeric,
                     &mut rng,
                     &mut || 0.0,
                     &mut NoTrace,

@@ -75,6 +75,12 @@ pub async fn suggestion(
     }
     let scenario = process::issues_only(&m.public).map_err(ApiError::internal)?;
     let radices = scenario.space.radices().to_vec();
+    let numeric: Vec<bool> = scenario
+        .space
+        .issues()
+        .iter()
+        .map(|i| i.is_numeric())
+        .collect();
     let values: u64 = radices.iter().map(|&r| r as u64).sum();
     if values > MAX_SUGGESTION_VALUES {
         return Err(ApiError::new(
@@ -140,7 +146,7 @@ pub async fn suggestion(
     let feedback = rules.feedback;
     let n = parties.len();
     let (sugg, history) = bounded(&s, move |_| {
-        let sugg = one_text::suggest(&radices, feedback, n, &history, seed);
+        let sugg = one_text::suggest(&radices, &numeric, feedback, n, &history, seed);
         Ok::<_, EngineError>((sugg, history))
     })
     .await?;

@@ -5,6 +5,10 @@ use super::NOISE;
 
 pub(crate) use accord_model::normal::{cdf, entropy, mills};
 
+/// How far apart (as a share of an ordered issue's range) two values may lie and still be
+/// expected to be valued alike.
+const LENGTH_SCALE: f64 = 0.25;
+
 /// A Gaussian belief N(μ, Σ) over a party's utility vector x (one entry per clause value, then
 /// its reservation value).
 #[derive(Debug, Clone)]
@@ -20,6 +24,15 @@ impl Belief {
     /// The prior: a clause value has mean 0.5/n and sd 0.4/n (correlation 0.3 within an issue);
     /// the reservation value mean 0.4, sd 0.2.
     pub(crate) fn prior(radices: &[u32]) -> Self {
+        Self::prior_ordered(radices, &[])
+    }
+
+    /// The prior, where the values of issue `i` are ordered numbers when `ordered[i]` (an
+    /// integer or real issue): there the correlation of two values falls with their distance,
+    /// exp(−d² / 2ℓ²) over positions scaled to [0, 1] with ℓ = `LENGTH_SCALE` (plus the 0.3 every
+    /// pair of an issue's values shares), so that what one answer teaches about a value carries
+    /// to its neighbours. Issues not named are categorical.
+    pub(crate) fn prior_ordered(radices: &[u32], ordered: &[bool]) -> Self {
         let n = radices.len().max(1) as f64;
         let d: usize = radices.iter().map(|&r| r as usize).sum();
         let dim = d + 1;
@@ -28,11 +41,19 @@ impl Belief {
         let var = (0.4 / n).powi(2);
         let mut sigma = vec![0.0; dim * dim];
         let mut start = 0;
-        for &r in radices {
+        for (i, &r) in radices.iter().enumerate() {
             let r = r as usize;
+            let smooth = ordered.get(i).copied().unwrap_or(false) && r > 2;
             for a in start..start + r {
                 for b in start..start + r {
-                    sigma[a * dim + b] = if a == b { var } else { 0.3 * var };
+                    sigma[a * dim + b] = if a == b {
+                        var
+                    } else if smooth {
+                        let d = (a as f64 - b as f64) / (r - 1) as f64;
+                        var * (0.3 + 0.7 * (-d.abs() / LENGTH_SCALE).exp())
+                    } else {
+                        0.3 * var
+                    };
                 }
             }
             start += r;

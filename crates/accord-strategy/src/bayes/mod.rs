@@ -13,7 +13,7 @@ mod belief;
 pub mod suggest;
 mod thompson;
 
-pub use thompson::ThompsonNash;
+pub use thompson::{ThompsonNash, REJECTION_SLIP};
 
 #[cfg(test)]
 use accord_model::normal::{mills, pdf};
@@ -618,6 +618,39 @@ mod tests {
         // The constraint now holds in the mean.
         let (m, _) = b.predict(&[(0, 1.0), (1, -1.0)]);
         assert!(m > 0.0);
+    }
+
+    #[test]
+    fn ordered_values_share_what_is_learned_with_their_neighbours() {
+        // One ordered issue of 11 values and one categorical of 3; x = (11 + 3 values, rv).
+        let b = Belief::prior_ordered(&[11, 3], &[true, false]);
+        let d = 15;
+        let corr = |i: usize, j: usize| {
+            b.sigma[i * d + j] / (b.sigma[i * d + i] * b.sigma[j * d + j]).sqrt()
+        };
+        // Correlation falls with distance, to the categorical floor of 0.3 and no lower.
+        assert!(corr(0, 1) > corr(0, 5) && corr(0, 5) > corr(0, 10));
+        assert!(corr(0, 10) > 0.3 && corr(0, 1) < 1.0);
+        assert!((corr(11, 12) - 0.3).abs() < 1e-12 && (corr(11, 13) - 0.3).abs() < 1e-12);
+        assert_eq!(b.sigma[3 * d + 12], 0.0, "issues stay independent");
+        // A valid covariance: a Cholesky factor exists without jitter.
+        let mut l = vec![0.0; d * d];
+        for i in 0..d {
+            for j in 0..=i {
+                let dot: f64 = (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum();
+                let v = b.sigma[i * d + j] - dot;
+                if i == j {
+                    assert!(v > 1e-9, "not positive definite at {i}: {v}");
+                    l[i * d + i] = v.sqrt();
+                } else {
+                    l[i * d + j] = v / l[j * d + j];
+                }
+            }
+        }
+        // Learning that value 2 beats the reservation value lifts value 3 more than value 9.
+        let mut after = b.clone();
+        after.observe(&[(2, 1.0), (11, 1.0), (14, -1.0)]);
+        assert!(after.mu[3] - b.mu[3] > after.mu[9] - b.mu[9]);
     }
 
     #[test]

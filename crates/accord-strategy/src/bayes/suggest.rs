@@ -7,9 +7,7 @@
 //! keep their preferences private.
 
 use super::belief::{cdf, entropy};
-use super::thompson::{
-    refine, Site, ThompsonNash, FINAL_POINTS, FINAL_SAMPLES, FINAL_SWEEPS, NOISE,
-};
+use super::thompson::{ThompsonNash, FINAL_POINTS, FINAL_SAMPLES, FINAL_SWEEPS, NOISE};
 use crate::index::encode;
 use crate::one_text::OneTextMediator;
 use accord_model::Rng;
@@ -60,7 +58,12 @@ pub enum Probe {
         /// The issues the suggestion changes from the previous draft.
         changed: Vec<usize>,
     },
-    /// The final text: the belief is confident (or the polls ran long).
+    /// The text the belief would put to the final vote, circulated first as a straw poll: the
+    /// final vote is called on it once every party has accepted it there (a party may reject
+    /// for a reason the belief cannot hold, such as a red line).
+    Check,
+    /// The final text: the belief is confident (or the polls ran long), and every party
+    /// accepted this text in a straw poll (unless none ever accepted any).
     Final,
 }
 
@@ -84,9 +87,11 @@ pub struct Suggestion {
 
 /// Suggests the next draft from the answered drafts `history` (oldest first) and the last draft
 /// circulated (what the next draft is compared with), with `parties` parties, under `feedback`;
-/// `seed` fixes the random choices.
+/// `numeric[i]` says issue i's values are ordered numbers (`Issue::is_numeric`); `seed` fixes
+/// the random choices.
 pub fn suggest(
     radices: &[u32],
+    numeric: &[bool],
     feedback: Feedback,
     parties: usize,
     history: &[AnsweredDraft],
@@ -95,12 +100,11 @@ pub fn suggest(
 ) -> Suggestion {
     let mut rng = Rng::new(seed);
     let mut m = ThompsonNash::with_slip(SLIP);
-    m.setup(radices);
+    m.setup(radices, numeric);
     m.feedback = feedback;
     for h in history.iter().filter(|h| h.answers.len() == parties) {
         m.previous = h.previous.clone();
         m.observe(encode(&h.text, radices), &h.answers);
-        critiques(&mut m, &h.text, &h.answers);
     }
     m.previous = last.map(<[u32]>::to_vec);
     let polls = history
@@ -121,16 +125,17 @@ pub fn suggest(
     let probe = probe(&m, &draft);
     let mut judge = m.clone();
     judge.sweep(FINAL_SWEEPS);
-    let final_text = judge.final_text(&mut rng);
+    let final_text = judge.final_text(&mut rng, polls >= MAX_POLLS && !judge.passed.is_empty());
     let (expected_ratio, acceptance) = confidence(&judge, &final_text, &mut rng);
     let confident = polls >= MIN_POLLS
         && expected_ratio >= CONFIDENT_RATIO
         && acceptance >= CONFIDENT_ACCEPTANCE;
     if confident || polls >= MAX_POLLS {
+        let checked = judge.passed.contains(&final_text) || polls >= MAX_POLLS;
         return Suggestion {
             text: final_text,
-            call_final_vote: true,
-            probe: Probe::Final,
+            call_final_vote: checked,
+            probe: if checked { Probe::Final } else { Probe::Check },
             expected_ratio,
             acceptance,
             polls,
@@ -143,34 +148,6 @@ pub fn suggest(
         expected_ratio,
         acceptance,
         polls,
-    }
-}
-
-/// Each amendment says its party prefers the draft with that clause changed: a comparison site
-/// (the amended text at least as good as the draft).
-fn critiques(m: &mut ThompsonNash, text: &[u32], answers: &[Answer]) {
-    for (p, a) in answers.iter().enumerate() {
-        let Some((issue, value)) = a.critique else {
-            continue;
-        };
-        if issue >= text.len() || value >= m.radices[issue] || text[issue] == value {
-            continue;
-        }
-        let mut amended = text.to_vec();
-        amended[issue] = value;
-        let c = m.constraint(&amended, Some(text));
-        let mut site = Site {
-            c,
-            slip: m.slip,
-            lo: 0.0,
-            hi: f64::INFINITY,
-            tau: 0.0,
-            nu: 0.0,
-        };
-        if let (Some(b), Some(sites)) = (m.beliefs.get_mut(p), m.sites.get_mut(p)) {
-            refine(b, &mut site, NOISE);
-            sites.push(site);
-        }
     }
 }
 
@@ -284,6 +261,7 @@ mod tests {
             let n = seats.len();
             let sug = suggest(
                 radices,
+                &[],
                 feedback,
                 n,
                 &history,
@@ -410,8 +388,24 @@ mod tests {
                 },
             ],
         }];
-        let a = suggest(&[5, 4, 6], Feedback::Binary, 2, &h, Some(&[1, 2, 3]), 7);
-        let b = suggest(&[5, 4, 6], Feedback::Binary, 2, &h, Some(&[1, 2, 3]), 7);
+        let a = suggest(
+            &[5, 4, 6],
+            &[],
+            Feedback::Binary,
+            2,
+            &h,
+            Some(&[1, 2, 3]),
+            7,
+        );
+        let b = suggest(
+            &[5, 4, 6],
+            &[],
+            Feedback::Binary,
+            2,
+            &h,
+            Some(&[1, 2, 3]),
+            7,
+        );
         assert_eq!(a, b);
         assert!(!a.call_final_vote);
     }
