@@ -7,6 +7,12 @@
 //! actions per second and latency percentiles, on SQLite and, when `ACCORD_BENCH_POSTGRES` (or
 //! the default `postgres://postgres@127.0.0.1:5432`) answers, on PostgreSQL. `LOAD_SECONDS` sets
 //! the duration (default 10); `LOAD_BACKENDS=postgres` (or `sqlite`) runs one backend only.
+//!
+//! Clients: by default asynchronous tasks on the server's own runtime, one keep-alive HTTP/1.1
+//! connection each (hyper's client), so that the measured machine spends its cores on the
+//! server and the database rather than on switching between client threads (real clients are
+//! elsewhere); `LOAD_CLIENT=threads` runs the same requests from one blocking thread per client
+//! (ureq), as the benchmark did before, for comparison in the same minutes.
 
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -140,6 +146,12 @@ fn run(database: &str, label: &str) {
             .clone();
         tables.push((path, med, parties, nash));
     }
+    if std::env::var("LOAD_CLIENT").as_deref() != Ok("threads") {
+        let addr = base.trim_start_matches("http://").to_string();
+        let (l, errors, elapsed) = runtime.block_on(run_async(&addr, &tables, seconds));
+        report(label, negotiations, l, errors, elapsed);
+        return;
+    }
     let stop = AtomicBool::new(false);
     let latencies = Mutex::new(Vec::<f64>::new());
     let errors = Mutex::new(0usize);
@@ -241,7 +253,17 @@ fn run(database: &str, label: &str) {
         stop.store(true, Ordering::Relaxed);
     });
     let elapsed = started.elapsed().as_secs_f64();
-    let mut l = latencies.into_inner().unwrap();
+    report(
+        label,
+        negotiations,
+        latencies.into_inner().unwrap(),
+        errors.into_inner().unwrap(),
+        elapsed,
+    );
+}
+
+/// Prints one row of the table.
+fn report(label: &str, negotiations: usize, mut l: Vec<f64>, errors: usize, elapsed: f64) {
     l.sort_by(f64::total_cmp);
     println!(
         "| {label} | {} | {:.0} | {:.1} | {:.1} | {:.1} | {} |",
@@ -250,8 +272,162 @@ fn run(database: &str, label: &str) {
         percentile(&l, 0.5),
         percentile(&l, 0.99),
         l.last().copied().unwrap_or(0.0),
-        errors.into_inner().unwrap()
+        errors
     );
+}
+
+/// The negotiations set up by `run`: path, mediator's token, parties (seat, token, preferences),
+/// and the Nash point's clauses.
+type Table = (String, String, Vec<(&'static str, String, Value)>, Value);
+
+/// One keep-alive HTTP/1.1 connection to the server.
+struct Conn {
+    send: hyper::client::conn::http1::SendRequest<http_body_util::Full<hyper::body::Bytes>>,
+    host: String,
+}
+
+impl Conn {
+    async fn open(addr: &str) -> Conn {
+        let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.set_nodelay(true).expect("nodelay");
+        let (send, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                .await
+                .expect("handshake");
+        tokio::spawn(conn);
+        Conn {
+            send,
+            host: addr.to_string(),
+        }
+    }
+
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        use http_body_util::BodyExt;
+        let req = hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header("host", &self.host)
+            .header("authorization", format!("Bearer {token}"));
+        let req = match body {
+            Some(b) => req
+                .header("content-type", "application/json")
+                .body(http_body_util::Full::new(b.to_string().into())),
+            None => req.body(http_body_util::Full::new(hyper::body::Bytes::new())),
+        }
+        .expect("request");
+        self.send.ready().await.expect("connection");
+        let resp = self.send.send_request(req).await.expect("response");
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// The load of `run` from asynchronous tasks: the same requests, in the same order per client.
+async fn run_async(addr: &str, tables: &[Table], seconds: f64) -> (Vec<f64>, usize, f64) {
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let mut parties = tokio::task::JoinSet::new();
+    let mut mediators = tokio::task::JoinSet::new();
+    for (path, med, seats, nash) in tables.iter().cloned() {
+        let stop_m = stop.clone();
+        let mut c = Conn::open(addr).await;
+        let (mpath, mnash) = (path.clone(), nash.clone());
+        mediators.spawn(async move {
+            let mut version = 0;
+            while !stop_m.load(Ordering::Relaxed) {
+                let v = c
+                    .call("GET", &format!("{mpath}?history=false"), &med, None)
+                    .await
+                    .1;
+                let settled = v["drafts"]
+                    .as_array()
+                    .and_then(|d| d.last())
+                    .is_none_or(|d| d["status"] != "open");
+                if settled {
+                    let body = json!({"base_version": version, "clauses": mnash});
+                    let r = c
+                        .call("POST", &format!("{mpath}/drafts"), &med, Some(&body))
+                        .await;
+                    if r.0 == 201 {
+                        version += 1;
+                    }
+                } else {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        });
+        for (seat, t, prefs) in seats {
+            let (stop_p, path) = (stop.clone(), path.clone());
+            let mut c = Conn::open(addr).await;
+            parties.spawn(async move {
+                let (mut answered, mut current, mut bad) = (0i64, 0i64, 0usize);
+                let mut mine = Vec::new();
+                let put = json!({"preferences": prefs});
+                let answer = json!({"verdict": "reject", "comment": "load"});
+                while !stop_p.load(Ordering::Relaxed) {
+                    let t0 = Instant::now();
+                    let status = if current > answered {
+                        answered = current;
+                        c.call(
+                            "POST",
+                            &format!("{path}/drafts/{current}/responses"),
+                            &t,
+                            Some(&answer),
+                        )
+                        .await
+                        .0
+                    } else {
+                        c.call(
+                            "PUT",
+                            &format!("{path}/seats/{seat}/preferences"),
+                            &t,
+                            Some(&put),
+                        )
+                        .await
+                        .0
+                    };
+                    mine.push(t0.elapsed().as_secs_f64() * 1e3);
+                    if status >= 300 && status != 409 {
+                        bad += 1;
+                    }
+                    let (read, view) = c
+                        .call("GET", &format!("{path}?history=false"), &t, None)
+                        .await;
+                    if read != 200 {
+                        bad += 1;
+                    }
+                    current = view["current_version"].as_i64().unwrap_or(0);
+                }
+                (mine, bad)
+            });
+        }
+    }
+    tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut latencies, mut errors) = (Vec::new(), 0);
+    while let Some(r) = parties.join_next().await {
+        let (l, bad) = r.expect("client task");
+        latencies.extend(l);
+        errors += bad;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    while mediators.join_next().await.is_some() {}
+    (latencies, errors, elapsed)
 }
 
 fn main() {
