@@ -43,10 +43,13 @@ fn main() {
         vec![8, 8, 4, 4, 2],
     ] {
         let s = random_constrained(2, &sizes, 7, true);
-        let first = s.space.outcome(0).expect("an outcome");
+        let first = s
+            .space
+            .outcome(accord_model::U256::from(0))
+            .expect("an outcome");
         let last = s
             .space
-            .outcome(s.space.size() as u64 - 1)
+            .outcome(s.space.size() - accord_model::U256::from(1u64))
             .expect("an outcome");
         let phase = |name: &str, terms| Phase {
             name: name.to_string(),
@@ -94,7 +97,7 @@ fn main() {
         println!(
             "| {} | {} | {} | {:.2} ms | {:.1} ns | {:.3} ms | {:.0}x |",
             label.join("x"),
-            s.space.size(),
+            s.space.size_u128().unwrap(),
             enumerated,
             phased * 1e3,
             phased * 1e9 / enumerated.max(1) as f64,

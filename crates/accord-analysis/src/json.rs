@@ -3,7 +3,7 @@
 //! in the library, not in the binary, so that every front end gives the same document.
 
 use crate::{FrontierPoint, Report, Solution, Solutions, DEFINITIONS};
-use accord_model::{Outcome, Scenario, Value};
+use accord_model::{Outcome, Scenario, Value, U256};
 use serde_json::{json, Map, Value as Json};
 
 /// A value as JSON: option name, integer or number.
@@ -24,12 +24,37 @@ pub fn outcome(s: &Scenario, o: &Outcome) -> Json {
     Json::Object(m)
 }
 
+/// Largest integer every JSON reader holds exactly (a double's 53-bit mantissa).
+pub const EXACT_IN_JSON: u64 = 1 << 53;
+
 /// Large counts stay exact: numbers up to 2^53, strings beyond.
 fn count(c: u128) -> Json {
-    if c <= (1u128 << 53) {
+    if c <= EXACT_IN_JSON as u128 {
         json!(c as u64)
     } else {
         json!(c.to_string())
+    }
+}
+
+/// An outcome index (or any count up to 2^256), by the rule of counts: a JSON number up to
+/// 2^53, a string of decimal digits beyond, so that readers parsing numbers as doubles
+/// (JavaScript, `jq`, pandas) never round it. [`parse_index`] reads either back.
+pub fn index(i: U256) -> Json {
+    match u64::try_from(i) {
+        Ok(small) if small <= EXACT_IN_JSON => json!(small),
+        _ => json!(i.to_string()),
+    }
+}
+
+/// Reads an outcome index written by [`index`]: a non-negative integer number, or a string of
+/// decimal digits (below 2^256). `None` for anything else.
+pub fn parse_index(v: &Json) -> Option<U256> {
+    match v {
+        Json::Number(n) => n.as_u64().map(U256::from),
+        Json::String(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+            U256::from_str_radix(t, 10).ok()
+        }
+        _ => None,
     }
 }
 
@@ -156,4 +181,46 @@ pub fn report(s: &Scenario, r: &Report) -> Json {
         },
         "definitions": definitions,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn indices_are_numbers_up_to_2_53_and_strings_beyond() {
+        let two53 = 1u64 << 53;
+        assert_eq!(index(U256::from(0u64)), json!(0));
+        assert_eq!(index(U256::from(two53)), json!(two53));
+        assert_eq!(index(U256::from(two53 + 1)), json!("9007199254740993"));
+        assert_eq!(index(U256::from(u64::MAX)), json!("18446744073709551615"));
+        let e50 = U256::from(10u64).pow(U256::from(50u64));
+        let text = serde_json::to_string(&index(e50 - U256::from(1u64))).unwrap();
+        assert_eq!(text, format!("\"{}\"", "9".repeat(50)));
+        // Parsed as a double, 2^53 + 1 would have come back as 2^53.
+        assert_eq!(
+            parse_index(&serde_json::from_str::<Json>("\"9007199254740993\"").unwrap()),
+            Some(U256::from(two53 + 1))
+        );
+        assert_eq!(parse_index(&json!(-1)), None);
+        assert_eq!(parse_index(&json!("12a")), None);
+        assert_eq!(parse_index(&json!(1.5)), None);
+    }
+
+    proptest! {
+        /// Every index survives JSON text exactly, whatever its size.
+        #[test]
+        fn index_round_trips_through_json_text(limbs in any::<[u64; 4]>(), shift in 0usize..256) {
+            let i = U256::from_limbs(limbs) >> shift;
+            let text = serde_json::to_string(&index(i)).unwrap();
+            let back: Json = serde_json::from_str(&text).unwrap();
+            if let Json::Number(n) = &back {
+                // Numbers only where a double holds them exactly.
+                prop_assert!(n.as_u64().is_some_and(|x| x <= EXACT_IN_JSON));
+                prop_assert_eq!(n.as_f64().map(|f| f as u64), n.as_u64());
+            }
+            prop_assert_eq!(parse_index(&back), Some(i));
+        }
+    }
 }

@@ -46,6 +46,9 @@ pub enum AnalysisError {
     /// A draft that is not an outcome of the space.
     #[error("the draft is not an outcome of this scenario")]
     BadDraft,
+    /// A space too large for exact counts (128 bits).
+    #[error("the outcome space has {0} outcomes; the exact analysis (Pareto frontier, Nash point, zone of agreement) counts outcomes in 128 bits and takes at most 2^128 (about 3.4 × 10^38)")]
+    SpaceTooLarge(accord_model::U256),
     /// An exact search did not finish within its budget.
     #[error("{what} needs more than {budget} search steps on {outcomes} outcomes (red lines or nonlinear terms rule out the additive shortcut); simplify the scenario or raise the budget (`--search-budget`)")]
     TooLarge {
@@ -250,7 +253,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
     let too_large = |what| AnalysisError::TooLarge {
         what,
         budget,
-        outcomes: scenario.space.size(),
+        outcomes: m.size,
     };
     let cap = opts.tied_outcomes.max(1);
     let (pareto_frontier, frontier_method) = if m.is_additive() {
@@ -298,7 +301,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
     };
     let (count, count_method) =
         if no_red_lines && worst.iter().zip(&m.d).all(|(w, d)| *w >= d - EPS) {
-            (Some(scenario.space.size()), Method::Bounds)
+            (Some(m.size), Method::Bounds)
         } else if zone_frontier.is_empty() {
             (Some(0), zone_method)
         } else {
@@ -357,7 +360,7 @@ pub fn analyze(scenario: &Scenario, opts: &Options) -> Result<Report, AnalysisEr
         .collect();
     Ok(Report {
         parties: m.party_names(),
-        outcome_count: scenario.space.size(),
+        outcome_count: m.size,
         reservations: m.reservations(),
         disagreement: m.d.clone(),
         ideal,

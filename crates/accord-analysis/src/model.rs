@@ -41,6 +41,8 @@ pub struct Model<'a> {
     pub n: usize,
     /// Values per issue.
     pub radices: Vec<u32>,
+    /// Number of outcomes (the space's size; every count of the analysis is in `u128`).
+    pub size: u128,
     /// Per issue, value-major: `tab[i][v * k + p]` = party p's weighted score of value v.
     pub tab: Vec<Vec<f64>>,
     /// Nonlinear terms that mention at least one issue.
@@ -79,9 +81,13 @@ pub struct Model<'a> {
 }
 
 impl<'a> Model<'a> {
-    /// Builds the tables. Fails when there is no negotiating party or too many red lines.
+    /// Builds the tables. Fails when there is no negotiating party, too many red lines, or
+    /// more outcomes than counts hold (2^128: the space itself may have up to 2^256).
     pub fn new(scenario: &'a Scenario) -> Result<Self, AnalysisError> {
         let space = &scenario.space;
+        let size = space
+            .size_u128()
+            .ok_or(AnalysisError::SpaceTooLarge(space.size()))?;
         let parties: Vec<usize> = scenario.negotiators();
         if parties.is_empty() {
             return Err(AnalysisError::NoParties);
@@ -199,6 +205,7 @@ impl<'a> Model<'a> {
             k,
             n,
             radices,
+            size,
             tab,
             terms,
             terms_on,

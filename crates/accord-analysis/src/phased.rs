@@ -22,7 +22,7 @@
 use crate::EPS;
 use accord_model::{
     discounted_stop_values, respects_phased_red_lines, trust_threshold, OpenValue, Outcome,
-    PhaseTerms, PhasedAgreement, Phasing, Role, Scenario,
+    PhaseTerms, PhasedAgreement, Phasing, Role, Scenario, U256,
 };
 use serde_json::{json, Value as Json};
 
@@ -157,12 +157,14 @@ fn fill_thresholds(scenario: &Scenario, phasing: &Phasing, e: &mut PhasedEval) {
 pub fn analyze_phased(scenario: &Scenario, phasing: &Phasing) -> PhasedReport {
     let negotiators: Vec<usize> = scenario.negotiators();
     let space = &scenario.space;
-    let size = space.size();
+    let size = space.size_u128().unwrap_or(u128::MAX);
     let mut one_shot_zone = None;
     if size <= MAX_PHASED_AGREEMENTS {
         let mut count = 0u64;
         for i in 0..size as u64 {
-            let Some(o) = space.outcome(i) else { continue };
+            let Some(o) = space.outcome(U256::from(i)) else {
+                continue;
+            };
             let ok = negotiators.iter().all(|&p| {
                 let party = &scenario.parties[p];
                 party.respects_red_lines(o.values())
@@ -217,8 +219,8 @@ fn enumerate(
         .filter(|&k| shape.phases()[k].fixed().is_some())
         .collect();
     let agreements = space
-        .size()
-        .checked_pow(fixed.len() as u32)
+        .size_u128()
+        .and_then(|size| size.checked_pow(fixed.len() as u32))
         .unwrap_or(u128::MAX);
     if agreements > MAX_PHASED_AGREEMENTS {
         return ShapeResult {
@@ -228,8 +230,10 @@ fn enumerate(
             best: vec![],
         };
     }
-    let n = space.size() as u64;
-    let outcomes: Vec<Outcome> = (0..n).filter_map(|i| space.outcome(i)).collect();
+    let n = space.size_u64().unwrap_or(0);
+    let outcomes: Vec<Outcome> = (0..n)
+        .filter_map(|i| space.outcome(U256::from(i)))
+        .collect();
     let mut phases = shape.phases().to_vec();
     let mut counter = vec![0u64; fixed.len()];
     let mut in_zone = 0u64;

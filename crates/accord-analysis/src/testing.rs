@@ -150,9 +150,11 @@ pub fn random_constrained(parties: usize, sizes: &[usize], seed: u64, terms: boo
 /// Every outcome with its utilities and crossed red lines, by plain enumeration (tests only).
 pub fn all_outcomes(m: &Model) -> Vec<(Outcome, Vec<f64>, u64)> {
     let space = &m.scenario.space;
-    (0..space.size() as u64)
+    (0..m.size as u64)
         .map(|i| {
-            let o = space.outcome(i).expect("index in range");
+            let o = space
+                .outcome(accord_model::U256::from(i))
+                .expect("index in range");
             let u = m.utilities(&o.0);
             let v = m.violations(&o.0);
             (o, u, v)

@@ -27,7 +27,7 @@ proptest! {
         let mut s = random_constrained(k, &sizes, seed, true);
         for p in &mut s.parties { p.discount = Some(discount); }
         let report = analyze(&s, &Options::default()).unwrap();
-        let first = s.space.outcome(0).unwrap();
+        let first = s.space.outcome(accord_model::U256::from(0)).unwrap();
         let view = PhasedView { trust, open_value: OpenValue::Expected(0.9), red_lines: None };
         let phasing = Phasing {
             agreement: PhasedAgreement::one_shot(first, &s.space).unwrap(),
@@ -38,8 +38,8 @@ proptest! {
         prop_assert_eq!(r.shapes[0].kind, ShapeKind::AsProposed);
         prop_assert_eq!(r.shapes[0].in_zone.map(u128::from), report.zone.count);
         prop_assert_eq!(r.one_shot_zone.map(u128::from), report.zone.count);
-        for i in 0..s.space.size() as u64 {
-            let o = s.space.outcome(i).unwrap();
+        for i in 0..s.space.size_u64().unwrap() {
+            let o = s.space.outcome(accord_model::U256::from(i)).unwrap();
             let e = evaluate(&s, &phasing, &PhasedAgreement::one_shot(o.clone(), &s.space).unwrap());
             let mut in_zone = true;
             for (j, p) in s.parties.iter().filter(|p| p.role == Role::Party).enumerate() {
@@ -80,8 +80,10 @@ fn ceasefire_phased_matches_brute_force() {
     // with a permanent end and full withdrawal.
     let israel_ok = |p1: &[u32]| p1[c] != permanent;
     let hamas_ok = |o: &[u32]| o[h] != all || (o[c] == permanent && o[w] == full);
-    let n = space.size() as u64;
-    let outs: Vec<Vec<u32>> = (0..n).map(|i| space.outcome(i).unwrap().0).collect();
+    let n = space.size_u64().unwrap();
+    let outs: Vec<Vec<u32>> = (0..n)
+        .map(|i| space.outcome(accord_model::U256::from(i)).unwrap().0)
+        .collect();
     let ui: Vec<f64> = outs
         .iter()
         .map(|o| {
@@ -149,10 +151,12 @@ fn ceasefire_phased_matches_brute_force() {
     let top = &shape.best[0];
     let p1 = space
         .index(top.agreement.phases()[0].fixed().unwrap())
-        .unwrap() as usize;
+        .and_then(|i| usize::try_from(i).ok())
+        .unwrap();
     let p2 = space
         .index(top.agreement.phases()[1].fixed().unwrap())
-        .unwrap() as usize;
+        .and_then(|i| usize::try_from(i).ok())
+        .unwrap();
     let nash = (top.expected[0] - d_i) * (top.expected[1] - d_h);
     assert!((nash - best_nash).abs() < 1e-9);
     for (j, (u, d)) in [(&ui, d_i), (&uh, d_h)].into_iter().enumerate() {
@@ -167,10 +171,12 @@ fn ceasefire_phased_matches_brute_force() {
     for e in &shape.best {
         let p1 = space
             .index(e.agreement.phases()[0].fixed().unwrap())
-            .unwrap() as usize;
+            .and_then(|i| usize::try_from(i).ok())
+            .unwrap();
         let p2 = space
             .index(e.agreement.phases()[1].fixed().unwrap())
-            .unwrap() as usize;
+            .and_then(|i| usize::try_from(i).ok())
+            .unwrap();
         for (j, (u, d)) in [(&ui, d_i), (&uh, d_h)].into_iter().enumerate() {
             let want = threshold(u[p1], u[p2], d).unwrap();
             assert!((want - e.thresholds[j].unwrap()).abs() < 1e-6);
@@ -209,11 +215,11 @@ proptest! {
         use accord_model::{Phase, PhaseTerms, Trigger};
         let mut s = random_constrained(2, &sizes, seed, true);
         for p in &mut s.parties { p.discount = Some(discount); }
-        let n = s.space.size() as u64;
+        let n = s.space.size_u64().unwrap();
         let phase = |name: &str, days, terms| Phase { name: name.into(), duration_days: days, terms };
         let agreement = PhasedAgreement::new(vec![
-            phase("1", 10, PhaseTerms::Fixed(s.space.outcome(0).unwrap())),
-            phase("2", 20, PhaseTerms::Fixed(s.space.outcome(n - 1).unwrap())),
+            phase("1", 10, PhaseTerms::Fixed(s.space.outcome(accord_model::U256::from(0)).unwrap())),
+            phase("2", 20, PhaseTerms::Fixed(s.space.outcome(accord_model::U256::from(n - 1)).unwrap())),
             phase("3", 5, PhaseTerms::Open { agenda: vec![0], trigger: Trigger::Day { phase: 0, day: 3 } }),
         ], &s.space).unwrap();
         let view = PhasedView { trust, open_value: OpenValue::Expected(open), red_lines: None };
@@ -225,8 +231,8 @@ proptest! {
         for a in 0..n {
             for b in 0..n {
                 let mut phases = agreement.phases().to_vec();
-                phases[0].terms = PhaseTerms::Fixed(s.space.outcome(a).unwrap());
-                phases[1].terms = PhaseTerms::Fixed(s.space.outcome(b).unwrap());
+                phases[0].terms = PhaseTerms::Fixed(s.space.outcome(accord_model::U256::from(a)).unwrap());
+                phases[1].terms = PhaseTerms::Fixed(s.space.outcome(accord_model::U256::from(b)).unwrap());
                 let e = evaluate(&s, &phasing, &PhasedAgreement::new(phases, &s.space).unwrap());
                 if e.in_zone { full.push(e); }
             }
@@ -263,8 +269,12 @@ fn the_flat_form_values_every_phased_agreement_as_the_phased_model_does() {
             .filter(|&p| s.parties[p].role == Role::Party)
             .collect();
         let mut in_zone = 0u64;
-        for index in 0..flat.scenario.space.size() as u64 {
-            let o = flat.scenario.space.outcome(index).unwrap();
+        for index in 0..flat.scenario.space.size_u64().unwrap() {
+            let o = flat
+                .scenario
+                .space
+                .outcome(accord_model::U256::from(index))
+                .unwrap();
             let e = evaluate(&s, phasing, &flat.agreement(&o.0));
             let mut all = true;
             for (k, &p) in negotiators.iter().enumerate() {
@@ -288,7 +298,7 @@ fn the_flat_form_values_every_phased_agreement_as_the_phased_model_does() {
         let shape = report.shapes.iter().find(|x| x.kind == kind).unwrap();
         assert_eq!(
             shape.agreements,
-            u128::from(flat.scenario.space.size() as u64)
+            u128::from(flat.scenario.space.size_u64().unwrap())
         );
         assert_eq!(shape.in_zone, Some(in_zone), "{kind:?}");
     }
@@ -313,7 +323,7 @@ proptest! {
         use accord_model::{Phase, PhaseTerms, PhasedRedLine, Rule, Scope, Trigger};
         let mut s = random_constrained(2, &sizes, seed, true);
         for p in &mut s.parties { p.discount = Some(discount); }
-        let first = s.space.outcome(0).unwrap();
+        let first = s.space.outcome(accord_model::U256::from(0)).unwrap();
         let fixed = |name: &str, days| Phase { name: name.into(), duration_days: days, terms: PhaseTerms::Fixed(first.clone()) };
         let agreement = PhasedAgreement::new(vec![
             fixed("one", 10),
@@ -334,8 +344,8 @@ proptest! {
         let phasing = Phasing { agreement, views: vec![view; s.parties.len()] };
         let flat = accord_model::flatten(&s, &phasing).unwrap();
         prop_assert_eq!(flat.fixed_phases.clone(), vec![0, 2]);
-        for index in 0..flat.scenario.space.size() as u64 {
-            let o = flat.scenario.space.outcome(index).unwrap();
+        for index in 0..flat.scenario.space.size_u64().unwrap() {
+            let o = flat.scenario.space.outcome(accord_model::U256::from(index)).unwrap();
             let e = evaluate(&s, &phasing, &flat.agreement(&o.0));
             for k in 0..s.parties.len() {
                 let party = &flat.scenario.parties[k];

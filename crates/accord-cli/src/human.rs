@@ -253,16 +253,18 @@ scores = { Invitations = { "Custom, Printed" = 1, Plain = 0 }, Food = { Catering
         .expect("scenario");
         // Outcomes: Invitations first (most significant): 0 = (Custom, Catering).
         assert_eq!(
-            parse_outcome(&s, 3, r#"Invitations="Custom, Printed""#),
-            Ok(1)
+            parse_outcome(&s, Offer::from(3u64), r#"Invitations="Custom, Printed""#),
+            Ok(Offer::from(1u64))
         );
         assert_eq!(
-            parse_outcome(&s, 0, r#"Invitations=Plain, Food=Chips"#),
-            Ok(3)
+            parse_outcome(&s, Offer::from(0u64), r#"Invitations=Plain, Food=Chips"#),
+            Ok(Offer::from(3u64))
         );
-        assert!(parse_outcome(&s, 0, "Invitations=Custom, Printed")
-            .unwrap_err()
-            .contains("without `=`"));
+        assert!(
+            parse_outcome(&s, Offer::from(0u64), "Invitations=Custom, Printed")
+                .unwrap_err()
+                .contains("without `=`")
+        );
         assert_eq!(
             amendment(&s, r#"Invitations="Custom, Printed""#),
             Ok((0, 0))
@@ -271,6 +273,6 @@ scores = { Invitations = { "Custom, Printed" = 1, Plain = 0 }, Food = { Catering
             amendment(&s, "Invitations=Plain,Food=Chips"),
             Err("an amendment changes one clause: issue=value".into())
         );
-        assert!(describe(&s, 0).contains(r#"Invitations = "Custom, Printed""#));
+        assert!(describe(&s, Offer::from(0u64)).contains(r#"Invitations = "Custom, Printed""#));
     }
 }

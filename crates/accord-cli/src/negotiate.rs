@@ -138,7 +138,7 @@ impl JsonLines<'_> {
     }
 }
 
-fn outcome_json(s: &Scenario, offer: u64) -> Value {
+fn outcome_json(s: &Scenario, offer: accord_protocol::Offer) -> Value {
     match s.space.outcome(offer) {
         Some(o) => accord_analysis::json::outcome(s, &o),
         None => Value::Null,
@@ -163,7 +163,7 @@ impl Sink for JsonLines<'_> {
         });
         let v = match e.step {
             Step::Offer { party, offer } => {
-                json!({"type": "offer", "t": e.t, "round": e.round, "party": self.names[party], "outcome": outcome_json(self.scenario, offer), "utilities": utilities})
+                json!({"type": "offer", "t": e.t, "round": e.round, "party": self.names[party], "outcome": outcome_json(self.scenario, offer), "index": accord_analysis::json::index(offer), "utilities": utilities})
             }
             Step::Accept { party } => {
                 json!({"type": "accept", "t": e.t, "round": e.round, "party": self.names[party]})
@@ -172,7 +172,7 @@ impl Sink for JsonLines<'_> {
                 json!({"type": "end", "t": e.t, "round": e.round, "party": self.names[party]})
             }
             Step::Draft { version, text } => {
-                json!({"type": "draft", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "utilities": utilities})
+                json!({"type": "draft", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "index": accord_analysis::json::index(text), "utilities": utilities})
             }
             Step::Vote {
                 party,
@@ -203,7 +203,7 @@ impl Sink for JsonLines<'_> {
                 json!({"type": "polled", "t": e.t, "round": e.round, "version": version, "acceptable": acceptable})
             }
             Step::Final { version, text } => {
-                json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "utilities": utilities})
+                json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(self.scenario, text), "index": accord_analysis::json::index(text), "utilities": utilities})
             }
         };
         self.write(&v);
@@ -413,12 +413,9 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
 
     // Where the result stands against the analysis.
     // The comparison with the analysis is extra: a run is never lost because it fails.
-    let report = match analyze(scenario, &Options::default()) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            eprintln!("note: no comparison with the analysis: {e}");
-            None
-        }
+    let (report, analysis_skipped) = match analyze(scenario, &Options::default()) {
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(e.to_string())),
     };
     let frontier_distance = report.as_ref().and_then(|report| {
         summary
@@ -444,6 +441,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         "seed": set.seed,
         "parties": names,
         "agreement": summary.agreement.map(|a| outcome_json(scenario, a)),
+        "agreement_index": summary.agreement.map(accord_analysis::json::index),
         "utilities": summary.utilities,
         "discounted_utilities": summary.discounted,
         "rounds": summary.rounds,
@@ -459,6 +457,7 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
         "nash": nash,
         "distance_to_nash": nash_distance,
         "index_build_seconds": index_time.as_secs_f64(),
+        "analysis_skipped": analysis_skipped,
     });
     if set.protocol == Protocol::OneText {
         if let Some(fields) = end.as_object_mut() {
@@ -560,6 +559,9 @@ pub fn run(scenario: &Scenario, set: Settings) -> Result<()> {
     }
     if let Some(z) = in_zone {
         println!("In the agreement zone: {}", if z { "yes" } else { "no" });
+    }
+    if let Some(why) = &analysis_skipped {
+        println!("\nNo comparison with the analysis (frontier, Nash point, zone): {why}.");
     }
     if let Some(p) = &set.trace {
         println!("Trace: {}", p.display());

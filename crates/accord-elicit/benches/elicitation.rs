@@ -86,8 +86,13 @@ fn run_party(seed: u64, index: u64, start: Start, flip: f64, walk_away: usize) -
     let radices: Vec<u32> = (0..n).map(|_| 3 + rng.below(4) as u32).collect();
     let space = discrete_space(&radices);
     let party = AdditiveParty::random(&space, &mut rng);
-    let packages: Vec<Vec<u32>> = (0..space.size() as u64)
-        .map(|i| space.outcome(i).expect("in range").0)
+    let packages: Vec<Vec<u32>> = (0..space.size_u64().unwrap())
+        .map(|i| {
+            space
+                .outcome(accord_model::U256::from(i))
+                .expect("in range")
+                .0
+        })
         .collect();
     let truth: Vec<f64> = packages.iter().map(|p| party.utility(p)).collect();
     let options = Options {

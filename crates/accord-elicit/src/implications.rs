@@ -303,8 +303,8 @@ mod tests {
         let mut rng = accord_model::Rng::new(3);
         let party = crate::testing::AdditiveParty::random(&space, &mut rng);
         let p = party.preferences();
-        let mut all: Vec<f64> = (0..space.size() as u64)
-            .map(|i| p.utility(&space, &space.outcome(i).unwrap()))
+        let mut all: Vec<f64> = (0..space.size_u64().unwrap())
+            .map(|i| p.utility(&space, &space.outcome(accord_model::U256::from(i)).unwrap()))
             .collect();
         all.sort_by(|a, b| b.total_cmp(a));
         let best = best_packages(&space, &p, &[], 5).unwrap();

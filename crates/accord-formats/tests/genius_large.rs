@@ -104,7 +104,7 @@ fn a_genius_issue_of_200000_items_is_read_whole() {
     let loaded = load(&[folder], ReadOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let s = &loaded.scenario;
-    assert_eq!(s.space.size(), 2 * ITEMS as u128);
+    assert_eq!(s.space.size_u128().unwrap(), 2 * ITEMS as u128);
     let IssueKind::Discrete { options } = &s.space.issues()[0].kind else {
         panic!("Big should be discrete");
     };

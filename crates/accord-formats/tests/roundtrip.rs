@@ -67,7 +67,7 @@ price = 12
 share = 0.75
 "#;
     let s = parse_scenario(text, Format::Toml, "n.toml").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(s.space.size(), 5 * 5);
+    assert_eq!(s.space.size_u128().unwrap(), 5 * 5);
     let a = s.parties[0].preferences.as_ref().expect("preferences");
     let b = s.parties[1].preferences.as_ref().expect("preferences");
     // price 12 -> 0.5; share 0.75 -> halfway down from the peak (1.0) to the max (0.5): 0.75.

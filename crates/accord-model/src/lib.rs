@@ -34,4 +34,4 @@ pub use preferences::{Preferences, Term, ValueFunction};
 pub use rng::Rng;
 pub use rule::{label, Rule, RuleError};
 pub use scenario::Scenario;
-pub use space::{Outcome, OutcomeSpace};
+pub use space::{decode, encode, Outcome, OutcomeSpace, MAX_OUTCOMES, U256};

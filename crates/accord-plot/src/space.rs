@@ -4,19 +4,31 @@
 
 use crate::{Picture, Point};
 use accord_analysis::{Model, Report, Solution};
-use accord_model::{Outcome, Rng, Scenario};
+use accord_model::{Outcome, Rng, Scenario, U256};
 
 /// At most this many outcomes are drawn; larger spaces are sampled (deterministically).
 const DRAWN: u64 = 4000;
 
-/// Outcome indexes to draw: all of a small space, else a sample fixed by `seed`.
-pub fn sample_outcomes(scenario: &Scenario, seed: u64) -> Vec<u64> {
-    let size = scenario.space.size().min(u64::MAX as u128) as u64;
-    if size <= DRAWN {
-        return (0..size).collect();
-    }
+/// Outcome indexes to draw: all of a small space, else a sample fixed by `seed` (uniform over
+/// the space: beyond 2^64 outcomes, each issue's value drawn uniformly).
+pub fn sample_outcomes(scenario: &Scenario, seed: u64) -> Vec<U256> {
     let mut rng = Rng::new(seed ^ 0x5eed);
-    (0..DRAWN).map(|_| rng.below(size)).collect()
+    match scenario.space.size_u64() {
+        Some(size) if size <= DRAWN => (0..size).map(U256::from).collect(),
+        Some(size) => (0..DRAWN).map(|_| U256::from(rng.below(size))).collect(),
+        None => {
+            let radices = scenario.space.radices();
+            (0..DRAWN)
+                .map(|_| {
+                    let values: Vec<u32> = radices
+                        .iter()
+                        .map(|&r| rng.below(r as u64) as u32)
+                        .collect();
+                    accord_model::encode(&values, radices)
+                })
+                .collect()
+        }
+    }
 }
 
 /// The first two parties' utility space: outcomes (those crossing a red line apart), the

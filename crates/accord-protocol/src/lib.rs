@@ -33,8 +33,13 @@ pub use one_text::{Answer, Feedback, Grade, OneText, OneTextDraft, OneTextEvent,
 pub use sao::{Sao, SaoAction, SaoEvent};
 pub use single_text::{Amendment, Ballot, Binding, Draft, SingleText, TextEvent, VoteMode};
 
-/// An outcome, by its mixed-radix index in the outcome space.
-pub type Offer = u64;
+/// An outcome, by its mixed-radix index in the outcome space (`accord_model::OutcomeSpace`
+/// numbers outcomes the same way, last issue fastest). 256 bits, so that spaces beyond 2^64
+/// outcomes (random domains of 50 issues × 10 values, 10^50 outcomes) can be negotiated; a
+/// `Copy` value compared and hashed like an integer. `Offer::from(n)` makes one from a `u64`.
+pub type Offer = U256;
+
+pub use ruint::aliases::U256;
 
 /// When a negotiation must end: after a number of rounds, after a number of seconds, or at the
 /// first of both. At least one must be given.

@@ -411,6 +411,9 @@ impl OneText {
 
 #[cfg(test)]
 mod tests {
+    fn o(n: u64) -> crate::Offer {
+        crate::Offer::from(n)
+    }
     use super::*;
 
     fn straw(acceptable: bool, grade: Option<Grade>) -> Answer {
@@ -471,10 +474,10 @@ mod tests {
         let mut ot = OneText::new(2, Deadline::rounds(10), Feedback::Binary).unwrap();
         // Round 1: both would accept, yet nothing is agreed.
         assert_eq!(
-            ot.propose(7, false, 0.0),
+            ot.propose(o(7), false, 0.0),
             Ok(OneTextEvent::Circulated {
                 version: 1,
-                text: 7,
+                text: o(7),
                 final_vote: false
             })
         );
@@ -500,7 +503,7 @@ mod tests {
         );
         assert!(!ot.is_over(), "a unanimous straw poll binds nobody");
         // Round 2 needs a comparison, and a binary one.
-        ot.propose(8, false, 1.0).unwrap();
+        ot.propose(o(8), false, 1.0).unwrap();
         assert!(matches!(
             ot.answer(0, straw(false, None), 1.0),
             Err(ProtocolError::WrongBallot(_))
@@ -518,7 +521,7 @@ mod tests {
             })
         );
         // The final vote: accept / reject only; one rejection and there is no agreement.
-        ot.propose(7, true, 2.0).unwrap();
+        ot.propose(o(7), true, 2.0).unwrap();
         assert!(matches!(
             ot.answer(0, straw(true, Some(Grade::Better)), 2.0),
             Err(ProtocolError::WrongBallot(_))
@@ -529,24 +532,24 @@ mod tests {
             Ok(OneTextEvent::Failed(Failure::FinalRejected))
         );
         assert!(ot.is_over());
-        assert_eq!(ot.propose(9, false, 3.0), Err(ProtocolError::Ended));
+        assert_eq!(ot.propose(o(9), false, 3.0), Err(ProtocolError::Ended));
         assert_eq!(ot.rounds(), 3);
     }
 
     #[test]
     fn the_last_round_is_the_final_vote() {
         let mut ot = OneText::new(3, Deadline::rounds(2), Feedback::Graded5).unwrap();
-        ot.propose(1, false, 0.0).unwrap();
+        ot.propose(o(1), false, 0.0).unwrap();
         for p in 0..3 {
             ot.answer(p, straw(p != 1, None), 0.0).unwrap();
         }
         assert!(ot.last_round());
         // The mediator asks for a comment round, but the deadline makes it the final vote.
         assert_eq!(
-            ot.propose(2, false, 1.0),
+            ot.propose(o(2), false, 1.0),
             Ok(OneTextEvent::Circulated {
                 version: 2,
-                text: 2,
+                text: o(2),
                 final_vote: true
             })
         );
@@ -555,14 +558,14 @@ mod tests {
         assert_eq!(
             ot.answer(1, straw(true, None), 1.0),
             Ok(OneTextEvent::Agreement {
-                text: 2,
+                text: o(2),
                 version: 2
             })
         );
         assert_eq!(
             ot.result(),
             Some(OneTextEvent::Agreement {
-                text: 2,
+                text: o(2),
                 version: 2
             })
         );
@@ -571,16 +574,16 @@ mod tests {
     #[test]
     fn graded_answers_take_the_five_grades_and_time_ends_a_run_without_agreement() {
         let mut ot = OneText::new(2, Deadline::seconds(10.0), Feedback::Graded5).unwrap();
-        ot.propose(1, false, 0.0).unwrap();
+        ot.propose(o(1), false, 0.0).unwrap();
         ot.answer(0, straw(true, None), 0.0).unwrap();
         ot.answer(1, straw(true, None), 0.0).unwrap();
         assert!(!ot.last_round(), "no round limit");
-        ot.propose(2, false, 1.0).unwrap();
+        ot.propose(o(2), false, 1.0).unwrap();
         ot.answer(0, straw(true, Some(Grade::MuchBetter)), 1.0)
             .unwrap();
         ot.answer(1, straw(true, Some(Grade::AboutTheSame)), 1.0)
             .unwrap();
-        ot.propose(3, false, 2.0).unwrap();
+        ot.propose(o(3), false, 2.0).unwrap();
         assert_eq!(
             ot.answer(0, straw(true, Some(Grade::Worse)), 10.0),
             Ok(OneTextEvent::Failed(Failure::Deadline))

@@ -228,6 +228,9 @@ impl Sao {
 
 #[cfg(test)]
 mod tests {
+    fn o(n: u64) -> crate::Offer {
+        crate::Offer::from(n)
+    }
     use super::*;
 
     #[test]
@@ -238,8 +241,11 @@ mod tests {
             Err(ProtocolError::NothingToAccept)
         );
         assert_eq!(
-            s.act(0, SaoAction::Offer(7), 0.0),
-            Ok(SaoEvent::Offered { party: 0, offer: 7 })
+            s.act(0, SaoAction::Offer(o(7)), 0.0),
+            Ok(SaoEvent::Offered {
+                party: 0,
+                offer: o(7)
+            })
         );
         assert_eq!(
             s.act(1, SaoAction::Accept, 0.0),
@@ -247,8 +253,11 @@ mod tests {
         );
         // A counter-offer resets the acceptances.
         assert_eq!(
-            s.act(2, SaoAction::Offer(9), 0.0),
-            Ok(SaoEvent::Offered { party: 2, offer: 9 })
+            s.act(2, SaoAction::Offer(o(9)), 0.0),
+            Ok(SaoEvent::Offered {
+                party: 2,
+                offer: o(9)
+            })
         );
         assert_eq!(
             s.act(0, SaoAction::Accept, 0.0),
@@ -258,7 +267,7 @@ mod tests {
         assert_eq!(
             s.act(1, SaoAction::Accept, 0.0),
             Ok(SaoEvent::Agreement {
-                offer: 9,
+                offer: o(9),
                 proposer: 2
             })
         );
@@ -269,14 +278,14 @@ mod tests {
     fn turns_are_enforced() {
         let mut s = Sao::new(2, Deadline::rounds(10)).unwrap();
         assert_eq!(
-            s.act(1, SaoAction::Offer(1), 0.0),
+            s.act(1, SaoAction::Offer(o(1)), 0.0),
             Err(ProtocolError::NotYourTurn {
                 expected: 0,
                 got: 1
             })
         );
         assert_eq!(
-            s.act(5, SaoAction::Offer(1), 0.0),
+            s.act(5, SaoAction::Offer(o(1)), 0.0),
             Err(ProtocolError::NoSuchParty(5))
         );
     }
@@ -286,23 +295,23 @@ mod tests {
         let mut s = Sao::new(2, Deadline::rounds(2)).unwrap();
         for step in 0..3 {
             assert!(matches!(
-                s.act(step % 2, SaoAction::Offer(step as u64), 0.0),
+                s.act(step % 2, SaoAction::Offer(o(step as u64)), 0.0),
                 Ok(SaoEvent::Offered { .. })
             ));
         }
         // The fourth action completes round 2: deadline.
         assert_eq!(
-            s.act(1, SaoAction::Offer(3), 0.0),
+            s.act(1, SaoAction::Offer(o(3)), 0.0),
             Ok(SaoEvent::Failed(Failure::Deadline))
         );
         assert_eq!(s.state(), SaoState::Failed(Failure::Deadline));
         // But an acceptance on the very last action still agrees.
         let mut s = Sao::new(2, Deadline::rounds(1)).unwrap();
-        s.act(0, SaoAction::Offer(4), 0.0).unwrap();
+        s.act(0, SaoAction::Offer(o(4)), 0.0).unwrap();
         assert_eq!(
             s.act(1, SaoAction::Accept, 0.0),
             Ok(SaoEvent::Agreement {
-                offer: 4,
+                offer: o(4),
                 proposer: 0
             })
         );
@@ -311,7 +320,7 @@ mod tests {
     #[test]
     fn time_deadline_ends_the_run() {
         let mut s = Sao::new(2, Deadline::seconds(3.0)).unwrap();
-        s.act(0, SaoAction::Offer(1), 1.0).unwrap();
+        s.act(0, SaoAction::Offer(o(1)), 1.0).unwrap();
         assert!((s.relative_time(1.5) - 0.5).abs() < 1e-12);
         assert_eq!(
             s.act(1, SaoAction::Accept, 3.0),
@@ -323,7 +332,7 @@ mod tests {
     #[test]
     fn ending_fails_the_negotiation() {
         let mut s = Sao::new(2, Deadline::rounds(5)).unwrap();
-        s.act(0, SaoAction::Offer(1), 0.0).unwrap();
+        s.act(0, SaoAction::Offer(o(1)), 0.0).unwrap();
         assert_eq!(
             s.act(1, SaoAction::End, 0.0),
             Ok(SaoEvent::Failed(Failure::EndedBy(1)))

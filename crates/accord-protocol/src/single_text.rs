@@ -409,6 +409,9 @@ fn refused(r: Refusal) -> ProtocolError {
 
 #[cfg(test)]
 mod tests {
+    fn o(n: u64) -> crate::Offer {
+        crate::Offer::from(n)
+    }
     use super::*;
 
     #[test]
@@ -416,11 +419,11 @@ mod tests {
         let mut st = SingleText::new(2, Deadline::rounds(5), VoteMode::AcceptReject)
             .unwrap()
             .with_binding(Binding::FirstAcceptance);
-        st.propose(10, 0.0).unwrap();
+        st.propose(o(10), 0.0).unwrap();
         st.vote(0, Ballot::Accept, None, 0.0).unwrap();
         st.vote(1, Ballot::Reject, None, 0.0).unwrap();
         assert!(!st.is_over());
-        st.propose(11, 1.0).unwrap();
+        st.propose(o(11), 1.0).unwrap();
         st.vote(0, Ballot::Accept, None, 1.0).unwrap();
         assert_eq!(
             st.vote(0, Ballot::Accept, None, 1.0),
@@ -431,25 +434,25 @@ mod tests {
         assert_eq!(
             st.result(),
             Some(TextEvent::Agreement {
-                text: 11,
+                text: o(11),
                 version: 2
             })
         );
-        assert_eq!(st.propose(12, 2.0), Err(ProtocolError::Ended));
+        assert_eq!(st.propose(o(12), 2.0), Err(ProtocolError::Ended));
     }
 
     #[test]
     fn agreement_is_the_last_draft_all_accepted() {
         let mut st = SingleText::new(2, Deadline::rounds(3), VoteMode::AcceptReject).unwrap();
         assert_eq!(
-            st.propose(10, 0.0),
+            st.propose(o(10), 0.0),
             Ok(TextEvent::Proposed {
                 version: 1,
-                text: 10
+                text: o(10)
             })
         );
         assert_eq!(
-            st.propose(11, 0.0),
+            st.propose(o(11), 0.0),
             Err(ProtocolError::WrongPhase(
                 "the current draft still awaits ballots"
             ))
@@ -466,7 +469,7 @@ mod tests {
                 accepted: true
             })
         );
-        st.propose(12, 0.0).unwrap();
+        st.propose(o(12), 0.0).unwrap();
         st.vote(0, Ballot::Accept, None, 0.0).unwrap();
         // One rejection keeps the previous text, and records an amendment.
         assert_eq!(
@@ -484,7 +487,7 @@ mod tests {
                 value: 1
             }]
         );
-        st.propose(13, 0.0).unwrap();
+        st.propose(o(13), 0.0).unwrap();
         st.vote(0, Ballot::Reject, None, 0.0).unwrap();
         st.vote(1, Ballot::Accept, None, 0.0).unwrap();
         // Three rounds: over, with draft 1 as the agreement.
@@ -492,7 +495,7 @@ mod tests {
         assert_eq!(
             st.result(),
             Some(TextEvent::Agreement {
-                text: 10,
+                text: o(10),
                 version: 1
             })
         );
@@ -502,7 +505,7 @@ mod tests {
     #[test]
     fn feedback_mode_accepts_drafts_nobody_finds_worse() {
         let mut st = SingleText::new(3, Deadline::rounds(2), VoteMode::Feedback).unwrap();
-        st.propose(1, 0.0).unwrap();
+        st.propose(o(1), 0.0).unwrap();
         assert_eq!(
             st.vote(0, Ballot::Accept, None, 0.0),
             Err(ProtocolError::WrongBallot("better / worse / same"))
@@ -516,14 +519,14 @@ mod tests {
                 accepted: true
             })
         );
-        st.propose(2, 0.0).unwrap();
+        st.propose(o(2), 0.0).unwrap();
         st.vote(0, Ballot::Better, None, 0.0).unwrap();
         st.vote(1, Ballot::Worse, None, 0.0).unwrap();
         st.vote(2, Ballot::Better, None, 0.0).unwrap();
         assert_eq!(
             st.result(),
             Some(TextEvent::Agreement {
-                text: 1,
+                text: o(1),
                 version: 1
             })
         );
@@ -532,12 +535,12 @@ mod tests {
     #[test]
     fn no_accepted_draft_is_a_failure_and_time_ends_it() {
         let mut st = SingleText::new(2, Deadline::seconds(10.0), VoteMode::AcceptReject).unwrap();
-        st.propose(5, 1.0).unwrap();
+        st.propose(o(5), 1.0).unwrap();
         st.vote(0, Ballot::Reject, None, 2.0).unwrap();
         assert_eq!(
             st.vote(1, Ballot::Accept, None, 10.0),
             Ok(TextEvent::Failed(Failure::Deadline))
         );
-        assert_eq!(st.propose(6, 11.0), Err(ProtocolError::Ended));
+        assert_eq!(st.propose(o(6), 11.0), Err(ProtocolError::Ended));
     }
 }

@@ -12,7 +12,7 @@
 
 use accord_analysis::{analyze as run_analysis, Options};
 use accord_formats::{draft_from_doc, FormatError, ReadOptions, Scalar};
-use accord_model::{Outcome, Rng, Scenario as Model};
+use accord_model::{Outcome, Rng, Scenario as Model, U256};
 use accord_protocol::{sao::Failure, Ballot, Binding, Deadline, VoteMode};
 use accord_strategy::{
     mediator, negotiator, run_sao, run_single_text_bound, voter, Negotiator, Seat, Step,
@@ -21,7 +21,7 @@ use accord_strategy::{
 use accord_tournament::{config::Config, Row, Shard, Standings, Tournament};
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyDict, PyInt, PyList, PyString};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -131,11 +131,43 @@ fn to_py<'py>(py: Python<'py>, v: &Json) -> PyResult<Bound<'py, PyAny>> {
         Json::Object(m) => {
             let dict = PyDict::new(py);
             for (k, x) in m {
-                dict.set_item(k, to_py(py, x)?)?;
+                // Outcome indices beyond 2^53 travel as decimal strings in JSON
+                // (`accord_analysis::json::index`); Python gets them as ints again.
+                let big = matches!(k.as_str(), "index" | "agreement_index" | "outcome")
+                    .then(|| accord_analysis::json::parse_index(x))
+                    .flatten()
+                    .filter(|_| x.is_string());
+                match big {
+                    Some(i) => dict.set_item(k, offer_to_py(py, i)?)?,
+                    None => dict.set_item(k, to_py(py, x)?)?,
+                }
             }
             dict.into_any()
         }
     })
+}
+
+/// An outcome index (or a count of outcomes) as a Python int, exact at any size.
+fn offer_to_py(py: Python<'_>, i: U256) -> PyResult<Bound<'_, PyAny>> {
+    match u64::try_from(i) {
+        Ok(small) => Ok(small.into_pyobject(py)?.into_any()),
+        Err(_) => py.get_type::<PyInt>().call1((i.to_string(),)),
+    }
+}
+
+/// A Python int as an outcome index: `None` when `obj` is not an int (a bool is not one);
+/// an error when it is negative or 2^256 or more.
+fn offer_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Option<U256>> {
+    if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Ok(None);
+    }
+    if let Ok(small) = obj.extract::<u64>() {
+        return Ok(Some(U256::from(small)));
+    }
+    let text = obj.str()?.to_string();
+    U256::from_str_radix(&text, 10)
+        .map(Some)
+        .map_err(|_| accord_err(format!("outcome index {text} is out of range")))
 }
 
 /// A Python value (dicts, lists, numbers, strings) as JSON text, through the standard library.
@@ -176,7 +208,7 @@ impl Scenario {
 
     fn outcome_of(&self, outcome: &Bound<'_, PyAny>) -> PyResult<Outcome> {
         let space = &self.inner.space;
-        if let Ok(i) = outcome.extract::<u64>() {
+        if let Some(i) = offer_from_py(outcome)? {
             return space.outcome(i).ok_or_else(|| {
                 accord_err(format!(
                     "outcome index {i} is out of range (the space has {} outcomes)",
@@ -280,8 +312,8 @@ impl Scenario {
 
     /// The number of outcomes (every combination of one value per issue).
     #[getter]
-    fn outcome_count(&self) -> u128 {
-        self.inner.space.size()
+    fn outcome_count<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        offer_to_py(py, self.inner.space.size())
     }
 
     /// What a lenient read repaired, one message per repair (`file:line:column: ...`).
@@ -314,18 +346,27 @@ impl Scenario {
     }
 
     /// The outcome with this index as `{issue: value}` (first issue most significant).
-    fn outcome<'py>(&self, py: Python<'py>, index: u64) -> PyResult<Bound<'py, PyAny>> {
-        let o = self.outcome_of(&index.into_pyobject(py)?.into_any())?;
+    fn outcome<'py>(
+        &self,
+        py: Python<'py>,
+        index: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if offer_from_py(index)?.is_none() {
+            return Err(accord_err("an outcome index is an int"));
+        }
+        let o = self.outcome_of(index)?;
         to_py(py, &accord_analysis::json::outcome(&self.inner, &o))
     }
 
     /// The index of an outcome given as `{issue: value}`.
-    fn index(&self, outcome: &Bound<'_, PyAny>) -> PyResult<u64> {
+    fn index<'py>(&self, outcome: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let o = self.outcome_of(outcome)?;
-        self.inner
+        let i = self
+            .inner
             .space
             .index(&o)
-            .ok_or_else(|| accord_err("the outcome has no index (the space is too large)"))
+            .ok_or_else(|| accord_err("the outcome is not in the space"))?;
+        offer_to_py(outcome.py(), i)
     }
 
     /// A party's utility of an outcome (an index, or `{issue: value}`), red lines aside.
@@ -488,7 +529,7 @@ fn ballot_name(b: Ballot) -> &'static str {
     }
 }
 
-fn outcome_json(s: &Model, offer: u64) -> Json {
+fn outcome_json(s: &Model, offer: accord_protocol::Offer) -> Json {
     match s.space.outcome(offer) {
         Some(o) => accord_analysis::json::outcome(s, &o),
         None => Json::Null,
@@ -507,7 +548,7 @@ fn event_json(s: &Model, names: &[String], e: &TraceEvent) -> Json {
     });
     match e.step {
         Step::Offer { party, offer } => {
-            json!({"type": "offer", "t": e.t, "round": e.round, "party": names[party], "outcome": outcome_json(s, offer), "index": offer, "utilities": utilities})
+            json!({"type": "offer", "t": e.t, "round": e.round, "party": names[party], "outcome": outcome_json(s, offer), "index": accord_analysis::json::index(offer), "utilities": utilities})
         }
         Step::Accept { party } => {
             json!({"type": "accept", "t": e.t, "round": e.round, "party": names[party]})
@@ -516,7 +557,7 @@ fn event_json(s: &Model, names: &[String], e: &TraceEvent) -> Json {
             json!({"type": "end", "t": e.t, "round": e.round, "party": names[party]})
         }
         Step::Draft { version, text } => {
-            json!({"type": "draft", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(s, text), "index": text, "utilities": utilities})
+            json!({"type": "draft", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(s, text), "index": accord_analysis::json::index(text), "utilities": utilities})
         }
         Step::Vote {
             party,
@@ -547,7 +588,7 @@ fn event_json(s: &Model, names: &[String], e: &TraceEvent) -> Json {
             json!({"type": "polled", "t": e.t, "round": e.round, "version": version, "acceptable": acceptable})
         }
         Step::Final { version, text } => {
-            json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(s, text), "index": text, "utilities": utilities})
+            json!({"type": "final", "t": e.t, "round": e.round, "version": version, "outcome": outcome_json(s, text), "index": accord_analysis::json::index(text), "utilities": utilities})
         }
     }
 }
@@ -694,10 +735,13 @@ fn run_negotiation(s: &Model, req: &NegotiateRequest) -> Result<Json, PyErrText>
         }
     };
     // Where the result stands against the analysis (as `accord negotiate` reports it).
-    let report = if req.compare {
-        run_analysis(s, &Options::default()).ok()
+    let (report, analysis_skipped) = if req.compare {
+        match run_analysis(s, &Options::default()) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e.to_string())),
+        }
     } else {
-        None
+        (None, None)
     };
     let agreed = summary.agreement.is_some();
     let frontier_distance = report
@@ -724,7 +768,7 @@ fn run_negotiation(s: &Model, req: &NegotiateRequest) -> Result<Json, PyErrText>
         "seed": req.seed,
         "parties": names,
         "agreement": summary.agreement.map(|a| outcome_json(s, a)),
-        "agreement_index": summary.agreement,
+        "agreement_index": summary.agreement.map(accord_analysis::json::index),
         "utilities": summary.utilities,
         "discounted_utilities": summary.discounted,
         "rounds": summary.rounds,
@@ -740,6 +784,7 @@ fn run_negotiation(s: &Model, req: &NegotiateRequest) -> Result<Json, PyErrText>
         "nash": nash,
         "distance_to_nash": nash_distance,
         "index_build_seconds": index_seconds,
+        "analysis_skipped": analysis_skipped,
     });
     let mut trace = vec![start_event];
     trace.extend(events.iter().map(|e| event_json(s, &names, e)));
@@ -1026,10 +1071,12 @@ fn random_scenario(
             "random_scenario needs at least one party, one issue and one value per issue",
         ));
     }
-    let size = (values as f64).powi(issues as i32);
-    if size > 2f64.powi(64) {
+    if !accord_strategy::index::fits_uniform(
+        u32::try_from(values).unwrap_or(u32::MAX),
+        u32::try_from(issues).unwrap_or(u32::MAX),
+    ) {
         return Err(accord_err(format!(
-            "{values}^{issues} outcomes are more than an outcome space holds (2^64)"
+            "{values}^{issues} outcomes are more than an outcome space holds (below 2^256)"
         )));
     }
     let s = accord_tournament::plan::random_domain(

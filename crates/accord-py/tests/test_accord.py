@@ -234,3 +234,31 @@ def test_random_scenario_is_the_tournament_generator():
     assert s.outcome_count == 64 and len(s.parties) == 2
     for p in s.to_dict()["parties"]:
         assert 0.1 <= p["reservation"] <= 0.3
+
+
+def test_indices_beyond_2_53_are_exact_ints():
+    # 50 issues x 10 values: 10^50 outcomes, indices far beyond 2^53 (and 2^64).
+    s = accord.load(ROOT / "examples" / "random-1e50.toml")
+    assert s.outcome_count == 10**50
+    last = s.outcome(10**50 - 1)
+    assert set(last.values()) == {"v9"} and len(last) == 50
+    assert s.index(last) == 10**50 - 1
+    for k in [2**53 + 1, 2**64 + 7, 12345678901234567890123456789012345678901234567]:
+        i = s.index(s.outcome(k))
+        assert type(i) is int and i == k
+    for bad in [10**50, -1]:
+        with pytest.raises(accord.AccordError):
+            s.outcome(bad)
+    for protocol in ["sao", "single-text"]:
+        r = accord.negotiate(s, protocol=protocol, rounds=100, seed=3)
+        summary = r["summary"]
+        a = summary["agreement_index"]
+        assert type(a) is int and a > 2**53, protocol
+        assert s.outcome(a) == summary["agreement"]
+        for party, u in zip(summary["parties"], summary["utilities"]):
+            assert s.utility(party, summary["agreement"]) == pytest.approx(u, abs=1e-12)
+        assert "2^128" in summary["analysis_skipped"]
+        indexed = [e for e in r["trace"] if "index" in e]
+        assert indexed, protocol
+        for e in indexed:
+            assert type(e["index"]) is int and s.outcome(e["index"]) == e["outcome"]

@@ -141,7 +141,7 @@ pub fn agent_answer(
         t: 0.0,
     };
     use accord_strategy::Critic;
-    let answer = critic.answer(&view, &mut accord_model::Rng::new(view.draft));
+    let answer = critic.answer(&view, &mut accord_model::Rng::new(view.draft.as_limbs()[0]));
     let comparison = answer.grade.map(Comparison::of).filter(|_| compared);
     Ok(match (answer.acceptable, answer.critique) {
         (true, _) => (Verdict::Accept, None, comparison),

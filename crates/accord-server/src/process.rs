@@ -750,7 +750,11 @@ pub(crate) fn agent_index<'a>(
         .preferences
         .as_ref()
         .ok_or_else(|| format!("the agent of `{seat}` has no preferences"))?;
-    if scenario.space.size() > crate::limits::MAX_AGENT_OUTCOMES {
+    if scenario
+        .space
+        .size_u128()
+        .is_none_or(|n| n > crate::limits::MAX_AGENT_OUTCOMES)
+    {
         return Err(format!(
             "{} possible texts are too many for an agent in the workbench (at most {})",
             scenario.space.size(),
@@ -782,7 +786,8 @@ pub fn agent_vote(
         mode: accord_protocol::VoteMode::AcceptReject,
         t: 0.0,
     };
-    let (ballot, amendment) = v.vote(&view, &mut accord_model::Rng::new(id));
+    // Seeded by the draft (its index's low 64 bits: the whole index in the spaces agents take).
+    let (ballot, amendment) = v.vote(&view, &mut accord_model::Rng::new(id.as_limbs()[0]));
     Ok(match ballot {
         accord_protocol::Ballot::Accept => (Verdict::Accept, None),
         _ if amendment.is_some() => (Verdict::Amend, amendment),

@@ -46,9 +46,9 @@ fn binding_ceiling(s: &Scenario, optimum: f64) -> f64 {
         .iter()
         .filter_map(|p| p.preferences.as_ref())
         .collect();
-    let size = s.space.size() as u64;
+    let size = s.space.size_u64().unwrap();
     let points: Vec<Vec<f64>> = (0..size)
-        .filter_map(|i| s.space.outcome(i))
+        .filter_map(|i| s.space.outcome(accord_model::U256::from(i)))
         .map(|o| prefs.iter().map(|p| p.utility(&s.space, &o)).collect())
         .collect();
     let in_zone = |u: &[f64]| u.iter().zip(&rv).all(|(u, d)| *u >= d - 1e-12);

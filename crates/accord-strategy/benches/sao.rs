@@ -180,8 +180,9 @@ use peak_rss::peak_rss_mb;
 
 /// The branch-and-bound index (the default beyond the sorted index's 50 million outcomes):
 /// set-up, `closest_above` lookups at targets spread over the utility range, and a whole SAO
-/// negotiation (Boulware vs Conceder, 100 rounds), on random additive domains of 10^10 and
-/// 10^19 outcomes (the largest power of ten whose outcome indices fit 64 bits) and on
+/// negotiation (Boulware vs Conceder, 100 rounds), on random additive domains of 10^10,
+/// 10^19 (the largest power of ten whose outcome indices fit 64 bits), 10^20 and 10^50
+/// outcomes (256-bit outcome indices) and on
 /// ANAC2014-10issues (10^10 outcomes, 40 hyper-rectangle terms per profile linking every
 /// issue). At 10^10 it also prints how far above the exact answer (the split index's) the
 /// lookups land.
@@ -191,6 +192,8 @@ fn bnb(c: &mut Criterion) {
     let mut domains: Vec<(String, Scenario)> = vec![
         ("1e10".into(), random_additive(2, &[10; 10], 2000)),
         ("1e19".into(), random_additive(2, &[10; 19], 2000)),
+        ("1e20".into(), random_additive(2, &[10; 20], 2000)),
+        ("1e50".into(), random_additive(2, &[10; 50], 2000)),
     ];
     match accord_formats::load(
         std::slice::from_ref(&anac),

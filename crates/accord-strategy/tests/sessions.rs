@@ -234,7 +234,7 @@ fn offers_checked(s: &Scenario, seats: &[Seat], trace: &[TraceEvent]) -> usize {
 #[test]
 fn negotiations_run_on_ten_billion_outcomes() {
     let s = random_additive(2, &[10; 10], 11);
-    assert_eq!(s.space.size(), 10_000_000_000);
+    assert_eq!(s.space.size_u128().unwrap(), 10_000_000_000);
     let seats = seats(&s);
     for seat in &seats {
         assert_eq!(seat.index.method(), "bnb");
@@ -274,6 +274,77 @@ fn negotiations_run_on_ten_billion_outcomes() {
     }
 }
 
+/// Beyond 2^64 outcomes: random additive domains of 10^20 and 10^50 outcomes (20 and 50 issues
+/// of 10 values, 256-bit outcome indices). SAO agents, single-text mediators (`bayes-nash`,
+/// `random-flipping`) with hill-climbing voters and the one-text procedure reach agreements whose
+/// utilities are those the scenario's preferences give the agreed outcome directly, and every
+/// offer's utility is its outcome's; the indexes stay a few KB.
+#[test]
+fn negotiations_run_on_ten_to_the_twenty_and_fifty_outcomes() {
+    for (issues, seed) in [(20usize, 21u64), (50, 51)] {
+        let s = random_additive(2, &vec![10; issues], seed);
+        let size = accord_model::U256::from(10u64).pow(accord_model::U256::from(issues as u64));
+        assert_eq!(s.space.size(), size);
+        assert!(s.space.size_u64().is_none());
+        let seats = seats(&s);
+        for seat in &seats {
+            assert_eq!(seat.index.method(), "bnb");
+            assert!(seat.index.bytes() < 100_000, "{}", seat.index.bytes());
+        }
+        // The agreed outcome's utilities, from the preferences directly (not the index).
+        let check = |a: accord_protocol::Offer, utilities: &[f64], what: &str| {
+            let outcome = s
+                .space
+                .outcome(a)
+                .expect("the agreement is an outcome of the space");
+            assert_eq!(s.space.index(&outcome), Some(a));
+            for (p, u) in s.parties.iter().zip(utilities) {
+                let direct = p.preferences.as_ref().unwrap().utility(&s.space, &outcome);
+                assert!(
+                    (u - direct).abs() < 1e-9,
+                    "1e{issues} {what}: {u} vs {direct}"
+                );
+            }
+        };
+        let mut agreed = 0;
+        for specs in [
+            ["boulware", "conceder"],
+            ["boulware,freq", "tft"],
+            ["random", "linear"],
+        ] {
+            let (summary, trace) = sao(&s, &specs, 100, 5);
+            assert!(offers_checked(&s, &seats, &trace) > 0, "{specs:?}");
+            if let Some(a) = summary.agreement {
+                agreed += 1;
+                check(a, &summary.utilities, &format!("{specs:?}"));
+            }
+        }
+        assert!(agreed >= 2, "1e{issues}: {agreed} SAO agreements of 3");
+        for m in ["bayes-nash", "random-flipping"] {
+            let mut voters: Vec<Box<dyn Voter>> = seats
+                .iter()
+                .map(|x| voter("hill-climber", x.index.clone(), x.reservation).unwrap())
+                .collect();
+            let mut med = mediator(m).unwrap();
+            let summary = run_single_text(
+                &seats,
+                &mut voters,
+                med.as_mut(),
+                Deadline::rounds(100),
+                VoteMode::AcceptReject,
+                &mut Rng::new(3),
+                &mut || 0.0,
+                &mut NoTrace,
+            )
+            .unwrap();
+            let a = summary
+                .agreement
+                .unwrap_or_else(|| panic!("1e{issues} {m}: no agreement"));
+            check(a, &summary.utilities, m);
+        }
+    }
+}
+
 /// ANAC2014-10issues (10^10 outcomes, hyper-rectangle terms linking every issue; the shared
 /// ANAC domains beside the repository): branch-and-bound indexes of a few KB, and SAO
 /// agents whose every offer carries its outcome's utility (checked against the preferences
@@ -285,7 +356,7 @@ fn sao_runs_on_anac2014_ten_issues() {
     let s = accord_formats::load(&[dir], accord_formats::ReadOptions { lenient: true })
         .expect("the shared ANAC domains beside the repository")
         .scenario;
-    assert_eq!(s.space.size(), 10_000_000_000);
+    assert_eq!(s.space.size_u128().unwrap(), 10_000_000_000);
     let seats = seats(&s);
     for seat in &seats {
         assert_eq!(seat.index.method(), "bnb");

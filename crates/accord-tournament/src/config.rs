@@ -273,7 +273,7 @@ impl Config {
                 return Err((
                     here,
                     format!(
-                        "{}^{} outcomes are more than a tournament indexes (outcome indices must fit 64 bits)",
+                        "{}^{} outcomes are more than a tournament indexes (outcome indices must be below 2^256)",
                         r.values, r.issues,
                     ),
                 ));

@@ -41,7 +41,10 @@ pub struct Domain {
 impl Domain {
     /// An outcome index as `{issue: value}` in issue order (option names as strings, integers
     /// and reals as numbers).
-    pub fn outcome_values(&self, index: u64) -> Option<serde_json::Map<String, serde_json::Value>> {
+    pub fn outcome_values(
+        &self,
+        index: accord_protocol::Offer,
+    ) -> Option<serde_json::Map<String, serde_json::Value>> {
         let outcome = self.space.outcome(index)?;
         let mut m = serde_json::Map::with_capacity(outcome.values().len());
         for (issue, &k) in self.space.issues().iter().zip(outcome.values()) {
@@ -87,7 +90,20 @@ impl Domain {
                 discount: p.discount,
             });
         }
-        let report = analyze(scenario, &Options::default()).map_err(|e| bad(e.to_string()))?;
+        // Beyond the exact analysis's 2^128 outcomes the domain still runs; its rows then have
+        // no distance to the frontier or the Nash point (null), as a domain without analysis.
+        let (nash, frontier) = match analyze(scenario, &Options::default()) {
+            Ok(report) => (
+                report.reference_nash().map(<[f64]>::to_vec),
+                report
+                    .pareto_frontier
+                    .iter()
+                    .map(|p| p.utilities.clone())
+                    .collect(),
+            ),
+            Err(accord_analysis::AnalysisError::SpaceTooLarge(_)) => (None, Vec::new()),
+            Err(e) => return Err(bad(e.to_string())),
+        };
         let shared = (
             Arc::from(name.as_str()),
             seats.iter().map(|s| s.name.clone()).collect(),
@@ -95,12 +111,8 @@ impl Domain {
         );
         Ok(Domain {
             shared,
-            nash: report.reference_nash().map(<[f64]>::to_vec),
-            frontier: report
-                .pareto_frontier
-                .iter()
-                .map(|p| p.utilities.clone())
-                .collect(),
+            nash,
+            frontier,
             name,
             source,
             seats,
@@ -478,7 +490,7 @@ impl Tournament {
         };
         let agreed = summary.agreement.is_some();
         let (domain_name, parties, reservations) = domain.shared.clone();
-        let distance_to_frontier = agreed.then(|| {
+        let distance_to_frontier = (agreed && !domain.frontier.is_empty()).then(|| {
             domain
                 .frontier
                 .iter()

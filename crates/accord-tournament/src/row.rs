@@ -2,6 +2,7 @@
 //! (`docs/tournament.md`). What many results share (names, reservation values) is shared
 //! (`Arc`), not copied per result.
 
+use accord_protocol::Offer;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -28,8 +29,10 @@ pub struct Row {
     /// Whether they agreed.
     pub agreement: bool,
     /// The agreement's outcome index (mixed radix over the issues, first issue most
-    /// significant), if any.
-    pub outcome: Option<u64>,
+    /// significant), if any. JSON: a number up to 2^53, a string of decimal digits beyond
+    /// (so that readers parsing numbers as doubles never round it); CSV: decimal digits.
+    #[serde(with = "offer_json")]
+    pub outcome: Option<Offer>,
     /// The same agreement as `{issue: value}` in issue order (a discrete issue's option name, an
     /// integer or a real number), if any. CSV: the JSON object in one column.
     #[serde(default)]
@@ -109,7 +112,10 @@ impl Row {
         w.write_field(self.mediator.as_deref().unwrap_or(""))?;
         w.write_field(if self.agreement { "true" } else { "false" })?;
         match self.outcome {
-            Some(o) => w.write_field(int.format(o))?,
+            Some(o) => match u64::try_from(o) {
+                Ok(small) => w.write_field(int.format(small))?,
+                Err(_) => w.write_field(o.to_string())?,
+            },
             None => w.write_field("")?,
         }
         match &self.outcome_values {
@@ -147,5 +153,39 @@ impl Row {
             }
         }
         w.write_record(None::<&[u8]>)
+    }
+}
+
+/// An optional outcome index in JSON by the rule of `accord_analysis::json::index`: a number up
+/// to 2^53, a string of decimal digits beyond; either is read back.
+mod offer_json {
+    use accord_protocol::Offer;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(offer: &Option<Offer>, s: S) -> Result<S::Ok, S::Error> {
+        match offer {
+            None => s.serialize_none(),
+            Some(o) => match u64::try_from(*o) {
+                Ok(small) if small <= 1u64 << 53 => s.serialize_u64(small),
+                _ => s.serialize_str(&o.to_string()),
+            },
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(u64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Offer>, D::Error> {
+        match Option::<Repr>::deserialize(d)? {
+            None => Ok(None),
+            Some(Repr::Number(n)) => Ok(Some(Offer::from(n))),
+            Some(Repr::Text(t)) => Offer::from_str_radix(&t, 10)
+                .map(Some)
+                .map_err(|e| D::Error::custom(format!("outcome index `{t}`: {e}"))),
+        }
     }
 }

@@ -373,7 +373,7 @@ fn results_measure_what_they_claim() {
                 let r = if d.seats.len() == 3 { 4 } else { 6 };
                 let want: serde_json::Map<String, serde_json::Value> = (0..3u32)
                     .map(|j| {
-                        let v = o / (r as u64).pow(2 - j) % r as u64;
+                        let v = u64::try_from(o).unwrap() / (r as u64).pow(2 - j) % r as u64;
                         (format!("i{j}"), serde_json::Value::from(format!("v{v}")))
                     })
                     .collect();

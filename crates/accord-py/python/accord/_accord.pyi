@@ -69,7 +69,8 @@ class Scenario:
     def parties(self) -> List[str]:
         """The negotiating parties (role ``party``), in order."""
     @property
-    def outcome_count(self) -> int: ...
+    def outcome_count(self) -> int:
+        """The number of outcomes, exact at any size (up to 2^256 - 1)."""
     @property
     def warnings(self) -> List[str]:
         """What a lenient read repaired (``file:line:column: message``)."""
@@ -79,8 +80,10 @@ class Scenario:
     def to_dict(self) -> Dict[str, Any]: ...
     def to_json(self) -> str: ...
     def to_toml(self) -> str: ...
-    def outcome(self, index: int) -> Dict[str, Union[str, int, float]]: ...
-    def index(self, outcome: _Outcome) -> int: ...
+    def outcome(self, index: int) -> Dict[str, Union[str, int, float]]:
+        """The outcome with this index (any int below ``outcome_count``, beyond 2^64 too)."""
+    def index(self, outcome: _Outcome) -> int:
+        """The outcome's index, an exact int however large the space."""
     def utility(self, party: str, outcome: _Outcome) -> float:
         """The party's utility of the outcome (red lines aside)."""
     def respects_red_lines(self, party: str, outcome: _Outcome) -> bool: ...
@@ -120,7 +123,10 @@ def negotiate(
     trace: bool = True,
     compare: bool = True,
 ) -> Dict[str, _Json]:
-    """One negotiation: ``{"summary": {...}, "trace": [events] or None}`` (docs/negotiate.md)."""
+    """One negotiation: ``{"summary": {...}, "trace": [events] or None}`` (docs/negotiate.md).
+
+    Outcome indices (each event's ``index``, the summary's ``agreement_index``) are ints, exact
+    beyond 2^53 (the JSON trace writes those as decimal strings)."""
 
 def tournament(
     config: Union[_StrPath, Mapping[str, Any]],

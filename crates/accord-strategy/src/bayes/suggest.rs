@@ -242,7 +242,7 @@ mod tests {
             .iter()
             .map(|(i, r)| Truthful::new(i.clone(), *r, 0.0))
             .collect();
-        let product = |o: u64| -> f64 {
+        let product = |o: accord_protocol::Offer| -> f64 {
             seats
                 .iter()
                 .map(|(i, r)| {
@@ -282,7 +282,9 @@ mod tests {
                 .collect();
             if sug.call_final_vote {
                 let size: u64 = radices.iter().map(|&r| r as u64).product();
-                let best = (0..size).map(product).fold(0.0, f64::max);
+                let best = (0..size)
+                    .map(|o| product(accord_protocol::Offer::from(o)))
+                    .fold(0.0, f64::max);
                 let ok = answers.iter().all(|a| a.acceptable);
                 return (
                     if ok { product(offer) / best } else { 0.0 },

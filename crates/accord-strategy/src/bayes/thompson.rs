@@ -703,13 +703,15 @@ mod tests {
             &mut NoTrace,
         )
         .unwrap();
-        let product = |o: u64| -> f64 {
+        let product = |o: accord_protocol::Offer| -> f64 {
             seats
                 .iter()
                 .map(|x| (x.index.utility(o) - x.reservation).max(0.0))
                 .product()
         };
-        let best = (0..120).map(product).fold(0.0, f64::max);
+        let best = (0..120u64)
+            .map(|o| product(accord_protocol::Offer::from(o)))
+            .fold(0.0, f64::max);
         summary.agreement.map_or(0.0, |a| product(a) / best)
     }
 
