@@ -5,8 +5,9 @@
 //! elapsed since the negotiation started, so the same machine runs a simulation at full speed
 //! or a live mediation in the server, where `now` comes from the wall clock.
 //!
-//! An offer or a draft is an outcome *index* (see `accord_model::OutcomeSpace`): a `u64`, cheap to
-//! copy and compare, decoded into values only where people read them.
+//! An offer or a draft is an outcome *index* (see `accord_model::OutcomeSpace`): a 256-bit
+//! integer ([`Offer`]), cheap to copy and compare, decoded into values only where people read
+//! them.
 //!
 //! - [`sao`]: the stacked alternating offers protocol (SAOP, ANAC): bilateral or multilateral,
 //!   offer / accept / end, an agreement needs every other party's acceptance.
