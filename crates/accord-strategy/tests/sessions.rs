@@ -213,6 +213,26 @@ fn a_party_no_outcome_can_serve_walks_away() {
 
 /// Checks every offer of a trace: each seat's index gives the utility the preferences give
 /// directly. Returns the number of offers.
+/// A single text of `rounds` rounds: mediator `m`, hill-climbing voters, accept/reject ballots.
+fn single_text(seats: &[Seat], m: &str, rounds: u32) -> Summary {
+    let mut voters: Vec<Box<dyn Voter>> = seats
+        .iter()
+        .map(|x| voter("hill-climber", x.index.clone(), x.reservation).unwrap())
+        .collect();
+    let mut med = mediator(m).unwrap();
+    run_single_text(
+        seats,
+        &mut voters,
+        med.as_mut(),
+        Deadline::rounds(rounds),
+        VoteMode::AcceptReject,
+        &mut Rng::new(3),
+        &mut || 0.0,
+        &mut NoTrace,
+    )
+    .unwrap()
+}
+
 fn offers_checked(s: &Scenario, seats: &[Seat], trace: &[TraceEvent]) -> usize {
     let mut offers = 0;
     for e in trace {
@@ -252,22 +272,7 @@ fn negotiations_run_on_ten_billion_outcomes() {
         }
     }
     for m in ["nash-seeking", "bayes-nash", "random-flipping"] {
-        let mut voters: Vec<Box<dyn Voter>> = seats
-            .iter()
-            .map(|x| voter("hill-climber", x.index.clone(), x.reservation).unwrap())
-            .collect();
-        let mut med = mediator(m).unwrap();
-        let summary = run_single_text(
-            &seats,
-            &mut voters,
-            med.as_mut(),
-            Deadline::rounds(50),
-            VoteMode::AcceptReject,
-            &mut Rng::new(3),
-            &mut || 0.0,
-            &mut NoTrace,
-        )
-        .unwrap();
+        let summary = single_text(&seats, m, 50);
         if let Some(a) = summary.agreement {
             assert_eq!(seats[0].index.utility(a), summary.utilities[0]);
         }
@@ -321,22 +326,7 @@ fn negotiations_run_on_ten_to_the_twenty_and_fifty_outcomes() {
         }
         assert!(agreed >= 2, "1e{issues}: {agreed} SAO agreements of 3");
         for m in ["bayes-nash", "random-flipping"] {
-            let mut voters: Vec<Box<dyn Voter>> = seats
-                .iter()
-                .map(|x| voter("hill-climber", x.index.clone(), x.reservation).unwrap())
-                .collect();
-            let mut med = mediator(m).unwrap();
-            let summary = run_single_text(
-                &seats,
-                &mut voters,
-                med.as_mut(),
-                Deadline::rounds(100),
-                VoteMode::AcceptReject,
-                &mut Rng::new(3),
-                &mut || 0.0,
-                &mut NoTrace,
-            )
-            .unwrap();
+            let summary = single_text(&seats, m, 100);
             let a = summary
                 .agreement
                 .unwrap_or_else(|| panic!("1e{issues} {m}: no agreement"));
