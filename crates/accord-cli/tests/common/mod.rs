@@ -25,4 +25,5 @@ pub fn accord_with(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String)
     )
 }
 
+pub mod ceasefire;
 pub mod server;
