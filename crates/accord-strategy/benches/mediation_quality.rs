@@ -20,18 +20,38 @@
 //! probability P. Scenarios run in parallel (rayon); ms / run is wall time over runs. Under
 //! binding rules the ceiling is printed beside the table: the share of scenarios any mediator
 //! can bring to >= 0.95 from a blind first draft (`binding_ceiling`).
+//!
+//! `MQ_MISSED=1` (one-text only) lists, after each mediator's row, every run that ended below
+//! 0.95 with the best Nash ratio among the drafts it circulated: a run whose drafts reached 0.95
+//! failed in choosing the final text, not in finding it.
 
 use accord_analysis::testing::mediation_scenario as scenario;
 use accord_analysis::{analyze, Options};
 use accord_model::{Rng, Scenario};
 use accord_protocol::{Deadline, Feedback, TextProtocol, VoteMode};
 use accord_strategy::{
-    mediator, one_text_mediator, run_one_text, run_single_text, voter, Critic, NoTrace, Seat,
-    Summary, Truthful, UtilityIndex, MEDIATORS, ONE_TEXT_MEDIATORS,
+    mediator, one_text_mediator, run_one_text, run_single_text, voter, Critic, NoTrace, Seat, Sink,
+    Step, Summary, TraceEvent, Truthful, UtilityIndex, MEDIATORS, ONE_TEXT_MEDIATORS,
 };
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::time::Instant;
+
+/// The game every run plays, from the knobs.
+struct Game {
+    protocol: TextProtocol,
+    feedback: Feedback,
+    rounds: u32,
+    noise: f64,
+    /// `MQ_MISSED`: trace the drafts to report the best one.
+    missed: bool,
+}
+
+/// One run's outcome, and with `MQ_MISSED` the best Nash product among its drafts.
+struct Run {
+    summary: Summary,
+    best_draft: Option<f64>,
+}
 
 /// The share of blind first drafts from which a mediator can still reach 0.95 of the optimal
 /// Nash product `optimum` under binding acceptances (`docs/mediation-research.md`): a
@@ -79,21 +99,13 @@ where
     }
 }
 
-/// One run: the summary of `name` mediating scenario `s` under the chosen game.
-fn run(
-    name: &str,
-    seats: &[Seat],
-    numeric: &[bool],
-    game: (TextProtocol, Feedback),
-    rounds: u32,
-    noise: f64,
-    seed: u64,
-) -> Summary {
-    let deadline = Deadline::rounds(rounds);
+/// One run of `name` mediating `seats` under `game`.
+fn run(name: &str, seats: &[Seat], numeric: &[bool], game: &Game, seed: u64) -> Run {
+    let deadline = Deadline::rounds(game.rounds);
     let mut rng = Rng::new(seed);
-    match game.0 {
+    match game.protocol {
         TextProtocol::Binding => {
-            let mode = match game.1 {
+            let mode = match game.feedback {
                 Feedback::Accept => VoteMode::AcceptReject,
                 Feedback::Binary => VoteMode::Feedback,
                 Feedback::Graded5 => panic!("MQ_FEEDBACK=graded5 needs MQ_PROTOCOL=one-text"),
@@ -103,7 +115,7 @@ fn run(
                 .map(|x| voter("hill-climber", x.index.clone(), x.reservation).expect("voter"))
                 .collect();
             let mut m = mediator(name).expect("mediator");
-            run_single_text(
+            let summary = run_single_text(
                 seats,
                 &mut voters,
                 m.as_mut(),
@@ -113,28 +125,59 @@ fn run(
                 &mut || 0.0,
                 &mut NoTrace,
             )
-            .expect("run")
+            .expect("run");
+            Run {
+                summary,
+                best_draft: None,
+            }
         }
         TextProtocol::OneText => {
             let mut critics: Vec<Box<dyn Critic>> = seats
                 .iter()
-                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, noise)) as _)
+                .map(|x| Box::new(Truthful::new(x.index.clone(), x.reservation, game.noise)) as _)
                 .collect();
             let mut m = one_text_mediator(name).expect("mediator");
-            run_one_text(
+            let mut trace: Vec<TraceEvent> = Vec::new();
+            let sink: &mut dyn Sink = if game.missed {
+                &mut trace
+            } else {
+                &mut NoTrace
+            };
+            let summary = run_one_text(
                 seats,
                 &mut critics,
                 m.as_mut(),
                 deadline,
-                game.1,
+                game.feedback,
                 numeric,
                 &mut rng,
                 &mut || 0.0,
-                &mut NoTrace,
+                sink,
             )
-            .expect("run")
+            .expect("run");
+            let best_draft = game.missed.then(|| {
+                trace
+                    .iter()
+                    .filter_map(|e| match e.step {
+                        Step::Draft { text, .. } => Some(nash_product(seats, text)),
+                        _ => None,
+                    })
+                    .fold(0.0, f64::max)
+            });
+            Run {
+                summary,
+                best_draft,
+            }
         }
     }
+}
+
+/// ∏ max(u − rv, 0) of a text.
+fn nash_product(seats: &[Seat], text: accord_protocol::Offer) -> f64 {
+    seats
+        .iter()
+        .map(|x| (x.index.utility(text) - x.reservation).max(0.0))
+        .product()
 }
 
 fn main() {
@@ -147,6 +190,14 @@ fn main() {
         .ok()
         .map(|m| m.split(',').map(|x| x.trim().to_string()).collect());
     let first: u64 = knob("MQ_FIRST_SEED", 0);
+    let missed = std::env::var("MQ_MISSED").is_ok_and(|v| v == "1");
+    let settings = Game {
+        protocol,
+        feedback,
+        rounds,
+        noise,
+        missed,
+    };
     let mut cases = Vec::new();
     // Binding rules: per scenario (parties, the share of first drafts that keep 0.95 reachable).
     let mut ceilings: Vec<(usize, f64)> = Vec::new();
@@ -200,19 +251,14 @@ fn main() {
         only.unwrap_or_else(|| list.iter().map(|(n, _)| n.to_string()).collect());
     for name in names.iter().map(String::as_str) {
         let start = Instant::now();
-        let results: Vec<(bool, bool, f64)> = cases
+        let results: Vec<(bool, bool, f64, Option<f64>)> = cases
             .par_iter()
             .enumerate()
             .map(|(i, (seats, numeric, best))| {
-                let summary = run(
-                    name,
-                    seats,
-                    numeric,
-                    (protocol, feedback),
-                    rounds,
-                    noise,
-                    i as u64,
-                );
+                let Run {
+                    summary,
+                    best_draft,
+                } = run(name, seats, numeric, &settings, i as u64);
                 let agreed = summary.agreement.is_some();
                 let rational = agreed
                     && summary
@@ -231,9 +277,32 @@ fn main() {
                 } else {
                     0.0
                 };
-                (agreed, rational, ratio)
+                (agreed, rational, ratio, best_draft.map(|b| b / best))
             })
             .collect();
+        if missed {
+            let below: Vec<_> = results
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.2 < 0.95)
+                .collect();
+            for (i, r) in &below {
+                eprintln!(
+                    "{name}: scenario {i} ({} parties): final text {:.3}, best draft {:.3}",
+                    cases[*i].0.len(),
+                    r.2,
+                    r.3.unwrap_or(0.0)
+                );
+            }
+            let drafted = below
+                .iter()
+                .filter(|(_, r)| r.3.unwrap_or(0.0) >= 0.95)
+                .count();
+            eprintln!(
+                "{name}: {} runs below 0.95; in {drafted} of them a draft had reached 0.95",
+                below.len()
+            );
+        }
         let ms = start.elapsed().as_secs_f64() * 1e3 / cases.len() as f64;
         let n = cases.len() as f64;
         let agreed = results.iter().filter(|r| r.0).count() as f64 / n;
