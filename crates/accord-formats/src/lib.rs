@@ -13,6 +13,7 @@ pub mod geniusweb;
 mod load;
 mod locate;
 mod schema;
+mod schema_phasing;
 mod schema_write;
 mod xml_repair;
 
@@ -21,6 +22,7 @@ pub use genius_write::{to_genius, to_genius_dropping, Dropped, GeniusFiles};
 pub use load::{load, Loaded};
 pub use locate::{line_column, locate_json, locate_toml};
 pub use schema::*;
+pub use schema_phasing::*;
 
 use accord_model::{ModelError, Phasing, Scenario};
 use std::fmt;
