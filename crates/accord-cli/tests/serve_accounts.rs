@@ -2,13 +2,17 @@
 //! characters, no way to tell unknown names from wrong passwords, sign-up answers that do not
 //! single out taken names, sessions ended everywhere, a lower-case `bearer`, the `Secure`
 //! cookie, and names that cannot hide or reorder characters or differ only in case (accounts,
-//! seats, options). Every assertion is on an outcome (a status, a body, a header), never on a
-//! time.
+//! seats, options); signing in with a cookie for the pages, and what the pages serve. Every
+//! assertion is on an outcome (a status, a body, a header), never on a time.
 
 use serde_json::{json, Value};
+use std::io::Read;
+use std::time::Duration;
 
 mod common;
-use common::server::{call, ok, sign_up, start, start_with, Postgres, Server};
+use common::server::{
+    call, call_text, create, json_of, ok, seat_person, sign_up, start, start_with, Postgres, Server,
+};
 
 fn sqlite(dir: &tempfile::TempDir, name: &str) -> String {
     format!("sqlite://{}", dir.path().join(name).display())
@@ -411,4 +415,232 @@ fn accounts_on_postgres() {
     );
     assert_eq!(account(&s, "zero\u{200B}width", "a fine password").0, 400);
     sessions_end_everywhere(&s);
+}
+
+#[test]
+fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(&format!(
+        "sqlite://{}",
+        dir.path().join("pages.db").display()
+    ));
+    let med = sign_up(&s, "med");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    // Signing in sets an HttpOnly, same-site cookie that authenticates like the token.
+    let resp = agent
+        .post(format!("{}/api/sessions", s.base))
+        .header("content-type", "application/json")
+        .send(json!({"name": "med", "password": "correct horse"}).to_string())
+        .unwrap();
+    let cookie = resp
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let me = |pair: &str| {
+        let mut r = agent
+            .get(format!("{}/api/me", s.base))
+            .header("cookie", pair)
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    };
+    let (status, body) = me(&pair);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"med\""), "{body}");
+    let out = agent
+        .delete(format!("{}/api/sessions", s.base))
+        .header("cookie", &pair)
+        .call()
+        .unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    assert_eq!(me(&pair).0, 401, "signed out");
+    // The pages: HTML under a policy that allows no inline script; unknown assets are JSON 404s.
+    let page = agent.get(format!("{}/", s.base)).call().unwrap();
+    assert_eq!(page.status().as_u16(), 200);
+    let policy = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(policy.contains("script-src 'self'"), "{policy}");
+    for (path, status) in [
+        ("/negotiations/abc", 200),
+        ("/assets/app.js", 200),
+        ("/assets/app.css", 200),
+        ("/assets/index.html", 404),
+        ("/assets/../Cargo.toml", 404),
+    ] {
+        let r = agent.get(format!("{}{path}", s.base)).call().unwrap();
+        assert_eq!(r.status().as_u16(), status, "{path}");
+    }
+    // Once both parties share with mediators, the mediator gets the utility-space picture.
+    let base = create(&s, &med, "trade");
+    let picture = || call_text(&s, "GET", &format!("{base}/picture.svg"), Some(&med), None);
+    // A new invitation to a seat withdraws the earlier one; the view says one is out.
+    let invite = || {
+        json_of(
+            call_text(
+                &s,
+                "POST",
+                &format!("{base}/invitations"),
+                Some(&med),
+                Some(json!({"seat": "Avalon"})),
+            ),
+            201,
+        )["token"]
+            .clone()
+    };
+    let (first, _second) = (invite(), invite());
+    let taker = sign_up(&s, "taker");
+    let (status, body) = call_text(
+        &s,
+        "POST",
+        "/api/invitations/accept",
+        Some(&taker),
+        Some(json!({"token": first})),
+    );
+    assert_eq!(status, 404, "the replaced link still worked: {body}");
+    let view = json_of(call_text(&s, "GET", &base, Some(&med), None), 200);
+    assert_eq!(view["seats"][0]["name"], "Avalon");
+    assert_eq!(
+        view["seats"][0]["invitation_pending"],
+        json!(true),
+        "{view}"
+    );
+    // Nobody has saved preferences: the scenario's are the mediator's own assumptions, drawn.
+    let (status, body) = picture();
+    assert_eq!(status, 200, "{body}");
+    for seat in ["Avalon", "Borea"] {
+        json_of(
+            call_text(
+                &s,
+                "POST",
+                &format!("{base}/agents"),
+                Some(&med),
+                Some(json!({"seat": seat})),
+            ),
+            200,
+        );
+        let prefs = json_of(
+            call_text(
+                &s,
+                "GET",
+                &format!("{base}/seats/{seat}/preferences"),
+                Some(&med),
+                None,
+            ),
+            200,
+        );
+        json_of(
+            call_text(
+                &s,
+                "PUT",
+                &format!("{base}/seats/{seat}/preferences"),
+                Some(&med),
+                Some(json!({"preferences": prefs["preferences"], "share_with_mediator": true})),
+            ),
+            200,
+        );
+    }
+    let (status, body) = picture();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.starts_with("<svg") || body.starts_with("<?xml"),
+        "{}",
+        &body[..body.len().min(200)]
+    );
+    // Three parties: the picture's frontier and zone use every party's preferences, so one
+    // party keeping them confidential withholds it, whichever two would be drawn.
+    let c = create(&s, &med, "coalition");
+    let keeper = sign_up(&s, "keeper");
+    seat_person(&s, &med, &c, "Progress", &keeper);
+    let keeping = "Progress".to_string();
+    let own = json_of(
+        call_text(
+            &s,
+            "GET",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&keeper),
+            None,
+        ),
+        200,
+    );
+    json_of(
+        call_text(
+            &s,
+            "PUT",
+            &format!("{c}/seats/Progress/preferences"),
+            Some(&keeper),
+            Some(json!({"preferences": own["preferences"], "consent": "aggregate"})),
+        ),
+        200,
+    );
+    for seat in ["Farmers%27%20League", "Civic%20Liberals"] {
+        json_of(
+            call_text(
+                &s,
+                "POST",
+                &format!("{c}/agents"),
+                Some(&med),
+                Some(json!({"seat": seat.replace("%27", "'").replace("%20", " ")})),
+            ),
+            200,
+        );
+    }
+    let (status, body) = call_text(&s, "GET", &format!("{c}/picture.svg"), Some(&med), None);
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains(&keeping), "{body}");
+    // A live stream ends once its session does (signed out elsewhere).
+    // A second session of the mediator's, for one open stream.
+    let listener = json_of(
+        call_text(
+            &s,
+            "POST",
+            "/api/sessions",
+            None,
+            Some(json!({"name": "med", "password": "correct horse"})),
+        ),
+        201,
+    )["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stream = {
+        let (base, path, token) = (s.base.clone(), format!("{c}/events"), listener.clone());
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(20)))
+                .build()
+                .into();
+            let resp = agent
+                .get(format!("{base}{path}"))
+                .header("authorization", format!("Bearer {token}"))
+                .call()
+                .unwrap();
+            let mut bytes = Vec::new();
+            let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
+            started.elapsed()
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, _) = call_text(&s, "DELETE", "/api/sessions", Some(&listener), None);
+    assert_eq!(status, 204);
+    let lasted = stream.join().unwrap();
+    assert!(
+        lasted < Duration::from_secs(5),
+        "the stream outlived its session: {lasted:?}"
+    );
 }

@@ -3,29 +3,11 @@
 //! carrying another party's private data.
 
 use serde_json::{json, Value};
-use std::io::Read;
-use std::time::Duration;
 
 mod common;
-use common::server::{call_raw, create, seat_person, sign_up, start, Server};
+use common::server::{call_text, json_of, seat_person, sign_up, start, Server};
 
 /// Status and body text of one call; for a live stream, what arrived within 1.5 s.
-fn call(
-    s: &Server,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, String) {
-    let (status, text, _) = call_raw(s, method, path, token, body);
-    (status, text)
-}
-
-fn json_of(r: (u16, String), want: u16) -> Value {
-    assert_eq!(r.0, want, "{}", r.1);
-    serde_json::from_str(&r.1).unwrap_or(Value::Null)
-}
-
 /// Preferences with markers that must never reach another seat.
 fn secret_preferences(tag: &str, reservation: f64) -> Value {
     json!({
@@ -60,7 +42,7 @@ fn run_matrix(s: &Server, who: &[(&str, Option<&str>); 6], matrix: &[Row]) {
     for (method, path, body, expected) in matrix {
         for k in [1, 2, 3, 4, 5, 0] {
             let (name, token) = who[k];
-            let (status, text) = call(s, method, path, token, body.clone());
+            let (status, text) = call_text(s, method, path, token, body.clone());
             assert_eq!(status, expected[k], "{name}: {method} {path} -> {text}");
             if status >= 400 {
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -84,7 +66,7 @@ fn every_endpoint_for_every_role(database: &str) {
     let text = std::fs::read_to_string(common::root().join("scenarios/ceasefire.toml")).unwrap()
         + "\n[[parties]]\nname = \"monitor\"\nrole = \"observer\"\n";
     let n = json_of(
-        call(
+        call_text(
             &s,
             "POST",
             "/api/negotiations",
@@ -98,7 +80,7 @@ fn every_endpoint_for_every_role(database: &str) {
         seat_person(&s, &med, &base, seat, token);
     }
     json_of(
-        call(
+        call_text(
             &s,
             "PUT",
             &format!("{base}/seats/israel/preferences"),
@@ -108,7 +90,7 @@ fn every_endpoint_for_every_role(database: &str) {
         200,
     );
     json_of(
-        call(
+        call_text(
             &s,
             "PUT",
             &format!("{base}/seats/hamas/preferences"),
@@ -124,7 +106,7 @@ fn every_endpoint_for_every_role(database: &str) {
         {"issue": "withdrawal", "value": "partial"}, {"issue": "withdrawal_language", "value": "possibility"},
         {"issue": "rafah", "value": "not_addressed"}, {"issue": "humanitarian", "value": "expanded"}]});
     json_of(
-        call(
+        call_text(
             &s,
             "POST",
             &format!("{base}/drafts"),
@@ -134,7 +116,7 @@ fn every_endpoint_for_every_role(database: &str) {
         201,
     );
     json_of(
-        call(
+        call_text(
             &s,
             "POST",
             &format!("{base}/drafts/1/responses"),
@@ -144,7 +126,7 @@ fn every_endpoint_for_every_role(database: &str) {
         201,
     );
     json_of(
-        call(
+        call_text(
             &s,
             "POST",
             &format!("{base}/drafts/1/responses"),
@@ -158,7 +140,7 @@ fn every_endpoint_for_every_role(database: &str) {
 
     // Party A confides in the mediators (a caucus, issue 14): no one else may read it.
     json_of(
-        call(
+        call_text(
             &s,
             "POST",
             &format!("{base}/messages"),
@@ -391,7 +373,8 @@ fn every_endpoint_for_every_role(database: &str) {
     run_matrix(&s, &who, &matrix);
     // A party's events are numbered for it alone: no gaps where others' events were.
     let log: Value =
-        serde_json::from_str(&call(&s, "GET", &format!("{base}/audit"), Some(&a), None).1).unwrap();
+        serde_json::from_str(&call_text(&s, "GET", &format!("{base}/audit"), Some(&a), None).1)
+            .unwrap();
     let seqs: Vec<i64> = log
         .as_array()
         .unwrap()
@@ -401,14 +384,14 @@ fn every_endpoint_for_every_role(database: &str) {
     assert!(seqs.len() >= 4, "{log}");
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
     let all: Value =
-        serde_json::from_str(&call(&s, "GET", &format!("{base}/audit"), Some(&med), None).1)
+        serde_json::from_str(&call_text(&s, "GET", &format!("{base}/audit"), Some(&med), None).1)
             .unwrap();
     assert!(
         all.as_array().unwrap().len() > seqs.len(),
         "the mediator sees more"
     );
     // The live stream resumes in the same numbering.
-    let resumed = call(&s, "GET", &format!("{base}/events?after=2"), Some(&a), None).1;
+    let resumed = call_text(&s, "GET", &format!("{base}/events?after=2"), Some(&a), None).1;
     let ids: Vec<i64> = resumed
         .lines()
         .filter_map(|l| l.strip_prefix("id: "))
@@ -427,7 +410,7 @@ fn every_endpoint_for_every_role(database: &str) {
             .replace("name = \"Avalon\"", &format!("name = \"{odd}\""))
             .replace("Avalon", odd);
         let n = json_of(
-            call(
+            call_text(
                 &s,
                 "POST",
                 "/api/negotiations",
@@ -442,7 +425,7 @@ fn every_endpoint_for_every_role(database: &str) {
         seat_person(&s, &med, &t, odd, &holder);
         // Mediators-only traffic: the invitation.
         json_of(
-            call(
+            call_text(
                 &s,
                 "POST",
                 &format!("{t}/agents"),
@@ -453,7 +436,7 @@ fn every_endpoint_for_every_role(database: &str) {
         );
         // Its own preferences are its own, under that name.
         json_of(
-            call(
+            call_text(
                 &s,
                 "GET",
                 &format!("{t}/seats/{seat}/preferences"),
@@ -463,7 +446,7 @@ fn every_endpoint_for_every_role(database: &str) {
             200,
         );
         let log = json_of(
-            call(&s, "GET", &format!("{t}/audit"), Some(&holder), None),
+            call_text(&s, "GET", &format!("{t}/audit"), Some(&holder), None),
             200,
         );
         let kinds: Vec<&str> = log
@@ -494,7 +477,7 @@ fn every_endpoint_for_every_role(database: &str) {
             format!("{base}/timeline"),
             format!("{base}/timeline?format=csv"),
         ] {
-            all.push_str(&call(&s, "GET", &p, Some(token), None).1);
+            all.push_str(&call_text(&s, "GET", &p, Some(token), None).1);
         }
         all
     };
@@ -542,9 +525,10 @@ fn every_endpoint_for_every_role(database: &str) {
         assert!(!seen_by_med.contains(secret), "the mediator saw {secret}");
     }
     // The analysis the mediator got: B's preferences used, its red line unnamed; A left out.
-    let analysis: Value =
-        serde_json::from_str(&call(&s, "GET", &format!("{base}/analysis"), Some(&med), None).1)
-            .unwrap();
+    let analysis: Value = serde_json::from_str(
+        &call_text(&s, "GET", &format!("{base}/analysis"), Some(&med), None).1,
+    )
+    .unwrap();
     assert_eq!(analysis["parties"], json!(["hamas"]), "{analysis}");
     assert_eq!(analysis["left_out"], json!(["israel"]), "{analysis}");
     assert!(
@@ -559,7 +543,7 @@ fn every_endpoint_for_every_role(database: &str) {
     let text = std::fs::read_to_string(common::root().join("scenarios/coalition.toml")).unwrap()
         + "\n[[parties]]\nname = \"monitor\"\nrole = \"observer\"\n";
     let n = json_of(
-        call(
+        call_text(
             &s,
             "POST",
             "/api/negotiations",
@@ -574,7 +558,7 @@ fn every_endpoint_for_every_role(database: &str) {
     seat_person(&s, &med, &c, "Civic Liberals", &b);
     seat_person(&s, &med, &c, "monitor", &obs);
     json_of(
-        call(
+        call_text(
             &s,
             "POST",
             &format!("{c}/agents"),
@@ -584,7 +568,7 @@ fn every_endpoint_for_every_role(database: &str) {
         200,
     );
     let own = json_of(
-        call(
+        call_text(
             &s,
             "GET",
             &format!("{c}/seats/{farmers}/preferences"),
@@ -595,7 +579,7 @@ fn every_endpoint_for_every_role(database: &str) {
     );
     let shared = json!({"preferences": own["preferences"], "consent": "shared"});
     json_of(
-        call(
+        call_text(
             &s,
             "PUT",
             &format!("{c}/seats/{farmers}/preferences"),
@@ -605,7 +589,7 @@ fn every_endpoint_for_every_role(database: &str) {
         200,
     );
     let progress = json_of(
-        call(
+        call_text(
             &s,
             "GET",
             &format!("{c}/seats/Progress/preferences"),
@@ -691,7 +675,7 @@ fn every_endpoint_for_every_role(database: &str) {
     // Without its agent, Progress's preferences stay what a mediator wrote for it: the
     // mediators' own assumptions (readable by them, labelled as such), until a person takes
     // the seat and saves their own.
-    let (status, body) = call(
+    let (status, body) = call_text(
         &s,
         "GET",
         &format!("{c}/seats/Progress/preferences"),
@@ -701,7 +685,7 @@ fn every_endpoint_for_every_role(database: &str) {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"source\":\"mediator\""), "{body}");
     assert_eq!(
-        call(
+        call_text(
             &s,
             "GET",
             &format!("{c}/seats/Progress/preferences"),
@@ -712,7 +696,7 @@ fn every_endpoint_for_every_role(database: &str) {
         403
     );
     // The seats as each sees them: consent for party seats, agents' details for mediators.
-    let view = json_of(call(&s, "GET", &c, Some(&med), None), 200);
+    let view = json_of(call_text(&s, "GET", &c, Some(&med), None), 200);
     let seats = view["seats"].as_array().unwrap();
     let seat = |name: &str| seats.iter().find(|x| x["name"] == name).unwrap();
     assert_eq!(seat("Farmers' League")["consent"], "shared");
@@ -721,238 +705,10 @@ fn every_endpoint_for_every_role(database: &str) {
     assert_eq!(seat("Civic Liberals")["preferences_given"], false);
     assert_eq!(seat("monitor")["consent"], Value::Null);
     assert_eq!(seat("Progress")["agent"], false);
-    let party_view = json_of(call(&s, "GET", &c, Some(&b), None), 200);
+    let party_view = json_of(call_text(&s, "GET", &c, Some(&b), None), 200);
     assert!(party_view["seats"]
         .as_array()
         .unwrap()
         .iter()
         .all(|x| x.get("agent_spec").is_none() && x.get("agent_failed").is_none()));
-}
-
-#[test]
-fn the_pages_sign_in_with_a_cookie_and_shared_preferences_give_the_picture() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = start(&format!(
-        "sqlite://{}",
-        dir.path().join("pages.db").display()
-    ));
-    let med = sign_up(&s, "med");
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    // Signing in sets an HttpOnly, same-site cookie that authenticates like the token.
-    let resp = agent
-        .post(format!("{}/api/sessions", s.base))
-        .header("content-type", "application/json")
-        .send(json!({"name": "med", "password": "correct horse"}).to_string())
-        .unwrap();
-    let cookie = resp
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
-        "{cookie}"
-    );
-    let pair = cookie.split(';').next().unwrap().to_string();
-    let me = |pair: &str| {
-        let mut r = agent
-            .get(format!("{}/api/me", s.base))
-            .header("cookie", pair)
-            .call()
-            .unwrap();
-        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
-    };
-    let (status, body) = me(&pair);
-    assert_eq!(status, 200, "{body}");
-    assert!(body.contains("\"med\""), "{body}");
-    let out = agent
-        .delete(format!("{}/api/sessions", s.base))
-        .header("cookie", &pair)
-        .call()
-        .unwrap();
-    assert_eq!(out.status().as_u16(), 204);
-    assert_eq!(me(&pair).0, 401, "signed out");
-    // The pages: HTML under a policy that allows no inline script; unknown assets are JSON 404s.
-    let page = agent.get(format!("{}/", s.base)).call().unwrap();
-    assert_eq!(page.status().as_u16(), 200);
-    let policy = page
-        .headers()
-        .get("content-security-policy")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert!(policy.contains("script-src 'self'"), "{policy}");
-    for (path, status) in [
-        ("/negotiations/abc", 200),
-        ("/assets/app.js", 200),
-        ("/assets/app.css", 200),
-        ("/assets/index.html", 404),
-        ("/assets/../Cargo.toml", 404),
-    ] {
-        let r = agent.get(format!("{}{path}", s.base)).call().unwrap();
-        assert_eq!(r.status().as_u16(), status, "{path}");
-    }
-    // Once both parties share with mediators, the mediator gets the utility-space picture.
-    let base = create(&s, &med, "trade");
-    let picture = || call(&s, "GET", &format!("{base}/picture.svg"), Some(&med), None);
-    // A new invitation to a seat withdraws the earlier one; the view says one is out.
-    let invite = || {
-        json_of(
-            call(
-                &s,
-                "POST",
-                &format!("{base}/invitations"),
-                Some(&med),
-                Some(json!({"seat": "Avalon"})),
-            ),
-            201,
-        )["token"]
-            .clone()
-    };
-    let (first, _second) = (invite(), invite());
-    let taker = sign_up(&s, "taker");
-    let (status, body) = call(
-        &s,
-        "POST",
-        "/api/invitations/accept",
-        Some(&taker),
-        Some(json!({"token": first})),
-    );
-    assert_eq!(status, 404, "the replaced link still worked: {body}");
-    let view = json_of(call(&s, "GET", &base, Some(&med), None), 200);
-    assert_eq!(view["seats"][0]["name"], "Avalon");
-    assert_eq!(
-        view["seats"][0]["invitation_pending"],
-        json!(true),
-        "{view}"
-    );
-    // Nobody has saved preferences: the scenario's are the mediator's own assumptions, drawn.
-    let (status, body) = picture();
-    assert_eq!(status, 200, "{body}");
-    for seat in ["Avalon", "Borea"] {
-        json_of(
-            call(
-                &s,
-                "POST",
-                &format!("{base}/agents"),
-                Some(&med),
-                Some(json!({"seat": seat})),
-            ),
-            200,
-        );
-        let prefs = json_of(
-            call(
-                &s,
-                "GET",
-                &format!("{base}/seats/{seat}/preferences"),
-                Some(&med),
-                None,
-            ),
-            200,
-        );
-        json_of(
-            call(
-                &s,
-                "PUT",
-                &format!("{base}/seats/{seat}/preferences"),
-                Some(&med),
-                Some(json!({"preferences": prefs["preferences"], "share_with_mediator": true})),
-            ),
-            200,
-        );
-    }
-    let (status, body) = picture();
-    assert_eq!(status, 200, "{body}");
-    assert!(
-        body.starts_with("<svg") || body.starts_with("<?xml"),
-        "{}",
-        &body[..body.len().min(200)]
-    );
-    // Three parties: the picture's frontier and zone use every party's preferences, so one
-    // party keeping them confidential withholds it, whichever two would be drawn.
-    let c = create(&s, &med, "coalition");
-    let keeper = sign_up(&s, "keeper");
-    seat_person(&s, &med, &c, "Progress", &keeper);
-    let keeping = "Progress".to_string();
-    let own = json_of(
-        call(
-            &s,
-            "GET",
-            &format!("{c}/seats/Progress/preferences"),
-            Some(&keeper),
-            None,
-        ),
-        200,
-    );
-    json_of(
-        call(
-            &s,
-            "PUT",
-            &format!("{c}/seats/Progress/preferences"),
-            Some(&keeper),
-            Some(json!({"preferences": own["preferences"], "consent": "aggregate"})),
-        ),
-        200,
-    );
-    for seat in ["Farmers%27%20League", "Civic%20Liberals"] {
-        json_of(
-            call(
-                &s,
-                "POST",
-                &format!("{c}/agents"),
-                Some(&med),
-                Some(json!({"seat": seat.replace("%27", "'").replace("%20", " ")})),
-            ),
-            200,
-        );
-    }
-    let (status, body) = call(&s, "GET", &format!("{c}/picture.svg"), Some(&med), None);
-    assert_eq!(status, 409, "{body}");
-    assert!(body.contains(&keeping), "{body}");
-    // A live stream ends once its session does (signed out elsewhere).
-    // A second session of the mediator's, for one open stream.
-    let listener = json_of(
-        call(
-            &s,
-            "POST",
-            "/api/sessions",
-            None,
-            Some(json!({"name": "med", "password": "correct horse"})),
-        ),
-        201,
-    )["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let stream = {
-        let (base, path, token) = (s.base.clone(), format!("{c}/events"), listener.clone());
-        std::thread::spawn(move || {
-            let started = std::time::Instant::now();
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .timeout_global(Some(Duration::from_secs(20)))
-                .build()
-                .into();
-            let resp = agent
-                .get(format!("{base}{path}"))
-                .header("authorization", format!("Bearer {token}"))
-                .call()
-                .unwrap();
-            let mut bytes = Vec::new();
-            let _ = resp.into_body().into_reader().read_to_end(&mut bytes);
-            started.elapsed()
-        })
-    };
-    std::thread::sleep(Duration::from_millis(500));
-    let (status, _) = call(&s, "DELETE", "/api/sessions", Some(&listener), None);
-    assert_eq!(status, 204);
-    let lasted = stream.join().unwrap();
-    assert!(
-        lasted < Duration::from_secs(5),
-        "the stream outlived its session: {lasted:?}"
-    );
 }

@@ -324,3 +324,22 @@ pub fn call_raw(
         headers,
     )
 }
+
+/// A call answered with its status and body as text (for bodies that must be read whole, such
+/// as a scan for another seat's private markers).
+pub fn call_text(
+    s: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, String) {
+    let (status, text, _) = call_raw(s, method, path, token, body);
+    (status, text)
+}
+
+/// The body of `r` as JSON, after asserting its status is `want`.
+pub fn json_of(r: (u16, String), want: u16) -> Value {
+    assert_eq!(r.0, want, "{}", r.1);
+    serde_json::from_str(&r.1).unwrap_or(Value::Null)
+}
