@@ -270,7 +270,7 @@ pub(crate) async fn member(store: &Store, id: &str, user: &str) -> Res<Member> {
     member_of(store, n, seats, user).await
 }
 
-fn not_a_member() -> ApiError {
+pub(crate) fn not_a_member() -> ApiError {
     ApiError::not_found("no such negotiation among yours")
 }
 
@@ -383,7 +383,7 @@ pub async fn negotiation(
         .negotiation_view(&id, history)
         .await?
         .ok_or_else(not_a_member)?;
-    let (drafts, responses) = (view.drafts, view.responses);
+    let (drafts, responses, invited) = (view.drafts, view.responses, view.invited);
     let m = member_of(&s.store, view.negotiation, view.seats, &user.id).await?;
     let n = &m.row;
     let from_current = if history || n.current_version == 1 {
@@ -444,11 +444,6 @@ pub async fn negotiation(
         .filter(|(_, d)| d.version >= from_current)
         .map(|(v, _)| v)
         .collect();
-    let invited = if m.is_mediator() {
-        s.store.invited_seats(&id).await?
-    } else {
-        Vec::new()
-    };
     // The account holding each seat, where the viewer policy lets this viewer see it.
     let holder_of = |seat: &str| {
         m.seats

@@ -264,6 +264,18 @@ pub async fn put_preferences(
     b: JsonBody<PutPreferences>,
 ) -> Res<Json<Value>> {
     let p = body(b)?;
+    let consent = match (p.consent, p.share_with_mediator) {
+        (Some(c), _) => c,
+        (None, Some(true)) => Consent::Shared,
+        (None, _) => Consent::Private,
+    };
+    // The common case first: valid preferences saved by someone allowed to, in one statement
+    // whose conditions are the checks below (no read of the negotiation and its seats first).
+    // Anything it does not write takes the full path, which says what is wrong, in the same
+    // order as ever (a non-member learns nothing from a badly formed body).
+    if let Some(saved) = put_preferences_checked(&s, &user.id, &id, &seat, &p, consent).await? {
+        return Ok(saved);
+    }
     let m = member(&s.store, &id, &user.id).await?;
     let target = m.seat_named(&seat)?;
     if !m.viewer.may_set_preferences_of(target) {
@@ -276,11 +288,6 @@ pub async fn put_preferences(
             "only negotiating parties have preferences",
         ));
     }
-    let consent = match (p.consent, p.share_with_mediator) {
-        (Some(c), _) => c,
-        (None, Some(true)) => Consent::Shared,
-        (None, _) => Consent::Private,
-    };
     p.preferences
         .check_ranges()
         .map_err(|e| ApiError::invalid(format!("preferences.{e}")))?;
@@ -325,11 +332,71 @@ pub async fn put_preferences(
         )
         .await?;
     s.notify(&id);
-    Ok(Json(json!({
+    Ok(Json(saved_json(&seat, consent, &preferences, rescaled)))
+}
+
+/// What `put_preferences` answers once they are saved.
+fn saved_json(seat: &str, consent: Consent, preferences: &Private, rescaled: Option<f64>) -> Value {
+    json!({
         "seat": seat,
         "consent": consent.as_str(),
         "share_with_mediator": consent == Consent::Shared,
         "preferences": preferences,
         "weights_rescaled_from": rescaled,
-    })))
+    })
+}
+
+/// `put_preferences` when every check passes, without reading the seats first (issue 18: on
+/// PostgreSQL that read was one of a preference update's two round trips): the preferences are
+/// checked against the negotiation's public document (parsed once per process), and who may
+/// save them, the seat's role and the red lines' share are conditions of the store's one
+/// write (`Store::set_preferences_as`). `None` when anything is wrong or the write's conditions
+/// do not hold: nothing was written, and the full path finds out what to say.
+async fn put_preferences_checked(
+    s: &AppState,
+    user: &str,
+    id: &str,
+    seat: &str,
+    p: &PutPreferences,
+    consent: Consent,
+) -> Res<Option<Json<Value>>> {
+    if p.preferences.check_ranges().is_err() {
+        return Ok(None);
+    }
+    let Ok(public) = public_of(&s.store, id).await else {
+        return Ok(None);
+    };
+    let (preferences, rescaled) = p.preferences.normalised();
+    if process::check_private(&public, seat, &preferences).is_err() {
+        return Ok(None);
+    }
+    let doc = serde_json::to_string(&preferences).map_err(ApiError::internal)?;
+    let payload = json!({"seat": seat, "consent": consent.as_str()});
+    let saved = s
+        .store
+        .set_preferences_as(
+            id,
+            user,
+            seat,
+            &doc,
+            consent,
+            p.preferences.red_lines.len(),
+            NewEvent {
+                kind: EventKind::PreferencesUpdated,
+                actor: Some(user),
+                audience: &Audience::MediatorsAnd(seat.to_string()),
+                payload: &payload,
+            },
+        )
+        .await?;
+    if !saved {
+        return Ok(None);
+    }
+    s.notify(id);
+    Ok(Some(Json(saved_json(
+        seat,
+        consent,
+        &preferences,
+        rescaled,
+    ))))
 }

@@ -195,10 +195,12 @@ fn require_party(m: &super::Member) -> Res<()> {
     if m.seat.role == Role::Party {
         Ok(())
     } else {
-        Err(ApiError::forbidden(
-            "only negotiating parties respond to drafts",
-        ))
+        Err(not_a_party())
     }
+}
+
+fn not_a_party() -> ApiError {
+    ApiError::forbidden("only negotiating parties respond to drafts")
 }
 
 /// A party answers the current draft: accept, reject, or amend one clause.
@@ -211,20 +213,29 @@ pub async fn respond(
 ) -> Res<(StatusCode, Json<Value>)> {
     let r = body(b)?;
     let verdict = r.verdict()?;
-    let m = member(&s.store, &id, &user.id).await?;
-    require_party(&m)?;
-    let seat = m.seat.seat.clone();
+    // The seat is read with the lock (issue 18: reading the negotiation and its seats first
+    // was a round trip of its own on PostgreSQL); the public document, parsed once per
+    // process, before it. The same answers in the same order as `member` then the checks: an
+    // account without a seat here learns nothing, not even whether the body was valid.
+    let public = super::public_of(&s.store, &id).await?;
+    let amendment = amendment_json(verdict, r.amendment.clone(), r.comment.as_deref(), &public);
+    let (tx, held) = s.store.write_as(&id, &user.id).await?;
+    let (seat, role) = held.ok_or_else(super::not_a_member)?;
+    if role != Role::Party {
+        return Err(not_a_party());
+    }
     let comparison = r.comparison.map(Comparison::from);
-    record_response(
+    record_response_in(
         &s,
+        tx,
         &id,
         version,
         &seat,
         Some(&user.id),
         (verdict, comparison),
-        r.amendment,
+        r.amendment.as_ref(),
+        amendment?,
         r.comment,
-        &m.public,
     )
     .await?;
     Ok((
@@ -416,11 +427,40 @@ pub(crate) async fn record_response(
     comment: Option<String>,
     public: &ScenarioDoc,
 ) -> Res<()> {
-    let phase_named = amendment.clone();
-    let amendment = amendment_json(verdict, amendment, comment.as_deref(), public)?;
-    let mut tx = s.store.write(id).await?;
+    let amendment_text = amendment_json(verdict, amendment.clone(), comment.as_deref(), public)?;
+    let tx = s.store.write(id).await?;
+    record_response_in(
+        s,
+        tx,
+        id,
+        version,
+        seat,
+        actor,
+        (verdict, comparison),
+        amendment.as_ref(),
+        amendment_text,
+        comment,
+    )
+    .await
+}
+
+/// `record_response` in a transaction holding the negotiation's lock (`Store::write`), with the
+/// amendment as given (`phase_named`, for its phase) and as stored (`amendment`, checked).
+#[allow(clippy::too_many_arguments)] // the response's parts, as the API receives them
+async fn record_response_in(
+    s: &AppState,
+    mut tx: crate::store::Tx,
+    id: &str,
+    version: i64,
+    seat: &str,
+    actor: Option<&str>,
+    (verdict, comparison): (Verdict, Option<Comparison>),
+    phase_named: Option<&Amendment>,
+    amendment: Option<String>,
+    comment: Option<String>,
+) -> Res<()> {
     let mut text = tx.live_text().await?;
-    check_amended_phase(&mut tx, version, phase_named.as_ref()).await?;
+    check_amended_phase(&mut tx, version, phase_named).await?;
     let events = text.answer(version, seat, verdict, comparison, now_ms())?;
     let amendment_value: Option<Value> = amendment
         .as_deref()

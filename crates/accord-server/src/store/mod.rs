@@ -9,6 +9,7 @@
 mod invitations;
 mod messages;
 mod one_text;
+mod pg;
 mod phases;
 mod sessions;
 mod sqlite;
@@ -26,7 +27,7 @@ use crate::domain::{
 };
 use serde::Serialize;
 use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
+use sqlx::Connection;
 use write::{decode_error, Cell};
 
 /// A failed store operation.
@@ -79,8 +80,8 @@ enum Db {
         writer: std::sync::Arc<tokio::sync::Mutex<sqlite::Writer>>,
         readers: std::sync::Arc<sqlite::Readers>,
     },
-    /// sqlx's pool, for every read and write.
-    Postgres(AnyPool),
+    /// The store's pool (see `pg`), for every read and write.
+    Postgres(std::sync::Arc<pg::Pool>),
 }
 
 /// How long an invitation stays valid: 14 days.
@@ -294,6 +295,9 @@ pub struct NegotiationView {
     pub drafts: Vec<DraftRow>,
     /// Their responses asked for, by draft, then time, then seat.
     pub responses: Vec<ResponseRow>,
+    /// Seats with an invitation out, as `Store::invited_seats` gives them (what a mediator's
+    /// view shows; read for every viewer, as it rides on the same statement).
+    pub invited: Vec<String>,
 }
 
 /// A draft's columns, read by `draft_from`.
@@ -402,24 +406,13 @@ impl Store {
                 }
             }
             Backend::Postgres => {
-                // A connection is pinged before use only after a quiet second: under load a
-                // ping per use was a round trip for every statement outside a transaction
-                // (a third of them), and a connection just used is known to be alive.
-                let pool = AnyPoolOptions::new()
-                    .max_connections(postgres_pool_size())
-                    .test_before_acquire(false)
-                    .before_acquire(|conn, meta| {
-                        Box::pin(async move {
-                            if meta.idle_for >= std::time::Duration::from_secs(1) {
-                                sqlx::Connection::ping(conn).await?;
-                            }
-                            Ok(true)
-                        })
-                    })
-                    .connect(&connect)
-                    .await?;
-                sqlx::migrate!("./migrations").run(&pool).await?;
-                Db::Postgres(pool)
+                // The migrations on a connection of their own (which also says at once whether
+                // the server answers); then the store's pool, whose connections are pinged
+                // before use only after a quiet second and never on their way back (see `pg`).
+                let mut migrating = sqlx::AnyConnection::connect(&connect).await?;
+                sqlx::migrate!("./migrations").run(&mut migrating).await?;
+                migrating.close().await?;
+                Db::Postgres(pg::Pool::new(&connect, postgres_pool_size()))
             }
         };
         Ok(Store {
@@ -473,7 +466,7 @@ impl Store {
     async fn select(&self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, StoreError> {
         match &self.db {
             Db::Sqlite { readers, .. } => readers.query(sql, params),
-            Db::Postgres(pool) => write::pg_query(pool, sql, params).await,
+            Db::Postgres(pool) => pool.query(sql, params).await,
         }
     }
 
@@ -619,8 +612,10 @@ impl Store {
     /// What a view of a negotiation reads, in one statement (one round trip on PostgreSQL,
     /// one snapshot): the negotiation and its seats as `negotiation_with_seats` gives them, and
     /// its drafts with their responses: all of them (`history`), or only the current draft and
-    /// the one before it (for its changes) with the current draft's responses. Each row is a
-    /// seat, a draft or a response, told apart by its first column, the others' columns NULL.
+    /// the one before it (for its changes) with the current draft's responses; and the seats
+    /// with an invitation out (`invited_seats`; a mediator's view was a second round trip). Each
+    /// row is a seat, a draft, a response or an invited seat (in the seat's column), told apart
+    /// by its first column, the others' columns NULL.
     pub async fn negotiation_view(
         &self,
         id: &str,
@@ -654,21 +649,34 @@ impl Store {
                 "SELECT 's', {NEGOTIATION}, {SEAT}, {} FROM negotiations n JOIN seats s ON s.negotiation_id = n.id LEFT JOIN users hu ON hu.id = s.user_id WHERE n.id = $1 \
                  UNION ALL SELECT 'd', {}, {DRAFT}, {} FROM drafts WHERE negotiation_id = $1 AND version >= {drafts_from} \
                  UNION ALL SELECT 'r', {}, {RESPONSE} FROM responses WHERE negotiation_id = $1 AND version >= {responses_from} \
+                 UNION ALL SELECT DISTINCT 'i', {}, seat, {} FROM invitations WHERE negotiation_id = $1 AND used_by IS NULL AND created_at > $3 \
                  ORDER BY 1, {draft_at}, {response_at}, {}, {}",
                 nulls(&format!("{DRAFT_TYPES}{RESPONSE_TYPES}")),
                 nulls(NEGOTIATION_AND_SEAT_TYPES),
                 nulls(RESPONSE_TYPES),
                 nulls(&format!("{NEGOTIATION_AND_SEAT_TYPES}{DRAFT_TYPES}")),
+                nulls(&NEGOTIATION_AND_SEAT_TYPES[..NEGOTIATION_WIDTH]),
+                nulls(&format!(
+                    "{}{DRAFT_TYPES}{RESPONSE_TYPES}",
+                    &NEGOTIATION_AND_SEAT_TYPES[NEGOTIATION_WIDTH + 1..]
+                )),
                 // Drafts by version; responses by version, time, seat.
                 response_at + 5,
                 response_at + 1,
             )
         });
         let rows = self
-            .select(&VIEW, &[Param::Text(id), Param::Int(i64::from(history))])
+            .select(
+                &VIEW,
+                &[
+                    Param::Text(id),
+                    Param::Int(i64::from(history)),
+                    Param::Int(now_ms() - INVITATION_MS),
+                ],
+            )
             .await?;
         let mut view: Option<NegotiationView> = None;
-        let (mut drafts, mut responses) = (Vec::new(), Vec::new());
+        let (mut drafts, mut responses, mut invited) = (Vec::new(), Vec::new(), Vec::new());
         for r in &rows {
             let cells = r.get(1..).unwrap_or_default();
             match text(r, 0)?.as_str() {
@@ -682,11 +690,13 @@ impl Store {
                                 seats: vec![seat],
                                 drafts: Vec::new(),
                                 responses: Vec::new(),
+                                invited: Vec::new(),
                             })
                         }
                     }
                 }
                 "d" => drafts.push(draft_from(cells, NEGOTIATION_WIDTH + SEAT_WIDTH)?),
+                "i" => invited.push(text(cells, NEGOTIATION_WIDTH)?),
                 _ => responses.push(response_from(
                     cells,
                     NEGOTIATION_WIDTH + SEAT_WIDTH + DRAFT_WIDTH,
@@ -698,6 +708,7 @@ impl Store {
             v.seats.sort_by(|a, b| a.seat.cmp(&b.seat));
             v.drafts = drafts;
             v.responses = responses;
+            v.invited = invited;
             v
         }))
     }

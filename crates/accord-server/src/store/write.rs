@@ -5,7 +5,7 @@
 //! file takes microseconds, less than a hand-off to a database thread and back (sqlx's SQLite
 //! driver makes two per statement, and a write is a handful of statements, all serialised).
 //! Checkpoints, the only slow part of a commit, run on a background thread instead
-//! (`checkpoints`). **PostgreSQL** writes run on sqlx's pool, many at once.
+//! (`checkpoints`). **PostgreSQL** writes run on the store's own pool (`pg`), many at once.
 //!
 //! **Invariant** (the module's): a write to a negotiation is one transaction that locks the
 //! negotiation's row before it reads anything its decision depends on (`write` touches the row
@@ -22,7 +22,7 @@ use crate::domain::{
 use crate::store::now_ms;
 use accord_protocol::live::{Comparison, CurrentDraft, LiveText};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use sqlx::{Row, Transaction};
+use sqlx::Row;
 use tokio::sync::OwnedMutexGuard;
 
 /// A statement parameter.
@@ -88,8 +88,19 @@ const EVENT_INSERT: &str = "INSERT INTO events (negotiation_id, seq, kind, actor
 /// instance listens to (see `Store::listen`), delivered at commit. `{write}` is a further
 /// data-modifying statement of the same action (`Store::write_with_event`), or nothing.
 fn postgres_event(write: &str) -> String {
+    postgres_event_when("", write)
+}
+
+/// `postgres_event` numbering the event (and so writing anything) only when `when`, a condition
+/// on the statement's parameters, holds (empty: always).
+fn postgres_event_when(when: &str, write: &str) -> String {
+    let c = if when.is_empty() {
+        NEXT_EVENT.to_string()
+    } else {
+        format!("UPDATE negotiations SET last_event_seq = last_event_seq + 1 WHERE id = $1 AND {when} RETURNING last_event_seq")
+    };
     format!(
-        "WITH c AS ({NEXT_EVENT}), {write}\
+        "WITH c AS ({c}), {write}\
          e AS (INSERT INTO events (negotiation_id, seq, kind, actor, audience, audience_seat, payload, created_at) \
          SELECT $1, c.last_event_seq, $2, $3, $4, $7, $5, $6 FROM c RETURNING seq), \
          n AS (SELECT pg_notify('accord_events', $1)) SELECT e.seq FROM e, n"
@@ -147,10 +158,25 @@ fn shift_params(sql: &str, by: usize) -> String {
     out
 }
 
+/// A seat's name and role from the cells at `at` (both NULL: no seat).
+fn seat_and_role(row: Option<&Vec<Cell>>, at: usize) -> Result<Option<(String, Role)>, StoreError> {
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    match (
+        r.get(at).and_then(Cell::text),
+        r.get(at + 1).and_then(Cell::text),
+    ) {
+        (Some(seat), Some(role)) => Ok(Some((seat, crate::domain::parse_role(&role)?))),
+        _ => Ok(None),
+    }
+}
+
 /// Where a transaction runs.
 enum Conn {
     Sqlite(OwnedMutexGuard<Writer>),
-    Postgres(Transaction<'static, sqlx::Any>),
+    /// In a transaction (see `pg`).
+    Postgres(super::pg::Conn),
     /// Committed.
     Done,
 }
@@ -176,7 +202,11 @@ impl Store {
                 guard.conn.execute_batch("BEGIN IMMEDIATE")?;
                 Conn::Sqlite(guard)
             }
-            Db::Postgres(pool) => Conn::Postgres(pool.begin().await?),
+            Db::Postgres(pool) => {
+                let mut conn = pool.get().await?;
+                conn.begin().await?;
+                Conn::Postgres(conn)
+            }
         };
         Ok(Tx {
             conn,
@@ -229,7 +259,7 @@ impl Store {
                 let statement = postgres_event(&write);
                 let mut all = event_params.to_vec();
                 all.extend_from_slice(params);
-                let rows = pg_query(pool, &statement, &all).await?;
+                let rows = pool.query(&statement, &all).await?;
                 if rows.is_empty() {
                     return Err(StoreError::Db(sqlx::Error::RowNotFound));
                 }
@@ -263,6 +293,127 @@ impl Store {
             event,
         )
         .await
+    }
+
+    /// Saves preferences as `user` asks, if `user` may (issue 18): `seat` is a negotiating
+    /// party's, held by `user` (the party's own preferences) or by an agent while `user` holds a
+    /// mediator's seat (the mediator's assumptions), and its `red_lines` fit one party's share of
+    /// `accord_analysis::MAX_RED_LINES`. These are the conditions of the write itself, so a
+    /// request need not read the negotiation and its seats first: on PostgreSQL the checks, the
+    /// lock, the update, the event and its notification are one statement (one round trip).
+    /// Returns `false`, having written nothing (no event, no number taken), when a condition
+    /// does not hold; the caller then reads the seats to say which.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_preferences_as(
+        &self,
+        negotiation_id: &str,
+        user: &str,
+        seat: &str,
+        doc: &str,
+        consent: Consent,
+        red_lines: usize,
+        event: NewEvent<'_>,
+    ) -> Result<bool, StoreError> {
+        // `$1` to `$7`: the event's parameters (`$1` the negotiation), then these.
+        const CHECK: &str = "EXISTS (SELECT 1 FROM seats t WHERE t.negotiation_id = $1 AND t.seat = $11 AND t.role = $15 \
+             AND (t.user_id = $12 OR (t.agent IS NOT NULL AND EXISTS (SELECT 1 FROM seats v WHERE v.negotiation_id = $1 AND v.user_id = $12 AND v.role = $16)))) \
+             AND $17 * (SELECT COUNT(*) FROM seats p WHERE p.negotiation_id = $1 AND p.role = $15) <= $18";
+        const SET: &str =
+            "private_doc = $8, consent = $9, share_with_mediator = $10, agent_failed = NULL, \
+             preferences_source = CASE WHEN user_id = $12 THEN $13 ELSE $14 END";
+        let payload = event.payload.to_string();
+        let mut params = event_params(
+            negotiation_id,
+            event.kind,
+            event.actor,
+            event.audience,
+            &payload,
+        )
+        .to_vec();
+        params.extend_from_slice(&[
+            Param::Text(doc),
+            Param::Text(consent.as_str()),
+            Param::Int(i64::from(consent == Consent::Shared)),
+            Param::Text(seat),
+            Param::Text(user),
+            Param::Text(PreferencesSource::Party.as_str()),
+            Param::Text(PreferencesSource::Mediator.as_str()),
+            Param::Text(Role::Party.as_str()),
+            Param::Text(Role::Mediator.as_str()),
+            Param::Int(i64::try_from(red_lines).unwrap_or(i64::MAX / 2)),
+            Param::Int(i64::try_from(accord_analysis::MAX_RED_LINES).unwrap_or(i64::MAX)),
+        ]);
+        match &self.db {
+            Db::Postgres(pool) => {
+                // The seat's update joins the numbered event: nothing is written, and no
+                // number taken, unless the checks hold.
+                static STATEMENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+                    postgres_event_when(
+                        CHECK,
+                        &format!("w AS (UPDATE seats SET {SET} FROM c WHERE seats.negotiation_id = $1 AND seats.seat = $11), "),
+                    )
+                });
+                Ok(!pool.query(&STATEMENT, &params).await?.is_empty())
+            }
+            Db::Sqlite { .. } => {
+                let mut tx = self.write(negotiation_id).await?;
+                let changed = tx
+                    .exec(
+                        &format!("UPDATE seats SET {SET} WHERE negotiation_id = $1 AND seat = $11 AND {CHECK}"),
+                        &params,
+                    )
+                    .await?;
+                if changed != 1 {
+                    // Dropped: rolled back.
+                    return Ok(false);
+                }
+                tx.event(event.kind, event.actor, event.audience, event.payload)
+                    .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// `write` for a request of account `user`, with the seat it holds here and that seat's role
+    /// (`None`: it holds none), so that the request need not read the negotiation and its
+    /// seats before it takes the lock (issue 18: on PostgreSQL the lock and the seat are one
+    /// statement, where the read before was a round trip of its own). The seat is read as the
+    /// seats stood when the statement began (as a read before the lock would have found it);
+    /// the negotiation's row, as `write` gives it, as the lock found it.
+    pub async fn write_as(
+        &self,
+        negotiation_id: &str,
+        user: &str,
+    ) -> Result<(Tx, Option<(String, Role)>), StoreError> {
+        if let Db::Sqlite { .. } = &self.db {
+            let mut tx = self.write(negotiation_id).await?;
+            let rows = tx
+                .query(
+                    "SELECT seat, role FROM seats WHERE negotiation_id = $1 AND user_id = $2",
+                    &[Param::Text(negotiation_id), Param::Text(user)],
+                )
+                .await?;
+            let seat = seat_and_role(rows.first(), 0)?;
+            return Ok((tx, seat));
+        }
+        let mut tx = self.begin().await?;
+        static TOUCH_AS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "WITH t AS (UPDATE negotiations SET current_version = current_version WHERE id = $1 RETURNING {}) \
+                 SELECT t.*, s.seat, s.role FROM t LEFT JOIN seats s ON s.negotiation_id = t.id AND s.user_id = $2",
+                super::NEGOTIATION.replace("n.", "")
+            )
+        });
+        let rows = tx
+            .query(&TOUCH_AS, &[Param::Text(negotiation_id), Param::Text(user)])
+            .await?;
+        let row = rows
+            .first()
+            .ok_or(StoreError::Db(sqlx::Error::RowNotFound))?;
+        tx.row = Some(negotiation_from(row)?);
+        let seat = seat_and_role(Some(row), super::NEGOTIATION_WIDTH)?;
+        Ok((tx, seat))
     }
 
     /// Runs one statement in a transaction of its own.
@@ -349,8 +500,7 @@ impl Store {
     /// an account id (see `sessions`' invariant).
     async fn announce_sessions_ended(&self, key: &str) -> Result<(), StoreError> {
         if let Db::Postgres(pool) = &self.db {
-            pg_query(
-                pool,
+            pool.query(
                 "SELECT pg_notify($1, $2)",
                 &[Param::Text(super::sessions::CHANNEL), Param::Text(key)],
             )
@@ -431,7 +581,7 @@ impl Tx {
     ) -> Result<u64, StoreError> {
         match &mut self.conn {
             Conn::Sqlite(w) => sqlite::exec(&w.conn, sql, params),
-            Conn::Postgres(tx) => pg_exec(&mut **tx, sql, params).await,
+            Conn::Postgres(c) => pg_exec(c.raw(), sql, params).await,
             Conn::Done => unreachable!("`commit` consumes the transaction"),
         }
     }
@@ -444,7 +594,7 @@ impl Tx {
     ) -> Result<Vec<Vec<Cell>>, StoreError> {
         match &mut self.conn {
             Conn::Sqlite(w) => sqlite::query(&w.conn, sql, params),
-            Conn::Postgres(tx) => pg_query(&mut **tx, sql, params).await,
+            Conn::Postgres(c) => pg_query(c.raw(), sql, params).await,
             Conn::Done => unreachable!("`commit` consumes the transaction"),
         }
     }
@@ -584,7 +734,7 @@ impl Tx {
         let mut all = event_params(&id, event.kind, event.actor, event.audience, &payload).to_vec();
         let statement = postgres_event(&format!("w AS ({}), ", shift_params(sql, all.len())));
         all.extend_from_slice(params);
-        match pg_query(&mut **tx, &statement, &all).await {
+        match pg_query(tx.raw(), &statement, &all).await {
             Err(StoreError::Db(sqlx::Error::Database(e))) if e.is_unique_violation() => {
                 Err(StoreError::Conflict("already recorded".into()))
             }
@@ -816,7 +966,7 @@ impl Tx {
                 }
                 Ok(())
             }
-            Conn::Postgres(tx) => Ok(tx.commit().await?),
+            Conn::Postgres(mut c) => c.commit().await,
             Conn::Done => Ok(()),
         }
     }

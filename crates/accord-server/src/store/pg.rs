@@ -1,0 +1,147 @@
+//! PostgreSQL's connections: a small pool of the store's own (issue 18).
+//!
+//! sqlx's pool tests every connection handed back to it with a ping
+//! (`PoolConnection::return_to_pool`): a round trip to the database after every statement run
+//! outside a transaction and after every transaction, which on this project's two-core benchmark
+//! machine cost about as much as the statement itself. Here a connection whose work finished
+//! (`Conn::done`: a read collected, a transaction committed) goes back to the idle ones as it is.
+//!
+//! **Invariant:** a connection is handed out again only in a known state, outside any
+//! transaction and with no answer of the database still on its way. One dropped before its work
+//! finished (a request that went away mid-statement, a transaction dropped without `commit`, an
+//! error) is first rolled back on a task of its own (`ROLLBACK`, after sqlx drains what is still
+//! to come), so no transaction, and no lock, outlives its request; one that fails that is closed.
+//! A connection idle for a second or more is pinged before use, and replaced if it is dead.
+
+use super::write::{pg_query, Cell, Param};
+use super::StoreError;
+use sqlx::{AnyConnection, Connection, Executor};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// At most `size` connections to one database, opened when first needed.
+pub(crate) struct Pool {
+    url: String,
+    /// Connections not in use, each with when it was last handed back.
+    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    /// One per connection that may be open (idle or in use).
+    permits: Arc<Semaphore>,
+}
+
+impl Pool {
+    pub(crate) fn new(url: &str, size: u32) -> Arc<Pool> {
+        Arc::new(Pool {
+            url: url.to_string(),
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(size.max(1) as usize)),
+        })
+    }
+
+    /// A connection, waiting while all are in use.
+    pub(crate) async fn get(self: &Arc<Self>) -> Result<Conn, StoreError> {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| sqlx::Error::PoolClosed)?;
+        loop {
+            let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+            let conn = match idle {
+                // Used within the last second: known to be alive.
+                Some((c, at)) if at.elapsed() < Duration::from_secs(1) => c,
+                Some((mut c, _)) => match c.ping().await {
+                    Ok(()) => c,
+                    Err(_) => continue,
+                },
+                None => AnyConnection::connect(&self.url).await?,
+            };
+            return Ok(Conn {
+                conn: Some(conn),
+                pool: self.clone(),
+                permit: Some(permit),
+                done: false,
+            });
+        }
+    }
+
+    /// One statement outside any transaction (see `write::pg_query`).
+    pub(crate) async fn query(
+        self: &Arc<Self>,
+        sql: &str,
+        params: &[Param<'_>],
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let mut c = self.get().await?;
+        let rows = pg_query(c.raw(), sql, params).await?;
+        c.done();
+        Ok(rows)
+    }
+
+    fn put_back(&self, conn: AnyConnection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push((conn, Instant::now()));
+        }
+    }
+}
+
+/// A connection in use; handed back when dropped (see the module's invariant).
+pub(crate) struct Conn {
+    conn: Option<AnyConnection>,
+    pool: Arc<Pool>,
+    permit: Option<OwnedSemaphorePermit>,
+    /// Whether its last work finished, leaving it outside any transaction.
+    done: bool,
+}
+
+impl Conn {
+    /// The connection, for work that is not finished until `done` says so.
+    pub(crate) fn raw(&mut self) -> &mut AnyConnection {
+        self.done = false;
+        self.conn
+            .as_mut()
+            .expect("a connection is taken only when dropped")
+    }
+
+    /// Its work finished, outside any transaction: it may be handed out again as it is.
+    pub(crate) fn done(&mut self) {
+        self.done = true;
+    }
+
+    /// Starts a transaction.
+    pub(crate) async fn begin(&mut self) -> Result<(), StoreError> {
+        self.raw().execute("BEGIN").await?;
+        Ok(())
+    }
+
+    /// Commits the transaction; the connection is then done.
+    pub(crate) async fn commit(&mut self) -> Result<(), StoreError> {
+        self.raw().execute("COMMIT").await?;
+        self.done();
+        Ok(())
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let (pool, permit) = (self.pool.clone(), self.permit.take());
+        if self.done {
+            pool.put_back(conn);
+            drop(permit);
+            return;
+        }
+        // Unfinished: undone before anyone else gets it. Outside a runtime (never in the
+        // server) it is closed, which ends its transaction too.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if conn.execute("ROLLBACK").await.is_ok() {
+                    pool.put_back(conn);
+                }
+                drop(permit);
+            });
+        }
+    }
+}
