@@ -2,7 +2,7 @@
 //! invitations' tokens (migration 0007), kept so that mediators can be shown a link again. Who
 //! is shown any of it is `viewer`'s decision; this file only stores and reads.
 
-use super::write::Param;
+use super::sql::Param;
 use super::{int, now_ms, opt_text, text, Store, StoreError, Tx, INVITATION_MS};
 use crate::domain::{parse_role, Role};
 

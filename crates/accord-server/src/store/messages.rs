@@ -2,7 +2,7 @@
 //! stored in `messages` (migration 0006) and numbered per thread. Who may read or write a
 //! thread is `viewer`'s decision; this file only stores and reads.
 
-use super::write::{decode_error, Param};
+use super::sql::{decode_error, Param};
 use super::{int, now_ms, text, Store, StoreError, Tx};
 use crate::domain::Thread;
 

@@ -4,7 +4,7 @@
 //! request reads already (`NegotiationRow::rules`, `DraftRow::final_vote`,
 //! `ResponseRow::comparison`), so they cost no read of their own.
 
-use super::write::Param;
+use super::sql::Param;
 use super::{StoreError, Tx};
 use accord_protocol::live::{Comparison, TextRules};
 

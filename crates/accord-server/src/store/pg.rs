@@ -13,7 +13,7 @@
 //! to come), so no transaction, and no lock, outlives its request; one that fails that is closed.
 //! A connection idle for a second or more is pinged before use, and replaced if it is dead.
 
-use super::write::{pg_query, Cell, Param};
+use super::sql::{pg_query, Cell, Param};
 use super::StoreError;
 use sqlx::{AnyConnection, Connection, Executor};
 use std::sync::{Arc, Mutex};
@@ -66,7 +66,7 @@ impl Pool {
         }
     }
 
-    /// One statement outside any transaction (see `write::pg_query`).
+    /// One statement outside any transaction (see `sql::pg_query`).
     pub(crate) async fn query(
         self: &Arc<Self>,
         sql: &str,

@@ -3,7 +3,7 @@
 //! does twice per statement). Checkpoints, the only slow part of a commit, run on a thread of
 //! their own; readers are taken from a free list and put back.
 
-use super::write::{decode_error, Cell, Param};
+use super::sql::{decode_error, Cell, Param};
 use super::StoreError;
 use rusqlite::types::ValueRef;
 use std::sync::{Arc, Mutex as SyncMutex};
