@@ -79,6 +79,10 @@ impl Viewer {
 
     /// Whether the viewer may save preferences for `target`: its own seat, or, for a mediator,
     /// an agent's seat (the agent has no one else to set them).
+    ///
+    /// `Store::set_preferences_as` states this rule again as a condition of its one-statement
+    /// write (issue 18: no read of the seats first); the rights matrix of
+    /// `tests/serve_rights.rs` checks both paths for every role.
     pub fn may_set_preferences_of(&self, target: &SeatRow) -> bool {
         target.seat == self.seat || (self.is_mediator() && target.agent.is_some())
     }

@@ -145,3 +145,73 @@ impl Drop for Conn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The database the tests may use (`.ci/run` makes sure it answers).
+    fn url() -> String {
+        let base = std::env::var("ACCORD_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        format!("{base}/test")
+    }
+
+    async fn count(pool: &Arc<Pool>, table: &str) -> i64 {
+        let rows = pool
+            .query(&format!("SELECT COUNT(*) FROM {table}"), &[])
+            .await
+            .expect("count");
+        rows[0][0].int().expect("an integer")
+    }
+
+    /// The module's invariant: a connection dropped inside a transaction (a request that went
+    /// away before `commit`) comes back to the next user rolled back, outside any transaction,
+    /// holding no lock.
+    #[tokio::test]
+    async fn a_connection_dropped_mid_transaction_comes_back_rolled_back() {
+        sqlx::any::install_default_drivers();
+        let table = format!("pool_rollback_{}", std::process::id());
+        // One connection, so the next user gets the very one that was dropped.
+        let pool = Pool::new(&url(), 1);
+        for sql in [
+            format!("DROP TABLE IF EXISTS {table}"),
+            format!("CREATE TABLE {table} (x INTEGER)"),
+        ] {
+            pool.query(&sql, &[]).await.expect("a fresh table");
+        }
+        {
+            let mut c = pool.get().await.expect("a connection");
+            c.begin().await.expect("begin");
+            c.raw()
+                .execute(format!("INSERT INTO {table} VALUES (1)").as_str())
+                .await
+                .expect("insert");
+            c.raw()
+                .execute(format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE").as_str())
+                .await
+                .expect("lock");
+            // Dropped here without `commit`.
+        }
+        assert_eq!(count(&pool, &table).await, 0, "the insert was rolled back");
+        // The same connection, outside any transaction: a savepoint needs a transaction block.
+        assert!(
+            pool.query("SAVEPOINT probe", &[]).await.is_err(),
+            "no transaction left open"
+        );
+        // No lock left: another connection writes at once (a lock kept would time out).
+        let other = Pool::new(&url(), 1);
+        other
+            .query("SET lock_timeout = '5s'", &[])
+            .await
+            .expect("a timeout");
+        other
+            .query(&format!("INSERT INTO {table} VALUES (2)"), &[])
+            .await
+            .expect("no lock kept");
+        assert_eq!(count(&pool, &table).await, 1);
+        pool.query(&format!("DROP TABLE {table}"), &[])
+            .await
+            .expect("dropped");
+    }
+}
