@@ -12,10 +12,15 @@
 //! error) is first rolled back on a task of its own (`ROLLBACK`, after sqlx drains what is still
 //! to come), so no transaction, and no lock, outlives its request; one that fails that is closed.
 //! A connection idle for a second or more is pinged before use, and replaced if it is dead.
+//!
+//! The connections are sqlx's own PostgreSQL ones, not its `Any` driver's: `Any` copied every
+//! row into rows of its own, and reading a text column as an integer first (as `Any` rows must
+//! be tried) built an error message for each text cell (`sql::pg_query` reads each column by
+//! its declared type).
 
 use super::sql::{pg_query, Cell, Param};
 use super::StoreError;
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::{Connection, Executor, PgConnection};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -24,7 +29,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 pub(crate) struct Pool {
     url: String,
     /// Connections not in use, each with when it was last handed back.
-    idle: Mutex<Vec<(AnyConnection, Instant)>>,
+    idle: Mutex<Vec<(PgConnection, Instant)>>,
     /// One per connection that may be open (idle or in use).
     permits: Arc<Semaphore>,
 }
@@ -55,7 +60,7 @@ impl Pool {
                     Ok(()) => c,
                     Err(_) => continue,
                 },
-                None => AnyConnection::connect(&self.url).await?,
+                None => PgConnection::connect(&self.url).await?,
             };
             return Ok(Conn {
                 conn: Some(conn),
@@ -78,7 +83,7 @@ impl Pool {
         Ok(rows)
     }
 
-    fn put_back(&self, conn: AnyConnection) {
+    fn put_back(&self, conn: PgConnection) {
         if let Ok(mut idle) = self.idle.lock() {
             idle.push((conn, Instant::now()));
         }
@@ -87,7 +92,7 @@ impl Pool {
 
 /// A connection in use; handed back when dropped (see the module's invariant).
 pub(crate) struct Conn {
-    conn: Option<AnyConnection>,
+    conn: Option<PgConnection>,
     pool: Arc<Pool>,
     permit: Option<OwnedSemaphorePermit>,
     /// Whether its last work finished, leaving it outside any transaction.
@@ -96,7 +101,7 @@ pub(crate) struct Conn {
 
 impl Conn {
     /// The connection, for work that is not finished until `done` says so.
-    pub(crate) fn raw(&mut self) -> &mut AnyConnection {
+    pub(crate) fn raw(&mut self) -> &mut PgConnection {
         self.done = false;
         self.conn
             .as_mut()

@@ -59,9 +59,9 @@ pub(crate) fn decode_error(what: &str) -> StoreError {
 }
 
 fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    mut q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     params: &[Param<'q>],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
     for p in params {
         q = match *p {
             Param::Text(s) => q.bind(s),
@@ -75,7 +75,7 @@ fn bind_all<'q>(
 
 /// A statement on PostgreSQL (through sqlx); a unique key already taken is `Conflict`.
 pub(crate) async fn pg_exec<'c>(
-    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    conn: impl sqlx::Executor<'c, Database = sqlx::Postgres>,
     sql: &str,
     params: &[Param<'_>],
 ) -> Result<u64, StoreError> {
@@ -88,23 +88,62 @@ pub(crate) async fn pg_exec<'c>(
     }
 }
 
-/// Rows of integers, text and NULLs from PostgreSQL (through sqlx).
+/// How a column of PostgreSQL's is read into a `Cell`.
+#[derive(Clone, Copy)]
+enum ColumnKind {
+    Int2,
+    Int4,
+    Int8,
+    /// What `pg_notify` returns: read as NULL.
+    Void,
+    /// Text, and anything else, which then fails to decode as text with sqlx's own error.
+    Text,
+}
+
+impl ColumnKind {
+    fn of(column: &sqlx::postgres::PgColumn) -> ColumnKind {
+        use sqlx::{Column, TypeInfo};
+        match column.type_info().name() {
+            "INT2" => ColumnKind::Int2,
+            "INT4" => ColumnKind::Int4,
+            "INT8" => ColumnKind::Int8,
+            "VOID" => ColumnKind::Void,
+            _ => ColumnKind::Text,
+        }
+    }
+}
+
+/// Rows of integers, text and NULLs from PostgreSQL (through sqlx's own driver: each column is
+/// decoded by its declared type, once, where the `Any` driver copied every row and a failed
+/// integer decode of each text cell built an error message).
 pub(crate) async fn pg_query<'c>(
-    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    conn: impl sqlx::Executor<'c, Database = sqlx::Postgres>,
     sql: &str,
     params: &[Param<'_>],
 ) -> Result<Vec<Vec<Cell>>, StoreError> {
     let rows = bind_all(sqlx::query(sql), params).fetch_all(conn).await?;
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let kinds: Vec<ColumnKind> = first.columns().iter().map(ColumnKind::of).collect();
     rows.iter()
         .map(|r| {
-            (0..r.len())
-                .map(|i| {
-                    if let Ok(v) = r.try_get::<Option<i64>, _>(i) {
-                        Ok(v.map_or(Cell::Null, Cell::Int))
-                    } else {
-                        Ok(r.try_get::<Option<String>, _>(i)?
-                            .map_or(Cell::Null, Cell::Text))
+            kinds
+                .iter()
+                .enumerate()
+                .map(|(i, kind)| {
+                    Ok(match kind {
+                        ColumnKind::Int2 => r.try_get::<Option<i16>, _>(i)?.map(i64::from),
+                        ColumnKind::Int4 => r.try_get::<Option<i32>, _>(i)?.map(i64::from),
+                        ColumnKind::Int8 => r.try_get::<Option<i64>, _>(i)?,
+                        ColumnKind::Void => None,
+                        ColumnKind::Text => {
+                            return Ok(r
+                                .try_get::<Option<String>, _>(i)?
+                                .map_or(Cell::Null, Cell::Text))
+                        }
                     }
+                    .map_or(Cell::Null, Cell::Int))
                 })
                 .collect::<Result<Vec<Cell>, sqlx::Error>>()
         })

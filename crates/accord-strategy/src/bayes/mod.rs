@@ -10,6 +10,7 @@ use accord_protocol::{Ballot, Offer};
 use std::collections::HashSet;
 
 mod belief;
+mod candidates;
 pub mod suggest;
 mod thompson;
 

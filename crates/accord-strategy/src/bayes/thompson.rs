@@ -5,6 +5,7 @@
 //! Nash product under the belief. See `docs/mediation-research.md`.
 
 use super::belief::{cdf, entropy, Belief};
+use super::candidates::single_clause_changes;
 use crate::index::encode;
 use crate::one_text::{values, Move, OneTextMediator, OneTextView};
 use accord_model::Rng;
@@ -568,29 +569,6 @@ impl OneTextMediator for ThompsonNash {
     }
 }
 
-/// Every text that differs from `text` in one clause. For parties without red lines (every
-/// straw poll's rejection taken at its word, `rejection_slip` 0), each sampled Nash point's
-/// (and the mean Nash point's) single-clause changes are drafting candidates beside it: a
-/// one-clause change measures one clause-value difference alone (with graded answers, against
-/// the bands ±0.02 and ±0.1), a sharp question just where the gains at the contenders are
-/// decided. With `thompson-nash:0:0` on the benchmark (500 scenarios) it lifted the share at
-/// ≥ 0.95 of the Nash product to the targets with graded answers (BENCHMARKS.md). Where
-/// parties may hold red lines, those changes near a Nash point on a red line are rejected for it,
-/// and the rejections mislead the belief: on `scenarios/trade.toml` the live suggestions' mean
-/// fell from 0.8 to 0.45 of the Nash product, so a mediator that expects red lines does without.
-fn single_clause_changes<'a>(
-    text: &'a [u32],
-    radices: &'a [u32],
-) -> impl Iterator<Item = Vec<u32>> + 'a {
-    radices.iter().enumerate().flat_map(move |(i, &r)| {
-        (0..r).filter(move |&v| v != text[i]).map(move |v| {
-            let mut o = text.to_vec();
-            o[i] = v;
-            o
-        })
-    })
-}
-
 /// Each amendment says its party prefers the draft with that clause changed: a comparison site
 /// (the amended text at least as good as the draft).
 fn critiques(m: &mut ThompsonNash, text: &[u32], answers: &[Answer]) {
@@ -654,10 +632,11 @@ mod tests {
 
     #[test]
     fn the_mediator_sees_no_utilities() {
-        let source = include_str!("thompson.rs");
-        let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
-        for word in ["UtilityIndex", ".utility(", "Seat", "index::UtilityIndex"] {
-            assert!(!code.contains(word), "the mediator's code names `{word}`");
+        for source in [include_str!("thompson.rs"), include_str!("candidates.rs")] {
+            let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+            for word in ["UtilityIndex", ".utility(", "Seat", "index::UtilityIndex"] {
+                assert!(!code.contains(word), "the mediator's code names `{word}`");
+            }
         }
     }
 
