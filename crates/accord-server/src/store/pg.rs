@@ -170,12 +170,43 @@ mod tests {
         rows[0][0].int().expect("an integer")
     }
 
+    /// Each column is read by its declared type: integers of every width as integers, text as
+    /// text, NULLs of either as NULL, and `pg_notify`'s `void` as NULL (see `sql::pg_query`).
+    #[tokio::test]
+    async fn columns_are_read_by_their_declared_types() {
+        let pool = Pool::new(&url(), 1);
+        let rows = pool
+            .query(
+                "SELECT CAST(2 AS SMALLINT), CAST(-4 AS INTEGER), CAST($1 AS BIGINT), $2, \
+                 CAST(NULL AS TEXT), CAST(NULL AS BIGINT), pg_notify('accord_column_test', '')",
+                &[Param::Int(1 << 40), Param::Text("clause")],
+            )
+            .await
+            .expect("a row");
+        assert_eq!(
+            rows,
+            vec![vec![
+                Cell::Int(2),
+                Cell::Int(-4),
+                Cell::Int(1 << 40),
+                Cell::Text("clause".into()),
+                Cell::Null,
+                Cell::Null,
+                Cell::Null,
+            ]]
+        );
+        assert!(pool
+            .query("SELECT 1 WHERE false", &[])
+            .await
+            .expect("no rows")
+            .is_empty());
+    }
+
     /// The module's invariant: a connection dropped inside a transaction (a request that went
     /// away before `commit`) comes back to the next user rolled back, outside any transaction,
     /// holding no lock.
     #[tokio::test]
     async fn a_connection_dropped_mid_transaction_comes_back_rolled_back() {
-        sqlx::any::install_default_drivers();
         let table = format!("pool_rollback_{}", std::process::id());
         // One connection, so the next user gets the very one that was dropped.
         let pool = Pool::new(&url(), 1);
