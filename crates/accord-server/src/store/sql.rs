@@ -132,18 +132,16 @@ pub(crate) async fn pg_query<'c>(
                 .iter()
                 .enumerate()
                 .map(|(i, kind)| {
+                    let int = |v: Option<i64>| v.map_or(Cell::Null, Cell::Int);
                     Ok(match kind {
-                        ColumnKind::Int2 => r.try_get::<Option<i16>, _>(i)?.map(i64::from),
-                        ColumnKind::Int4 => r.try_get::<Option<i32>, _>(i)?.map(i64::from),
-                        ColumnKind::Int8 => r.try_get::<Option<i64>, _>(i)?,
-                        ColumnKind::Void => None,
-                        ColumnKind::Text => {
-                            return Ok(r
-                                .try_get::<Option<String>, _>(i)?
-                                .map_or(Cell::Null, Cell::Text))
-                        }
-                    }
-                    .map_or(Cell::Null, Cell::Int))
+                        ColumnKind::Int2 => int(r.try_get::<Option<i16>, _>(i)?.map(i64::from)),
+                        ColumnKind::Int4 => int(r.try_get::<Option<i32>, _>(i)?.map(i64::from)),
+                        ColumnKind::Int8 => int(r.try_get::<Option<i64>, _>(i)?),
+                        ColumnKind::Void => Cell::Null,
+                        ColumnKind::Text => r
+                            .try_get::<Option<String>, _>(i)?
+                            .map_or(Cell::Null, Cell::Text),
+                    })
                 })
                 .collect::<Result<Vec<Cell>, sqlx::Error>>()
         })
