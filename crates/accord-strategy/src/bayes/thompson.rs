@@ -1,5 +1,6 @@
-//! ThompsonNash, the one-text mediator: the same Gaussian belief per party as `bayes-nash`,
-//! learned from the answers the one-text procedure gives (straw polls and comparisons, by
+//! ThompsonNash, the one-text mediator: a Gaussian belief per party over its utilities (the form
+//! `bayes-nash` uses, started from the prior of a normalised additive party,
+//! `Belief::prior_normalised`), learned from the answers the one-text procedure gives (straw polls and comparisons, by
 //! truncated-Gaussian assumed-density filtering), drafts chosen among Thompson-sampled Nash
 //! points for what their answers would teach, and a final text that maximises the expected
 //! Nash product under the belief. See `docs/mediation-research.md`.
@@ -514,7 +515,7 @@ impl OneTextMediator for ThompsonNash {
         if self.beliefs.len() != answers.len() {
             self.beliefs = answers
                 .iter()
-                .map(|_| Belief::prior_ordered(&self.radices, &self.ordered))
+                .map(|_| Belief::prior_normalised(&self.radices, &self.ordered))
                 .collect();
             self.sites = vec![Vec::new(); answers.len()];
         }
