@@ -108,7 +108,8 @@ impl Belief {
                         var
                     } else if smooth {
                         let d = (a as f64 - c as f64) / (ri - 1) as f64;
-                        let floor = within / var;
+                        // Kept non-negative, so the block stays a valid covariance.
+                        let floor = (within / var).max(0.0);
                         var * (floor + (1.0 - floor) * (-d.abs() / LENGTH_SCALE).exp())
                     } else {
                         within

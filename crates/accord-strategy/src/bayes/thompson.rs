@@ -1,9 +1,9 @@
 //! ThompsonNash, the one-text mediator: a Gaussian belief per party over its utilities (the form
 //! `bayes-nash` uses, started from the prior of a normalised additive party,
-//! `Belief::prior_normalised`), learned from the answers the one-text procedure gives (straw polls and comparisons, by
-//! truncated-Gaussian assumed-density filtering), drafts chosen among Thompson-sampled Nash
-//! points for what their answers would teach, and a final text that maximises the expected
-//! Nash product under the belief. See `docs/mediation-research.md`.
+//! `Belief::prior_normalised`), learned from the answers the one-text procedure gives (straw
+//! polls and comparisons, by truncated-Gaussian assumed-density filtering), drafts chosen among
+//! Thompson-sampled Nash points for what their answers would teach, and a final text that
+//! maximises the expected Nash product under the belief. See `docs/mediation-research.md`.
 
 use super::belief::{cdf, entropy, Belief};
 use super::candidates::single_clause_changes;
@@ -46,8 +46,9 @@ const CALL_AT: f64 = 0.95;
 /// Learns each party's utilities and reservation value from its straw polls and comparisons
 /// (never its utilities), drafts the most informative of a few Thompson-sampled Nash points
 /// (and the posterior mean's; for parties without red lines, also of their single-clause
-/// changes), and puts to the final vote, in the last round, the text with the largest expected
-/// Nash product: among the sampled Nash points and the drafts every party found acceptable.
+/// changes; for those parties too, from t = 0.3 every 4th draft is the best final text so far),
+/// and puts to the final vote, in the last round, the text with the largest expected Nash
+/// product: among the sampled Nash points and the drafts every party found acceptable.
 #[derive(Debug, Clone)]
 pub struct ThompsonNash {
     pub(super) radices: Vec<u32>,
