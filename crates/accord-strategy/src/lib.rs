@@ -125,7 +125,7 @@ pub const MEDIATORS: &[(&str, &str)] = &[
 pub const ONE_TEXT_MEDIATORS: &[(&str, &str)] = &[
     (
         "thompson-nash",
-        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points (and, when every rejection is taken at its word, of their single-clause changes), and puts to the final vote the text with the largest expected Nash product; `thompson-nash:P` takes each comparison as misjudged with probability P (noisy parties), `thompson-nash:P:R` also each straw poll's rejection as saying nothing with probability R (default 0.1: a red line the belief cannot hold)",
+        "keeps a Gaussian belief over each party's utilities, learned from straw polls and comparisons; drafts the most informative of a few Thompson-sampled Nash points (and, when every rejection is taken at its word, of their single-clause changes, reading each critique as the best single-clause change), and puts to the final vote the text with the largest expected Nash product; `thompson-nash:P` takes each comparison as misjudged with probability P (noisy parties), `thompson-nash:P:R` also each straw poll's rejection as saying nothing with probability R (default 0.1: a red line the belief cannot hold)",
     ),
     (
         "random-drafts",
