@@ -60,8 +60,8 @@ pub struct Settings {
     /// Strategy of every party not named by --strategy (SAO).
     #[arg(long, default_value = "boulware")]
     pub default_strategy: String,
-    /// The mediator. Single text: bayes-nash (default), nash-seeking, amending, feedback,
-    /// random-flipping, fixed-order. One text: thompson-nash (default), random-drafts.
+    /// The mediator. Single text: bayes-nash (default), thompson-binding, nash-seeking, amending,
+    /// feedback, random-flipping, fixed-order. One text: thompson-nash (default), random-drafts.
     #[arg(long)]
     pub mediator: Option<String>,
     /// What parties answer a draft with besides the straw poll (one text): `binary` (better /

@@ -17,7 +17,7 @@ pub mod one_text;
 pub mod session;
 pub mod text;
 
-pub use bayes::{BayesNash, ThompsonNash, REJECTION_SLIP};
+pub use bayes::{BayesNash, BindingThompson, ThompsonNash, REJECTION_SLIP};
 pub use boa::{
     AcceptWhen, Acceptance, BoaAgent, Context, FrequencyModel, Hardliner, Negotiator, Offering,
     OpponentModel, RandomOffering, TimeDependent, TitForTat,
@@ -118,6 +118,10 @@ pub const MEDIATORS: &[(&str, &str)] = &[
     (
         "bayes-nash",
         "keeps a Gaussian belief over each party's utilities, learned from ballots and amendments; drafts first to learn, then towards the predicted Nash point",
+    ),
+    (
+        "thompson-binding",
+        "the one-text mediator's belief under binding rules: learns with drafts some party is expected to veto (a vetoed draft binds nothing), then, from 60% of the time, commits to the text that leaves the best Nash product reachable above it; reads a rejection without an amendment as the draft being the party's best within one clause",
     ),
 ];
 
@@ -355,6 +359,7 @@ pub fn mediator(spec: &str) -> Result<Box<dyn Mediator>, StrategyError> {
         "amending" => Ok(Box::new(Amending::default())),
         "nash-seeking" => Ok(Box::new(NashSeeking::default())),
         "bayes-nash" => Ok(Box::new(BayesNash::default())),
+        "thompson-binding" => Ok(Box::new(BindingThompson::default())),
         _ => Err(unknown("mediator", spec, MEDIATORS)),
     }
 }

@@ -10,10 +10,12 @@ use accord_protocol::{Ballot, Offer};
 use std::collections::HashSet;
 
 mod belief;
+mod binding;
 mod candidates;
 pub mod suggest;
 mod thompson;
 
+pub use binding::BindingThompson;
 pub use thompson::{ThompsonNash, REJECTION_SLIP};
 
 #[cfg(test)]
@@ -584,6 +586,27 @@ impl Mediator for BayesNash {
     }
 }
 
+/// The seats of a random additive scenario (`accord_analysis::testing::random_additive`) with
+/// every walk-away value at 0.3, for the mediators' tests.
+#[cfg(test)]
+pub(crate) fn test_seats(parties: usize, radices: &[usize], seed: u64) -> Vec<crate::Seat> {
+    let mut s = accord_analysis::testing::random_additive(parties, radices, seed);
+    for p in &mut s.parties {
+        p.reservation = Some(0.3);
+    }
+    s.parties
+        .iter()
+        .map(|p| crate::Seat {
+            name: p.name.clone(),
+            index: std::sync::Arc::new(
+                crate::UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[]).unwrap(),
+            ),
+            reservation: p.reservation.unwrap(),
+            discount: None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,25 +711,9 @@ mod tests {
     }
 
     fn run(seed: u64, mediator: &mut BayesNash) -> (crate::Summary, Vec<Offer>) {
-        use crate::{run_single_text, HillClimber, Seat, UtilityIndex, Voter};
+        use crate::{run_single_text, HillClimber, Voter};
         use accord_protocol::{Deadline, VoteMode};
-        use std::sync::Arc;
-        let mut s = accord_analysis::testing::random_additive(3, &[5, 4, 6], 11);
-        for p in &mut s.parties {
-            p.reservation = Some(0.3);
-        }
-        let seats: Vec<Seat> = s
-            .parties
-            .iter()
-            .map(|p| Seat {
-                name: p.name.clone(),
-                index: Arc::new(
-                    UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[]).unwrap(),
-                ),
-                reservation: p.reservation.unwrap(),
-                discount: None,
-            })
-            .collect();
+        let seats = super::test_seats(3, &[5, 4, 6], 11);
         let mut voters: Vec<Box<dyn Voter>> = seats
             .iter()
             .map(|x| Box::new(HillClimber::new(x.index.clone(), x.reservation, 0.0)) as _)

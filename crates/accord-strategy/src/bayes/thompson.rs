@@ -606,37 +606,58 @@ impl OneTextMediator for ThompsonNash {
 /// site.
 fn critiques(m: &mut ThompsonNash, text: &[u32], answers: &[Answer]) {
     for (p, a) in answers.iter().enumerate() {
-        let Some((issue, value)) = a.critique else {
-            continue;
+        let best = m.rejection_slip == 0.0;
+        if let Some(change) = a.critique {
+            critique(m, text, p, change, best);
+        }
+    }
+}
+
+/// Party `p`'s critique of `text` (the clause `change.0` set to value `change.1`) read as its
+/// best single-clause change.
+pub(super) fn critiques_at_word(
+    m: &mut ThompsonNash,
+    text: &[u32],
+    p: usize,
+    change: (usize, u32),
+) {
+    critique(m, text, p, change, true);
+}
+
+fn critique(
+    m: &mut ThompsonNash,
+    text: &[u32],
+    p: usize,
+    (issue, value): (usize, u32),
+    best: bool,
+) {
+    if issue >= text.len() || value >= m.radices[issue] || text[issue] == value {
+        return;
+    }
+    let mut amended = text.to_vec();
+    amended[issue] = value;
+    let mut constraints = vec![m.constraint(&amended, Some(text))];
+    if best {
+        constraints.extend(
+            single_clause_changes(text, &m.radices)
+                .filter(|other| *other != amended)
+                .map(|other| m.constraint(&amended, Some(&other))),
+        );
+    }
+    let (Some(b), Some(sites)) = (m.beliefs.get_mut(p), m.sites.get_mut(p)) else {
+        return;
+    };
+    for c in constraints {
+        let mut site = Site {
+            c,
+            slip: m.slip,
+            lo: 0.0,
+            hi: f64::INFINITY,
+            tau: 0.0,
+            nu: 0.0,
         };
-        if issue >= text.len() || value >= m.radices[issue] || text[issue] == value {
-            continue;
-        }
-        let mut amended = text.to_vec();
-        amended[issue] = value;
-        let mut constraints = vec![m.constraint(&amended, Some(text))];
-        if m.rejection_slip == 0.0 {
-            constraints.extend(
-                single_clause_changes(text, &m.radices)
-                    .filter(|other| *other != amended)
-                    .map(|other| m.constraint(&amended, Some(&other))),
-            );
-        }
-        let (Some(b), Some(sites)) = (m.beliefs.get_mut(p), m.sites.get_mut(p)) else {
-            continue;
-        };
-        for c in constraints {
-            let mut site = Site {
-                c,
-                slip: m.slip,
-                lo: 0.0,
-                hi: f64::INFINITY,
-                tau: 0.0,
-                nu: 0.0,
-            };
-            refine(b, &mut site, NOISE);
-            sites.push(site);
-        }
+        refine(b, &mut site, NOISE);
+        sites.push(site);
     }
 }
 
@@ -669,13 +690,16 @@ fn normal(rng: &mut Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{run_one_text, Critic, NoTrace, Seat, Truthful, UtilityIndex};
+    use crate::{run_one_text, Critic, NoTrace, Seat, Truthful};
     use accord_protocol::Deadline;
-    use std::sync::Arc;
 
     #[test]
     fn the_mediator_sees_no_utilities() {
-        for source in [include_str!("thompson.rs"), include_str!("candidates.rs")] {
+        for source in [
+            include_str!("thompson.rs"),
+            include_str!("candidates.rs"),
+            include_str!("binding.rs"),
+        ] {
             let code = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
             for word in ["UtilityIndex", ".utility(", "Seat", "index::UtilityIndex"] {
                 assert!(!code.contains(word), "the mediator's code names `{word}`");
@@ -776,21 +800,7 @@ mod tests {
     }
 
     fn seats(seed: u64, parties: usize) -> Vec<Seat> {
-        let mut s = accord_analysis::testing::random_additive(parties, &[5, 4, 6], seed);
-        for p in &mut s.parties {
-            p.reservation = Some(0.3);
-        }
-        s.parties
-            .iter()
-            .map(|p| Seat {
-                name: p.name.clone(),
-                index: Arc::new(
-                    UtilityIndex::build(&s.space, p.preferences.as_ref().unwrap(), &[]).unwrap(),
-                ),
-                reservation: p.reservation.unwrap(),
-                discount: None,
-            })
-            .collect()
+        super::super::test_seats(parties, &[5, 4, 6], seed)
     }
 
     /// An 80-round run on two-party scenario `seed` with parties misjudging comparisons with
