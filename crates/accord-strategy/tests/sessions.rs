@@ -151,11 +151,6 @@ fn mediators_reach_agreement_where_a_zone_exists() {
                 (VoteMode::Feedback, "hill-climber"),
                 (VoteMode::AcceptReject, "annealer"),
             ] {
-                // `thompson-binding` plays the accept/reject game; in the feedback game it
-                // hands over to `bayes-nash`, which the line above already runs.
-                if m == "thompson-binding" && mode == VoteMode::Feedback {
-                    continue;
-                }
                 let mut voters: Vec<Box<dyn Voter>> = seats
                     .iter()
                     .map(|x| voter(voter_spec, x.index.clone(), x.reservation).unwrap())

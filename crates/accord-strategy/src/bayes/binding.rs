@@ -24,8 +24,11 @@
 //! least the standing text (or the walk-away value without one), a rejection less. A rejecting
 //! party's amendment is read at its word, as its best single-clause change of the draft, and a
 //! rejection without an amendment as the draft being the party's best text within one clause,
-//! as the engine's voters give them (hill-climbers and annealers always amend when some change
-//! would help them). The mediator sees drafts, ballots and amendments only, never a utility.
+//! as the engine's hill-climbing voters give them. Other parties break these readings: an
+//! annealer accepts some worse drafts while its temperature is high, a person may reject
+//! without proposing, a red line rejects what an additive belief cannot hold. The belief then
+//! errs; the runs still agree (the session tests run this mediator with annealers). The
+//! mediator sees drafts, ballots and amendments only, never a utility.
 //!
 //! It plays the accept/reject game. In the feedback game (`better / worse / same` than the
 //! previous draft, where a draft passes unless some party finds it worse) it hands over to
@@ -74,6 +77,12 @@ pub const PARTIAL_MOVES_FROM: usize = 4;
 /// cap counts until close to the deadline, where only the text itself does.
 pub const CAP_SHARPNESS: i32 = 20;
 
+/// The multiply-adds each party's belief may spend on the sweep before a committing draft: every
+/// site on the benchmark's domains (a few thousand sites of dimension at most 40 in 100 rounds),
+/// the newest 500 on a domain of 200 clause values, where a full sweep grows with the square of
+/// the rounds.
+pub const SWEEP_WORK: usize = 20_000_000;
+
 /// Above this many clause values in all, `bayes-nash` drafts instead: the full covariance this
 /// belief keeps (and samples from) grows with the square of the values, its sampling with the
 /// cube.
@@ -89,6 +98,8 @@ pub struct BindingThompson {
     standing: Option<Vec<u32>>,
     /// The last draft circulated.
     last: Option<Vec<u32>>,
+    /// The draft before it, which the feedback game's comparisons refer to.
+    previous: Option<Vec<u32>>,
     last_ballots: Vec<Ballot>,
     next_commit: u32,
     /// Stands in for domains with more than [`MAX_VALUES`] clause values.
@@ -102,6 +113,7 @@ impl Default for BindingThompson {
             inner: ThompsonNash::with_slips(0.0, 0.0),
             standing: None,
             last: None,
+            previous: None,
             last_ballots: Vec::new(),
             next_commit: 0,
             fallback: None,
@@ -250,7 +262,7 @@ impl BindingThompson {
 
     /// A committing draft: the largest expected state's worth (module docs).
     fn committing_draft(&mut self, t: f64, rng: &mut Rng) -> Vec<u32> {
-        self.inner.sweep(1);
+        self.inner.sweep_recent(SWEEP_WORK);
         let points = self.raised_nash_points(COMMIT_POINTS, rng);
         let samples = self.inner.samples(COMMIT_SAMPLES, rng);
         let w = t.powi(CAP_SHARPNESS);
@@ -297,7 +309,9 @@ impl BindingThompson {
         }
         let mut best: Option<(f64, Vec<u32>)> = None;
         for c in candidates {
-            if standing.as_ref() == Some(&c) {
+            // Ballots weigh a draft against the standing text: one just vetoed against the
+            // same standing text would most likely be vetoed again.
+            if standing.as_ref() == Some(&c) || self.last.as_ref() == Some(&c) {
                 continue;
             }
             let mut total = 0.0;
@@ -394,7 +408,7 @@ impl Mediator for BindingThompson {
         } else {
             self.learning_draft(rng)
         };
-        self.last = Some(draft.clone());
+        self.previous = self.last.replace(draft.clone());
         encode(&draft, view.radices)
     }
 
@@ -405,8 +419,13 @@ impl Mediator for BindingThompson {
                 .any(|b| !matches!(b, Ballot::Accept | Ballot::Reject))
         {
             // The feedback game: its acceptances follow comparisons with the previous draft,
-            // not the standing text this mediator plans around.
-            self.fallback = Some(BayesNash::default());
+            // not the standing text this mediator plans around. `bayes-nash` takes over with
+            // the texts these ballots refer to.
+            let radices = &self.inner.radices;
+            let text = |t: &Option<Vec<u32>>| t.as_ref().map(|t| encode(t, radices));
+            let mut f = BayesNash::default();
+            f.adopt(radices, text(&self.standing), text(&self.previous), draft);
+            self.fallback = Some(f);
         }
         if let Some(f) = self.fallback.as_mut() {
             return f.observe(draft, ballots, accepted);
@@ -494,6 +513,32 @@ mod tests {
             a > b && a >= 0.85,
             "thompson-binding {a:.3}, bayes-nash {b:.3}"
         );
+    }
+
+    /// In the feedback game `bayes-nash` takes over with the texts the first comparisons refer
+    /// to: the draft they answer and the one before it.
+    #[test]
+    fn the_feedback_game_hands_over_with_the_texts_its_ballots_refer_to() {
+        let radices = [3u32, 4];
+        let view = |round: u32| MediatorView {
+            radices: &radices,
+            accepted: None,
+            amendments: &[],
+            t: f64::from(round) / 10.0,
+            round,
+        };
+        let mut m = BindingThompson::default();
+        let mut rng = Rng::new(1);
+        let first = m.propose(&view(0), &mut rng);
+        m.observe(first, &[Ballot::Accept, Ballot::Reject], false);
+        assert!(m.fallback.is_none());
+        let second = m.propose(&view(1), &mut rng);
+        m.observe(second, &[Ballot::Better, Ballot::Worse], false);
+        let f = m.fallback.as_ref().expect("bayes-nash takes over");
+        assert_eq!(f.previous, Some(first));
+        assert_eq!(f.last, Some((None, second)));
+        // It read the comparisons: one belief per party.
+        assert_eq!(f.beliefs.len(), 2);
     }
 
     /// A domain with more clause values than the full belief serves is drafted by `bayes-nash`.

@@ -508,13 +508,35 @@ impl BayesNash {
     }
 }
 
-impl Mediator for BayesNash {
-    fn propose(&mut self, view: &MediatorView, rng: &mut Rng) -> Offer {
-        if self.radices != view.radices {
-            self.setup(view.radices);
+impl BayesNash {
+    /// Starts afresh when the space changes (a new run on another domain).
+    fn start_on(&mut self, radices: &[u32]) {
+        if self.radices != radices {
+            self.setup(radices);
             self.beliefs.clear();
             self.fallback = (self.rv > MAX_VALUES).then(NashSeeking::default);
         }
+    }
+
+    /// Takes over a run another mediator began: `draft` is on the table, to be weighed against
+    /// `standing` (the last text every party accepted) and `previous` (the draft before it), so
+    /// that the ballots on it are read against the texts they refer to.
+    pub(super) fn adopt(
+        &mut self,
+        radices: &[u32],
+        standing: Option<Offer>,
+        previous: Option<Offer>,
+        draft: Offer,
+    ) {
+        self.start_on(radices);
+        self.previous = previous;
+        self.last = Some((standing, draft));
+    }
+}
+
+impl Mediator for BayesNash {
+    fn propose(&mut self, view: &MediatorView, rng: &mut Rng) -> Offer {
+        self.start_on(view.radices);
         if let Some(f) = self.fallback.as_mut() {
             return f.propose(view, rng);
         }

@@ -340,6 +340,19 @@ impl ThompsonNash {
         }
     }
 
+    /// One sweep over each party's newest sites, as many as `work` multiply-adds allow (a
+    /// site's refinement costs about the square of the belief's dimension). Older sites keep
+    /// what their last refinement gave them, so a long run's sweeps stay bounded.
+    pub(super) fn sweep_recent(&mut self, work: usize) {
+        for (b, sites) in self.beliefs.iter_mut().zip(&mut self.sites) {
+            let d = b.dim().max(1);
+            let from = sites.len().saturating_sub((work / (d * d)).max(1));
+            for site in &mut sites[from..] {
+                refine(b, site, NOISE);
+            }
+        }
+    }
+
     /// `count` joint samples of the parties' utility vectors (sample s of party p at
     /// `[s][p]`).
     pub(super) fn samples(&self, count: usize, rng: &mut Rng) -> Vec<Vec<Vec<f64>>> {
