@@ -2,6 +2,7 @@
 //! probit updates need.
 
 use super::NOISE;
+use accord_model::Rng;
 
 pub(crate) use accord_model::normal::{cdf, entropy, mills};
 
@@ -259,6 +260,32 @@ fn pdf_or_zero(z: f64) -> f64 {
     } else {
         0.0
     }
+}
+
+/// The lower Cholesky factor of a belief's covariance (row-major), with jitter where rounding
+/// left it not quite positive definite.
+pub(super) fn cholesky(b: &Belief) -> Vec<f64> {
+    let d = b.dim();
+    let mut l = vec![0.0; d * d];
+    for i in 0..d {
+        for j in 0..=i {
+            let dot: f64 = (0..j).map(|k| l[i * d + k] * l[j * d + k]).sum();
+            let s = b.sigma[i * d + j] - dot;
+            if i == j {
+                l[i * d + i] = s.max(1e-12).sqrt();
+            } else {
+                l[i * d + j] = s / l[j * d + j];
+            }
+        }
+    }
+    l
+}
+
+/// A standard normal draw (Box-Muller).
+pub(super) fn normal(rng: &mut Rng) -> f64 {
+    let u = 1.0 - rng.unit();
+    let v = rng.unit();
+    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 #[cfg(test)]

@@ -37,7 +37,8 @@
 
 use super::belief::{cdf, entropy, Belief};
 use super::candidates::single_clause_changes;
-use super::thompson::{critiques_at_word, refine, Site, ThompsonNash, NOISE};
+use super::sites::{refine, Site};
+use super::thompson::{critiques_at_word, ThompsonNash, NOISE};
 use super::BayesNash;
 use crate::index::{decode, encode};
 use crate::text::{Mediator, MediatorView};

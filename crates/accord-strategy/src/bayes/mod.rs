@@ -12,6 +12,7 @@ use std::collections::HashSet;
 mod belief;
 mod binding;
 mod candidates;
+mod sites;
 pub mod suggest;
 mod thompson;
 
