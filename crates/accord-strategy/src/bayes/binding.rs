@@ -37,7 +37,7 @@
 
 use super::belief::{cdf, entropy, Belief};
 use super::candidates::single_clause_changes;
-use super::sites::{refine, Site};
+use super::sites::learn;
 use super::thompson::{critiques_at_word, ThompsonNash, NOISE};
 use super::BayesNash;
 use crate::index::{decode, encode};
@@ -135,19 +135,10 @@ impl BindingThompson {
     }
 
     fn push_site(&mut self, party: usize, c: Vec<(usize, f64)>, lo: f64, hi: f64) {
-        if c.is_empty() {
-            return;
+        if !c.is_empty() {
+            let (b, sites) = (&mut self.inner.beliefs[party], &mut self.inner.sites[party]);
+            learn(b, sites, c, 0.0, (lo, hi));
         }
-        let mut site = Site {
-            c,
-            slip: 0.0,
-            lo,
-            hi,
-            tau: 0.0,
-            nu: 0.0,
-        };
-        refine(&mut self.inner.beliefs[party], &mut site, NOISE);
-        self.inner.sites[party].push(site);
     }
 
     /// Each party's gain over its floor (the standing text's utility, at least the walk-away

@@ -3,6 +3,7 @@
 //! expectation propagation refines (`thompson-nash` and `thompson-binding` share them).
 
 use super::belief::{cdf, truncated, Belief};
+use super::thompson::NOISE;
 
 /// One answer: lo <= c·x <= hi, with its Gaussian site approximation (precision `tau`,
 /// precision times mean `nu`, on c·x).
@@ -79,4 +80,25 @@ pub(super) fn refine(b: &mut Belief, site: &mut Site, noise: f64) {
     }
     site.tau = tau;
     site.nu = nu;
+}
+
+/// Learns one answer, `lo <= c·x <= hi` taken as misjudged with probability `slip`: refines
+/// belief `b` with a fresh site and keeps the site in `sites` for later sweeps.
+pub(super) fn learn(
+    b: &mut Belief,
+    sites: &mut Vec<Site>,
+    c: Vec<(usize, f64)>,
+    slip: f64,
+    (lo, hi): (f64, f64),
+) {
+    let mut site = Site {
+        c,
+        slip,
+        lo,
+        hi,
+        tau: 0.0,
+        nu: 0.0,
+    };
+    refine(b, &mut site, NOISE);
+    sites.push(site);
 }

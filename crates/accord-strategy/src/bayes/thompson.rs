@@ -7,7 +7,7 @@
 
 use super::belief::{cdf, cholesky, entropy, normal, Belief};
 use super::candidates::single_clause_changes;
-use super::sites::{refine, Site};
+use super::sites::{learn, refine, Site};
 use crate::index::encode;
 use crate::one_text::{values, Move, OneTextMediator, OneTextView};
 use accord_model::Rng;
@@ -486,40 +486,16 @@ impl OneTextMediator for ThompsonNash {
             .previous
             .as_deref()
             .map(|p| self.constraint(&d, Some(p)));
-        let noise = NOISE;
         for ((b, sites), a) in self.beliefs.iter_mut().zip(&mut self.sites).zip(answers) {
-            let (lo, hi) = if a.acceptable {
-                (0.0, f64::INFINITY)
+            let (bounds, slip) = if a.acceptable {
+                ((0.0, f64::INFINITY), 0.0)
             } else {
-                (f64::NEG_INFINITY, 0.0)
+                ((f64::NEG_INFINITY, 0.0), self.rejection_slip)
             };
-            let mut site = Site {
-                c: straw.clone(),
-                slip: if a.acceptable {
-                    0.0
-                } else {
-                    self.rejection_slip
-                },
-                lo,
-                hi,
-                tau: 0.0,
-                nu: 0.0,
-            };
-            refine(b, &mut site, noise);
-            sites.push(site);
+            learn(b, sites, straw.clone(), slip, bounds);
             if let (Some(g), Some(c)) = (a.grade, &compare) {
-                let (lo, hi) = g.bounds(self.feedback);
                 if !c.is_empty() {
-                    let mut site = Site {
-                        c: c.clone(),
-                        slip: self.slip,
-                        lo,
-                        hi,
-                        tau: 0.0,
-                        nu: 0.0,
-                    };
-                    refine(b, &mut site, noise);
-                    sites.push(site);
+                    learn(b, sites, c.clone(), self.slip, g.bounds(self.feedback));
                 }
             }
         }
@@ -585,16 +561,7 @@ fn critique(
         return;
     };
     for c in constraints {
-        let mut site = Site {
-            c,
-            slip: m.slip,
-            lo: 0.0,
-            hi: f64::INFINITY,
-            tau: 0.0,
-            nu: 0.0,
-        };
-        refine(b, &mut site, NOISE);
-        sites.push(site);
+        learn(b, sites, c, m.slip, (0.0, f64::INFINITY));
     }
 }
 
