@@ -59,11 +59,14 @@ open(f"{dir}/token", "w").write(token)
 EOF
 token=$(cat "$dir/token")
 # Signing out (everywhere) would end the fuzzer's own session; the event stream never ends.
+# One worker: with two, CPython 3.11's AST builder (which hypothesis calls to describe its
+# lambdas) now and then fails with "AST constructor recursion depth mismatch" (CPython
+# gh-106905, fixed in 3.11.8), a crash of the fuzzer and not a finding about the server.
 "$venv/bin/st" run "$dir/openapi.json" --url "$base" \
   -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
   --exclude-operation-id delete_session --exclude-operation-id events \
-  --max-examples "${ST_EXAMPLES:-25}" --workers 2 --generation-deterministic --no-color
+  --max-examples "${ST_EXAMPLES:-25}" --workers 1 --generation-deterministic --no-color
 if grep -E "panicked|internal error" "$dir/server.log"; then
   echo "schemathesis: the server logged a panic or an internal error" >&2
   exit 1
